@@ -1,0 +1,580 @@
+//! Walking a plan: dependency order, failure propagation, concurrency.
+//!
+//! The executor makes no decisions about the world; it only decides *whether*
+//! an action runs (its dependencies succeeded, fail-fast did not trip) and
+//! hands it to the command's step function, which does exactly what the action
+//! says. Independent actions run concurrently in waves, but results are
+//! reported in plan order so the output reads the same on every run.
+//! Actions that ask the user run one at a time, never beside another prompt.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::action::{Action, ActionId, Payload};
+use crate::plan::{Plan, PlanError};
+use crate::value::Deferred;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResultStatus {
+    Ok,
+    Failed,
+    Skipped,
+}
+
+/// What happened to one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionResult {
+    pub id: ActionId,
+    pub status: ResultStatus,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Values later actions may use (e.g. `id` of a created gist).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub produced: BTreeMap<String, String>,
+}
+
+/// What a step function reports after doing its action.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub message: String,
+    pub produced: BTreeMap<String, String>,
+    /// The user declined at a prompt: the action is skipped, and so are its dependents.
+    pub declined: Option<String>,
+}
+
+impl Outcome {
+    pub fn done(message: impl Into<String>) -> Self {
+        Outcome {
+            message: message.into(),
+            ..Outcome::default()
+        }
+    }
+
+    pub fn declined(reason: impl Into<String>) -> Self {
+        Outcome {
+            declined: Some(reason.into()),
+            ..Outcome::default()
+        }
+    }
+
+    pub fn with_output(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.produced.insert(name.to_string(), value.into());
+        self
+    }
+}
+
+/// Why a step failed. `stale` marks a failed precondition: the world is no
+/// longer the one the plan was made for, so nothing else should be attempted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepError {
+    pub message: String,
+    pub stale: bool,
+}
+
+impl StepError {
+    pub fn new(message: impl Into<String>) -> Self {
+        StepError {
+            message: message.into(),
+            stale: false,
+        }
+    }
+
+    pub fn stale(message: impl Into<String>) -> Self {
+        StepError {
+            message: message.into(),
+            stale: true,
+        }
+    }
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Values produced so far, for resolving [`Deferred`] values.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    by_action: HashMap<ActionId, BTreeMap<String, String>>,
+}
+
+impl Outputs {
+    pub fn resolve(&self, value: &Deferred) -> Result<String, StepError> {
+        match value {
+            Deferred::Known(v) => Ok(v.clone()),
+            Deferred::KnownAfterApply(r) => self
+                .by_action
+                .get(&r.action)
+                .and_then(|m| m.get(&r.output))
+                .cloned()
+                .ok_or_else(|| {
+                    StepError::new(format!(
+                        "internal: {} did not produce `{}`",
+                        r.action, r.output
+                    ))
+                }),
+        }
+    }
+
+    pub fn record(&mut self, id: &ActionId, produced: &BTreeMap<String, String>) {
+        if !produced.is_empty() {
+            self.by_action.insert(id.clone(), produced.clone());
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ExecOptions {
+    /// Stop starting new actions after the first failure.
+    pub fail_fast: bool,
+    /// Most actions run at once (1 = strictly sequential).
+    pub max_parallel: usize,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            fail_fast: false,
+            max_parallel: 4,
+        }
+    }
+}
+
+/// The step function: carries out one action, given the outputs so far.
+pub type StepFn<'a, P> = dyn Fn(&Action<P>, &Outputs) -> Result<Outcome, StepError> + Sync + 'a;
+
+/// Runs `plan`, calling `step` for every action that changes something and whose
+/// dependencies all succeeded. `report` sees each result in plan order as soon as
+/// it and every earlier action are finished.
+pub fn execute<P: Payload>(
+    plan: &Plan<P>,
+    options: &ExecOptions,
+    step: &StepFn<'_, P>,
+    report: &mut dyn FnMut(&Action<P>, &ActionResult),
+) -> Result<Vec<ActionResult>, PlanError> {
+    plan.validate()?;
+    let n = plan.actions.len();
+    let index: HashMap<&ActionId, usize> = plan
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (&a.id, i))
+        .collect();
+    let mut results: Vec<Option<ActionResult>> = vec![None; n];
+    // An action "blocks" its dependents when it failed or did not run.
+    let mut blocks = vec![false; n];
+    let mut outputs = Outputs::default();
+    let mut stop: Option<String> = None;
+    let mut emitted = 0;
+
+    while results.iter().any(Option::is_none) {
+        let ready: Vec<usize> = (0..n)
+            .filter(|&i| results[i].is_none())
+            .filter(|&i| {
+                plan.actions[i]
+                    .depends_on
+                    .iter()
+                    .all(|d| index.get(d).is_some_and(|&j| results[j].is_some()))
+            })
+            .collect();
+        let mut to_run = Vec::new();
+        for i in ready {
+            let action = &plan.actions[i];
+            let blocker = action
+                .depends_on
+                .iter()
+                .filter_map(|d| index.get(d).copied())
+                .find(|&j| blocks[j]);
+            let skipped = |message: String| ActionResult {
+                id: action.id.clone(),
+                status: ResultStatus::Skipped,
+                message,
+                error: None,
+                produced: BTreeMap::new(),
+            };
+            if let Some(j) = blocker {
+                let dep = &plan.actions[j].id;
+                let why = match results[j].as_ref().map(|r| r.status) {
+                    Some(ResultStatus::Failed) => "failed",
+                    _ => "did not run",
+                };
+                results[i] = Some(skipped(format!("not run: {dep} {why}")));
+                blocks[i] = true;
+            } else if let Some(reason) = &stop {
+                results[i] = Some(skipped(format!("not run: {reason}")));
+                blocks[i] = true;
+            } else if !action.is_change() {
+                results[i] = Some(skipped(action.description.clone()));
+            } else {
+                to_run.push(i);
+            }
+        }
+
+        // Prompting actions alone and in order; the others in parallel batches.
+        let (asking, silent): (Vec<usize>, Vec<usize>) = to_run
+            .into_iter()
+            .partition(|&i| plan.actions[i].requires_input);
+        let mut batches: Vec<Vec<usize>> = silent
+            .chunks(options.max_parallel.max(1))
+            .map(<[usize]>::to_vec)
+            .collect();
+        batches.extend(asking.into_iter().map(|i| vec![i]));
+
+        for batch in batches {
+            if let Some(reason) = &stop {
+                for &i in &batch {
+                    results[i] = Some(ActionResult {
+                        id: plan.actions[i].id.clone(),
+                        status: ResultStatus::Skipped,
+                        message: format!("not run: {reason}"),
+                        error: None,
+                        produced: BTreeMap::new(),
+                    });
+                    blocks[i] = true;
+                }
+                continue;
+            }
+            let snapshot = outputs.clone();
+            let outcomes = run_batch(plan, &batch, step, &snapshot);
+            for (i, outcome) in batch.iter().copied().zip(outcomes) {
+                let action = &plan.actions[i];
+                let result = match outcome {
+                    Ok(o) => match o.declined {
+                        Some(reason) => {
+                            blocks[i] = true;
+                            ActionResult {
+                                id: action.id.clone(),
+                                status: ResultStatus::Skipped,
+                                message: reason,
+                                error: None,
+                                produced: BTreeMap::new(),
+                            }
+                        }
+                        None => {
+                            outputs.record(&action.id, &o.produced);
+                            ActionResult {
+                                id: action.id.clone(),
+                                status: ResultStatus::Ok,
+                                message: o.message,
+                                error: None,
+                                produced: o.produced,
+                            }
+                        }
+                    },
+                    Err(e) => {
+                        blocks[i] = true;
+                        if e.stale {
+                            stop = Some(format!("plan is stale ({} found a change)", action.id));
+                        } else if options.fail_fast {
+                            stop = Some(format!("stopped after {} failed (fail-fast)", action.id));
+                        }
+                        ActionResult {
+                            id: action.id.clone(),
+                            status: ResultStatus::Failed,
+                            message: "failed".to_string(),
+                            error: Some(e.message),
+                            produced: BTreeMap::new(),
+                        }
+                    }
+                };
+                results[i] = Some(result);
+            }
+            while emitted < n {
+                match &results[emitted] {
+                    Some(r) => {
+                        report(&plan.actions[emitted], r);
+                        emitted += 1;
+                    }
+                    None => break,
+                }
+            }
+        }
+        while emitted < n {
+            match &results[emitted] {
+                Some(r) => {
+                    report(&plan.actions[emitted], r);
+                    emitted += 1;
+                }
+                None => break,
+            }
+        }
+    }
+    Ok(results.into_iter().flatten().collect())
+}
+
+fn run_batch<P: Payload>(
+    plan: &Plan<P>,
+    batch: &[usize],
+    step: &StepFn<'_, P>,
+    outputs: &Outputs,
+) -> Vec<Result<Outcome, StepError>> {
+    if batch.len() == 1 {
+        return vec![step(&plan.actions[batch[0]], outputs)];
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = batch
+            .iter()
+            .map(|&i| scope.spawn(move || step(&plan.actions[i], outputs)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(StepError::new("internal error: the step panicked")))
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::{Category, Detail, Operation};
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+
+    #[derive(Debug, Clone, Serialize, Default)]
+    struct P {
+        value: Option<Deferred>,
+    }
+    impl Payload for P {
+        fn details(&self) -> Vec<Detail> {
+            Vec::new()
+        }
+        fn deferred(&self) -> Vec<&Deferred> {
+            self.value.iter().collect()
+        }
+    }
+
+    fn act(target: &str, deps: &[&ActionId]) -> Action<P> {
+        Action::new(
+            Category::File,
+            Operation::Create,
+            target,
+            target,
+            P::default(),
+        )
+        .depends_on(deps.iter().map(|d| (*d).clone()))
+    }
+
+    fn run_plan(
+        plan: &Plan<P>,
+        options: ExecOptions,
+        fail: &HashSet<String>,
+    ) -> (Vec<ActionResult>, Vec<String>, Vec<String>) {
+        let ran = Mutex::new(Vec::new());
+        let step = |a: &Action<P>, outputs: &Outputs| {
+            ran.lock().unwrap().push(a.target.clone());
+            if let Some(v) = &a.details.value {
+                outputs.resolve(v)?;
+            }
+            if fail.contains(&a.target) {
+                Err(StepError::new(format!("{} broke", a.target)))
+            } else {
+                Ok(Outcome::done("done").with_output("id", format!("id-of-{}", a.target)))
+            }
+        };
+        let mut reported = Vec::new();
+        let results = execute(plan, &options, &step, &mut |a, _| {
+            reported.push(a.target.clone())
+        })
+        .unwrap();
+        (results, ran.into_inner().unwrap(), reported)
+    }
+
+    #[test]
+    fn dependents_of_a_failure_are_skipped_with_the_reason() {
+        let mut plan = Plan::new("t");
+        let a = plan.push(act("a", &[]));
+        let b = plan.push(act("b", &[&a]));
+        plan.push(act("c", &[&b]));
+        plan.push(act("d", &[]));
+        let fail = HashSet::from(["a".to_string()]);
+        let (results, ran, _) = run_plan(&plan, ExecOptions::default(), &fail);
+        assert_eq!(ran.len(), 2, "only a and d run: {ran:?}");
+        assert_eq!(results[0].status, ResultStatus::Failed);
+        assert_eq!(results[0].error.as_deref(), Some("a broke"));
+        assert_eq!(results[1].status, ResultStatus::Skipped);
+        assert_eq!(results[1].message, "not run: file:create:a failed");
+        assert_eq!(results[2].message, "not run: file:create:b did not run");
+        assert_eq!(results[3].status, ResultStatus::Ok);
+    }
+
+    #[test]
+    fn fail_fast_stops_independent_actions() {
+        let mut plan = Plan::new("t");
+        plan.push(act("a", &[]));
+        let a = ActionId::new(Category::File, Operation::Create, "a");
+        plan.push(act("b", &[&a]));
+        plan.push(act("c", &[&a]));
+        let fail = HashSet::from(["a".to_string()]);
+        let options = ExecOptions {
+            fail_fast: true,
+            max_parallel: 1,
+        };
+        let mut plan2 = Plan::new("t");
+        plan2.push(act("a", &[]));
+        plan2.push(act("x", &[]));
+        let (results, ran, _) = run_plan(&plan2, options, &fail);
+        assert_eq!(ran, vec!["a"]);
+        assert_eq!(results[1].status, ResultStatus::Skipped);
+        assert!(results[1].message.contains("fail-fast"));
+        let (results, _, _) = run_plan(&plan, options, &fail);
+        assert!(results[1..]
+            .iter()
+            .all(|r| r.status == ResultStatus::Skipped));
+    }
+
+    #[test]
+    fn deferred_values_resolve_from_the_producer() {
+        let mut plan = Plan::new("t");
+        let a = plan.push(act("a", &[]));
+        let mut b = act("b", &[&a]);
+        b.details.value = Some(Deferred::after(&a, "id"));
+        plan.push(b);
+        let seen = Mutex::new(None);
+        let step = |act: &Action<P>, outputs: &Outputs| {
+            if let Some(v) = &act.details.value {
+                *seen.lock().unwrap() = Some(outputs.resolve(v)?);
+            }
+            Ok(Outcome::done("ok").with_output("id", format!("id-of-{}", act.target)))
+        };
+        execute(&plan, &ExecOptions::default(), &step, &mut |_, _| {}).unwrap();
+        assert_eq!(seen.into_inner().unwrap().as_deref(), Some("id-of-a"));
+    }
+
+    #[test]
+    fn planned_skips_do_not_run_and_do_not_block() {
+        let mut plan = Plan::new("t");
+        let a = plan.push(Action::new(
+            Category::Gist,
+            Operation::Skip,
+            "a",
+            "adopting existing gist",
+            P::default(),
+        ));
+        plan.push(act("b", &[&a]));
+        let (results, ran, _) = run_plan(&plan, ExecOptions::default(), &HashSet::new());
+        assert_eq!(ran, vec!["b"]);
+        assert_eq!(results[0].status, ResultStatus::Skipped);
+        assert_eq!(results[0].message, "adopting existing gist");
+        assert_eq!(results[1].status, ResultStatus::Ok);
+    }
+
+    #[test]
+    fn declined_input_skips_dependents() {
+        let mut plan = Plan::new("t");
+        let a = plan.push(act("a", &[]).requires_input(true));
+        plan.push(act("b", &[&a]));
+        let step = |act: &Action<P>, _: &Outputs| {
+            Ok(if act.target == "a" {
+                Outcome::declined("kept: you answered no")
+            } else {
+                Outcome::done("ok")
+            })
+        };
+        let results = execute(&plan, &ExecOptions::default(), &step, &mut |_, _| {}).unwrap();
+        assert_eq!(results[0].status, ResultStatus::Skipped);
+        assert_eq!(results[0].message, "kept: you answered no");
+        assert_eq!(results[1].status, ResultStatus::Skipped);
+    }
+
+    #[test]
+    fn a_stale_precondition_stops_everything_after_it() {
+        let mut plan = Plan::new("t");
+        plan.push(act("a", &[]));
+        plan.push(act("b", &[]));
+        let step = |act: &Action<P>, _: &Outputs| {
+            if act.target == "a" {
+                Err(StepError::stale("file changed since the plan"))
+            } else {
+                Ok(Outcome::done("ok"))
+            }
+        };
+        let options = ExecOptions {
+            fail_fast: false,
+            max_parallel: 1,
+        };
+        let results = execute(&plan, &options, &step, &mut |_, _| {}).unwrap();
+        assert_eq!(results[0].status, ResultStatus::Failed);
+        assert_eq!(results[1].status, ResultStatus::Skipped);
+        assert!(results[1].message.contains("plan is stale"));
+    }
+
+    /// A random DAG: each node may depend on any earlier node.
+    fn dag() -> impl Strategy<Value = (Vec<Vec<usize>>, Vec<bool>, usize)> {
+        (1usize..24).prop_flat_map(|n| {
+            let deps = (0..n)
+                .map(|i| proptest::collection::vec(0..i.max(1), 0..3.min(i + 1)))
+                .collect::<Vec<_>>();
+            (
+                deps,
+                proptest::collection::vec(proptest::bool::weighted(0.2), n),
+                1usize..5,
+            )
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn order_respects_dependencies_and_exactly_dependents_of_failures_skip(
+            (deps, fails, par) in dag()
+        ) {
+            let n = deps.len();
+            let mut plan = Plan::new("prop");
+            let ids: Vec<ActionId> = (0..n)
+                .map(|i| ActionId::new(Category::File, Operation::Create, &format!("n{i}")))
+                .collect();
+            // Shuffle declaration order relative to dependencies: push in reverse.
+            for i in (0..n).rev() {
+                let mut d: Vec<usize> = deps[i].iter().copied().filter(|&j| j < i).collect();
+                d.sort_unstable();
+                d.dedup();
+                plan.push(act(&format!("n{i}"), &d.iter().map(|&j| &ids[j]).collect::<Vec<_>>()));
+            }
+            let fail: HashSet<String> =
+                (0..n).filter(|&i| fails[i]).map(|i| format!("n{i}")).collect();
+            let options = ExecOptions { fail_fast: false, max_parallel: par };
+            let (results, ran, reported) = run_plan(&plan, options, &fail);
+
+            // Reported in plan order.
+            let declared: Vec<String> = plan.actions.iter().map(|a| a.target.clone()).collect();
+            prop_assert_eq!(&reported, &declared);
+            // Every action that ran came after all its dependencies ran.
+            let pos: HashMap<&String, usize> = ran.iter().enumerate().map(|(k, t)| (t, k)).collect();
+            for i in 0..n {
+                if let Some(&p) = pos.get(&format!("n{i}")) {
+                    for &j in &deps[i] {
+                        if j < i {
+                            let dp = pos.get(&format!("n{j}"));
+                            prop_assert!(dp.is_some_and(|&q| q < p));
+                        }
+                    }
+                }
+            }
+            // Skipped = exactly the transitive dependents of failures.
+            let mut doomed = vec![false; n];
+            for (i, d) in deps.iter().enumerate() {
+                let hit = d.iter().any(|&j| j < i && (doomed[j] || fails[j]));
+                doomed[i] = hit;
+            }
+            for r in &results {
+                let i: usize = r.id.as_str().trim_start_matches("file:create:n").parse().unwrap();
+                let expected = if doomed[i] {
+                    ResultStatus::Skipped
+                } else if fails[i] {
+                    ResultStatus::Failed
+                } else {
+                    ResultStatus::Ok
+                };
+                prop_assert_eq!(r.status, expected, "node {}", i);
+            }
+        }
+    }
+}
