@@ -548,9 +548,9 @@ mod tests {
             prop_assert_eq!(&reported, &declared);
             // Every action that ran came after all its dependencies ran.
             let pos: HashMap<&String, usize> = ran.iter().enumerate().map(|(k, t)| (t, k)).collect();
-            for i in 0..n {
+            for (i, node_deps) in deps.iter().enumerate() {
                 if let Some(&p) = pos.get(&format!("n{i}")) {
-                    for &j in &deps[i] {
+                    for &j in node_deps {
                         if j < i {
                             let dp = pos.get(&format!("n{j}"));
                             prop_assert!(dp.is_some_and(|&q| q < p));
