@@ -1,0 +1,77 @@
+//! The read/write split: observers and planners receive `&dyn GitHubRead` and therefore cannot
+//! mutate anything; only executors are handed a `GitHubWrite`. The compiler enforces that a
+//! plan is computed without side effects.
+
+use crate::error::Error;
+use crate::repo_ref::RepoRef;
+use crate::types::*;
+use std::collections::BTreeMap;
+
+/// Read-only operations. Lists return all pages. `Option` results are `None` on 404.
+pub trait GitHubRead: Send + Sync {
+    /// `GET /user`: who the token belongs to (the owner of the gists we create).
+    fn current_user(&self) -> Result<User, Error>;
+    /// `GET /repos/{o}/{r}`.
+    fn repo(&self, r: &RepoRef) -> Result<Repo, Error>;
+    /// `GET /gists`, all pages: the authenticated user's gists, file names only.
+    fn list_gists(&self) -> Result<Vec<GistSummary>, Error>;
+    /// `GET /gists/{id}` with every file's full content (truncated files fetched via `raw_url`).
+    fn gist(&self, id: &str) -> Result<Option<Gist>, Error>;
+    /// `GET .../actions/variables`, all pages.
+    fn list_variables(&self, r: &RepoRef) -> Result<Vec<Variable>, Error>;
+    fn variable(&self, r: &RepoRef, name: &str) -> Result<Option<Variable>, Error>;
+    fn secret_public_key(&self, r: &RepoRef) -> Result<SecretPublicKey, Error>;
+    /// Secret metadata (never the value).
+    fn secret(&self, r: &RepoRef, name: &str) -> Result<Option<SecretMeta>, Error>;
+    /// `GET .../traffic/clones?per=day`: the last 14 days.
+    fn traffic_clones(&self, r: &RepoRef) -> Result<TrafficSeries, Error>;
+    /// `GET .../traffic/views?per=day`: the last 14 days.
+    fn traffic_views(&self, r: &RepoRef) -> Result<TrafficSeries, Error>;
+    fn top_referrers(&self, r: &RepoRef) -> Result<Vec<Referrer>, Error>;
+    fn top_paths(&self, r: &RepoRef) -> Result<Vec<PopularPath>, Error>;
+    /// All releases with their assets' download counts.
+    fn releases(&self, r: &RepoRef) -> Result<Vec<Release>, Error>;
+    /// Runs filtered by GitHub's `created` syntax (`2024-05-01`, `>=2024-05-01`, ...), all pages.
+    fn workflow_runs(&self, r: &RepoRef, created: &str) -> Result<Vec<WorkflowRun>, Error>;
+    /// All jobs of a run, with steps.
+    fn run_jobs(&self, r: &RepoRef, run_id: u64) -> Result<Vec<Job>, Error>;
+    fn workflows(&self, r: &RepoRef) -> Result<Vec<Workflow>, Error>;
+    /// None when Pages is not enabled.
+    fn pages(&self, r: &RepoRef) -> Result<Option<Pages>, Error>;
+    /// A file on the default branch, decoded; None when absent. A directory is an error.
+    fn content(&self, r: &RepoRef, path: &str) -> Result<Option<Content>, Error>;
+    fn rate_limit(&self) -> Result<RateLimit, Error>;
+}
+
+/// Mutations: only executors get this.
+pub trait GitHubWrite: GitHubRead {
+    /// `POST /gists`. Never retried on network errors or 5xx: a lost response may have created
+    /// the gist, so callers must re-observe (find it by description) before creating again.
+    fn create_gist(
+        &self,
+        description: &str,
+        public: bool,
+        files: &BTreeMap<String, String>,
+    ) -> Result<Gist, Error>;
+    /// `PATCH /gists/{id}`: `Some(content)` writes a file, `None` deletes it.
+    fn update_gist(
+        &self,
+        id: &str,
+        files: &BTreeMap<String, Option<String>>,
+    ) -> Result<Gist, Error>;
+    /// `POST .../actions/variables`. Retried; if a retry meets 409 the earlier attempt landed,
+    /// which counts as success when the stored value equals `value` (else a Conflict error with
+    /// [`Error::after_retry`] set). A 409 on the first attempt is a Conflict error.
+    fn create_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
+    /// `PATCH .../actions/variables/{name}`.
+    fn update_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
+    /// Fetches the repository key, seals `plaintext`, `PUT`s it.
+    fn put_secret(&self, r: &RepoRef, name: &str, plaintext: &str) -> Result<SecretWrite, Error>;
+    /// `POST .../pages` from `branch` and `path` (`/` or `/docs`).
+    fn create_pages(&self, r: &RepoRef, branch: &str, path: &str) -> Result<Pages, Error>;
+    /// `PUT .../pages` source.
+    fn update_pages(&self, r: &RepoRef, branch: &str, path: &str) -> Result<(), Error>;
+    /// `POST .../actions/workflows/{workflow}/dispatches` (`workflow` = id or file name).
+    /// Not retried on network errors or 5xx, to avoid duplicate runs.
+    fn dispatch_workflow(&self, r: &RepoRef, workflow: &str, git_ref: &str) -> Result<(), Error>;
+}
