@@ -1,1 +1,123 @@
+// A small SVG chart renderer written for this page, so the dashboard loads no third-party
+// script (nothing to pin, nothing that can fail from a CDN). Charts are an enhancement:
+// every number they show is also in the cards and the table beside each chart.
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const WIDTH = 800;
+const HEIGHT = 260;
+const MARGIN = { top: 14, right: 14, bottom: 30, left: 52 };
+
+function el(name, attrs = {}, parent = null) {
+  const node = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+/** A round axis maximum (1, 2, 2.5, 5 × 10^k) at or above `max`. */
+export function niceMax(max) {
+  if (!(max > 0)) return 4;
+  const power = 10 ** Math.floor(Math.log10(max));
+  for (const step of [1, 2, 2.5, 5, 10]) {
+    if (step * power >= max) return step * power;
+  }
+  return 10 * power;
+}
+
+function compact(n) {
+  if (n >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `${+(n / 1e3).toFixed(1)}k`;
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function frame(host, { title, labels, yMax }) {
+  host.textContent = '';
+  const svg = el('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': title, class: 'chart-svg'});
+  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const n = Math.max(1, labels.length);
+  const x = (i) => MARGIN.left + ((i + 0.5) * plotW) / n;
+  const y = (v) => MARGIN.top + plotH - (v / yMax) * plotH;
+  const grid = el('g', { class: 'chart-grid' }, svg);
+  for (let t = 0; t <= 4; t += 1) {
+    const value = (yMax * t) / 4;
+    el('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(value), y2: y(value) }, grid);
+    el('text', { x: MARGIN.left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'chart-tick' }, grid).textContent = compact(value);
+  }
+  const ticks = Math.min(labels.length, 8);
+  const every = Math.max(1, Math.ceil(labels.length / ticks));
+  for (let i = 0; i < labels.length; i += every) {
+    el('text', { x: x(i), y: HEIGHT - 8, 'text-anchor': 'middle', class: 'chart-tick' }, grid).textContent = labels[i];
+  }
+  host.appendChild(svg);
+  return { svg, x, y, plotW, plotH, n };
+}
+
+/** Hover targets: one transparent column per bucket whose tooltip lists every series. */
+function tooltips(svg, { x, plotW, n }, labels, series) {
+  const group = el('g', { class: 'chart-hover' }, svg);
+  const w = plotW / n;
+  labels.forEach((label, i) => {
+    const rect = el('rect', { x: x(i) - w / 2, y: MARGIN.top, width: w, height: HEIGHT - MARGIN.top - MARGIN.bottom }, group);
+    const lines = series.map((s) => {
+      const p = s.points[i];
+      if (!p) return `${s.name}: —`;
+      return `${s.name}: ${Math.round(p.y).toLocaleString('en-US')}${p.projected ? ' (projected)' : ''}`;
+    });
+    el('title', {}, rect).textContent = [label, ...lines].join('\n');
+  });
+}
+
+/**
+ * Line chart. `series`: [{name, color (CSS colour), points: [{y, projected} | null]}].
+ * Segments touching a projected point are dashed and projected points are hollow, so
+ * estimates never look like measurements.
+ */
+export function lineChart(host, { title, labels, series }) {
+  const yMax = niceMax(Math.max(0, ...series.flatMap((s) => s.points.filter(Boolean).map((p) => p.y))));
+  const f = frame(host, { title, labels, yMax });
+  for (const s of series) {
+    const g = el('g', { class: 'chart-series', style: `--series:${s.color}` }, f.svg);
+    let solid = '';
+    let dashed = '';
+    for (let i = 1; i < s.points.length; i += 1) {
+      const a = s.points[i - 1];
+      const b = s.points[i];
+      if (!a || !b) continue;
+      const seg = `M${f.x(i - 1).toFixed(1)},${f.y(a.y).toFixed(1)}L${f.x(i).toFixed(1)},${f.y(b.y).toFixed(1)}`;
+      if (a.projected || b.projected) dashed += seg; else solid += seg;
+    }
+    if (solid) el('path', { d: solid, class: 'chart-line' }, g);
+    if (dashed) el('path', { d: dashed, class: 'chart-line projected' }, g);
+    const dots = s.points.length <= 62;
+    s.points.forEach((p, i) => {
+      if (!p) return;
+      const lonely = !s.points[i - 1] && !s.points[i + 1];
+      if (p.projected || dots || lonely) {
+        el('circle', { cx: f.x(i).toFixed(1), cy: f.y(p.y).toFixed(1), r: p.projected ? 4.5 : 2.5, class: p.projected ? 'chart-dot projected' : 'chart-dot' }, g);
+      }
+    });
+  }
+  tooltips(f.svg, f, labels, series);
+  return f.svg;
+}
+
+/** Stacked bar chart, same `series` shape; projected buckets are pale with a dashed outline. */
+export function stackedBarChart(host, { title, labels, series }) {
+  const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.points[i] ? s.points[i].y : 0), 0));
+  const f = frame(host, { title, labels, yMax: niceMax(Math.max(0, ...totals)) });
+  const barW = Math.max(1, (f.plotW / f.n) * 0.72);
+  const base = labels.map(() => 0);
+  for (const s of series) {
+    const g = el('g', { class: 'chart-series', style: `--series:${s.color}` }, f.svg);
+    s.points.forEach((p, i) => {
+      if (!p || p.y <= 0) return;
+      const top = f.y(base[i] + p.y);
+      const height = f.y(base[i]) - top;
+      base[i] += p.y;
+      el('rect', { x: (f.x(i) - barW / 2).toFixed(1), y: top.toFixed(1), width: barW.toFixed(1), height: Math.max(0.5, height).toFixed(1), class: p.projected ? 'chart-bar projected' : 'chart-bar' }, g);
+    });
+  }
+  tooltips(f.svg, f, labels, series);
+  return f.svg;
+}

@@ -1,1 +1,540 @@
+// The dashboard's UI: reads config.json, loads the gist data through data.js and renders
+// the five tabs. Numbers are written as text first; charts are drawn afterwards and a
+// failure there never hides a figure.
 
+import * as D from './data.js';
+import { lineChart, stackedBarChart } from './charts.js';
+
+const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
+/** Deep-link targets that are sections inside a tab (the badges link to #clones). */
+const SECTION_LINKS = { clones: 'dev', downloads: 'installs', referrers: 'views', paths: 'views', ci: 'dev', freshness: 'dev' };
+const RANGES = ['7', '31', '90', '365', 'all'];
+const GROUPS = ['auto', 'day', 'week', 'month'];
+
+/** Okabe–Ito colours, distinguishable with the common colour-vision deficiencies. */
+const COLORS = {
+  installs: 'var(--oi-orange)',
+  downloads: 'var(--oi-vermillion)',
+  organicClones: 'var(--oi-bluegreen)',
+  clones: 'var(--oi-blue)',
+  uniqueClones: 'var(--oi-sky)',
+  organicUniqueClones: 'var(--oi-sky)',
+  ciCheckouts: 'var(--oi-purple)',
+  views: 'var(--oi-blue)',
+  uniqueViews: 'var(--oi-sky)',
+  stars: 'var(--oi-orange)',
+  forks: 'var(--oi-bluegreen)',
+  openIssues: 'var(--oi-purple)',
+};
+
+const ui = {
+  config: null,
+  result: null,
+  tab: 'overview',
+  range: '31',
+  group: 'auto',
+  hiddenSeries: new Set(),
+  now: Date.now(),
+};
+
+const $ = (id) => document.getElementById(id);
+const fmt = D.formatNumber;
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const child of children.flat()) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function setStatus(message, kind = 'info') {
+  const status = $('status');
+  status.textContent = message;
+  status.dataset.kind = kind;
+}
+
+// ---- URL state -----------------------------------------------------------------------
+
+/** `#views?range=90&group=week` → {tab, section, range, group}. Unknown parts fall back. */
+function parseHash(hash) {
+  const [name, query = ''] = hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  let tab = TABS.includes(name) ? name : null;
+  let section = null;
+  if (!tab && SECTION_LINKS[name]) { tab = SECTION_LINKS[name]; section = name; }
+  const range = params.get('range');
+  const group = params.get('group');
+  return {
+    tab: tab || 'overview',
+    section,
+    range: RANGES.includes(range) ? range : '31',
+    group: GROUPS.includes(group) ? group : 'auto',
+  };
+}
+
+function hashFor(tab, section = null) {
+  const params = new URLSearchParams();
+  if (ui.range !== '31') params.set('range', ui.range);
+  if (ui.group !== 'auto') params.set('group', ui.group);
+  const query = params.toString();
+  return `#${section || tab}${query ? `?${query}` : ''}`;
+}
+
+function applyHash({ focusSection = true } = {}) {
+  const parsed = parseHash(location.hash);
+  const rangeChanged = parsed.range !== ui.range || parsed.group !== ui.group;
+  ui.range = parsed.range;
+  ui.group = parsed.group;
+  $('range').value = ui.range;
+  $('group').value = ui.group;
+  showTab(parsed.tab);
+  if (rangeChanged) renderAll();
+  if (parsed.section && focusSection) {
+    const target = document.querySelector(`[data-section="${parsed.section}"]`);
+    if (target) target.scrollIntoView({ block: 'start' });
+  }
+}
+
+// ---- tabs ----------------------------------------------------------------------------
+
+function showTab(tab) {
+  ui.tab = tab;
+  for (const name of TABS) {
+    const selected = name === tab;
+    const button = $(`tab-${name}`);
+    button.setAttribute('aria-selected', String(selected));
+    button.tabIndex = selected ? 0 : -1;
+    $(`panel-${name}`).hidden = !selected;
+  }
+}
+
+function selectTab(tab, { focus = false } = {}) {
+  if (tab !== ui.tab || parseHash(location.hash).section) history.pushState(null, '', hashFor(tab));
+  showTab(tab);
+  if (focus) $(`tab-${tab}`).focus();
+}
+
+function setupTabs() {
+  const list = $('tablist');
+  list.addEventListener('click', (event) => {
+    const button = event.target.closest('[role="tab"]');
+    if (button) selectTab(button.id.replace('tab-', ''));
+  });
+  list.addEventListener('keydown', (event) => {
+    const index = TABS.indexOf(ui.tab);
+    const next = {
+      ArrowRight: (index + 1) % TABS.length,
+      ArrowLeft: (index - 1 + TABS.length) % TABS.length,
+      Home: 0,
+      End: TABS.length - 1,
+    }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    selectTab(TABS[next], { focus: true });
+  });
+  window.addEventListener('popstate', () => applyHash());
+  window.addEventListener('hashchange', () => applyHash());
+}
+
+// ---- controls ------------------------------------------------------------------------
+
+function setupControls() {
+  const theme = $('theme');
+  theme.value = document.documentElement.dataset.theme || 'system';
+  theme.addEventListener('change', () => {
+    document.documentElement.dataset.theme = theme.value;
+    try { localStorage.setItem('ghtraf:theme', theme.value); } catch { /* storage disabled */ }
+  });
+  $('range').addEventListener('change', (event) => {
+    ui.range = event.target.value;
+    history.replaceState(null, '', hashFor(ui.tab));
+    renderAll();
+  });
+  $('group').addEventListener('change', (event) => {
+    ui.group = event.target.value;
+    history.replaceState(null, '', hashFor(ui.tab));
+    renderAll();
+  });
+  $('export-csv').addEventListener('click', () => download('csv'));
+  $('export-json').addEventListener('click', () => download('json'));
+}
+
+function download(kind) {
+  const { state, days } = ui.result;
+  const { owner, repo } = ui.config;
+  const body = kind === 'csv' ? D.toCSV(days) : D.toJSON(state, days, { owner, repo, now: Date.now() });
+  const blob = new Blob([body], { type: kind === 'csv' ? 'text/csv' : 'application/json' });
+  const link = h('a', { href: URL.createObjectURL(blob), download: `${owner}-${repo}-traffic.${kind}` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// ---- building blocks -----------------------------------------------------------------
+
+function card(metric, label, value, ...details) {
+  return h('div', { class: 'card' },
+    h('h3', { class: 'card-label', text: label }),
+    h('p', { class: 'card-value', 'data-metric': metric, text: value }),
+    ...details.filter(Boolean).map((d) => (d instanceof Node ? d : h('p', { class: 'card-detail', text: d }))));
+}
+
+function recencyNote(field) {
+  const label = D.recencyLabel(D.recency(ui.result.days, field));
+  return label ? h('p', { class: 'card-detail recency', 'data-metric': `${field}-recency`, text: label }) : null;
+}
+
+function currentBuckets(fields) {
+  const days = D.filterRange(ui.result.days, ui.range);
+  const size = ui.group === 'auto' ? D.autoBucket(ui.range, days.length) : ui.group;
+  return { size, buckets: D.bucketize(days, size, fields) };
+}
+
+function pointFor(bucket, field) {
+  const measured = bucket.values[field];
+  const projected = bucket.projected[field];
+  if (measured == null && projected == null) return null;
+  const isProjection = bucket.partial || (projected != null && projected !== measured);
+  return { y: isProjection ? projected ?? measured : measured, projected: isProjection };
+}
+
+function cellText(bucket, field) {
+  const point = pointFor(bucket, field);
+  if (!point) return bucket.missingDays === bucket.days ? 'no data' : '—';
+  if (!point.projected) return fmt(point.y);
+  const measured = bucket.values[field];
+  return `${measured == null ? '—' : fmt(measured)} (≈${fmt(point.y)} projected)`;
+}
+
+/**
+ * A chart with its legend (series toggles), a note on projections and a table view.
+ * `kind` is 'line' or 'stacked'.
+ */
+function chartBlock({ id, title, kind = 'line', fields, toggles = false, section = null }) {
+  const { size, buckets } = currentBuckets(fields.map((f) => f.key));
+  const unit = { day: 'per day', week: 'per week', month: 'per month' }[size];
+  const chartHost = h('div', { class: 'chart', id: `chart-${id}` });
+  const tableHost = h('div', { class: 'table-wrap' });
+  const details = h('details', { class: 'chart-table', 'data-table': id },
+    h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
+  const draw = () => {
+    const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
+    const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key] || f.color, points: buckets.map((b) => pointFor(b, f.key)) }));
+    try {
+      (kind === 'stacked' ? stackedBarChart : lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series });
+    } catch (error) {
+      chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
+      console.error(error);
+    }
+  };
+  const legend = h('div', { class: 'legend', role: 'group', 'aria-label': `${title} series` },
+    fields.map((f) => {
+      const key = `${id}:${f.key}`;
+      const swatch = h('span', { class: 'swatch', style: `--series:${COLORS[f.key]}`, 'aria-hidden': 'true' });
+      if (!toggles) return h('span', { class: 'legend-item' }, swatch, f.name);
+      return h('button', {
+        type: 'button',
+        class: 'legend-item toggle',
+        'aria-pressed': String(!ui.hiddenSeries.has(key)),
+        onclick: (event) => {
+          if (ui.hiddenSeries.has(key)) ui.hiddenSeries.delete(key); else ui.hiddenSeries.add(key);
+          event.currentTarget.setAttribute('aria-pressed', String(!ui.hiddenSeries.has(key)));
+          draw();
+        },
+      }, swatch, f.name);
+    }),
+    h('span', { class: 'legend-item projection-key' }, h('span', { class: 'swatch projected', 'aria-hidden': 'true' }), 'projected (incomplete day)'));
+  const fillTable = () => {
+    if (tableHost.firstChild) return;
+    tableHost.append(h('table', {},
+      h('caption', { class: 'visually-hidden', text: `${title} ${unit}` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: size === 'day' ? 'Date' : 'Period' }), fields.map((f) => h('th', { scope: 'col', text: f.name })))),
+      h('tbody', {}, buckets.slice().reverse().map((b) => h('tr', { class: b.partial || b.hasProjection ? 'projected-row' : null, 'data-period': b.key },
+        h('th', { scope: 'row', text: b.partial ? `${b.label} (incomplete)` : b.label }),
+        fields.map((f) => h('td', { 'data-field': f.key, text: cellText(b, f.key) })))))));
+  };
+  details.addEventListener('toggle', () => { if (details.open) fillTable(); });
+  const block = h('section', { class: 'chart-block', 'aria-labelledby': `h-${id}`, 'data-section': section },
+    h('h2', { id: `h-${id}`, text: title }), legend, chartHost, details);
+  queueMicrotask(draw);
+  return block;
+}
+
+function simpleTable(caption, columns, rows, attrs = {}) {
+  if (rows.length === 0) return h('p', { class: 'muted', text: `${caption}: nothing recorded yet.` });
+  return h('div', { class: 'table-wrap' }, h('table', attrs,
+    h('caption', { text: caption }),
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, text: c.label })))),
+    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c, i) => (i === 0
+      ? h('th', { scope: 'row', text: row[c.key] })
+      : h('td', { class: c.num ? 'num' : null, text: c.num ? fmt(row[c.key]) : row[c.key] }))))))));
+}
+
+function rangeLabel() {
+  return ui.range === 'all' ? 'all history' : `last ${ui.range} days`;
+}
+
+// ---- tabs' content -------------------------------------------------------------------
+
+function renderOverview(panel) {
+  const { totals, repoStats } = ui.result.state;
+  panel.append(
+    h('div', { class: 'cards' },
+      card('installs-total', 'Installs', fmt(totals.downloads + totals.organicClones),
+        `${fmt(totals.downloads)} downloads + ${fmt(totals.organicClones)} organic clones`, recencyNote('installs')),
+      card('views-total', 'Views', fmt(totals.views), `${fmt(totals.uniqueViews)} unique`, recencyNote('views')),
+      card('clones-total', 'Organic clones', fmt(totals.organicClones), `${fmt(totals.organicUniqueClones)} unique (estimate)`, recencyNote('organicClones')),
+      card('stars', 'Stars', fmt(repoStats.stars ?? lastObserved('stars'))),
+      card('forks', 'Forks', fmt(repoStats.forks ?? lastObserved('forks')))),
+    chartBlock({
+      id: 'overview',
+      title: `Daily traffic, ${rangeLabel()}`,
+      toggles: true,
+      fields: [
+        { key: 'installs', name: 'Installs' },
+        { key: 'views', name: 'Views' },
+        { key: 'uniqueViews', name: 'Unique views' },
+        { key: 'organicClones', name: 'Organic clones' },
+        { key: 'downloads', name: 'Downloads' },
+      ],
+    }));
+}
+
+function lastObserved(field) {
+  const days = ui.result.days;
+  for (let i = days.length - 1; i >= 0; i -= 1) if (days[i][field] != null) return days[i][field];
+  return null;
+}
+
+function renderInstalls(panel) {
+  const { totals } = ui.result.state;
+  const installs = totals.downloads + totals.organicClones;
+  const rows = [['Installs', 'installs'], ['Downloads', 'downloads'], ['Organic clones', 'organicClones']].map(([label, field]) => {
+    const r = D.recency(ui.result.days, field);
+    return { label, day: r.day, week: r.week, month: r.month };
+  });
+  panel.append(
+    h('div', { class: 'cards' },
+      card('installs-total-2', 'Installs', fmt(installs), 'release downloads + organic clones'),
+      card('downloads-total', 'Downloads', fmt(totals.downloads), `${D.formatPercent(totals.downloads, installs)} of installs`),
+      card('organic-total', 'Organic clones', fmt(totals.organicClones), `${D.formatPercent(totals.organicClones, installs)} of installs`)),
+    h('section', { class: 'block', 'data-section': 'downloads' },
+      h('h2', { text: 'Recent activity' }),
+      simpleTable('Recent activity (complete days)', [
+        { key: 'label', label: 'Metric' }, { key: 'day', label: 'Last day', num: true },
+        { key: 'week', label: 'Last 7 days', num: true }, { key: 'month', label: 'Last 30 days', num: true },
+      ], rows, { 'data-table': 'recent' })),
+    chartBlock({
+      id: 'installs',
+      title: `Installs, ${rangeLabel()}`,
+      kind: 'stacked',
+      fields: [{ key: 'downloads', name: 'Downloads' }, { key: 'organicClones', name: 'Organic clones' }],
+    }));
+}
+
+function renderViews(panel) {
+  const { state, days } = ui.result;
+  const { owner, repo } = ui.config;
+  const last = days[days.length - 1];
+  const today = last && last.partial ? last : null;
+  const week = D.recency(days, 'views');
+  const referrers = state.referrers.slice().sort((a, b) => b.count - a.count);
+  const top = referrers[0];
+  panel.append(
+    h('div', { class: 'cards' },
+      card('views-total-2', 'Total views', fmt(state.totals.views), `${fmt(state.totals.uniqueViews)} unique`),
+      card('views-today', 'Today', today ? fmt(today.views) : '0',
+        today ? `so far; ≈${fmt(today.projection ? today.projection.views : today.views)} projected for the day` : 'no data for today yet'),
+      card('views-week', 'Last 7 days', fmt(week.week), week.lastDate ? `complete days up to ${D.shortDate(week.lastDate)}` : null),
+      card('top-referrer', 'Top referrer', top ? D.referrerName(top.source) : 'none yet', top ? `${fmt(top.count)} views in 14 days` : null)),
+    chartBlock({
+      id: 'views',
+      title: `Views, ${rangeLabel()}`,
+      toggles: true,
+      fields: [{ key: 'views', name: 'Views' }, { key: 'uniqueViews', name: 'Unique views' }],
+    }),
+    h('div', { class: 'two-col' },
+      h('section', { class: 'block', 'data-section': 'referrers' },
+        h('h2', { text: 'Referrers (last 14 days)' }),
+        simpleTable('Referring sites', [
+          { key: 'name', label: 'Source' }, { key: 'count', label: 'Views', num: true }, { key: 'uniques', label: 'Unique', num: true },
+        ], referrers.map((r) => ({ name: D.referrerName(r.source), count: r.count, uniques: r.uniques })), { 'data-table': 'referrers' })),
+      h('section', { class: 'block', 'data-section': 'paths' },
+        h('h2', { text: 'Popular pages (last 14 days)' }),
+        simpleTable('Popular pages', [
+          { key: 'path', label: 'Page' }, { key: 'title', label: 'Title' }, { key: 'count', label: 'Views', num: true }, { key: 'uniques', label: 'Unique', num: true },
+        ], state.popularPaths.map((p) => ({ path: D.stripRepoPrefix(p.path, owner, repo), title: D.repairMojibake(p.title), count: p.count, uniques: p.uniques })), { 'data-table': 'paths' }))));
+}
+
+function renderCommunity(panel) {
+  const { state } = ui.result;
+  const created = state.repoStats.createdAt || ui.config.created;
+  const age = D.ageInDays(created, ui.now);
+  panel.append(
+    h('div', { class: 'cards' },
+      card('stars-2', 'Stars', fmt(state.repoStats.stars ?? lastObserved('stars'))),
+      card('forks-2', 'Forks', fmt(state.repoStats.forks ?? lastObserved('forks'))),
+      card('open-issues', 'Open issues', fmt(state.repoStats.openIssues ?? lastObserved('openIssues'))),
+      card('age', 'Repository age', age == null ? 'unknown' : age >= 365 ? `${(age / 365).toFixed(1)} years` : `${fmt(age)} days`,
+        created ? `created ${D.dayKey(created)}` : null)),
+    chartBlock({
+      id: 'community',
+      title: `Community, ${rangeLabel()}`,
+      toggles: true,
+      fields: [{ key: 'stars', name: 'Stars' }, { key: 'forks', name: 'Forks' }, { key: 'openIssues', name: 'Open issues' }],
+    }),
+    h('p', { class: 'muted', text: 'Stars, forks and issues are daily snapshots, drawn on the days they were observed.' }));
+}
+
+function renderDev(panel) {
+  const { state, days } = ui.result;
+  const { totals } = state;
+  const fresh = D.freshness(state.capturedAt, ui.now);
+  const freshText = fresh.hours == null ? 'unknown' : fresh.hours < 1 ? 'under an hour ago' : fresh.hours < 48 ? `${Math.floor(fresh.hours)} h ago` : `${Math.floor(fresh.hours / 24)} days ago`;
+  const levelText = { fresh: 'up to date', stale: 'a run was missed', old: 'collection has stopped', unknown: 'no capture time recorded' }[fresh.level];
+  const ciDays = D.filterRange(days, ui.range).filter((d) => !d.missing && d.ciCheckouts != null).reverse();
+  const workflows = Object.entries(state.ciWorkflows).map(([name, wf]) => ({ name, runs: wf.runs, checkouts: wf.checkouts }));
+  panel.append(
+    h('div', { class: 'cards' },
+      card('raw-clones', 'Raw clones', fmt(totals.clones), `${fmt(totals.uniqueClones)} unique`),
+      card('organic-clones-dev', 'Organic clones', fmt(totals.organicClones), `${fmt(totals.organicUniqueClones)} unique (estimate)`),
+      card('ci-checkouts', 'CI checkouts', fmt(totals.ciCheckouts), `${D.formatPercent(totals.ciCheckouts, totals.clones)} of raw clones`),
+      h('div', { class: `card freshness ${fresh.level}`, 'data-section': 'freshness' },
+        h('h3', { class: 'card-label', text: 'Data freshness' }),
+        h('p', { class: 'card-value', 'data-metric': 'freshness', text: freshText }),
+        h('p', { class: 'card-detail', text: `${levelText}${state.capturedAt ? ` · last capture ${state.capturedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}` : ''}` }))),
+    chartBlock({
+      id: 'clones',
+      section: 'clones',
+      title: `Clone breakdown, ${rangeLabel()}`,
+      kind: 'stacked',
+      fields: [{ key: 'organicClones', name: 'Organic clones' }, { key: 'ciCheckouts', name: 'CI checkouts' }],
+    }),
+    h('p', { class: 'muted', text: 'Organic clones = clones − CI checkouts (jobs with a checkout step). Organic uniques are an estimate.' }),
+    h('div', { class: 'two-col' },
+      h('section', { class: 'block', 'data-section': 'ci' },
+        h('h2', { text: 'CI checkouts per day' }),
+        simpleTable('CI checkouts per day', [
+          { key: 'date', label: 'Date' }, { key: 'clones', label: 'Raw clones', num: true }, { key: 'ci', label: 'CI checkouts', num: true },
+          { key: 'runs', label: 'CI runs', num: true }, { key: 'organic', label: 'Organic', num: true },
+        ], ciDays.map((d) => ({ date: d.date, clones: d.clones, ci: d.ciCheckouts, runs: d.ciRuns, organic: d.organicClones })), { 'data-table': 'ci-days' })),
+      h('section', { class: 'block' },
+        h('h2', { text: 'CI by workflow' }),
+        simpleTable(state.legacy ? 'Workflows (all recorded days)' : 'Workflows (last collected day)', [
+          { key: 'name', label: 'Workflow' }, { key: 'runs', label: 'Runs', num: true }, { key: 'checkouts', label: 'Checkouts', num: true },
+        ], workflows, { 'data-table': 'workflows' }))));
+}
+
+const RENDERERS = { overview: renderOverview, installs: renderInstalls, views: renderViews, community: renderCommunity, dev: renderDev };
+
+function renderAll() {
+  if (!ui.result || ui.result.setup !== 'ok') return;
+  for (const tab of TABS) {
+    const panel = $(`panel-${tab}`);
+    panel.textContent = '';
+    try {
+      RENDERERS[tab](panel);
+    } catch (error) {
+      panel.append(h('p', { class: 'status error', text: `This section could not be rendered: ${error.message}` }));
+      console.error(error);
+    }
+  }
+}
+
+function renderEmpty(setup) {
+  const message = setup === 'no-gist'
+    ? ['Not set up yet', 'This dashboard has no data gist configured. Run `ghtraf create` (or `ghtraf init`) to set up collection; numbers appear after the first daily run.']
+    : ['No data yet', 'The data gist exists but nothing has been collected yet. The daily workflow fills it in; check back after its first run.'];
+  for (const tab of TABS) {
+    const panel = $(`panel-${tab}`);
+    panel.textContent = '';
+    panel.append(h('div', { class: 'empty-state', 'data-empty': setup }, h('h2', { text: message[0] }), h('p', { text: message[1] })));
+  }
+  setStatus(`${message[0]}: ${message[1]}`, 'info');
+}
+
+function archiveMessage(result) {
+  const { archive, days, state } = result;
+  const measured = days.filter((d) => !d.missing).length;
+  const span = `${fmt(measured)} days of history`;
+  const stateDays = state.days.length;
+  switch (archive.status) {
+    case 'ok':
+      return [`Loaded ${span} (${archive.months.length} archived month${archive.months.length === 1 ? '' : 's'} + current state).`, 'info'];
+    case 'none':
+      return [`Loaded ${span} from state.json (no archive gist configured).`, 'info'];
+    case 'no-index':
+      return archive.months.length
+        ? [`Loaded ${span}. The archive index (archive.json) is missing; found ${archive.months.length} archived month${archive.months.length === 1 ? '' : 's'} directly.`, 'warn']
+        : [`Loaded ${span} from state.json only: the archive index (archive.json) is missing.`, 'warn'];
+    case 'rate-limited':
+      return [`Archives could not be loaded (rate-limited by GitHub). Showing the ${fmt(stateDays)} days in state.json; try again later for all history.`, 'warn'];
+    case 'partial':
+      return [`Loaded ${span}, but archives for ${archive.failed.join(', ')} could not be loaded.`, 'warn'];
+    default:
+      return [`Archives could not be loaded. Showing the ${fmt(stateDays)} days in state.json.`, 'warn'];
+  }
+}
+
+function renderHeader() {
+  const { config, result } = ui;
+  const name = config.displayName || config.repo;
+  document.title = `${name} · traffic`;
+  $('title').textContent = `${name} traffic`;
+  const parts = [`${config.owner}/${config.repo}`];
+  if (result && result.state && result.state.trackingSince) parts.push(`tracking since ${result.state.trackingSince}`);
+  $('subtitle').textContent = parts.join(' · ');
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url, { cache: 'no-cache' });
+  if (response.status !== 200) return { status: response.status, data: null };
+  return { status: 200, data: await response.json() };
+}
+
+async function main() {
+  setupTabs();
+  setupControls();
+  applyHash({ focusSection: false });
+  try {
+    const response = await fetch('config.json', { cache: 'no-cache' });
+    if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
+    ui.config = await response.json();
+  } catch (error) {
+    setStatus(`This dashboard is not configured (${error.message}). Run \`ghtraf init\` to write docs/stats/config.json.`, 'error');
+    renderEmpty('no-gist');
+    return;
+  }
+  renderHeader();
+  try {
+    ui.result = await D.loadDashboard({ config: ui.config, fetchJson, cache: window.localStorage, now: ui.now });
+  } catch (error) {
+    setStatus(error.message, 'error');
+    for (const tab of TABS) $(`panel-${tab}`).replaceChildren(h('p', { class: 'empty-state', text: 'The traffic data could not be loaded. Reload the page to try again.' }));
+    return;
+  }
+  renderHeader();
+  if (ui.result.setup !== 'ok') {
+    renderEmpty(ui.result.setup);
+    return;
+  }
+  renderAll();
+  const [message, kind] = archiveMessage(ui.result);
+  setStatus(ui.result.stateFromCache ? `${message} state.json could not be fetched; showing the copy cached on this device.` : message, kind);
+  $('export-csv').disabled = false;
+  $('export-json').disabled = false;
+  document.documentElement.dataset.ready = 'true';
+  applyHash();
+}
+
+main();

@@ -1,1 +1,749 @@
+// Data logic of the ghtraf dashboard, kept free of the DOM so `node --test` can check it:
+// reading v1–v4 states, stitching archive months, organic figures, projections for
+// incomplete days, recency, range filtering, week/month buckets and CSV/JSON export.
 
+const DAY_MS = 86400000;
+
+/** The per-day count fields every normalised day carries (null = not collected). */
+export const DAY_FIELDS = [
+  'clones', 'uniqueClones', 'views', 'uniqueViews', 'downloads',
+  'ciCheckouts', 'ciRuns', 'organicClones', 'organicUniqueClones',
+];
+
+/** Fields that can be projected for an incomplete day. */
+const PROJECTED_FIELDS = ['clones', 'views', 'downloads', 'organicClones', 'ciCheckouts'];
+const UNIQUE_PAIRS = [['uniqueClones', 'clones'], ['uniqueViews', 'views'], ['organicUniqueClones', 'organicClones']];
+
+const TOTAL_FIELDS = [
+  'clones', 'uniqueClones', 'views', 'uniqueViews', 'downloads',
+  'ciCheckouts', 'organicClones', 'organicUniqueClones',
+];
+
+/** A non-negative integer, or null when the value is absent or not a number. */
+function count(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.round(value)) : null;
+}
+
+/** `YYYY-MM-DD` of a GitHub timestamp or date string; null when unreadable. */
+export function dayKey(value) {
+  if (typeof value !== 'string') return null;
+  const match = /^(\d{4}-\d{2}-\d{2})/.exec(value);
+  return match ? match[1] : null;
+}
+
+function dayStartMs(key) {
+  return Date.parse(`${key}T00:00:00Z`);
+}
+
+export function addDays(key, n) {
+  return new Date(dayStartMs(key) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+function roundHalfUp(x) {
+  return Math.floor(x + 0.5);
+}
+
+/**
+ * Organic unique clones as documented in docs/state-format.md (an estimate):
+ * uniques − min(round-half-up(uniques × CI / clones), CI runs), floored at 0.
+ */
+export function estimateOrganicUniques(uniqueClones, clones, ciCheckouts, ciRuns) {
+  if (uniqueClones == null) return null;
+  if (!ciCheckouts || !clones) return uniqueClones;
+  const byShare = roundHalfUp((uniqueClones * ciCheckouts) / clones);
+  const ciUniques = ciRuns == null ? byShare : Math.min(byShare, ciRuns);
+  return Math.max(0, uniqueClones - ciUniques);
+}
+
+/**
+ * One stored day in the dashboard's shape. Absent uniques stay null (never 0), and a
+ * stored organic figure of 0 is kept (a fully-CI day), unlike the original's `a || b`.
+ */
+export function normalizeDay(raw, ciByDate = {}) {
+  const date = dayKey(raw && raw.date);
+  if (!date) return null;
+  const clones = count(raw.clones) ?? 0;
+  const uniqueClones = count(raw.uniqueClones);
+  const legacyCi = ciByDate[date];
+  const ciCheckouts = count(raw.ciCheckouts) ?? count(legacyCi && legacyCi.total);
+  const ciRuns = count(raw.ciRuns) ?? count(legacyCi && legacyCi.runs);
+  const organicClones = count(raw.organicClones) ?? Math.max(0, clones - (ciCheckouts ?? 0));
+  // An organic unique figure without the uniques it is derived from is a bad computation
+  // in the original's partial-day rows, so it is dropped rather than shown as 0.
+  const organicUniqueClones = uniqueClones == null
+    ? null
+    : count(raw.organicUniqueClones) ?? estimateOrganicUniques(uniqueClones, clones, ciCheckouts, ciRuns);
+  return {
+    date,
+    clones,
+    uniqueClones,
+    views: count(raw.views) ?? 0,
+    uniqueViews: count(raw.uniqueViews),
+    downloads: count(raw.downloads) ?? 0,
+    ciCheckouts,
+    ciRuns,
+    organicClones,
+    organicUniqueClones,
+    stars: count(raw.stars),
+    forks: count(raw.forks),
+    openIssues: count(raw.openIssues),
+    capturedAt: typeof raw.capturedAt === 'string' ? raw.capturedAt : null,
+    partial: false,
+    missing: false,
+  };
+}
+
+function normalizeDays(list, ciByDate) {
+  const byDate = new Map();
+  for (const raw of Array.isArray(list) ? list : []) {
+    const day = normalizeDay(raw, ciByDate);
+    if (day) byDate.set(day.date, day);
+  }
+  return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+}
+
+function sumTotals(days) {
+  const totals = Object.fromEntries(TOTAL_FIELDS.map((f) => [f, 0]));
+  for (const day of days) {
+    for (const f of TOTAL_FIELDS) totals[f] += day[f] ?? 0;
+  }
+  return totals;
+}
+
+function readTotals(raw) {
+  if (!raw || typeof raw !== 'object') return null;
+  return Object.fromEntries(TOTAL_FIELDS.map((f) => [f, count(raw[f]) ?? 0]));
+}
+
+function readPopular(list, fields) {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((e) => e && typeof e === 'object')
+    .map((e) => Object.fromEntries(fields.map((f) => [f, f === 'count' || f === 'uniques' ? count(e[f]) ?? 0 : String(e[f] ?? '')])));
+}
+
+function latestCapture(days) {
+  let latest = null;
+  for (const day of days) {
+    if (day.capturedAt && (!latest || Date.parse(day.capturedAt) > Date.parse(latest))) latest = day.capturedAt;
+  }
+  return latest;
+}
+
+/** Per-workflow CI figures summed over the original's `ciCheckouts` date map. */
+function legacyWorkflows(ciByDate) {
+  const out = {};
+  for (const entry of Object.values(ciByDate)) {
+    const byWorkflow = entry && entry.byWorkflow;
+    if (!byWorkflow || typeof byWorkflow !== 'object') continue;
+    for (const [name, wf] of Object.entries(byWorkflow)) {
+      const target = (out[name] ||= { runs: 0, checkouts: 0 });
+      target.runs += count(wf && wf.runs) ?? 0;
+      target.checkouts += Array.isArray(wf && wf.checkoutsPerRun)
+        ? wf.checkoutsPerRun.reduce((s, n) => s + (count(n) ?? 0), 0)
+        : 0;
+    }
+  }
+  return out;
+}
+
+function v4Workflows(raw) {
+  const out = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [name, wf] of Object.entries(raw)) {
+    out[name] = {
+      runs: count(wf && wf.runs) ?? 0,
+      checkouts: Array.isArray(wf && wf.checkoutsPerRun)
+        ? wf.checkoutsPerRun.reduce((s, n) => s + (count(n) ?? 0), 0)
+        : 0,
+    };
+  }
+  return out;
+}
+
+/**
+ * Any state ghtraf or the original tool wrote (schemaVersion absent/1–3 or 4) in one shape:
+ * `{schemaVersion, legacy, repo, trackingSince, capturedAt, totals, days, repoStats,
+ * referrers, popularPaths, ciWorkflows, archivedMonths}`.
+ */
+export function normalizeState(raw) {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('state.json is not a JSON object');
+  const schemaVersion = count(raw.schemaVersion) ?? 1;
+  const legacy = schemaVersion < 4;
+  const ciByDate = legacy && raw.ciCheckouts && typeof raw.ciCheckouts === 'object' ? raw.ciCheckouts : {};
+  const days = normalizeDays(raw.dailyHistory, ciByDate);
+  const capturedAt = (typeof raw.capturedAt === 'string' && raw.capturedAt) || latestCapture(days);
+  const stats = raw.repoStats && typeof raw.repoStats === 'object' ? raw.repoStats : raw;
+  let totals;
+  if (legacy) {
+    const summed = sumTotals(days);
+    const clones = count(raw.totalClones) ?? summed.clones;
+    const ciCheckouts = count(raw.totalCiCheckouts) ?? summed.ciCheckouts;
+    const uniqueClones = count(raw.totalUniqueClones) ?? summed.uniqueClones;
+    totals = {
+      clones,
+      uniqueClones,
+      views: count(raw.totalViews) ?? summed.views,
+      uniqueViews: count(raw.totalUniqueViews) ?? summed.uniqueViews,
+      downloads: count(raw.totalDownloads) ?? summed.downloads,
+      ciCheckouts,
+      // The original's own organic counters drift (see data-model.md); raw − CI does not.
+      organicClones: Math.max(0, clones - ciCheckouts),
+      organicUniqueClones: count(raw.totalOrganicUniqueClones)
+        ?? Math.max(0, uniqueClones - (count(raw.totalCiUniqueClones) ?? 0)),
+    };
+  } else {
+    totals = readTotals(raw.totals) ?? sumTotals(days);
+  }
+  const archived = raw.archived && typeof raw.archived === 'object' ? raw.archived : {};
+  return {
+    schemaVersion,
+    legacy,
+    repo: typeof raw.repo === 'string' ? raw.repo : null,
+    trackingSince: dayKey(raw.trackingSince) ?? (days[0] ? days[0].date : null),
+    capturedAt,
+    totals,
+    days,
+    repoStats: {
+      stars: count(stats.stars),
+      forks: count(stats.forks),
+      openIssues: count(stats.openIssues),
+      createdAt: typeof stats.createdAt === 'string' ? stats.createdAt
+        : typeof raw.repoCreatedAt === 'string' ? raw.repoCreatedAt : null,
+    },
+    referrers: readPopular(raw.referrers, ['source', 'count', 'uniques']),
+    popularPaths: readPopular(raw.popularPaths, ['path', 'title', 'count', 'uniques']),
+    ciWorkflows: legacy ? legacyWorkflows(ciByDate) : v4Workflows(raw.ciWorkflows),
+    archivedMonths: Array.isArray(archived.months) ? archived.months.filter((m) => /^\d{4}-\d{2}$/.test(m)) : [],
+  };
+}
+
+/**
+ * Month periods (`YYYY-MM`) named by an archive index: ghtraf's `archive.json`
+ * (`months: [{period}]`), or a gist-API-shaped object with `files` (the original's mock).
+ * Returns null when the index names no months in a form we know.
+ */
+export function archiveMonthsFromIndex(index) {
+  if (!index || typeof index !== 'object') return null;
+  if (Array.isArray(index.months)) {
+    return index.months
+      .map((m) => (typeof m === 'string' ? m : m && m.period))
+      .filter((p) => typeof p === 'string' && /^\d{4}-\d{2}$/.test(p))
+      .sort();
+  }
+  if (index.files && typeof index.files === 'object') {
+    return Object.keys(index.files)
+      .map((name) => /^archive-(\d{4}-\d{2})\.json$/.exec(name))
+      .filter(Boolean)
+      .map((m) => m[1])
+      .sort();
+  }
+  return null;
+}
+
+/** Months from `from` to `to` inclusive (both `YYYY-MM`), capped at `limit`, newest kept. */
+export function monthsBetween(from, to, limit = 48) {
+  const out = [];
+  let [y, m] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+  }
+  return out.slice(-limit);
+}
+
+/**
+ * One ascending day list from archive months and the state. Each date is taken once: the
+ * state wins over archives, and an archive file wins for days of its own month (the
+ * original's months overlap by a day).
+ */
+export function stitch(stateDays, archives = []) {
+  const chosen = new Map();
+  const rank = new Map();
+  const offer = (day, priority, source) => {
+    const current = rank.get(day.date);
+    if (current !== undefined && current >= priority) return;
+    rank.set(day.date, priority);
+    chosen.set(day.date, { ...day, source });
+  };
+  for (const archive of archives) {
+    if (!archive) continue;
+    const period = archive.period;
+    const ciByDate = archive.raw && archive.raw.ciCheckouts && typeof archive.raw.ciCheckouts === 'object' ? archive.raw.ciCheckouts : {};
+    for (const day of normalizeDays(archive.raw && archive.raw.dailyHistory, ciByDate)) {
+      offer(day, day.date.startsWith(period) ? 2 : 1, `archive-${period}`);
+    }
+  }
+  for (const day of stateDays) offer(day, 3, 'state');
+  return [...chosen.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+}
+
+/** A placeholder for a date inside the history that no source holds. */
+function missingDay(date) {
+  const day = { date, missing: true, partial: false, capturedAt: null, source: null };
+  for (const f of DAY_FIELDS) day[f] = null;
+  day.stars = null; day.forks = null; day.openIssues = null;
+  return day;
+}
+
+/** Fill dates absent between the first and last day with `missing` placeholders. */
+export function fillGaps(days) {
+  if (days.length === 0) return [];
+  const out = [];
+  let expected = days[0].date;
+  for (const day of days) {
+    while (expected < day.date) {
+      out.push(missingDay(expected));
+      expected = addDays(expected, 1);
+    }
+    out.push(day);
+    expected = addDays(day.date, 1);
+  }
+  return out;
+}
+
+function mean(values) {
+  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0;
+}
+
+/**
+ * Mark incomplete days and attach `projection` values:
+ * - a day whose last capture (`capturedAt`, else `now`) is before its end is partial; its
+ *   projection = measured + (unelapsed share of the day) × mean of the last 7 complete days;
+ * - a complete day whose uniques expired before collection (absent after unique tracking
+ *   began) gets uniques estimated from the unique/count ratio of nearby known days.
+ * Measured values are never changed; projections are only for drawing, labelled as such.
+ */
+export function applyProjections(days, { capturedAt = null, now = Date.now() } = {}) {
+  const captureMs = capturedAt ? Date.parse(capturedAt) : now;
+  const out = days.map((d) => ({ ...d, projection: null }));
+  const complete = [];
+  for (const day of out) {
+    if (day.missing) continue;
+    const start = dayStartMs(day.date);
+    if (captureMs < start + DAY_MS) {
+      day.partial = true;
+      day.elapsed = Math.min(1, Math.max(0, (captureMs - start) / DAY_MS));
+    } else {
+      complete.push(day);
+    }
+  }
+  const firstKnown = {};
+  for (const [u] of UNIQUE_PAIRS) {
+    const first = out.find((d) => !d.missing && d[u] != null);
+    firstKnown[u] = first ? first.date : null;
+  }
+  out.forEach((day, index) => {
+    if (day.missing) return;
+    const projection = {};
+    if (day.partial) {
+      const before = complete.filter((d) => d.date < day.date).slice(-7);
+      for (const f of PROJECTED_FIELDS) {
+        if (day[f] == null) continue;
+        projection[f] = day[f] + Math.round((1 - day.elapsed) * mean(before.map((d) => d[f] ?? 0)));
+      }
+    }
+    for (const [u, c] of UNIQUE_PAIRS) {
+      const measured = day[u];
+      if (measured != null && !day.partial) continue;
+      if (measured == null && (!firstKnown[u] || day.date < firstKnown[u])) continue;
+      const base = projection[c] ?? day[c];
+      if (base == null) continue;
+      const ratio = uniqueRatio(out, index, u, c);
+      if (ratio == null) continue;
+      projection[u] = Math.max(measured ?? 0, Math.round(base * ratio));
+    }
+    if (Object.keys(projection).length) day.projection = projection;
+  });
+  return out;
+}
+
+/** Σuniques / Σcounts over up to 14 complete days with known uniques nearest to `index`. */
+function uniqueRatio(days, index, u, c) {
+  const near = [];
+  for (let step = 1; near.length < 14 && (index - step >= 0 || index + step < days.length); step += 1) {
+    for (const j of [index - step, index + step]) {
+      const d = days[j];
+      if (d && !d.missing && !d.partial && d[u] != null && d[c] != null) near.push(d);
+    }
+  }
+  const counts = near.reduce((s, d) => s + d[c], 0);
+  if (!counts) return null;
+  return Math.min(1, near.reduce((s, d) => s + d[u], 0) / counts);
+}
+
+/** Downloads plus organic clones: what the "installs" badge counts. */
+export function installsOf(day) {
+  if (day.missing) return null;
+  return (day.downloads ?? 0) + (day.organicClones ?? 0);
+}
+
+/** A field's value for drawing: projection when the day has one, else the measured value. */
+export function valueOf(day, field, projected = false) {
+  if (field === 'installs') {
+    if (projected && day.projection && (day.projection.downloads != null || day.projection.organicClones != null)) {
+      return (day.projection.downloads ?? day.downloads ?? 0) + (day.projection.organicClones ?? day.organicClones ?? 0);
+    }
+    return installsOf(day);
+  }
+  if (projected && day.projection && day.projection[field] != null) return day.projection[field];
+  return day[field];
+}
+
+/**
+ * Recent activity for a field: last complete day ("24h"), last 7 and last 30 complete days.
+ * Partial days are excluded so the figures match the badges' recency suffixes.
+ */
+export function recency(days, field) {
+  const complete = days.filter((d) => !d.partial);
+  if (complete.length === 0) return { day: 0, week: 0, month: 0, lastDate: null };
+  const last = complete[complete.length - 1].date;
+  const sumSince = (n) => {
+    const from = addDays(last, -(n - 1));
+    return complete.filter((d) => d.date >= from).reduce((s, d) => s + (valueOf(d, field) ?? 0), 0);
+  };
+  return { day: valueOf(complete[complete.length - 1], field) ?? 0, week: sumSince(7), month: sumSince(30), lastDate: last };
+}
+
+/** The badge-style recency suffix: `+N 24h`, else `+N wk`, else `+N mo`, else ''. */
+export function recencyLabel(r) {
+  if (r.day > 0) return `+${formatNumber(r.day)} 24h`;
+  if (r.week > 0) return `+${formatNumber(r.week)} wk`;
+  if (r.month > 0) return `+${formatNumber(r.month)} mo`;
+  return '';
+}
+
+/** Days within the last `range` days ending at the newest day (`'all'` keeps everything). */
+export function filterRange(days, range) {
+  if (range === 'all' || days.length === 0) return days;
+  const n = Number(range);
+  if (!Number.isInteger(n) || n <= 0) return days;
+  const from = addDays(days[days.length - 1].date, -(n - 1));
+  return days.filter((d) => d.date >= from);
+}
+
+/** Bucket size for a range when the user chose "auto". */
+export function autoBucket(range, dayCount) {
+  if (range === 'all') return dayCount > 730 ? 'month' : dayCount > 120 ? 'week' : 'day';
+  const n = Number(range);
+  return n > 120 ? 'week' : 'day';
+}
+
+/** Monday (ISO week start) of a `YYYY-MM-DD` date. */
+export function weekStart(date) {
+  const weekday = (new Date(dayStartMs(date)).getUTCDay() + 6) % 7;
+  return addDays(date, -weekday);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function shortDate(date) {
+  return `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}`;
+}
+
+function bucketKey(date, size) {
+  if (size === 'week') return weekStart(date);
+  if (size === 'month') return date.slice(0, 7);
+  return date;
+}
+
+function bucketLabel(key, size) {
+  if (size === 'month') return `${MONTHS[Number(key.slice(5, 7)) - 1]} ${key.slice(0, 4)}`;
+  if (size === 'week') return `Week of ${shortDate(key)}`;
+  return shortDate(key);
+}
+
+/**
+ * Group days into day/week/month buckets. Each bucket has measured sums (`values`, null
+ * when no day in it was measured for the field) and `projected` sums where a partial or
+ * expired day contributed a projection (`hasProjection`). Snapshot fields (stars, forks,
+ * openIssues) take the last observed value in the bucket.
+ */
+export function bucketize(days, size, fields) {
+  const buckets = [];
+  let current = null;
+  for (const day of days) {
+    const key = bucketKey(day.date, size);
+    if (!current || current.key !== key) {
+      current = { key, label: bucketLabel(key, size), start: day.date, end: day.date, days: 0, missingDays: 0, partial: false, hasProjection: false, values: {}, projected: {} };
+      for (const f of fields) { current.values[f] = null; current.projected[f] = null; }
+      buckets.push(current);
+    }
+    current.end = day.date;
+    current.days += 1;
+    if (day.missing) { current.missingDays += 1; continue; }
+    if (day.partial) current.partial = true;
+    if (day.projection) current.hasProjection = true;
+    for (const f of fields) {
+      const measured = valueOf(day, f);
+      if (['stars', 'forks', 'openIssues'].includes(f)) {
+        if (measured != null) { current.values[f] = measured; current.projected[f] = measured; }
+        continue;
+      }
+      const projected = valueOf(day, f, true);
+      if (measured != null) current.values[f] = (current.values[f] ?? 0) + measured;
+      if (projected != null) current.projected[f] = (current.projected[f] ?? 0) + projected;
+    }
+  }
+  return buckets;
+}
+
+/** Thousands separators, fixed to en-US so the page matches the badges. */
+export function formatNumber(n) {
+  if (n == null || Number.isNaN(n)) return '—';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatPercent(part, whole) {
+  if (!whole) return '0%';
+  return `${((part / whole) * 100).toFixed(1)}%`;
+}
+
+const REFERRER_NAMES = [
+  [/^google(\.[a-z.]+)?$/i, 'Google'],
+  [/^(www\.)?bing\.com$|^bing$/i, 'Bing'],
+  [/^duckduckgo(\.com)?$/i, 'DuckDuckGo'],
+  [/^(search\.)?yahoo(\.[a-z.]+)?$/i, 'Yahoo'],
+  [/^yandex\.[a-z]+$/i, 'Yandex'],
+  [/^search\.brave\.com$/i, 'Brave Search'],
+  [/^github\.com$/i, 'GitHub'],
+  [/^gist\.github\.com$/i, 'GitHub Gist'],
+  [/^(old\.|www\.)?reddit\.com$/i, 'Reddit'],
+  [/^com\.reddit\.frontpage$/i, 'Reddit (app)'],
+  [/^news\.ycombinator\.com$/i, 'Hacker News'],
+  [/^t\.co$|^(www\.)?(twitter|x)\.com$/i, 'X (Twitter)'],
+  [/^(www\.)?linkedin\.com$|^lnkd\.in$/i, 'LinkedIn'],
+  [/^(www\.)?facebook\.com$|^l\.facebook\.com$|^m\.facebook\.com$/i, 'Facebook'],
+  [/^stackoverflow\.com$/i, 'Stack Overflow'],
+  [/^chatgpt\.com$|^chat\.openai\.com$/i, 'ChatGPT'],
+  [/^(www\.)?perplexity\.ai$/i, 'Perplexity'],
+  [/^claude\.ai$/i, 'Claude'],
+  [/^(www\.)?youtube\.com$/i, 'YouTube'],
+  [/^dev\.to$/i, 'DEV Community'],
+  [/^medium\.com$/i, 'Medium'],
+  [/^(www\.)?npmjs\.com$/i, 'npm'],
+  [/^pypi\.org$/i, 'PyPI'],
+  [/^crates\.io$/i, 'crates.io'],
+  [/^docs\.rs$/i, 'docs.rs'],
+  [/^civitai\.com$/i, 'Civitai'],
+  [/^com\.google\.android\.gm$/i, 'Gmail (app)'],
+  [/^discord\.com$|^discordapp\.com$/i, 'Discord'],
+];
+
+/** A readable name for a referrer host as GitHub reports it. */
+export function referrerName(source) {
+  const s = String(source ?? '').trim();
+  for (const [pattern, name] of REFERRER_NAMES) if (pattern.test(s)) return name;
+  return s;
+}
+
+/** A popular path without the `/owner/repo` prefix (`/` for the repository page). */
+export function stripRepoPrefix(path, owner, repo) {
+  const p = String(path ?? '');
+  const prefix = `/${owner}/${repo}`.toLowerCase();
+  const lower = p.toLowerCase();
+  if (lower === prefix || lower === `${prefix}/`) return '/';
+  if (lower.startsWith(`${prefix}/`)) return p.slice(prefix.length);
+  return p;
+}
+
+const CP1252 = { 0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87, 0x02c6: 0x88, 0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91, 0x2019: 0x92, 0x201c: 0x93, 0x201d: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02dc: 0x98, 0x2122: 0x99, 0x0161: 0x9a, 0x203a: 0x9b, 0x0153: 0x9c, 0x017e: 0x9e, 0x0178: 0x9f };
+
+/**
+ * Undo UTF-8 text that was decoded as Latin-1/Windows-1252 (GitHub's page titles in the
+ * original's states read "Releases Ã‚Â· …"); returns the input when it is not such text.
+ */
+export function repairMojibake(text) {
+  let s = String(text ?? '');
+  for (let round = 0; round < 3 && /[\u00c2-\u00f4][\u0080-\u00bf\u201a\u0152-\u2122]/.test(s); round += 1) {
+    const bytes = [];
+    for (const ch of s) {
+      const code = ch.codePointAt(0);
+      if (code <= 0xff) bytes.push(code);
+      else if (CP1252[code] !== undefined) bytes.push(CP1252[code]);
+      else return s;
+    }
+    try {
+      s = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
+    } catch {
+      return s;
+    }
+  }
+  return s;
+}
+
+/** Whole days since `iso` at `now`, or null. */
+export function ageInDays(iso, now = Date.now()) {
+  const t = Date.parse(iso ?? '');
+  return Number.isNaN(t) ? null : Math.floor((now - t) / DAY_MS);
+}
+
+/** Freshness of the last capture: `fresh` (< 26 h), `stale` (< 50 h) or `old`. */
+export function freshness(capturedAt, now = Date.now()) {
+  const t = Date.parse(capturedAt ?? '');
+  if (Number.isNaN(t)) return { level: 'unknown', hours: null };
+  const hours = Math.max(0, (now - t) / 3600000);
+  return { level: hours < 26 ? 'fresh' : hours < 50 ? 'stale' : 'old', hours };
+}
+
+export const EXPORT_COLUMNS = [
+  'date', 'clones', 'uniqueClones', 'views', 'uniqueViews', 'downloads', 'ciCheckouts',
+  'ciRuns', 'organicClones', 'organicUniqueClones', 'installs', 'stars', 'forks', 'openIssues',
+  'partial', 'source',
+];
+
+function csvCell(value) {
+  if (value == null) return '';
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV of the measured history (no projections; empty cell = not collected). */
+export function toCSV(days) {
+  const lines = [EXPORT_COLUMNS.join(',')];
+  for (const day of days) {
+    if (day.missing) continue;
+    lines.push(EXPORT_COLUMNS.map((c) => csvCell(c === 'installs' ? installsOf(day) : day[c])).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** JSON export: totals plus the measured daily history in state-format spelling. */
+export function toJSON(state, days, { owner, repo, now = Date.now() } = {}) {
+  const dailyHistory = days.filter((d) => !d.missing).map((day) => {
+    const out = { date: `${day.date}T00:00:00Z` };
+    for (const f of [...DAY_FIELDS, 'stars', 'forks', 'openIssues']) if (day[f] != null) out[f] = day[f];
+    if (day.partial) out.partial = true;
+    return out;
+  });
+  return JSON.stringify({
+    repo: `${owner}/${repo}`,
+    exportedAt: new Date(now).toISOString(),
+    capturedAt: state.capturedAt,
+    totals: state.totals,
+    dailyHistory,
+  }, null, 2);
+}
+
+/** Raw URL of a gist file, the way `config.json` describes the gists. */
+export function gistFileUrl(config, gistId, file) {
+  const base = String(config.gistRawBase || 'https://gist.githubusercontent.com').replace(/\/+$/, '');
+  return `${base}/${encodeURIComponent(config.gistOwner || config.owner)}/${encodeURIComponent(gistId)}/raw/${file}`;
+}
+
+function cacheKey(config, name) {
+  return `ghtraf:${config.owner}/${config.repo}:${name}`;
+}
+
+function readCache(cache, key) {
+  try {
+    const text = cache && cache.getItem(key);
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeCache(cache, key, value) {
+  try {
+    if (cache) cache.setItem(key, JSON.stringify(value));
+  } catch {
+    // A full or disabled storage only costs a re-download next time.
+  }
+}
+
+/**
+ * Fetch everything the page shows. `fetchJson(url)` resolves to `{status, data}` (data is
+ * the parsed body when status is 200) or rejects on a network error; `cache` is a
+ * Storage-like object (keys are prefixed with owner/repo so repos on one origin never
+ * share data). Never throws for a missing archive: the result says what happened.
+ *
+ * Result: `{setup, state, days, archive: {status, months, failed}, stateFromCache}` where
+ * setup is 'ok' | 'no-gist' (not set up yet) | 'no-data' (gist exists, nothing collected)
+ * and archive.status is 'ok' | 'none' | 'no-index' | 'partial' | 'failed' | 'rate-limited'.
+ */
+export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now() }) {
+  if (!config || !config.badgeGistId) return { setup: 'no-gist', state: null, days: [], archive: { status: 'none', months: [], failed: [] } };
+  let rawState = null;
+  let stateFromCache = false;
+  let stateError = null;
+  try {
+    const response = await fetchJson(gistFileUrl(config, config.badgeGistId, 'state.json'));
+    if (response.status === 200) rawState = response.data;
+    else if (response.status !== 404) stateError = `state.json: HTTP ${response.status}`;
+  } catch (error) {
+    stateError = `state.json: ${error && error.message ? error.message : 'network error'}`;
+  }
+  if (rawState) {
+    writeCache(cache, cacheKey(config, 'state'), rawState);
+  } else if (stateError) {
+    rawState = readCache(cache, cacheKey(config, 'state'));
+    stateFromCache = rawState != null;
+    if (!rawState) throw new Error(`Could not load the traffic data (${stateError}).`);
+  }
+  const state = rawState ? normalizeState(rawState) : null;
+  if (!state || (state.days.length === 0 && state.totals.clones + state.totals.views + state.totals.downloads === 0)) {
+    return { setup: 'no-data', state, days: [], archive: { status: 'none', months: [], failed: [] }, stateFromCache };
+  }
+  const archive = await loadArchives({ config, fetchJson, cache, state });
+  const stitched = stitch(state.days, archive.files);
+  const days = applyProjections(fillGaps(stitched), { capturedAt: state.capturedAt, now });
+  delete archive.files;
+  return { setup: 'ok', state, days, archive, stateFromCache, stateError };
+}
+
+async function loadArchives({ config, fetchJson, cache, state }) {
+  const result = { status: 'none', months: [], failed: [], files: [] };
+  if (!config.archiveGistId) return result;
+  let months = null;
+  let indexStatus = null;
+  try {
+    const response = await fetchJson(gistFileUrl(config, config.archiveGistId, 'archive.json'));
+    indexStatus = response.status;
+    if (response.status === 200) months = archiveMonthsFromIndex(response.data);
+  } catch {
+    indexStatus = 0;
+  }
+  if (indexStatus === 403 || indexStatus === 429) return { ...result, status: 'rate-limited' };
+  if (indexStatus !== 200 && indexStatus !== 404) return { ...result, status: 'failed' };
+  let probing = false;
+  if (!months) {
+    // Without an index, ask for the months the state says are archived, else every
+    // month from the repo's tracking start to the first day the state holds.
+    months = state.archivedMonths.slice();
+    const firstDay = state.days[0] && state.days[0].date;
+    const since = dayKey(config.created) || state.trackingSince;
+    if (months.length === 0 && firstDay && since && since.slice(0, 7) <= firstDay.slice(0, 7)) {
+      months = monthsBetween(since.slice(0, 7), firstDay.slice(0, 7));
+      probing = true;
+    }
+    result.status = 'no-index';
+  }
+  const fetched = await Promise.all(months.map(async (period) => {
+    const key = cacheKey(config, `archive-${period}`);
+    const cached = readCache(cache, key);
+    if (cached && !state.legacy) return { period, raw: cached };
+    try {
+      const response = await fetchJson(gistFileUrl(config, config.archiveGistId, `archive-${period}.json`));
+      if (response.status === 200 && response.data && typeof response.data === 'object') {
+        // ghtraf's month files are immutable; the original's may still be rewritten.
+        if (!state.legacy && (response.data.schemaVersion ?? 0) >= 4) writeCache(cache, key, response.data);
+        return { period, raw: response.data };
+      }
+      return { period, error: response.status };
+    } catch {
+      return { period, error: 0 };
+    }
+  }));
+  for (const f of fetched) {
+    if (f.raw) { result.files.push(f); result.months.push(f.period); }
+    else if (!(probing && f.error === 404)) result.failed.push(f.period);
+  }
+  if (result.status === 'none') {
+    const limited = fetched.some((f) => f.error === 403 || f.error === 429);
+    result.status = result.failed.length === 0 ? 'ok' : limited ? 'rate-limited' : result.months.length ? 'partial' : 'failed';
+  }
+  return result;
+}

@@ -1,0 +1,56 @@
+// The deployments the browser tests load: ghtraf v4, the original tool's states, an empty
+// deployment and a rate-limited archive gist.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+export function readFixture(...path) {
+  return JSON.parse(readFileSync(join(fixtures, ...path), 'utf8'));
+}
+
+function dirGist(dir) {
+  return Object.fromEntries(readdirSync(join(fixtures, dir)).filter((f) => f.endsWith('.json')).map((f) => [f, readFixture(dir, f)]));
+}
+
+const base = (repo, extra = {}) => ({
+  owner: 'octo', repo, displayName: `Demo ${repo}`, created: '2024-03-01', gistOwner: 'octo',
+  badgeGistId: `badge-${repo}`, archiveGistId: `archive-${repo}`, ...extra,
+});
+
+export function scenarios() {
+  const v4 = dirGist('v4');
+  const v4State = { 'state.json': v4['state.json'] };
+  const v4Archive = Object.fromEntries(Object.entries(v4).filter(([f]) => f.startsWith('archive')));
+  const gtt = (f) => readFixture('gtt', f);
+  return {
+    v4: { config: base('v4'), gists: { 'badge-v4': v4State, 'archive-v4': v4Archive } },
+    'v4-403': { config: base('v4-403'), gists: { 'badge-v4-403': v4State, 'archive-v4-403': v4Archive }, statuses: { 'archive-v4-403/*': 403 } },
+    'v4-noindex': {
+      config: base('v4-noindex'),
+      gists: { 'badge-v4-noindex': v4State, 'archive-v4-noindex': Object.fromEntries(Object.entries(v4Archive).filter(([f]) => f !== 'archive.json')) },
+    },
+    gtt: {
+      config: { ...base('gtt', { owner: 'ExampleOrg', repo: 'example-project', displayName: 'Example project', created: '2025-12-01', gistOwner: 'ExampleOrg' }), badgeGistId: 'badge-gtt', archiveGistId: 'archive-gtt' },
+      gists: {
+        'badge-gtt': { 'state.json': gtt('synthetic-state.json') },
+        'archive-gtt': {
+          'archive.json': gtt('synthetic-archive-gist.json'),
+          'archive-2025-12.json': gtt('synthetic-archive-2025-12.json'),
+          'archive-2026-01.json': gtt('synthetic-archive-2026-01.json'),
+        },
+      },
+    },
+    'gtt-real-b': {
+      config: { ...base('gtt-real-b', { owner: 'DazzleML', repo: 'comfyui-triton-and-sageattention-installer', displayName: 'Installer' }), archiveGistId: null },
+      gists: { 'badge-gtt-real-b': { 'state.json': gtt('real-v1-state-b.json') } },
+    },
+    'gtt-real-a': {
+      config: { ...base('gtt-real-a'), archiveGistId: null },
+      gists: { 'badge-gtt-real-a': { 'state.json': gtt('real-v1-state-a.json') } },
+    },
+    unconfigured: { config: base('unconfigured', { badgeGistId: null, archiveGistId: null }), gists: {} },
+    nodata: { config: base('nodata'), gists: { 'badge-nodata': {} } },
+  };
+}

@@ -1,0 +1,60 @@
+// A loopback static server for the browser tests and the bench: the dashboard's template
+// files under /s/<scenario>/, a generated config.json per scenario, and fake gists under
+// /raw/<scenario>/<gistOwner>/<gistId>/raw/<file> (the shape of gist.githubusercontent.com).
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PAGE_DIR = join(here, '..', '..', 'crates', 'ghtraf', 'templates', 'docs', 'stats');
+export const PAGE_FILES = ['index.html', 'dashboard.js', 'data.js', 'charts.js', 'style.css', 'favicon.svg', 'README.md'];
+
+const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', svg: 'image/svg+xml', json: 'application/json', md: 'text/markdown' };
+
+/**
+ * `scenarios`: { name: { config: {...without gistRawBase}, gists: { gistId: { file: object } },
+ * statuses: { 'gistId/file' or 'gistId/*': httpStatus } } }.
+ * Returns { origin, pageUrl(name), requests: [{scenario, path, status}], close() }.
+ */
+export async function startServer(scenarios) {
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const send = (status, body, type = 'text/plain') => {
+      requests.push({ path: url.pathname, status });
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    const parts = url.pathname.split('/').filter(Boolean);
+    const scenario = scenarios[parts[1]];
+    if (!scenario) return send(404, 'no such scenario');
+    if (parts[0] === 's') {
+      const file = parts.slice(2).join('/') || 'index.html';
+      if (file === 'config.json') {
+        if (scenario.config === null) return send(404, 'not found');
+        return send(200, JSON.stringify({ gistRawBase: `${origin}/raw/${parts[1]}`, apiBase: `${origin}/api`, ...scenario.config }), TYPES.json);
+      }
+      if (!PAGE_FILES.includes(file)) return send(404, 'not found');
+      const body = await readFile(normalize(join(PAGE_DIR, file)));
+      return send(200, body, TYPES[file.split('.').pop()]);
+    }
+    if (parts[0] === 'raw' && parts[4] === 'raw' && parts.length === 6) {
+      const [, , , gistId, , file] = parts;
+      const status = (scenario.statuses || {})[`${gistId}/${file}`] ?? (scenario.statuses || {})[`${gistId}/*`];
+      if (status) return send(status, JSON.stringify({ message: 'API rate limit exceeded' }), TYPES.json);
+      const body = scenario.gists && scenario.gists[gistId] && scenario.gists[gistId][file];
+      if (body === undefined) return send(404, '404: Not Found');
+      return send(200, typeof body === 'string' ? body : JSON.stringify(body), 'text/plain; charset=utf-8');
+    }
+    return send(404, 'not found');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    requests,
+    pageUrl: (name, hash = '') => `${origin}/s/${name}/${hash}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
