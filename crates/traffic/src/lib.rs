@@ -1,2 +1,32 @@
-//! placeholder
+//! ghtraf's traffic history as pure data: the v4 state format, lossless import of the
+//! original tool's v1–v3 states and archives, the never-lowering merge of one collection
+//! run, badges, monthly archives and exports. No I/O and no clock (callers pass `now`), so
+//! the rules that keep the history permanent are testable in isolation; the CLI wires them
+//! into observe → merge → plan → execute → verify.
+//!
+//! The format contract is docs/state-format.md; the JSON Schema is docs/state.schema.json.
 
+mod badges;
+pub mod ci;
+mod dates;
+mod export;
+mod merge;
+mod model;
+mod parse;
+
+pub use badges::{badge_files, thousands};
+pub use dates::{format_bucket, format_date, format_timestamp, parse_bucket};
+pub use export::{export_rows, to_csv, to_json, ExportRow};
+pub use merge::{
+    check_identity, initial_state, merge, CiDay, DayChange, FieldChange, MergeOutcome, Observation,
+    RepoSnapshot, TrafficPoint, RETAINED_DAYS, TRAFFIC_WINDOW_DAYS,
+};
+pub use model::{
+    archive_file_name, period_of, ArchiveIndex, ArchiveIndexEntry, ArchiveMonth, Archived, Day,
+    DownloadSnapshot, PopularPath, Referrer, RepoStats, State, Totals, WorkflowCi, GENERATOR,
+    SCHEMA_VERSION, TOTAL_FIELDS,
+};
+pub use parse::{
+    adopt_original_archives, import_archives, parse_archive_index, parse_state, ParsedState,
+    StateError,
+};
