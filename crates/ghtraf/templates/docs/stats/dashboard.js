@@ -21,7 +21,7 @@ const COLORS = {
   organicUniqueClones: 'var(--oi-sky)',
   ciCheckouts: 'var(--oi-purple)',
   views: 'var(--oi-blue)',
-  uniqueViews: 'var(--oi-sky)',
+  uniqueViews: 'var(--oi-purple)',
   stars: 'var(--oi-orange)',
   forks: 'var(--oi-bluegreen)',
   openIssues: 'var(--oi-purple)',
@@ -273,11 +273,11 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
 function simpleTable(caption, columns, rows, attrs = {}) {
   if (rows.length === 0) return h('p', { class: 'muted', text: `${caption}: nothing recorded yet.` });
   return h('div', { class: 'table-wrap' }, h('table', attrs,
-    h('caption', { text: caption }),
+    h('caption', { class: 'visually-hidden', text: caption }),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, text: c.label })))),
     h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c, i) => (i === 0
       ? h('th', { scope: 'row', text: row[c.key] })
-      : h('td', { class: c.num ? 'num' : null, text: c.num ? fmt(row[c.key]) : row[c.key] }))))))));
+      : h('td', { class: c.num ? 'num' : 'text', text: c.num ? fmt(row[c.key]) : row[c.key] }))))))));
 }
 
 function rangeLabel() {

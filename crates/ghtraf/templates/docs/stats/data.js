@@ -741,9 +741,8 @@ async function loadArchives({ config, fetchJson, cache, state }) {
     if (f.raw) { result.files.push(f); result.months.push(f.period); }
     else if (!(probing && f.error === 404)) result.failed.push(f.period);
   }
-  if (result.status === 'none') {
-    const limited = fetched.some((f) => f.error === 403 || f.error === 429);
-    result.status = result.failed.length === 0 ? 'ok' : limited ? 'rate-limited' : result.months.length ? 'partial' : 'failed';
-  }
+  const limited = fetched.some((f) => f.error === 403 || f.error === 429);
+  if (limited) result.status = 'rate-limited';
+  else if (result.status === 'none') result.status = result.failed.length === 0 ? 'ok' : result.months.length ? 'partial' : 'failed';
   return result;
 }

@@ -1,0 +1,362 @@
+// Unit tests of the dashboard's data module (imported directly, no browser).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as D from '../../../crates/ghtraf/templates/docs/stats/data.js';
+import { readFixture } from '../scenarios.mjs';
+
+const gttState = () => readFixture('gtt', 'synthetic-state.json');
+const v4State = () => readFixture('v4', 'state.json');
+const v4Archive = (period) => readFixture('v4', `archive-${period}.json`);
+
+test('absent uniques stay null while zero uniques stay zero', () => {
+  const absent = D.normalizeDay({ date: '2026-02-03T00:00:00Z', clones: 5, views: 9 });
+  const zero = D.normalizeDay({ date: '2026-02-08T00:00:00Z', clones: 0, views: 0, uniqueClones: 0, uniqueViews: 0 });
+  assert.equal(absent.uniqueClones, null);
+  assert.equal(absent.uniqueViews, null);
+  assert.equal(zero.uniqueClones, 0);
+  assert.equal(zero.uniqueViews, 0);
+  assert.equal(absent.date, '2026-02-03');
+});
+
+test('a fully-CI day keeps organic clones at 0 instead of falling back to raw clones', () => {
+  const day = D.normalizeDay({ date: '2026-02-20T00:00:00Z', clones: 12, ciCheckouts: 12, organicClones: 0 });
+  assert.equal(day.organicClones, 0);
+  const derived = D.normalizeDay({ date: '2026-02-20T00:00:00Z', clones: 12, ciCheckouts: 12 });
+  assert.equal(derived.organicClones, 0);
+});
+
+test('an organic unique figure without uniques (the original partial-day bug) is dropped', () => {
+  const day = D.normalizeDay({ date: '2026-02-26T00:00:00Z', clones: 10, views: 50, organicUniqueClones: 0 });
+  assert.equal(day.organicUniqueClones, null);
+});
+
+test('organic uniques follow the documented estimate', () => {
+  // 35 uniques, 60 of 90 clones from CI in 6 runs: round(35*60/90)=23, capped by runs 6.
+  assert.equal(D.estimateOrganicUniques(35, 90, 60, 6), 29);
+  assert.equal(D.estimateOrganicUniques(10, 20, 10, null), 5);
+  assert.equal(D.estimateOrganicUniques(3, 10, 10, 9), 0);
+  assert.equal(D.estimateOrganicUniques(null, 10, 5, 1), null);
+  assert.equal(D.estimateOrganicUniques(7, 10, 0, 0), 7);
+  const day = D.normalizeDay({ date: '2026-01-01T00:00:00Z', clones: 90, uniqueClones: 35, ciCheckouts: 60, ciRuns: 6 });
+  assert.equal(day.organicUniqueClones, 29);
+});
+
+test('legacy CI figures come from the original date map when a day lacks them', () => {
+  const state = D.normalizeState(readFixture('gtt', 'real-v1-state-b.json'));
+  const last = state.days.at(-1);
+  assert.equal(last.date, '2026-02-26');
+  assert.equal(last.ciCheckouts, 22);
+  assert.equal(state.ciWorkflows.CI.checkouts >= 20, true);
+});
+
+test('a legacy state reads its counters and derives organic clones as raw minus CI', () => {
+  const raw = gttState();
+  const state = D.normalizeState(raw);
+  assert.equal(state.legacy, true);
+  assert.equal(state.schemaVersion, 1);
+  assert.equal(state.totals.views, raw.totalViews);
+  assert.equal(state.totals.clones, raw.totalClones);
+  assert.equal(state.totals.downloads, raw.totalDownloads);
+  assert.equal(state.totals.organicClones, raw.totalClones - raw.totalCiCheckouts);
+  assert.equal(state.days.length, raw.dailyHistory.length);
+  assert.equal(state.capturedAt, '2026-02-26T03:00:47Z');
+  assert.equal(state.popularPaths.length, 3);
+});
+
+test('a v4 state takes its derived totals and repo stats as written', () => {
+  const raw = v4State();
+  const state = D.normalizeState(raw);
+  assert.equal(state.legacy, false);
+  assert.deepEqual(state.totals, raw.totals);
+  assert.equal(state.repoStats.stars, raw.repoStats.stars);
+  assert.deepEqual(state.archivedMonths, raw.archived.months);
+  assert.equal(state.ciWorkflows.Release.checkouts, 3);
+});
+
+test('a state that is not an object is rejected', () => {
+  assert.throws(() => D.normalizeState(null), /not a JSON object/);
+  assert.throws(() => D.normalizeState([1]), /not a JSON object/);
+});
+
+test('stitching prefers the state, then the archive of the day\'s own month', () => {
+  const state = [D.normalizeDay({ date: '2026-02-01T00:00:00Z', clones: 9, views: 1 })];
+  const jan = { period: '2026-01', raw: { dailyHistory: [
+    { date: '2026-01-31T00:00:00Z', clones: 5, views: 5 },
+    { date: '2026-02-01T00:00:00Z', clones: 1, views: 1 },
+  ] } };
+  const feb = { period: '2026-02', raw: { dailyHistory: [{ date: '2026-01-31T00:00:00Z', clones: 99, views: 99 }] } };
+  const days = D.stitch(state, [feb, jan]);
+  assert.deepEqual(days.map((d) => [d.date, d.clones, d.source]), [
+    ['2026-01-31', 5, 'archive-2026-01'],
+    ['2026-02-01', 9, 'state'],
+  ]);
+});
+
+test('the original\'s archives and state stitch into one ascending history', () => {
+  const state = D.normalizeState(gttState());
+  const days = D.stitch(state.days, ['2025-12', '2026-01'].map((p) => ({ period: p, raw: readFixture('gtt', `synthetic-archive-${p}.json`) })));
+  assert.equal(days.length, 31 + 16 + 41);
+  assert.equal(days[0].date, '2025-12-01');
+  assert.equal(days.at(-1).date, '2026-02-26');
+  assert.ok(days.every((d, i) => i === 0 || days[i - 1].date < d.date));
+});
+
+test('gaps are filled with missing days that count as nothing', () => {
+  const state = D.normalizeState(v4State());
+  const archives = ['2025-11', '2025-12', '2026-01'].map((p) => ({ period: p, raw: v4Archive(p) }));
+  const days = D.fillGaps(D.stitch(state.days, archives));
+  assert.equal(days[0].date, '2025-11-20');
+  assert.equal(days.at(-1).date, '2026-02-26');
+  assert.equal(days.length, 99);
+  assert.deepEqual(days.filter((d) => d.missing).map((d) => d.date), ['2025-12-10', '2025-12-11', '2025-12-12', '2026-02-05']);
+  const buckets = D.bucketize(days, 'month', ['views']);
+  assert.equal(buckets.find((b) => b.key === '2025-12').values.views, v4Archive('2025-12').totals.views);
+  assert.equal(buckets.find((b) => b.key === '2025-12').missingDays, 3);
+});
+
+function v4Days(now = Date.parse('2026-02-26T12:00:00Z')) {
+  const state = D.normalizeState(v4State());
+  const archives = ['2025-11', '2025-12', '2026-01'].map((p) => ({ period: p, raw: v4Archive(p) }));
+  return D.applyProjections(D.fillGaps(D.stitch(state.days, archives)), { capturedAt: state.capturedAt, now });
+}
+
+test('today\'s partial bucket is projected from the share of the day not yet captured', () => {
+  const days = v4Days();
+  const today = days.at(-1);
+  assert.equal(today.partial, true);
+  assert.equal(today.elapsed, 0.25);
+  const previous = days.filter((d) => !d.missing && !d.partial).slice(-7);
+  const mean = previous.reduce((s, d) => s + d.views, 0) / 7;
+  assert.equal(today.projection.views, 40 + Math.round(0.75 * mean));
+  assert.equal(today.views, 40, 'measured value is never changed');
+  assert.ok(today.projection.uniqueViews > 0, 'uniques of the partial day are projected');
+  assert.equal(days.filter((d) => d.partial).length, 1);
+});
+
+test('expired uniques are projected, pre-tracking and zero days are not', () => {
+  const days = v4Days();
+  const expired = days.find((d) => d.date === '2026-02-03');
+  assert.equal(expired.uniqueViews, null);
+  assert.ok(expired.projection.uniqueViews > 0 && expired.projection.uniqueViews <= expired.views);
+  const zero = days.find((d) => d.date === '2026-02-08');
+  assert.equal(zero.projection, null);
+  assert.equal(zero.views, 0);
+  const state = D.normalizeState(gttState());
+  const legacy = D.applyProjections(state.days, { capturedAt: state.capturedAt });
+  const preTracking = legacy.find((d) => d.date === '2026-01-17');
+  assert.equal(preTracking.projection, null);
+  const expiredLegacy = legacy.find((d) => d.date === '2026-02-07');
+  assert.equal(expiredLegacy.uniqueClones, null);
+  assert.ok(expiredLegacy.projection.uniqueClones > 0);
+});
+
+test('without a capture time, a day is partial only until it ends', () => {
+  const days = [D.normalizeDay({ date: '2026-02-26T00:00:00Z', clones: 1 })];
+  assert.equal(D.applyProjections(days, { now: Date.parse('2026-02-26T18:00:00Z') })[0].partial, true);
+  assert.equal(D.applyProjections(days, { now: Date.parse('2026-02-27T00:00:01Z') })[0].partial, false);
+});
+
+test('recency uses complete days only and picks the badge suffix', () => {
+  const days = v4Days();
+  const r = D.recency(days, 'views');
+  const complete = days.filter((d) => !d.partial && !d.missing);
+  assert.equal(r.lastDate, '2026-02-25');
+  assert.equal(r.day, complete.at(-1).views);
+  assert.equal(r.week, complete.filter((d) => d.date >= '2026-02-19').reduce((s, d) => s + d.views, 0));
+  assert.equal(D.recencyLabel({ day: 1200, week: 0, month: 0 }), '+1,200 24h');
+  assert.equal(D.recencyLabel({ day: 0, week: 5, month: 9 }), '+5 wk');
+  assert.equal(D.recencyLabel({ day: 0, week: 0, month: 9 }), '+9 mo');
+  assert.equal(D.recencyLabel({ day: 0, week: 0, month: 0 }), '');
+  const installs = D.recency(days, 'installs');
+  assert.equal(installs.day, complete.at(-1).downloads + complete.at(-1).organicClones);
+});
+
+test('range filtering and bucket sizes', () => {
+  const days = v4Days();
+  const week = D.filterRange(days, '7');
+  assert.deepEqual([week[0].date, week.at(-1).date, week.length], ['2026-02-20', '2026-02-26', 7]);
+  assert.equal(D.filterRange(days, 'all').length, days.length);
+  assert.equal(D.autoBucket('31', 31), 'day');
+  assert.equal(D.autoBucket('365', 365), 'week');
+  assert.equal(D.autoBucket('all', 99), 'day');
+  assert.equal(D.autoBucket('all', 400), 'week');
+  assert.equal(D.autoBucket('all', 1100), 'month');
+  assert.equal(D.weekStart('2026-02-26'), '2026-02-23');
+  assert.equal(D.weekStart('2026-02-23'), '2026-02-23');
+  assert.equal(D.weekStart('2026-03-01'), '2026-02-23');
+});
+
+test('week buckets sum measured values and mark projected ones', () => {
+  const days = v4Days();
+  const buckets = D.bucketize(D.filterRange(days, '31'), 'week', ['views', 'uniqueViews', 'stars']);
+  const last = buckets.at(-1);
+  assert.equal(last.key, '2026-02-23');
+  const lastDays = days.filter((d) => d.date >= '2026-02-23');
+  assert.equal(last.values.views, lastDays.reduce((s, d) => s + d.views, 0));
+  assert.equal(last.partial, true);
+  assert.ok(last.projected.views > last.values.views);
+  assert.equal(last.values.stars, lastDays.at(-1).stars);
+  const expiredWeek = buckets.find((b) => b.key === '2026-02-02');
+  assert.equal(expiredWeek.hasProjection, true);
+  assert.ok(expiredWeek.projected.uniqueViews > expiredWeek.values.uniqueViews);
+});
+
+test('CSV export has one row per measured day and empty cells for absent values', () => {
+  const days = v4Days();
+  const csv = D.toCSV(days);
+  const lines = csv.trimEnd().split('\r\n');
+  assert.equal(lines[0], D.EXPORT_COLUMNS.join(','));
+  assert.equal(lines.length - 1, days.filter((d) => !d.missing).length);
+  const expired = lines.find((l) => l.startsWith('2026-02-03,')).split(',');
+  assert.equal(expired[D.EXPORT_COLUMNS.indexOf('uniqueViews')], '');
+  const heavy = lines.find((l) => l.startsWith('2026-02-24,')).split(',');
+  assert.equal(heavy[D.EXPORT_COLUMNS.indexOf('ciCheckouts')], '60');
+  assert.equal(heavy[D.EXPORT_COLUMNS.indexOf('organicClones')], '30');
+  const quoted = D.toCSV([{ ...days[0], source: 'a,"b"' }]);
+  assert.match(quoted, /"a,""b"""/);
+});
+
+test('JSON export round-trips totals and days', () => {
+  const state = D.normalizeState(v4State());
+  const days = v4Days();
+  const out = JSON.parse(D.toJSON(state, days, { owner: 'octo', repo: 'demo', now: 0 }));
+  assert.equal(out.repo, 'octo/demo');
+  assert.deepEqual(out.totals, state.totals);
+  assert.equal(out.dailyHistory.length, 95);
+  assert.equal(out.dailyHistory.find((d) => d.date === '2026-02-03T00:00:00Z').uniqueViews, undefined);
+  assert.equal(out.dailyHistory.at(-1).partial, true);
+});
+
+test('referrer names, path prefixes and mojibake titles read well', () => {
+  assert.equal(D.referrerName('github.com'), 'GitHub');
+  assert.equal(D.referrerName('com.reddit.frontpage'), 'Reddit (app)');
+  assert.equal(D.referrerName('news.ycombinator.com'), 'Hacker News');
+  assert.equal(D.referrerName('search.brave.com'), 'Brave Search');
+  assert.equal(D.referrerName('example.org'), 'example.org');
+  assert.equal(D.stripRepoPrefix('/ExampleOrg/example-project', 'exampleorg', 'example-project'), '/');
+  assert.equal(D.stripRepoPrefix('/ExampleOrg/example-project/releases', 'ExampleOrg', 'example-project'), '/releases');
+  assert.equal(D.stripRepoPrefix('/other/repo', 'ExampleOrg', 'example-project'), '/other/repo');
+  const titles = gttState().popularPaths.map((p) => D.repairMojibake(p.title));
+  assert.equal(titles[1], 'example-project·README');
+  assert.equal(titles[2], 'Releases · ExampleOrg/example-project');
+  assert.equal(D.repairMojibake('Crème brûlée'), 'Crème brûlée');
+});
+
+test('archive indexes in ghtraf and gist-API shapes list their months', () => {
+  assert.deepEqual(D.archiveMonthsFromIndex(readFixture('v4', 'archive.json')), ['2025-11', '2025-12', '2026-01']);
+  assert.deepEqual(D.archiveMonthsFromIndex(readFixture('gtt', 'synthetic-archive-gist.json')), ['2025-12', '2026-01']);
+  assert.equal(D.archiveMonthsFromIndex({ note: 'stub' }), null);
+  assert.deepEqual(D.monthsBetween('2025-11', '2026-02'), ['2025-11', '2025-12', '2026-01', '2026-02']);
+  assert.equal(D.monthsBetween('2020-01', '2026-12').length, 48);
+});
+
+test('freshness levels', () => {
+  const now = Date.parse('2026-02-26T12:00:00Z');
+  assert.equal(D.freshness('2026-02-26T06:00:00Z', now).level, 'fresh');
+  assert.equal(D.freshness('2026-02-25T00:00:00Z', now).level, 'stale');
+  assert.equal(D.freshness('2026-02-20T00:00:00Z', now).level, 'old');
+  assert.equal(D.freshness(null, now).level, 'unknown');
+});
+
+// ---- loading ----
+
+const config = { owner: 'octo', repo: 'demo', badgeGistId: 'b', archiveGistId: 'a', gistOwner: 'octo', gistRawBase: 'http://gists.test', created: '2025-11-20' };
+
+function fakeFetch(files, statuses = {}) {
+  const calls = [];
+  const fetchJson = async (url) => {
+    calls.push(url);
+    const name = url.replace('http://gists.test/octo/', '');
+    if (statuses[name]) return { status: statuses[name], data: null };
+    if (statuses[name] === 0) throw new Error('network down');
+    if (name in files) return { status: 200, data: structuredClone(files[name]) };
+    return { status: 404, data: null };
+  };
+  return { fetchJson, calls };
+}
+
+function memoryStorage() {
+  const map = new Map();
+  return { getItem: (k) => (map.has(k) ? map.get(k) : null), setItem: (k, v) => map.set(k, String(v)), keys: () => [...map.keys()] };
+}
+
+const v4Files = () => ({
+  'b/raw/state.json': v4State(),
+  'a/raw/archive.json': readFixture('v4', 'archive.json'),
+  ...Object.fromEntries(['2025-11', '2025-12', '2026-01'].map((p) => [`a/raw/archive-${p}.json`, v4Archive(p)])),
+});
+
+test('a full load stitches all archive months and caches them under owner/repo keys', async () => {
+  const cache = memoryStorage();
+  const first = fakeFetch(v4Files());
+  const result = await D.loadDashboard({ config, fetchJson: first.fetchJson, cache, now: Date.parse('2026-02-26T12:00:00Z') });
+  assert.equal(result.setup, 'ok');
+  assert.equal(result.archive.status, 'ok');
+  assert.deepEqual(result.archive.months, ['2025-11', '2025-12', '2026-01']);
+  assert.equal(result.days.length, 99);
+  assert.equal(first.calls.length, 5);
+  assert.ok(first.calls.every((u) => u.startsWith('http://gists.test/octo/') && u.includes('/raw/')));
+  assert.ok(cache.keys().length > 0 && cache.keys().every((k) => k.startsWith('ghtraf:octo/demo:')));
+  const second = fakeFetch(v4Files());
+  await D.loadDashboard({ config, fetchJson: second.fetchJson, cache });
+  assert.equal(second.calls.length, 2, 'immutable month files come from the cache');
+  const other = fakeFetch(v4Files());
+  await D.loadDashboard({ config: { ...config, repo: 'other' }, fetchJson: other.fetchJson, cache });
+  assert.equal(other.calls.length, 5, 'another repo on the same origin does not reuse the cache');
+});
+
+test('a rate-limited archive still yields the state\'s days', async () => {
+  const { fetchJson } = fakeFetch(v4Files(), { 'a/raw/archive.json': 403 });
+  const result = await D.loadDashboard({ config, fetchJson });
+  assert.equal(result.setup, 'ok');
+  assert.equal(result.archive.status, 'rate-limited');
+  assert.equal(result.days.filter((d) => !d.missing).length, v4State().dailyHistory.length);
+});
+
+test('a month failing with 403 marks the archive rate-limited', async () => {
+  const { fetchJson } = fakeFetch(v4Files(), { 'a/raw/archive-2025-12.json': 403 });
+  const result = await D.loadDashboard({ config, fetchJson });
+  assert.equal(result.archive.status, 'rate-limited');
+  assert.deepEqual(result.archive.failed, ['2025-12']);
+});
+
+test('without an index the months named by the state are fetched', async () => {
+  const files = v4Files();
+  delete files['a/raw/archive.json'];
+  const { fetchJson } = fakeFetch(files);
+  const result = await D.loadDashboard({ config, fetchJson });
+  assert.equal(result.archive.status, 'no-index');
+  assert.deepEqual(result.archive.months, ['2025-11', '2025-12', '2026-01']);
+});
+
+test('a legacy state without an index probes months since creation', async () => {
+  const { fetchJson, calls } = fakeFetch({
+    'b/raw/state.json': gttState(),
+    'a/raw/archive-2025-12.json': readFixture('gtt', 'synthetic-archive-2025-12.json'),
+    'a/raw/archive-2026-01.json': readFixture('gtt', 'synthetic-archive-2026-01.json'),
+  });
+  const result = await D.loadDashboard({ config, fetchJson });
+  assert.equal(result.archive.status, 'no-index');
+  assert.deepEqual(result.archive.months, ['2025-12', '2026-01']);
+  assert.deepEqual(result.archive.failed, []);
+  assert.ok(calls.some((u) => u.endsWith('archive-2025-11.json')));
+  assert.equal(result.days[0].date, '2025-12-01');
+});
+
+test('setup states: no gist, no data, unreadable state', async () => {
+  const none = await D.loadDashboard({ config: { ...config, badgeGistId: null }, fetchJson: async () => assert.fail('no fetch') });
+  assert.equal(none.setup, 'no-gist');
+  const empty = await D.loadDashboard({ config, fetchJson: fakeFetch({}).fetchJson });
+  assert.equal(empty.setup, 'no-data');
+  const fresh = await D.loadDashboard({ config, fetchJson: fakeFetch({ 'b/raw/state.json': { schemaVersion: 4, dailyHistory: [], totals: {} } }).fetchJson });
+  assert.equal(fresh.setup, 'no-data');
+  await assert.rejects(D.loadDashboard({ config, fetchJson: fakeFetch({}, { 'b/raw/state.json': 500 }).fetchJson }), /HTTP 500/);
+});
+
+test('a failed state fetch falls back to this repo\'s cached copy', async () => {
+  const cache = memoryStorage();
+  await D.loadDashboard({ config, fetchJson: fakeFetch(v4Files()).fetchJson, cache });
+  const result = await D.loadDashboard({ config, fetchJson: fakeFetch(v4Files(), { 'b/raw/state.json': 0 }).fetchJson, cache });
+  assert.equal(result.stateFromCache, true);
+  assert.equal(result.setup, 'ok');
+});
