@@ -1,0 +1,140 @@
+//! Every write operation against fakehub, checked through fakehub's state.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use ghtraf_github::{ErrorKind, GitHubRead, GitHubWrite, SecretWrite};
+use std::collections::BTreeMap;
+
+#[test]
+fn create_and_update_gist() {
+    let s = setup();
+    let files = BTreeMap::from([
+        ("state.json".to_string(), "{\"v\":4}".to_string()),
+        ("old.txt".to_string(), "bye".to_string()),
+    ]);
+    let created = s
+        .client
+        .create_gist("ghtraf octo/demo", true, &files)
+        .unwrap();
+    assert!(created.public);
+    assert_eq!(created.files["state.json"].content, "{\"v\":4}");
+    assert_eq!(created.owner_login.as_deref(), Some("octo"));
+    let changes = BTreeMap::from([
+        ("state.json".to_string(), Some("{\"v\":5}".to_string())),
+        ("new.svg".to_string(), Some("<svg/>".to_string())),
+        ("old.txt".to_string(), None),
+    ]);
+    let updated = s.client.update_gist(&created.id, &changes).unwrap();
+    assert_eq!(
+        updated.files.keys().collect::<Vec<_>>(),
+        vec!["new.svg", "state.json"]
+    );
+    let fetched = s.client.gist(&created.id).unwrap().unwrap();
+    assert_eq!(fetched.files["state.json"].content, "{\"v\":5}");
+    assert_eq!(fetched.files["new.svg"].content, "<svg/>");
+    assert_eq!(s.hub.mutations().len(), 2);
+    s.assert_contract();
+}
+
+#[test]
+fn create_and_update_variable() {
+    let s = setup();
+    let repo = demo_repo();
+    s.client
+        .create_variable(&repo, "TRAFFIC_GIST_ID", "abc")
+        .unwrap();
+    assert_eq!(
+        s.client
+            .variable(&repo, "TRAFFIC_GIST_ID")
+            .unwrap()
+            .unwrap()
+            .value,
+        "abc"
+    );
+    let again = s
+        .client
+        .create_variable(&repo, "TRAFFIC_GIST_ID", "abc")
+        .unwrap_err();
+    assert_eq!(
+        again.kind,
+        ErrorKind::Conflict,
+        "a first-attempt 409 is reported"
+    );
+    assert!(!again.after_retry());
+    s.client
+        .update_variable(&repo, "TRAFFIC_GIST_ID", "def")
+        .unwrap();
+    assert_eq!(
+        s.client
+            .variable(&repo, "TRAFFIC_GIST_ID")
+            .unwrap()
+            .unwrap()
+            .value,
+        "def"
+    );
+    s.assert_contract();
+}
+
+#[test]
+fn put_secret_is_sealed_and_opened_by_the_server() {
+    let s = setup();
+    let repo = demo_repo();
+    let value = "ghp_CANARY_secret_value_for_the_workflow";
+    assert_eq!(
+        s.client.put_secret(&repo, "TRAFFIC_TOKEN", value).unwrap(),
+        SecretWrite::Created
+    );
+    assert_eq!(
+        s.hub
+            .secret_plaintext("octo", "demo", "TRAFFIC_TOKEN")
+            .as_deref(),
+        Some(value)
+    );
+    assert_eq!(
+        s.client
+            .put_secret(&repo, "TRAFFIC_TOKEN", "second")
+            .unwrap(),
+        SecretWrite::Updated
+    );
+    assert_eq!(
+        s.hub
+            .secret_plaintext("octo", "demo", "TRAFFIC_TOKEN")
+            .as_deref(),
+        Some("second")
+    );
+    let meta = s.client.secret(&repo, "TRAFFIC_TOKEN").unwrap().unwrap();
+    assert_eq!(meta.name, "TRAFFIC_TOKEN");
+    s.assert_contract();
+}
+
+#[test]
+fn create_and_update_pages() {
+    let s = setup();
+    let repo = demo_repo();
+    let pages = s.client.create_pages(&repo, "main", "/docs").unwrap();
+    assert_eq!(pages.source.as_ref().unwrap().path, "/docs");
+    s.client.update_pages(&repo, "main", "/").unwrap();
+    let now = s.client.pages(&repo).unwrap().unwrap();
+    assert_eq!(now.source.unwrap().path, "/");
+    let again = s.client.create_pages(&repo, "main", "/docs").unwrap_err();
+    assert_eq!(again.kind, ErrorKind::Conflict);
+    s.assert_contract();
+}
+
+#[test]
+fn dispatch_workflow() {
+    let s = setup();
+    s.client
+        .dispatch_workflow(&demo_repo(), "ci.yml", "main")
+        .unwrap();
+    let posted = s.hub.mutations();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(
+        posted[0].path,
+        "/repos/octo/demo/actions/workflows/ci.yml/dispatches"
+    );
+    s.assert_contract();
+}
