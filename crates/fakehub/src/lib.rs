@@ -1,2 +1,330 @@
-//! placeholder
+//! fakehub: a stateful fake of the slice of GitHub's REST API that ghtraf uses, served on
+//! loopback. It exists so ghtraf's client, CLI and dashboard can be tested end to end (and
+//! demoed offline) against GitHub's real status codes, pagination and shapes, with faults
+//! injected on demand, while every request and response is checked against GitHub's own
+//! OpenAPI description.
 
+// GitHub's repository object is a large json! literal.
+#![recursion_limit = "256"]
+
+mod api;
+mod control;
+mod http;
+mod openapi;
+mod schema;
+mod world;
+
+pub use world::{
+    Asset, Gist, Job, Pages, Permissions, PopularPath, Referrer, Release, Repo, Run, SecretMeta,
+    Stargazer, TrafficDay, User, Variable, Workflow, World,
+};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// Every operation fakehub serves, as `(METHOD, path template, operationId)` from the
+/// OpenAPI subset, so tests can prove they exercised all of them.
+pub fn operations() -> Vec<(String, String, String)> {
+    openapi::spec()
+        .operations
+        .iter()
+        .map(|op| {
+            (
+                op.method.clone(),
+                op.template.clone(),
+                op.operation_id.clone(),
+            )
+        })
+        .collect()
+}
+
+/// How to start a server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// When set, only `Authorization: Bearer <token>` (or `token <token>`) is accepted.
+    pub token: Option<String>,
+    /// The initial world (default: `World::demo()`).
+    pub world: World,
+    /// Latency added to every API request (concurrently, per request).
+    pub latency: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            token: None,
+            world: World::demo(),
+            latency: Duration::ZERO,
+        }
+    }
+}
+
+/// One API request as the server saw it (control API excluded), in arrival order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedRequest {
+    pub method: String,
+    /// Path without query string, as sent (percent-encoded).
+    pub path: String,
+    /// Raw query string without `?` (empty when none).
+    pub query: String,
+    /// Status sent; 0 when the connection was dropped by a fault.
+    pub status: u16,
+    /// POST/PUT/PATCH/DELETE.
+    pub mutation: bool,
+}
+
+/// A fault for the next `times` requests matching `method` and `path`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    /// HTTP method, or `*` for any.
+    pub method: String,
+    /// Exact path (no query), or a prefix ending in `*`.
+    pub path: String,
+    pub times: u32,
+    pub kind: FaultKind,
+}
+
+/// What an injected fault does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer with this status, headers and body instead of handling the request.
+    Status {
+        status: u16,
+        #[serde(default)]
+        headers: Vec<(String, String)>,
+        #[serde(default)]
+        body: String,
+    },
+    /// Close the connection without applying the request.
+    DropBefore,
+    /// Apply the request, then close the connection without answering.
+    DropAfter,
+    /// Wait this long, then handle the request normally.
+    Delay(Duration),
+}
+
+impl Fault {
+    fn matches(&self, method: &str, path: &str) -> bool {
+        let method_ok = self.method == "*" || self.method.eq_ignore_ascii_case(method);
+        let path_ok = match self.path.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => self.path == path,
+        };
+        method_ok && path_ok && self.times > 0
+    }
+}
+
+/// A running fake GitHub on `127.0.0.1:<port>`; dropping it shuts the server down.
+pub struct FakeHub {
+    shared: Arc<Shared>,
+    listener: http::Listener,
+}
+
+struct LogEntry {
+    sequence: u64,
+    request: LoggedRequest,
+    done: bool,
+}
+
+/// Everything the connection threads share.
+struct Shared {
+    base_url: Mutex<String>,
+    token: Option<String>,
+    state: Mutex<api::State>,
+    latency: Mutex<Duration>,
+    faults: Mutex<Vec<Fault>>,
+    log: Mutex<(u64, Vec<LogEntry>)>,
+    violations: Mutex<Vec<String>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl FakeHub {
+    /// Starts a server on a random loopback port.
+    pub fn start(config: Config) -> std::io::Result<FakeHub> {
+        FakeHub::start_on(config, 0)
+    }
+
+    /// Starts a server on `port` (0 = random).
+    pub fn start_on(config: Config, port: u16) -> std::io::Result<FakeHub> {
+        let shared = Arc::new(Shared {
+            base_url: Mutex::new(String::new()),
+            token: config.token,
+            state: Mutex::new(api::State::new(config.world)),
+            latency: Mutex::new(config.latency),
+            faults: Mutex::new(Vec::new()),
+            log: Mutex::new((0, Vec::new())),
+            violations: Mutex::new(Vec::new()),
+        });
+        let handler_shared = Arc::clone(&shared);
+        let handler: http::Handler = Arc::new(move |request| handler_shared.handle(request));
+        let listener = http::Listener::start(port, handler)?;
+        *lock(&shared.base_url) = format!("http://127.0.0.1:{}", listener.port);
+        Ok(FakeHub { shared, listener })
+    }
+
+    /// Base URL of the API, `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.listener.port)
+    }
+
+    /// Every completed API request (and raw gist fetch), in arrival order.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log)
+            .1
+            .iter()
+            .filter(|entry| entry.done)
+            .map(|entry| entry.request.clone())
+            .collect()
+    }
+
+    /// The completed requests that were mutations.
+    pub fn mutations(&self) -> Vec<LoggedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|request| request.mutation)
+            .collect()
+    }
+
+    pub fn clear_log(&self) {
+        lock(&self.shared.log).1.clear();
+    }
+
+    /// A JSON dump of the world (gists, repos with variables, secret metadata, Pages, contents).
+    pub fn state(&self) -> Value {
+        serde_json::to_value(&lock(&self.shared.state).world).unwrap_or(Value::Null)
+    }
+
+    /// Applies a JSON merge patch (RFC 7386) to the world, e.g.
+    /// `{"repos":{"octo/demo":{"traffic":{"2026-01-02":{"views":5}}}}}` or `{"today":"2026-01-03"}`.
+    pub fn patch_world(&self, patch: Value) -> Result<(), String> {
+        lock(&self.shared.state).patch_world(&patch)
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        *lock(&self.shared.latency) = latency;
+    }
+
+    /// The decrypted value of an Actions secret (tests only; GitHub never reveals it).
+    pub fn secret_plaintext(&self, owner: &str, repo: &str, name: &str) -> Option<String> {
+        lock(&self.shared.state).plaintext(owner, repo, name)
+    }
+
+    /// Request and response contract violations recorded so far.
+    pub fn contract_violations(&self) -> Vec<String> {
+        lock(&self.shared.violations).clone()
+    }
+
+    /// Seeds a gist and returns its id.
+    pub fn add_gist(
+        &self,
+        owner: &str,
+        description: &str,
+        public: bool,
+        files: &[(&str, &str)],
+    ) -> String {
+        lock(&self.shared.state).add_gist(owner, description, public, files)
+    }
+
+    /// Seeds (creates or overwrites) an Actions variable; creates the repo if missing.
+    pub fn set_variable(&self, owner: &str, repo: &str, name: &str, value: &str) {
+        lock(&self.shared.state).set_variable(owner, repo, name, value);
+    }
+}
+
+impl Shared {
+    fn base_url(&self) -> String {
+        lock(&self.base_url).clone()
+    }
+
+    fn record_violation(&self, violation: String) {
+        lock(&self.violations).push(violation);
+    }
+
+    fn log_arrival(&self, request: &http::Request) -> u64 {
+        let mut log = lock(&self.log);
+        let sequence = log.0;
+        log.0 += 1;
+        log.1.push(LogEntry {
+            sequence,
+            request: LoggedRequest {
+                method: request.method.clone(),
+                path: request.path.clone(),
+                query: request.query.clone(),
+                status: 0,
+                mutation: matches!(request.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"),
+            },
+            done: false,
+        });
+        sequence
+    }
+
+    fn log_done(&self, sequence: u64, status: u16) {
+        let mut log = lock(&self.log);
+        if let Some(entry) = log.1.iter_mut().find(|entry| entry.sequence == sequence) {
+            entry.request.status = status;
+            entry.done = true;
+        }
+    }
+
+    /// Takes one use of the first fault matching the request.
+    fn take_fault(&self, method: &str, path: &str) -> Option<FaultKind> {
+        let mut faults = lock(&self.faults);
+        let index = faults.iter().position(|f| f.matches(method, path))?;
+        faults[index].times -= 1;
+        let kind = faults[index].kind.clone();
+        if faults[index].times == 0 {
+            faults.remove(index);
+        }
+        Some(kind)
+    }
+
+    fn handle(&self, request: http::Request) -> http::Outcome {
+        if request.path.starts_with("/_fakehub/") {
+            return http::Outcome::Respond(control::handle(self, &request));
+        }
+        let sequence = self.log_arrival(&request);
+        let mut drop_after = false;
+        match self.take_fault(&request.method, &request.path) {
+            Some(FaultKind::Status {
+                status,
+                headers,
+                body,
+            }) => {
+                self.log_done(sequence, status);
+                return http::Outcome::Respond(http::Response {
+                    status,
+                    headers,
+                    body: body.into_bytes(),
+                });
+            }
+            Some(FaultKind::DropBefore) => {
+                self.log_done(sequence, 0);
+                return http::Outcome::Drop;
+            }
+            Some(FaultKind::DropAfter) => drop_after = true,
+            Some(FaultKind::Delay(delay)) => std::thread::sleep(delay),
+            None => {}
+        }
+        let latency = *lock(&self.latency);
+        if !latency.is_zero() {
+            std::thread::sleep(latency);
+        }
+        let response = api::serve(self, &request);
+        if drop_after {
+            self.log_done(sequence, 0);
+            return http::Outcome::Drop;
+        }
+        self.log_done(sequence, response.status);
+        http::Outcome::Respond(response)
+    }
+}
