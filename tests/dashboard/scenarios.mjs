@@ -25,7 +25,7 @@ export function scenarios() {
   const v4Archive = Object.fromEntries(Object.entries(v4).filter(([f]) => f.startsWith('archive')));
   const gtt = (f) => readFixture('gtt', f);
   return {
-    v4: { config: base('v4'), gists: { 'badge-v4': v4State, 'archive-v4': v4Archive } },
+    v4: { config: { ...base('v4'), repo: 'demo', displayName: 'Demo' }, gists: { 'badge-v4': v4State, 'archive-v4': v4Archive } },
     'v4-403': { config: base('v4-403'), gists: { 'badge-v4-403': v4State, 'archive-v4-403': v4Archive }, statuses: { 'archive-v4-403/*': 403 } },
     'v4-noindex': {
       config: base('v4-noindex'),

@@ -14,9 +14,11 @@ function el(name, attrs = {}, parent = null) {
   return node;
 }
 
-/** A round axis maximum (1, 2, 2.5, 5 × 10^k) at or above `max`. */
+const DIVISIONS = 5;
+
+/** A round axis maximum (1, 2, 2.5, 5 × 10^k, at least 5) at or above `max`; a fifth of it is a whole number. */
 export function niceMax(max) {
-  if (!(max > 0)) return 4;
+  if (!(max > 5)) return 5;
   const power = 10 ** Math.floor(Math.log10(max));
   for (const step of [1, 2, 2.5, 5, 10]) {
     if (step * power >= max) return step * power;
@@ -39,8 +41,8 @@ function frame(host, { title, labels, yMax }) {
   const x = (i) => MARGIN.left + ((i + 0.5) * plotW) / n;
   const y = (v) => MARGIN.top + plotH - (v / yMax) * plotH;
   const grid = el('g', { class: 'chart-grid' }, svg);
-  for (let t = 0; t <= 4; t += 1) {
-    const value = (yMax * t) / 4;
+  for (let t = 0; t <= DIVISIONS; t += 1) {
+    const value = (yMax * t) / DIVISIONS;
     el('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(value), y2: y(value) }, grid);
     el('text', { x: MARGIN.left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'chart-tick' }, grid).textContent = compact(value);
   }

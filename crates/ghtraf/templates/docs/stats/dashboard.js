@@ -3,7 +3,12 @@
 // failure there never hides a figure.
 
 import * as D from './data.js';
-import { lineChart, stackedBarChart } from './charts.js';
+
+// Loaded on its own so that a chart module that fails to load costs only the charts.
+const chartsModule = import('./charts.js').catch((error) => {
+  console.error(error);
+  return null;
+});
 
 const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 /** Deep-link targets that are sections inside a tab (the badges link to #clones). */
@@ -204,7 +209,9 @@ function pointFor(bucket, field) {
   const measured = bucket.values[field];
   const projected = bucket.projected[field];
   if (measured == null && projected == null) return null;
-  const isProjection = bucket.partial || (projected != null && projected !== measured);
+  // Stars, forks and issues are observations even on an incomplete day.
+  const snapshot = field === 'stars' || field === 'forks' || field === 'openIssues';
+  const isProjection = !snapshot && (bucket.partial || (projected != null && projected !== measured));
   return { y: isProjection ? projected ?? measured : measured, projected: isProjection };
 }
 
@@ -227,11 +234,13 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   const tableHost = h('div', { class: 'table-wrap' });
   const details = h('details', { class: 'chart-table', 'data-table': id },
     h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
-  const draw = () => {
+  const draw = async () => {
+    const charts = await chartsModule;
     const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
     const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key] || f.color, points: buckets.map((b) => pointFor(b, f.key)) }));
     try {
-      (kind === 'stacked' ? stackedBarChart : lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series });
+      if (!charts) throw new Error('charts.js did not load');
+      (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series });
     } catch (error) {
       chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
       console.error(error);
@@ -266,7 +275,7 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   details.addEventListener('toggle', () => { if (details.open) fillTable(); });
   const block = h('section', { class: 'chart-block', 'aria-labelledby': `h-${id}`, 'data-section': section },
     h('h2', { id: `h-${id}`, text: title }), legend, chartHost, details);
-  queueMicrotask(draw);
+  draw();
   return block;
 }
 
@@ -533,8 +542,11 @@ async function main() {
   setStatus(ui.result.stateFromCache ? `${message} state.json could not be fetched; showing the copy cached on this device.` : message, kind);
   $('export-csv').disabled = false;
   $('export-json').disabled = false;
-  document.documentElement.dataset.ready = 'true';
   applyHash();
+  // Charts waiting for the module were queued before this line, so they are drawn now.
+  await chartsModule;
+  performance.mark('ghtraf:rendered');
+  document.documentElement.dataset.ready = 'true';
 }
 
 main();

@@ -1,0 +1,331 @@
+// The dashboard in headless Chromium against fixture gists on loopback. Expected numbers
+// are computed here from the fixture files, independently of data.js.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../server.mjs';
+import { readFixture, scenarios } from '../scenarios.mjs';
+import { launch } from '../browser.mjs';
+
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+const NOW = new Date('2026-02-26T12:00:00Z');
+const fmt = (n) => n.toLocaleString('en-US');
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer(scenarios());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(scenario, hash = '', { block = [] } = {}) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  for (const pattern of block) await page.route(pattern, (route) => route.abort());
+  await page.clock.setFixedTime(NOW);
+  await page.goto(server.pageUrl(scenario, hash));
+  await page.waitForSelector('#status[data-kind]');
+  page.errors = errors;
+  return page;
+}
+
+const metric = (page, name) => page.textContent(`[data-metric="${name}"]`);
+
+/** All days of a v4 fixture deployment by date (state wins over archives), measured only. */
+function v4History() {
+  const byDate = new Map();
+  for (const period of ['2025-11', '2025-12', '2026-01']) {
+    for (const d of readFixture('v4', `archive-${period}.json`).dailyHistory) byDate.set(d.date.slice(0, 10), d);
+  }
+  for (const d of readFixture('v4', 'state.json').dailyHistory) byDate.set(d.date.slice(0, 10), d);
+  return [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
+}
+
+async function tableRows(page, id) {
+  const details = page.locator(`details[data-table="${id}"]`);
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  await details.locator('tbody tr').first().waitFor();
+  return details.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+}
+
+test('v4 overview cards show the state totals, repo stats and 24h recency', async () => {
+  const state = readFixture('v4', 'state.json');
+  const page = await open('v4');
+  assert.equal(await metric(page, 'installs-total'), fmt(state.totals.downloads + state.totals.organicClones));
+  assert.equal(await metric(page, 'views-total'), fmt(state.totals.views));
+  assert.equal(await metric(page, 'clones-total'), fmt(state.totals.organicClones));
+  assert.equal(await metric(page, 'stars'), fmt(state.repoStats.stars));
+  assert.equal(await metric(page, 'forks'), fmt(state.repoStats.forks));
+  // Captured 06:00 on Feb 26, so Feb 25 is the last complete day.
+  const yesterday = v4History().find((d) => d.date.startsWith('2026-02-25'));
+  assert.equal(await metric(page, 'installs-recency'), `+${fmt(yesterday.downloads + yesterday.organicClones)} 24h`);
+  assert.equal(await metric(page, 'views-recency'), `+${fmt(yesterday.views)} 24h`);
+  assert.match(await page.textContent('#status'), /Loaded 95 days of history \(3 archived months \+ current state\)/);
+  assert.equal(await page.getAttribute('html', 'data-ready'), 'true');
+  assert.deepEqual(page.errors, []);
+  assert.equal(await page.locator('#chart-overview svg path.chart-line.projected').count() > 0, true, 'today is drawn as a projection');
+  await page.close();
+});
+
+test('views tab: today, last 7 days, readable referrers and stripped paths', async () => {
+  const page = await open('v4', '#views');
+  const history = v4History();
+  const lastWeek = history.filter((d) => d.date >= '2026-02-19' && d.date < '2026-02-26');
+  assert.equal(await metric(page, 'views-today'), '40');
+  assert.equal(await metric(page, 'views-week'), fmt(lastWeek.reduce((s, d) => s + d.views, 0)));
+  assert.equal(await metric(page, 'top-referrer'), 'Google');
+  const referrers = await page.locator('[data-table="referrers"] tbody th').allTextContents();
+  assert.deepEqual(referrers, ['Google', 'GitHub', 'Hacker News', 'Reddit (app)']);
+  const paths = await page.locator('[data-table="paths"] tbody th').allTextContents();
+  assert.deepEqual(paths, ['/', '/releases', '/blob/main/README.md']);
+  assert.equal(await page.getAttribute('#tab-views', 'aria-selected'), 'true');
+  assert.equal(await page.isVisible('#panel-overview'), false);
+  await page.close();
+});
+
+test('range in the URL selects 7 days and the incomplete day is labelled projected', async () => {
+  const page = await open('v4', '#views?range=7');
+  assert.equal(await page.inputValue('#range'), '7');
+  const rows = await tableRows(page, 'views');
+  assert.equal(rows.length, 7);
+  assert.equal(rows[0][0], 'Feb 26 (incomplete)');
+  assert.match(rows[0][1], /^40 \(≈[\d,]+ projected\)$/);
+  const expired = rows.find((r) => r[0] === 'Feb 20');
+  const feb20 = v4History().find((d) => d.date.startsWith('2026-02-20'));
+  assert.deepEqual(expired.slice(1), [fmt(feb20.views), fmt(feb20.uniqueViews)]);
+  await page.close();
+});
+
+test('all history by month stitches every archive month', async () => {
+  const page = await open('v4', '#installs?range=all&group=month');
+  assert.equal(await page.inputValue('#group'), 'month');
+  const rows = await tableRows(page, 'installs');
+  assert.deepEqual(rows.map((r) => r[0]), ['Feb 2026 (incomplete)', 'Jan 2026', 'Dec 2025', 'Nov 2025']);
+  for (const period of ['2025-11', '2025-12', '2026-01']) {
+    const days = readFixture('v4', `archive-${period}.json`).dailyHistory;
+    const row = rows.find((r) => r[0].startsWith(new Date(`${period}-01T00:00:00Z`).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })));
+    assert.equal(row[1], fmt(days.reduce((s, d) => s + d.downloads, 0)), `downloads ${period}`);
+    assert.equal(row[2], fmt(days.reduce((s, d) => s + d.organicClones, 0)), `organic clones ${period}`);
+  }
+  await page.close();
+});
+
+test('dev tab: CI per day, fully-CI day, freshness; #clones lands on the clone breakdown', async () => {
+  const page = await open('v4', '#clones');
+  assert.equal(await page.getAttribute('#tab-dev', 'aria-selected'), 'true');
+  assert.equal(await page.isVisible('#chart-clones svg'), true);
+  const box = await page.locator('[data-section="clones"]').boundingBox();
+  assert.ok(box.y < 200, `clone section scrolled into view (y=${box.y})`);
+  const rows = await page.locator('[data-table="ci-days"] tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.textContent)));
+  assert.deepEqual(rows.find((r) => r[0] === '2026-02-24'), ['2026-02-24', '90', '60', '6', '30']);
+  assert.deepEqual(rows.find((r) => r[0] === '2026-02-20'), ['2026-02-20', '12', '12', '3', '0']);
+  assert.equal(await metric(page, 'freshness'), '6 h ago');
+  assert.equal(await page.getAttribute('.card.freshness', 'class'), 'card freshness fresh');
+  const state = readFixture('v4', 'state.json');
+  assert.equal(await metric(page, 'ci-checkouts'), fmt(state.totals.ciCheckouts));
+  assert.equal(await metric(page, 'raw-clones'), fmt(state.totals.clones));
+  await page.close();
+});
+
+test('tablist keyboard navigation: arrows wrap, Home and End', async () => {
+  const page = await open('v4');
+  await page.focus('#tab-overview');
+  const selected = () => page.locator('[role="tab"][aria-selected="true"]').getAttribute('id');
+  const focused = () => page.evaluate(() => document.activeElement.id);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await selected(), 'tab-installs');
+  assert.equal(await focused(), 'tab-installs');
+  assert.equal(await page.isVisible('#panel-installs'), true);
+  await page.keyboard.press('End');
+  assert.equal(await selected(), 'tab-dev');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await selected(), 'tab-overview');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await selected(), 'tab-dev');
+  await page.keyboard.press('Home');
+  assert.equal(await selected(), 'tab-overview');
+  assert.deepEqual(await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) => t.tabIndex)), [0, -1, -1, -1, -1]);
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'panel-overview');
+  await page.close();
+});
+
+test('back and forward move between tabs; range survives in the URL', async () => {
+  const page = await open('v4');
+  await page.click('#tab-views');
+  await page.selectOption('#range', '90');
+  assert.ok(page.url().endsWith('#views?range=90'));
+  await page.click('#tab-dev');
+  assert.ok(page.url().endsWith('#dev?range=90'));
+  await page.goBack();
+  assert.equal(await page.getAttribute('#tab-views', 'aria-selected'), 'true');
+  await page.goBack();
+  assert.equal(await page.getAttribute('#tab-overview', 'aria-selected'), 'true');
+  await page.goForward();
+  assert.equal(await page.getAttribute('#tab-views', 'aria-selected'), 'true');
+  assert.equal(await page.inputValue('#range'), '90');
+  await page.close();
+});
+
+test('theme: dark, light and system, remembered across reloads', async () => {
+  const page = await open('v4');
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  await page.selectOption('#theme', 'dark');
+  const dark = await background();
+  assert.notEqual(dark, light);
+  await page.reload();
+  await page.waitForSelector('#status[data-kind]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  assert.equal(await page.inputValue('#theme'), 'dark');
+  assert.equal(await background(), dark);
+  await page.selectOption('#theme', 'system');
+  assert.equal(await background(), light);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await background(), dark);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.selectOption('#theme', 'light');
+  await page.close();
+});
+
+test('CSV and JSON downloads hold every measured day', async () => {
+  const page = await open('v4');
+  const history = v4History();
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  assert.equal(csvDownload.suggestedFilename(), 'octo-demo-traffic.csv');
+  const csv = readFileSync(await csvDownload.path(), 'utf8').trimEnd().split('\r\n');
+  const header = csv[0].split(',');
+  assert.equal(csv.length - 1, history.length);
+  const row = Object.fromEntries(csv.find((l) => l.startsWith('2026-02-24,')).split(',').map((v, i) => [header[i], v]));
+  const feb24 = history.find((d) => d.date.startsWith('2026-02-24'));
+  assert.equal(row.clones, String(feb24.clones));
+  assert.equal(row.ciCheckouts, String(feb24.ciCheckouts));
+  assert.equal(row.organicClones, String(feb24.organicClones));
+  assert.equal(row.installs, String(feb24.organicClones + feb24.downloads));
+  const expired = Object.fromEntries(csv.find((l) => l.startsWith('2026-02-03,')).split(',').map((v, i) => [header[i], v]));
+  assert.equal(expired.uniqueViews, '');
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const json = JSON.parse(readFileSync(await jsonDownload.path(), 'utf8'));
+  assert.equal(json.dailyHistory.length, history.length);
+  assert.equal(json.totals.views, readFixture('v4', 'state.json').totals.views);
+  await page.close();
+});
+
+test('overview series toggles hide and show a series', async () => {
+  const page = await open('v4');
+  const lines = () => page.locator('#chart-overview .chart-series').count();
+  assert.equal(await lines(), 5);
+  const toggle = page.locator('#panel-overview .legend button', { hasText: /^Views$/ });
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+  assert.equal(await lines(), 4);
+  await toggle.click();
+  assert.equal(await lines(), 5);
+  await page.close();
+});
+
+test('a rate-limited archive gist: state data renders and the status says so', async () => {
+  const state = readFixture('v4', 'state.json');
+  const page = await open('v4-403', '#views?range=all');
+  const status = page.locator('#status');
+  assert.equal(await status.getAttribute('role'), 'status');
+  assert.equal(await status.getAttribute('aria-live'), 'polite');
+  assert.match(await status.textContent(), /Archives could not be loaded \(rate-limited/);
+  assert.equal(await metric(page, 'views-total-2'), fmt(state.totals.views));
+  const rows = await tableRows(page, 'views');
+  assert.equal(rows.length, 26, 'Feb 1–26 from state.json (one day a gap)');
+  await page.close();
+});
+
+test('a missing archive index: months named by the state are still found', async () => {
+  const page = await open('v4-noindex');
+  assert.match(await page.textContent('#status'), /archive index \(archive\.json\) is missing; found 3 archived months/);
+  await page.close();
+});
+
+test('an unconfigured deployment says so instead of showing placeholders', async () => {
+  const before = server.requests.length;
+  const page = await open('unconfigured', '#views');
+  assert.match(await page.textContent('#status'), /Not set up yet/);
+  assert.equal(await page.locator('#panel-views [data-empty="no-gist"]').count(), 1);
+  assert.doesNotMatch(await page.textContent('body'), /--/);
+  assert.equal(server.requests.slice(before).filter((r) => r.path.startsWith('/raw/')).length, 0);
+  await page.screenshot({ path: join(ARTIFACTS, 'unconfigured.png') });
+  await page.close();
+});
+
+test('a gist without data yet shows the no-data state', async () => {
+  const page = await open('nodata');
+  assert.match(await page.textContent('#status'), /No data yet/);
+  assert.equal(await page.locator('#panel-overview [data-empty="no-data"]').count(), 1);
+  await page.close();
+});
+
+test('the original tool\'s synthetic state and archives', async () => {
+  const raw = readFixture('gtt', 'synthetic-state.json');
+  const page = await open('gtt', '#views?range=all');
+  assert.equal(await metric(page, 'views-total-2'), fmt(raw.totalViews));
+  await page.click('#tab-overview');
+  assert.equal(await metric(page, 'installs-total'), fmt(raw.totalDownloads + raw.totalClones - raw.totalCiCheckouts));
+  await page.click('#tab-views');
+  const rows = await tableRows(page, 'views');
+  assert.equal(rows.length, 31 + 16 + 41);
+  const dec1 = readFixture('gtt', 'synthetic-archive-2025-12.json').dailyHistory[0];
+  assert.deepEqual(rows.at(-1).slice(0, 2), ['Dec 1', fmt(dec1.views)]);
+  const titles = await page.locator('[data-table="paths"] tbody td.text').allTextContents();
+  assert.deepEqual(titles, ['ExampleOrg/example-project', 'example-project·README', 'Releases · ExampleOrg/example-project']);
+  assert.match(await page.textContent('#status'), /2 archived months/);
+  await page.close();
+});
+
+test('the original tool\'s real states (v1 with and without uniques)', async () => {
+  for (const [scenario, file] of [['gtt-real-a', 'real-v1-state-a.json'], ['gtt-real-b', 'real-v1-state-b.json']]) {
+    const raw = readFixture('gtt', file);
+    const page = await open(scenario);
+    assert.equal(await metric(page, 'views-total'), fmt(raw.totalViews));
+    assert.equal(await metric(page, 'stars'), fmt(raw.stars));
+    assert.equal(await metric(page, 'installs-total'), fmt(raw.totalDownloads + raw.totalClones - raw.totalCiCheckouts));
+    assert.match(await page.textContent('#status'), /no archive gist configured/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
+test('every number renders when the chart module fails to load', async () => {
+  const state = readFixture('v4', 'state.json');
+  const page = await open('v4', '', { block: ['**/charts.js'] });
+  assert.equal(await metric(page, 'views-total'), fmt(state.totals.views));
+  assert.equal(await page.locator('#chart-overview svg').count(), 0);
+  assert.match(await page.textContent('#chart-overview'), /table below has every value/);
+  await page.close();
+});
+
+test('screenshots of every tab (light and dark)', async () => {
+  for (const theme of ['light', 'dark']) {
+    const page = await open('v4');
+    await page.selectOption('#theme', theme);
+    for (const tab of ['overview', 'installs', 'views', 'community', 'dev']) {
+      await page.click(`#tab-${tab}`);
+      assert.equal(await page.isVisible(`#panel-${tab} svg`), true, `${tab} has a chart`);
+      await page.screenshot({ path: join(ARTIFACTS, `${tab}-${theme}.png`), fullPage: true });
+    }
+    await page.selectOption('#theme', 'system');
+    await page.close();
+  }
+});
+
+test('the page never requested anything off loopback', () => {
+  assert.deepEqual(browser.offLoopback, []);
+  assert.ok(server.requests.length > 0);
+  assert.ok(server.requests.every((r) => r.path.startsWith('/s/') || r.path.startsWith('/raw/')), 'no gist API calls');
+});
