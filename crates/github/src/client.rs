@@ -111,6 +111,20 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether to use the environment's proxy (`ALL_PROXY`/`HTTPS_PROXY`/`HTTP_PROXY`) for `host`:
+/// never for loopback, and not for hosts matched by `NO_PROXY` (which ureq 2 itself ignores):
+/// `*`, an exact host, or a domain suffix (`.corp` or `corp` both match `ghe.corp`).
+fn proxy_allowed(host: &str, no_proxy: Option<&str>) -> bool {
+    if is_loopback(host) {
+        return false;
+    }
+    let host = host.to_ascii_lowercase();
+    !no_proxy.unwrap_or("").split(',').any(|entry| {
+        let entry = entry.trim().trim_start_matches('.').to_ascii_lowercase();
+        !entry.is_empty() && (entry == "*" || host == entry || host.ends_with(&format!(".{entry}")))
+    })
+}
+
 /// Percent-encodes one URL path segment or query value.
 fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -211,7 +225,13 @@ impl Client {
         let agent = ureq::AgentBuilder::new()
             .timeout_connect(config.connect_timeout)
             .timeout(config.timeout)
-            .try_proxy_from_env(!is_loopback(&host))
+            .try_proxy_from_env(proxy_allowed(
+                &host,
+                std::env::var("NO_PROXY")
+                    .or_else(|_| std::env::var("no_proxy"))
+                    .ok()
+                    .as_deref(),
+            ))
             .redirect_auth_headers(ureq::RedirectAuthHeaders::SameHost)
             .build();
         Ok(Client {
@@ -829,6 +849,18 @@ mod tests {
                 && is_loopback("::1")
         );
         assert!(!is_loopback("api.github.com") && !is_loopback("10.0.0.1"));
+    }
+
+    #[test]
+    fn proxies_skip_loopback_and_no_proxy_hosts() {
+        assert!(proxy_allowed("api.github.com", None));
+        assert!(!proxy_allowed("127.0.0.1", None));
+        assert!(!proxy_allowed("localhost", Some("")));
+        assert!(!proxy_allowed("ghe.corp", Some("foo, .corp")));
+        assert!(!proxy_allowed("GHE.corp", Some("corp")));
+        assert!(!proxy_allowed("api.github.com", Some("*")));
+        assert!(proxy_allowed("notcorp.com", Some("corp")));
+        assert!(proxy_allowed("api.github.com", Some("ghe.corp,")));
     }
 
     #[test]

@@ -42,6 +42,7 @@ fn error_text_echoing_the_token_is_scrubbed() {
     assert!(matches!(error.kind, ErrorKind::Validation { .. }));
     assert_no_token(&error);
     assert!(error.to_string().contains("token *** is bad"), "{error}");
+    s.assert_contract();
 }
 
 #[test]
@@ -95,6 +96,7 @@ fn primary_rate_limit_beyond_the_cap_fails_with_reset_time() {
         "an hour is too long to wait"
     );
     assert_no_token(&error);
+    s.assert_contract();
 }
 
 #[test]
@@ -169,6 +171,7 @@ fn retry_after_beyond_the_cap_is_a_secondary_limit_error() {
         }
     );
     assert!(s.sleeper.recorded().is_empty());
+    s.assert_contract();
 }
 
 #[test]
@@ -186,6 +189,7 @@ fn validation_error_carries_githubs_message() {
         }
     );
     assert_eq!(error.status(), Some(422));
+    s.assert_contract();
 }
 
 #[test]
@@ -219,6 +223,7 @@ fn persistent_server_errors_stop_after_max_attempts() {
     assert!(error.after_retry());
     assert_eq!(count(&s.hub, "GET", "/user"), 4);
     assert_eq!(s.sleeper.recorded().len(), 3);
+    s.assert_contract();
 }
 
 #[test]
@@ -229,6 +234,7 @@ fn gist_creation_is_never_retried_on_server_errors() {
     let error = s.client.create_gist("d", true, &one_file()).unwrap_err();
     assert_eq!(error.kind, ErrorKind::Server { status: 502 });
     assert_eq!(count(&s.hub, "POST", "/gists"), 1);
+    s.assert_contract();
 }
 
 #[test]
@@ -317,6 +323,7 @@ fn retried_variable_create_409_with_another_value_is_a_conflict() {
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Conflict);
     assert!(error.after_retry());
+    s.assert_contract();
 }
 
 #[test]
