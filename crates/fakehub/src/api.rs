@@ -82,6 +82,7 @@ struct Call<'a> {
     path: &'a str,
     params: &'a HashMap<String, String>,
     query: &'a BTreeMap<String, String>,
+    raw_query: &'a str,
     body: &'a Value,
     accept: &'a str,
 }
@@ -264,7 +265,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 /// Handles one API request end to end (after faults and latency).
-pub fn serve(shared: &Shared, request: &Request) -> Response {
+pub fn serve(shared: &Shared, request: &Request) -> (Response, Option<String>) {
     let base = shared.base_url();
     if request.method == "GET" && request.path.starts_with("/gist-raw/") {
         let text = lock(&shared.state).raw_gist(&request.path);
@@ -275,7 +276,7 @@ pub fn serve(shared: &Shared, request: &Request) -> Response {
         response
             .headers
             .push(("Access-Control-Allow-Origin".to_string(), "*".to_string()));
-        return response;
+        return (response, None);
     }
     let (reply, operation) = route(shared, request, &base);
     let mut state = lock(&shared.state);
@@ -330,19 +331,20 @@ pub fn serve(shared: &Shared, request: &Request) -> Response {
         }
         None => Vec::new(),
     };
-    Response {
+    let response = Response {
         status: reply.status,
         headers,
         body,
-    }
+    };
+    (response, operation.map(|op| op.operation_id.clone()))
 }
 
 /// Checks User-Agent, token, route and body, then runs the handler.
-fn route<'s>(
+fn route(
     shared: &Shared,
     request: &Request,
     base: &str,
-) -> (Reply, Option<&'s openapi::Operation>) {
+) -> (Reply, Option<&'static openapi::Operation>) {
     if request.header("user-agent").is_none_or(str::is_empty) {
         return (
             error(403, "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required)."),
@@ -409,6 +411,7 @@ fn route<'s>(
         path: &request.path,
         params: &matched.params,
         query: &query,
+        raw_query: &request.query,
         body: &body,
         accept: request.header("accept").unwrap_or_default(),
     };
@@ -501,11 +504,16 @@ fn paginate(
         .skip((page - 1) * per_page)
         .take(per_page)
         .collect();
+    // Like GitHub: keep the caller's parameters in order, replace `page` at the end.
+    let kept: Vec<&str> = call
+        .raw_query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("page="))
+        .collect();
     let link_to = |target: usize| {
-        let mut query = call.query.clone();
-        query.insert("per_page".to_string(), per_page.to_string());
-        query.insert("page".to_string(), target.to_string());
-        let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut query = kept.clone();
+        let page = format!("page={target}");
+        query.push(&page);
         format!("<{}{}?{}>", call.base, call.path, query.join("&"))
     };
     let mut links = Vec::new();
@@ -1006,7 +1014,7 @@ fn popular(state: &mut State, call: &Call<'_>, referrers: bool) -> Reply {
             .map(|p| (p.count, json!({"path": p.path, "title": p.title, "count": p.count, "uniques": p.uniques})))
             .collect()
     };
-    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.sort_by_key(|item| std::cmp::Reverse(item.0));
     reply(
         200,
         Value::Array(items.into_iter().take(10).map(|(_, v)| v).collect()),

@@ -73,6 +73,8 @@ pub struct LoggedRequest {
     pub status: u16,
     /// POST/PUT/PATCH/DELETE.
     pub mutation: bool,
+    /// The OpenAPI operationId the request was routed to (None: unknown path, raw gist, fault).
+    pub operation_id: Option<String>,
 }
 
 /// A fault for the next `times` requests matching `method` and `path`.
@@ -102,8 +104,22 @@ pub enum FaultKind {
     DropBefore,
     /// Apply the request, then close the connection without answering.
     DropAfter,
-    /// Wait this long, then handle the request normally.
-    Delay(Duration),
+    /// Wait this long, then handle the request normally (JSON: milliseconds).
+    Delay(#[serde(with = "millis")] Duration),
+}
+
+/// Durations as whole milliseconds in the control API's JSON.
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(duration.as_millis() as u64)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        u64::deserialize(deserializer).map(Duration::from_millis)
+    }
 }
 
 impl Fault {
@@ -262,16 +278,18 @@ impl Shared {
                 query: request.query.clone(),
                 status: 0,
                 mutation: matches!(request.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"),
+                operation_id: None,
             },
             done: false,
         });
         sequence
     }
 
-    fn log_done(&self, sequence: u64, status: u16) {
+    fn log_done(&self, sequence: u64, status: u16, operation_id: Option<String>) {
         let mut log = lock(&self.log);
         if let Some(entry) = log.1.iter_mut().find(|entry| entry.sequence == sequence) {
             entry.request.status = status;
+            entry.request.operation_id = operation_id;
             entry.done = true;
         }
     }
@@ -300,7 +318,7 @@ impl Shared {
                 headers,
                 body,
             }) => {
-                self.log_done(sequence, status);
+                self.log_done(sequence, status, None);
                 return http::Outcome::Respond(http::Response {
                     status,
                     headers,
@@ -308,7 +326,7 @@ impl Shared {
                 });
             }
             Some(FaultKind::DropBefore) => {
-                self.log_done(sequence, 0);
+                self.log_done(sequence, 0, None);
                 return http::Outcome::Drop;
             }
             Some(FaultKind::DropAfter) => drop_after = true,
@@ -319,12 +337,12 @@ impl Shared {
         if !latency.is_zero() {
             std::thread::sleep(latency);
         }
-        let response = api::serve(self, &request);
+        let (response, operation_id) = api::serve(self, &request);
         if drop_after {
-            self.log_done(sequence, 0);
+            self.log_done(sequence, 0, operation_id);
             return http::Outcome::Drop;
         }
-        self.log_done(sequence, response.status);
+        self.log_done(sequence, response.status, operation_id);
         http::Outcome::Respond(response)
     }
 }

@@ -209,6 +209,18 @@ mod tests {
     }
 
     #[test]
+    fn response_schemas_reject_wrong_shapes() {
+        let user = spec().find("GET", "/user").ok().map(|m| m.operation);
+        let schema = user.and_then(|op| op.response_schema(200));
+        assert!(schema.is_some());
+        let errors = crate::schema::validate(
+            schema.unwrap_or(&Value::Null),
+            &serde_json::json!({"login": 5}),
+        );
+        assert!(!errors.is_empty());
+    }
+
+    #[test]
     fn wrong_method_is_distinguished_from_unknown_path() {
         assert!(matches!(spec().find("DELETE", "/user"), Err(true)));
         assert!(matches!(spec().find("GET", "/nope"), Err(false)));
