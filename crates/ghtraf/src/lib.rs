@@ -1,2 +1,18 @@
-//! placeholder
+//! ghtraf: permanent, zero-server GitHub traffic history.
+//!
+//! The binary is a thin shell over this library: [`app::run`] parses the
+//! command line, builds a [`driver::Context`] from what the process provides
+//! (environment, terminal, clock) and dispatches to a command module. Tests
+//! call the same entry point with a scripted prompter and captured output.
 
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod driver;
+pub mod error;
+pub mod fsio;
+pub mod output;
+pub mod project;
+pub mod prompt;
+pub mod templates;

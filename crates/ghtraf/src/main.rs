@@ -1,1 +1,5 @@
-fn main() {}
+//! The `ghtraf` binary: everything happens in the library.
+
+fn main() -> std::process::ExitCode {
+    ghtraf::app::main()
+}

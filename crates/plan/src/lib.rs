@@ -25,7 +25,8 @@ pub use execute::{
 };
 pub use plan::{Plan, PlanError, FORMAT_VERSION};
 pub use render::{
-    render_results, render_text, render_verification, Finding, FindingStatus, Line, LineKind,
+    id_width, render_results, render_text, render_verification, Finding, FindingStatus, Line,
+    LineKind,
 };
 pub use secret::Secret;
 pub use value::{Deferred, OutputRef};

@@ -74,15 +74,19 @@ fn push_block(lines: &mut Vec<Line>, indent: &str, label: &str, value: &str) {
     }
 }
 
-/// The plan as text at `level` (0, 1 or 2; higher counts as 2).
-pub fn render_text<P: Payload>(plan: &Plan<P>, level: i32, heading: &str) -> Vec<Line> {
-    let mut lines = vec![Line::new(LineKind::Heading, heading.to_string())];
-    let width = plan
-        .actions
+/// The width of the longest action id, for aligned columns.
+pub fn id_width<P>(plan: &Plan<P>) -> usize {
+    plan.actions
         .iter()
         .map(|a| a.id.as_str().chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// The plan as text at `level` (0, 1 or 2; higher counts as 2).
+pub fn render_text<P: Payload>(plan: &Plan<P>, level: i32, heading: &str) -> Vec<Line> {
+    let mut lines = vec![Line::new(LineKind::Heading, heading.to_string())];
+    let width = id_width(plan);
     for action in &plan.actions {
         let (sign, kind) = marker(action.operation);
         let (sign, kind) = if action.requires_input {
@@ -125,8 +129,9 @@ pub fn render_text<P: Payload>(plan: &Plan<P>, level: i32, heading: &str) -> Vec
     lines
 }
 
-/// One line for one executed action.
-pub fn render_results<P>(action: &Action<P>, result: &ActionResult) -> Vec<Line> {
+/// Lines for one executed action; `width` aligns ids across a plan
+/// (see [`id_width`]).
+pub fn render_results<P>(action: &Action<P>, result: &ActionResult, width: usize) -> Vec<Line> {
     let (word, kind) = match result.status {
         ResultStatus::Ok => ("ok", LineKind::Ok),
         ResultStatus::Failed => ("FAILED", LineKind::Failed),
@@ -134,7 +139,11 @@ pub fn render_results<P>(action: &Action<P>, result: &ActionResult) -> Vec<Line>
     };
     let mut lines = vec![Line::new(
         kind,
-        format!("  {word:<8} {}  {}", action.id, result.message),
+        format!(
+            "  {word:<8} {:<width$}  {}",
+            action.id.as_str(),
+            result.message
+        ),
     )];
     if let Some(error) = &result.error {
         for (i, row) in error.lines().enumerate() {
@@ -182,7 +191,7 @@ impl Finding {
 }
 
 /// Verification findings and their tally.
-pub fn render_verification(findings: &[Finding]) -> Vec<Line> {
+pub fn render_verification(findings: &[Finding], width: usize) -> Vec<Line> {
     let mut lines = vec![Line::new(LineKind::Heading, "Verification:")];
     for f in findings {
         let (word, kind) = match f.status {
@@ -191,7 +200,7 @@ pub fn render_verification(findings: &[Finding]) -> Vec<Line> {
         };
         lines.push(Line::new(
             kind,
-            format!("  {word:<9} {}  {}", f.id, f.message),
+            format!("  {word:<9} {:<width$}  {}", f.id.as_str(), f.message),
         ));
     }
     let bad = findings
@@ -354,10 +363,13 @@ mod tests {
     #[test]
     fn verification_summary_counts_deviations() {
         let id = ActionId::new(Category::File, Operation::Copy, "a");
-        let lines = render_verification(&[
-            Finding::ok(&id, "hash matches"),
-            Finding::deviation(&id, "missing"),
-        ]);
+        let lines = render_verification(
+            &[
+                Finding::ok(&id, "hash matches"),
+                Finding::deviation(&id, "missing"),
+            ],
+            0,
+        );
         assert_eq!(lines.last().unwrap().text, "Verified: 1 OK, 1 deviation.");
         assert_eq!(lines.last().unwrap().kind, LineKind::Deviation);
     }

@@ -1,0 +1,208 @@
+//! Process entry: arguments in, exit code out.
+//!
+//! Builds the command's [`Context`] from the real process (or, in tests, from
+//! an [`Io`] the test controls), prints errors with their hints, maps them to
+//! exit codes, and makes sure no panic reaches the user as a Rust backtrace:
+//! the panic message is never printed (it could contain data we must not
+//! show), only where it happened and how to report it.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command, CreateArgs, FormatArg};
+use crate::clock;
+use crate::commands;
+use crate::driver::{Context, Env};
+use crate::error::{exit, CliError};
+use crate::output::{color_enabled, Channel, Format, Reporter, Verbosity};
+use crate::prompt::{Prompter, TerminalPrompter};
+
+/// What the process provides; tests build their own.
+pub struct Io {
+    pub env: Env,
+    pub cwd: PathBuf,
+    pub stdin: Box<dyn Read + Send>,
+    pub stdout: Box<dyn Write + Send>,
+    pub stderr: Box<dyn Write + Send>,
+    pub stdin_is_tty: bool,
+    pub stdout_is_tty: bool,
+    pub stderr_is_tty: bool,
+    pub prompter: Arc<dyn Prompter>,
+    pub gh_cli: Arc<dyn Fn() -> Option<String> + Send + Sync>,
+}
+
+impl Io {
+    pub fn process() -> Io {
+        Io {
+            env: Arc::new(|k: &str| std::env::var(k).ok()),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            stdin: Box::new(io::stdin()),
+            stdout: Box::new(io::stdout()),
+            stderr: Box::new(io::stderr()),
+            stdin_is_tty: io::stdin().is_terminal(),
+            stdout_is_tty: io::stdout().is_terminal(),
+            stderr_is_tty: io::stderr().is_terminal(),
+            prompter: Arc::new(TerminalPrompter),
+            gh_cli: Arc::new(|| {
+                let host = std::env::var("GH_HOST").ok();
+                ghtraf_github::gh_cli_token(host.as_deref())
+            }),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "an unknown place".to_string());
+        eprintln!(
+            "error: ghtraf hit an internal error at {place}. Nothing after this point was done.\n  hint: this is a bug; please report it with the command you ran (the message is withheld because it could contain private data)"
+        );
+    }));
+    let args: Vec<OsString> = std::env::args_os().collect();
+    match std::panic::catch_unwind(|| run(args, Io::process())) {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => ExitCode::from(exit::INTERNAL),
+    }
+}
+
+/// Runs one command line and returns its exit code.
+pub fn run(args: Vec<OsString>, io: Io) -> u8 {
+    let mut stderr = io.stderr;
+    let mut stdout = io.stdout;
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            };
+            let text = e.render();
+            let rendered = if io.stdout_is_tty || io.stderr_is_tty {
+                text.ansi().to_string()
+            } else {
+                text.to_string()
+            };
+            let _ = if e.use_stderr() {
+                write!(stderr, "{rendered}")
+            } else {
+                write!(stdout, "{rendered}")
+            };
+            return code;
+        }
+    };
+    if cli.global.show.iter().any(|s| s == "help" || s == "list") {
+        let _ = writeln!(
+            stdout,
+            "Diagnostic channels (--show CHANNEL[:LEVEL], repeatable):"
+        );
+        for c in Channel::ALL {
+            let _ = writeln!(stdout, "  {:<8} {}", c.name(), c.description());
+        }
+        let _ = writeln!(
+            stdout,
+            "Levels: 1 = details (-v), 2 = payloads and retries (-vv); a bare channel shows all."
+        );
+        return exit::SUCCESS;
+    }
+    let show = match cli.parse_show() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: --show: {e}");
+            return exit::USAGE;
+        }
+    };
+    let verbosity = Verbosity {
+        verbose: cli.global.verbose,
+        quiet: cli.global.quiet,
+        show,
+    };
+    let env = io.env.clone();
+    let lookup = |k: &str| env(k);
+    let format = match cli.global.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+    };
+    let reporter = Arc::new(Reporter::new(
+        verbosity,
+        format,
+        color_enabled(cli.global.no_color, &lookup, io.stdout_is_tty),
+        color_enabled(cli.global.no_color, &lookup, io.stderr_is_tty),
+        stdout,
+        stderr,
+    ));
+    let ci = lookup("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    let now = match clock::now(&lookup) {
+        Ok(n) => n,
+        Err(e) => return report(&reporter, &e),
+    };
+    let ctx = Context {
+        interactive: !cli.global.non_interactive && io.stdin_is_tty && !ci,
+        global: cli.global.clone(),
+        reporter: reporter.clone(),
+        prompter: io.prompter,
+        env: io.env,
+        cwd: io.cwd,
+        now,
+        stdin: Mutex::new(io.stdin),
+        gh_cli: io.gh_cli,
+    };
+    if ctx.global.detailed_exitcode && !ctx.global.dry_run {
+        return report(
+            &reporter,
+            &CliError::usage("--detailed-exitcode only makes sense with --dry-run"),
+        );
+    }
+    let result = match &cli.command {
+        Command::Create(args) => commands::create::run(&ctx, args),
+        Command::Init(deploy) => commands::create::run(
+            &ctx,
+            &CreateArgs {
+                deploy: deploy.clone(),
+                files_only: true,
+                ..CreateArgs::default()
+            },
+        ),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);
+            reporter.raw(&String::from_utf8_lossy(&buf));
+            Ok(exit::SUCCESS)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => {
+                    reporter.raw(&String::from_utf8_lossy(&buf));
+                    Ok(exit::SUCCESS)
+                }
+                Err(e) => Err(CliError::runtime(format!(
+                    "cannot render the man page: {e}"
+                ))),
+            }
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => report(&reporter, &e),
+    }
+}
+
+fn report(reporter: &Reporter, e: &CliError) -> u8 {
+    reporter.error(&e.message, e.hint.as_deref());
+    if reporter.json_mode() {
+        reporter.json(&serde_json::json!({
+            "format_version": 1,
+            "error": { "message": e.message, "hint": e.hint, "exit_code": e.exit_code() },
+        }));
+    }
+    e.exit_code()
+}

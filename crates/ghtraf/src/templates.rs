@@ -1,0 +1,133 @@
+//! The files ghtraf deploys into a repository, and how they are filled in.
+//!
+//! Templates are embedded in the binary so the deployed workflow always
+//! matches the ghtraf version that deployed it. Placeholders are tokens of
+//! the form `__GHTRAF_NAME__`: they cannot collide with GitHub expressions
+//! (`${{ … }}`), which pass through untouched, and a token left after filling
+//! is an error rather than a broken file in someone's repo.
+
+use std::collections::BTreeMap;
+
+use crate::error::{CliError, Result};
+
+/// One embedded file, by its repo-relative path.
+pub struct Template {
+    pub path: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! template {
+    ($path:literal) => {
+        Template {
+            path: $path,
+            text: include_str!(concat!("../templates/", $path)),
+        }
+    };
+}
+
+/// The workflow path (also where `status`/`verify` look for it).
+pub const WORKFLOW_PATH: &str = ".github/workflows/traffic-badges.yml";
+/// The dashboard's configuration file, generated rather than templated.
+pub const DASHBOARD_CONFIG_PATH: &str = "docs/stats/config.json";
+
+pub const TEMPLATES: &[Template] = &[
+    template!(".github/workflows/traffic-badges.yml"),
+    template!("docs/stats/index.html"),
+    template!("docs/stats/dashboard.js"),
+    template!("docs/stats/data.js"),
+    template!("docs/stats/charts.js"),
+    template!("docs/stats/style.css"),
+    template!("docs/stats/favicon.svg"),
+    template!("docs/stats/README.md"),
+];
+
+const OPEN: &str = "__GHTRAF_";
+const CLOSE: &str = "__";
+
+/// Replaces every `__GHTRAF_NAME__` with `values[NAME]`; fails on any token
+/// without a value.
+pub fn fill(path: &str, text: &str, values: &BTreeMap<&str, String>) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len()..];
+        let name_end = after
+            .find(CLOSE)
+            .filter(|&i| {
+                i > 0
+                    && after[..i]
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            })
+            .ok_or_else(|| {
+                let shown: String = rest[start..].chars().take(24).collect();
+                CliError::runtime(format!(
+                    "template {path}: malformed placeholder near `{shown}`"
+                ))
+            })?;
+        let name = &after[..name_end];
+        let value = values.get(name).ok_or_else(|| {
+            CliError::runtime(format!(
+                "template {path}: no value for placeholder __GHTRAF_{name}__ (a bug in ghtraf)"
+            ))
+        })?;
+        out.push_str(value);
+        rest = &after[name_end + CLOSE.len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values() -> BTreeMap<&'static str, String> {
+        BTreeMap::from([
+            ("OWNER", "octo".to_string()),
+            ("REPO", "demo".to_string()),
+            ("GIST_TOKEN_NAME", "TRAFFIC_GIST_TOKEN".to_string()),
+        ])
+    }
+
+    #[test]
+    fn fills_tokens_and_keeps_github_expressions() {
+        let text = "repo: __GHTRAF_OWNER__/__GHTRAF_REPO__\ntoken: ${{ secrets.__GHTRAF_GIST_TOKEN_NAME__ }}\nsha: ${{ github.sha }}\n";
+        let out = fill("t", text, &values()).unwrap();
+        assert_eq!(
+            out,
+            "repo: octo/demo\ntoken: ${{ secrets.TRAFFIC_GIST_TOKEN }}\nsha: ${{ github.sha }}\n"
+        );
+    }
+
+    #[test]
+    fn a_missing_value_is_an_error_naming_the_token() {
+        let e = fill("wf.yml", "x __GHTRAF_NOPE__ y", &values()).unwrap_err();
+        assert!(e.message.contains("__GHTRAF_NOPE__"), "{}", e.message);
+        assert!(e.message.contains("wf.yml"));
+    }
+
+    #[test]
+    fn a_malformed_token_is_an_error() {
+        assert!(fill("t", "x __GHTRAF_ y", &values()).is_err());
+    }
+
+    #[test]
+    fn every_embedded_template_has_only_known_tokens() {
+        let mut all = values();
+        for name in [
+            "DISPLAY_NAME",
+            "VERSION",
+            "INSTALL",
+            "WORKFLOW_RUN_TRIGGER",
+            "CREATED",
+        ] {
+            all.insert(name, "x".to_string());
+        }
+        for t in TEMPLATES {
+            let out = fill(t.path, t.text, &all).unwrap();
+            assert!(!out.contains("__GHTRAF_"), "{}", t.path);
+        }
+    }
+}
