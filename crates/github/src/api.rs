@@ -33,6 +33,14 @@ pub trait GitHubRead: Send + Sync {
     fn releases(&self, r: &RepoRef) -> Result<Vec<Release>, Error>;
     /// Runs filtered by GitHub's `created` syntax (`2024-05-01`, `>=2024-05-01`, ...), all pages.
     fn workflow_runs(&self, r: &RepoRef, created: &str) -> Result<Vec<WorkflowRun>, Error>;
+    /// The `count` most recent runs (newest first, one page, at most 100) of one workflow
+    /// (id or file name, e.g. `traffic-badges.yml`); None when the workflow does not exist.
+    fn latest_runs(
+        &self,
+        r: &RepoRef,
+        workflow: &str,
+        count: u32,
+    ) -> Result<Option<Vec<WorkflowRun>>, Error>;
     /// All jobs of a run, with steps.
     fn run_jobs(&self, r: &RepoRef, run_id: u64) -> Result<Vec<Job>, Error>;
     fn workflows(&self, r: &RepoRef) -> Result<Vec<Workflow>, Error>;

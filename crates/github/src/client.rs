@@ -493,7 +493,7 @@ impl Client {
             let Some(next) = answer.next.take() else {
                 return Ok(items);
             };
-            if !split_origin(&next).is_some_and(|(origin, _)| origin == self.origin) {
+            if split_origin(&next).is_none_or(|(origin, _)| origin != self.origin) {
                 return Err(Error::decode(
                     &request,
                     "a pagination link pointed to another host",
@@ -631,6 +631,32 @@ impl GitHubRead for Client {
             &format!("/actions/runs?created={}&per_page=100", encode(created)),
         );
         self.get_all(&path, Some("workflow_runs"))
+    }
+
+    fn latest_runs(
+        &self,
+        r: &RepoRef,
+        workflow: &str,
+        count: u32,
+    ) -> Result<Option<Vec<WorkflowRun>>, Error> {
+        #[derive(Deserialize)]
+        struct Page {
+            workflow_runs: Vec<WorkflowRun>,
+        }
+        let path = repo_path(
+            r,
+            &format!(
+                "/actions/workflows/{}/runs?per_page={}",
+                encode(workflow),
+                count.clamp(1, 100)
+            ),
+        );
+        let page: Option<Page> = self.get_optional(&path)?;
+        Ok(page.map(|page| {
+            let mut runs = page.workflow_runs;
+            runs.truncate(count as usize);
+            runs
+        }))
     }
 
     fn run_jobs(&self, r: &RepoRef, run_id: u64) -> Result<Vec<Job>, Error> {

@@ -4,6 +4,28 @@
 //! rate-limit handling, and a bounded [`fan_out`] for observing many repositories at once.
 //! It knows nothing about plans; it is a thin, honest layer over HTTP.
 //!
+//! Configuration: [`resolve_api_base`] (`--api-url`, `GHTRAF_API_URL`, `GH_HOST` for GitHub
+//! Enterprise, else `https://api.github.com`) and [`resolve_token`] (`GH_TOKEN`, `GITHUB_TOKEN`,
+//! `gh auth token` via [`gh_cli_token`]) feed a [`ClientConfig`]. Every request carries
+//! `Authorization: Bearer`, `Accept: application/vnd.github+json`,
+//! `X-GitHub-Api-Version: 2022-11-28` and the configured `User-Agent` (`ghtraf/<version>`).
+//! Environment proxies are used except for loopback hosts and `NO_PROXY` matches.
+//!
+//! Retries ([`RetryPolicy`], waits go through the injectable [`Sleeper`]):
+//! - GET/PUT/PATCH/DELETE: retried on 5xx and lost connections, exponential backoff + jitter.
+//! - `POST /gists` and workflow dispatches: never resent after a 5xx or a lost connection
+//!   (it may have been applied); the caller re-observes, e.g. finds the gist by description.
+//! - `POST` variables / Pages: resent; a 409 after a resend means an earlier attempt landed and
+//!   is resolved by reading the current value ([`Error::after_retry`] tells callers).
+//! - Rate limits (403/429 with `retry-after`, or `x-ratelimit-remaining: 0` + reset) are waited
+//!   out for any method up to [`RetryPolicy::max_rate_limit_wait`], then fail with the time.
+//!
+//! Errors ([`ErrorKind`]): 401 = bad token; 404 on a gist write = missing `gist` scope /
+//! "Gists: write"; other 403 = [`ErrorKind::MissingPermission`] naming the scope or fine-grained
+//! permission; 422 = GitHub's message; connection failures name the host. The token is never
+//! formatted ([`Token`] prints `***`) and is scrubbed from any server text we quote.
+//! The optional [`ClientConfig::on_request`] hook gets one [`RequestEvent`] per send for `-v api`.
+//!
 //! ```no_run
 //! use ghtraf_github::*;
 //! let env = |k: &str| std::env::var(k).ok();

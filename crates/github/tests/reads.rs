@@ -187,6 +187,16 @@ fn releases_runs_jobs_workflows() {
     );
     let all_since = s.client.workflow_runs(&repo, ">=2025-05-01").unwrap();
     assert!(all_since.len() > runs.len());
+    let latest = s.client.latest_runs(&repo, "ci.yml", 2).unwrap().unwrap();
+    assert_eq!(latest.len(), 2);
+    assert!(latest[0].created_at >= latest[1].created_at, "newest first");
+    assert!(latest[0].created_at.starts_with("2025-06-15"), "{latest:?}");
+    assert_eq!(
+        s.client
+            .latest_runs(&repo, "traffic-badges.yml", 1)
+            .unwrap(),
+        None
+    );
     let jobs = s.client.run_jobs(&repo, runs[0].id).unwrap();
     assert!(jobs[0]
         .steps
