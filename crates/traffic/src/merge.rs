@@ -129,9 +129,8 @@ pub struct MergeOutcome {
     pub state: State,
     /// Days added or changed, ascending.
     pub changes: Vec<DayChange>,
-    /// Months that left `state.json`, one file each, ascending. If a period was already
-    /// listed in the old `state.archived.months` (only after importing the original's
-    /// archives), fetch that file and [`ArchiveMonth::absorb`] it before writing.
+    /// Months that left `state.json`, one file each, ascending. See
+    /// [`MergeOutcome::periods_to_extend`] for months whose file already exists.
     pub archive: Vec<ArchiveMonth>,
     /// False when nothing but capture times would change: no write is needed.
     pub changed: bool,
@@ -140,6 +139,29 @@ pub struct MergeOutcome {
 }
 
 impl MergeOutcome {
+    /// Periods in [`MergeOutcome::archive`] whose file already exists (listed in the old
+    /// state's `archived.months`; happens only after importing the original's archives):
+    /// fetch those files and pass each to [`MergeOutcome::absorb_existing`] before writing.
+    pub fn periods_to_extend(&self, old: &State) -> Vec<String> {
+        self.archive
+            .iter()
+            .filter(|month| old.archived.months.contains(&month.period))
+            .map(|month| month.period.clone())
+            .collect()
+    }
+
+    /// Folds an existing archive file into the month about to be written (same period), so
+    /// the written file and [`MergeOutcome::updated_index`] hold the whole month.
+    pub fn absorb_existing(&mut self, existing: &ArchiveMonth) {
+        if let Some(month) = self
+            .archive
+            .iter_mut()
+            .find(|month| month.period == existing.period)
+        {
+            month.absorb(existing);
+        }
+    }
+
     /// `archive.json` after writing [`MergeOutcome::archive`].
     pub fn updated_index(&self, existing: Option<&ArchiveIndex>) -> ArchiveIndex {
         let updated_at = self.state.captured_at.clone().unwrap_or_default();

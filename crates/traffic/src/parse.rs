@@ -178,6 +178,35 @@ pub fn import_archives(files: &[(&str, &str)]) -> Result<Vec<ArchiveMonth>, Stat
     Ok(result)
 }
 
+/// Reads one of our `archive-YYYY-MM.json` files (schema 4: one month, its own days only).
+/// The original's month files may overlap; read those with [`import_archives`].
+pub fn parse_archive_month(file_name: &str, json: &str) -> Result<ArchiveMonth, StateError> {
+    let ctx = Ctx::new(file_name);
+    let root = ctx.parse_json(json)?;
+    let schema = match &root {
+        Value::Object(map) => ctx.schema_version(map)?,
+        _ => return Err(ctx.invalid("$", "expected an object")),
+    };
+    if schema != SCHEMA_VERSION {
+        return Err(ctx.invalid(
+            "$.schemaVersion",
+            "an archive of the original tool: import it with its neighbours (import_archives)",
+        ));
+    }
+    let Some(Value::String(period)) = root.get("period") else {
+        return Err(ctx.invalid("$.period", "missing"));
+    };
+    let period = period.clone();
+    let mut months = import_archives(&[(file_name, json)])?;
+    match months.iter().position(|month| month.period == period) {
+        Some(found) if months.len() == 1 => Ok(months.swap_remove(found)),
+        _ => Err(ctx.invalid(
+            "$.period",
+            &format!("`{period}` is not YYYY-MM or not the month of its days"),
+        )),
+    }
+}
+
 /// Reads `archive.json`. The original's index stub carries no month list: it comes back with
 /// `months` empty (rebuild it from the month files) and its keys kept in `extra`.
 pub fn parse_archive_index(json: &str) -> Result<ArchiveIndex, StateError> {

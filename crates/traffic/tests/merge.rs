@@ -448,3 +448,123 @@ fn a_stale_observation_does_not_roll_snapshots_back() {
     assert_eq!(out.state.repo_stats.unwrap().stars, Some(9));
     assert_eq!(out.state.downloads.unwrap().total, 50);
 }
+
+#[test]
+fn check_identity_reports_each_broken_identity() {
+    let (state, archives, _) = simulate(76, |d| u64::from(d.day()));
+    let mut tampered = state.clone();
+    tampered.totals.views += 1;
+    assert!(check_identity(&tampered, &archives)
+        .iter()
+        .any(|p| p.starts_with("totals.views")));
+    // A missing archive file, a day in two places, a month holding another month's day.
+    assert!(check_identity(&state, &archives[..1])
+        .iter()
+        .any(|p| p.contains("archived.months")));
+    let mut doubled = archives.clone();
+    doubled[1]
+        .daily_history
+        .push(state.daily_history[0].clone());
+    let problems = check_identity(&state, &doubled);
+    assert!(
+        problems.iter().any(|p| p.contains("outside its month")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("both in")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("totals do not equal")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn archive_files_round_trip_and_original_files_are_refused_as_single_months() {
+    let (_, archives, index) = simulate(76, |d| u64::from(d.day()));
+    for month in &archives {
+        let again =
+            ghtraf_traffic::parse_archive_month(&month.file_name(), &month.to_json()).unwrap();
+        assert_eq!(&again, month);
+    }
+    let index_again = ghtraf_traffic::parse_archive_index(&index.to_json()).unwrap();
+    assert_eq!(index_again, index);
+    let original = r#"{"dailyHistory":[{"date":"2026-01-01T00:00:00Z","clones":1,"views":1}]}"#;
+    assert!(ghtraf_traffic::parse_archive_month("archive-2026-01.json", original).is_err());
+    let stub = ghtraf_traffic::parse_archive_index(r#"{"note":"index stub"}"#).unwrap();
+    assert!(stub.months.is_empty());
+    assert_eq!(stub.extra["note"], "index stub");
+    // A v4 month file holding another month's day is an error, not a silent regroup.
+    let mut stray: Value = serde_json::from_str(&archives[0].to_json()).unwrap();
+    stray["dailyHistory"][0]["date"] = Value::from("2026-01-05T00:00:00Z");
+    assert!(
+        ghtraf_traffic::parse_archive_month("archive-2025-12.json", &stray.to_string()).is_err()
+    );
+}
+
+#[test]
+fn days_of_archived_months_are_ignored_with_a_note() {
+    let (state, _, _) = simulate(76, |d| u64::from(d.day()));
+    let late = date!(2026 - 01 - 15);
+    let out = merge(
+        &state,
+        &obs(
+            datetime!(2026-03-05 09:00 UTC),
+            vec![point(late, 999, 9)],
+            vec![],
+        ),
+    );
+    assert!(!out.changed);
+    assert!(out.state.daily_history.iter().all(|d| d.date != late));
+    assert!(
+        out.notes.iter().any(|n| n.contains("2026-01-15")),
+        "{:?}",
+        out.notes
+    );
+}
+
+#[test]
+fn imported_state_with_original_archives_archives_each_month_once_after_absorbing() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/gtt");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let mut state = parse_state(&read("synthetic-state.json")).unwrap().state;
+    state.repo = "octo/demo".to_string();
+    let files = [
+        (
+            "archive-2025-12.json",
+            read("synthetic-archive-2025-12.json"),
+        ),
+        (
+            "archive-2026-01.json",
+            read("synthetic-archive-2026-01.json"),
+        ),
+    ];
+    let pairs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let months = ghtraf_traffic::import_archives(&pairs).unwrap();
+    let (mut written, _) =
+        ghtraf_traffic::adopt_original_archives(&mut state, months, "2026-02-26T03:00:00Z");
+    let totals_before = state.totals;
+    // On 2026-03-03 January leaves state.json: its file already exists (Jan 1–16), so the
+    // caller absorbs the existing file before writing.
+    let mut out = merge(&state, &Observation::empty(datetime!(2026-03-03 03:00 UTC)));
+    assert_eq!(out.archive.len(), 1);
+    assert_eq!(out.archive[0].daily_history.len(), 15); // Jan 17–31 from state.json
+    assert_eq!(out.periods_to_extend(&state), ["2026-01"]);
+    out.absorb_existing(&written[1]);
+    let january = out.archive[0].clone();
+    assert_eq!(january.daily_history.len(), 31);
+    let index = out.updated_index(None);
+    assert_eq!(
+        (index.months[0].period.as_str(), index.months[0].days),
+        ("2026-01", 31)
+    );
+    written[1] = january;
+    assert!(
+        check_identity(&out.state, &written).is_empty(),
+        "{:?}",
+        check_identity(&out.state, &written)
+    );
+    assert_eq!(out.state.totals, totals_before);
+    assert_eq!(out.state.archived.months, ["2025-12", "2026-01"]);
+}
