@@ -199,6 +199,16 @@ impl FakeHub {
             .collect()
     }
 
+    /// Requests that have arrived but not been answered yet (e.g. held by a Delay fault).
+    pub fn pending(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log)
+            .1
+            .iter()
+            .filter(|entry| !entry.done)
+            .map(|entry| entry.request.clone())
+            .collect()
+    }
+
     /// The completed requests that were mutations.
     pub fn mutations(&self) -> Vec<LoggedRequest> {
         self.requests()

@@ -24,7 +24,7 @@ impl Reply {
 }
 
 pub fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().build()
+    ureq::AgentBuilder::new().try_proxy_from_env(false).build()
 }
 
 fn collect(response: ureq::Response) -> Reply {
