@@ -34,7 +34,7 @@ async function open(scenario, hash = '', { block = [] } = {}) {
   for (const pattern of block) await page.route(pattern, (route) => route.abort());
   await page.clock.setFixedTime(NOW);
   await page.goto(server.pageUrl(scenario, hash));
-  await page.waitForSelector('#status[data-kind]');
+  await page.waitForSelector('html[data-ready="true"]');
   page.errors = errors;
   return page;
 }
@@ -185,7 +185,7 @@ test('theme: dark, light and system, remembered across reloads', async () => {
   const dark = await background();
   assert.notEqual(dark, light);
   await page.reload();
-  await page.waitForSelector('#status[data-kind]');
+  await page.waitForSelector('html[data-ready="true"]');
   assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
   assert.equal(await page.inputValue('#theme'), 'dark');
   assert.equal(await background(), dark);

@@ -305,6 +305,16 @@ test('a full load stitches all archive months and caches them under owner/repo k
   assert.equal(other.calls.length, 5, 'another repo on the same origin does not reuse the cache');
 });
 
+test('the state-only result arrives before the archives', async () => {
+  const early = [];
+  const { fetchJson } = fakeFetch(v4Files());
+  const result = await D.loadDashboard({ config, fetchJson, onState: (r) => early.push(r) });
+  assert.equal(early.length, 1);
+  assert.equal(early[0].archive.status, 'loading');
+  assert.equal(early[0].days.filter((d) => !d.missing).length, v4State().dailyHistory.length);
+  assert.equal(result.days.length, 99);
+});
+
 test('a rate-limited archive still yields the state\'s days', async () => {
   const { fetchJson } = fakeFetch(v4Files(), { 'a/raw/archive.json': 403 });
   const result = await D.loadDashboard({ config, fetchJson });

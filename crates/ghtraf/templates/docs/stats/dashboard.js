@@ -113,6 +113,7 @@ function applyHash({ focusSection = true } = {}) {
 
 function showTab(tab) {
   ui.tab = tab;
+  renderTab(tab);
   for (const name of TABS) {
     const selected = name === tab;
     const button = $(`tab-${name}`);
@@ -446,18 +447,25 @@ function renderDev(panel) {
 
 const RENDERERS = { overview: renderOverview, installs: renderInstalls, views: renderViews, community: renderCommunity, dev: renderDev };
 
-function renderAll() {
-  if (!ui.result || ui.result.setup !== 'ok') return;
-  for (const tab of TABS) {
-    const panel = $(`panel-${tab}`);
-    panel.textContent = '';
-    try {
-      RENDERERS[tab](panel);
-    } catch (error) {
-      panel.append(h('p', { class: 'status error', text: `This section could not be rendered: ${error.message}` }));
-      console.error(error);
-    }
+/** Tabs are rendered when first shown, and again after the data or range changes. */
+const renderedTabs = new Set();
+
+function renderTab(tab) {
+  if (!ui.result || ui.result.setup !== 'ok' || renderedTabs.has(tab)) return;
+  renderedTabs.add(tab);
+  const panel = $(`panel-${tab}`);
+  panel.textContent = '';
+  try {
+    RENDERERS[tab](panel);
+  } catch (error) {
+    panel.append(h('p', { class: 'status error', text: `This section could not be rendered: ${error.message}` }));
+    console.error(error);
   }
+}
+
+function renderAll() {
+  renderedTabs.clear();
+  renderTab(ui.tab);
 }
 
 function renderEmpty(setup) {
@@ -516,7 +524,7 @@ async function main() {
   setupControls();
   applyHash({ focusSection: false });
   try {
-    const response = await fetch('config.json', { cache: 'no-cache' });
+    const response = await fetch('config.json');
     if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
     ui.config = await response.json();
   } catch (error) {
@@ -526,7 +534,21 @@ async function main() {
   }
   renderHeader();
   try {
-    ui.result = await D.loadDashboard({ config: ui.config, fetchJson, cache: window.localStorage, now: ui.now });
+    ui.result = await D.loadDashboard({
+      config: ui.config,
+      fetchJson,
+      cache: window.localStorage,
+      now: ui.now,
+      onState: (early) => {
+        // Numbers from state.json first; all history follows when the archives arrive.
+        if (early.setup !== 'ok') return;
+        ui.result = early;
+        renderAll();
+        setStatus('Showing recent days from state.json; loading archived months…', 'info');
+        performance.mark('ghtraf:first-render');
+      },
+    });
+    performance.mark('ghtraf:loaded');
   } catch (error) {
     setStatus(error.message, 'error');
     for (const tab of TABS) $(`panel-${tab}`).replaceChildren(h('p', { class: 'empty-state', text: 'The traffic data could not be loaded. Reload the page to try again.' }));
@@ -546,7 +568,7 @@ async function main() {
   // Charts waiting for the module were queued before this line, so they are drawn now.
   await chartsModule;
   performance.mark('ghtraf:rendered');
-  document.documentElement.dataset.ready = 'true';
 }
 
-main();
+// `data-ready` tells tests and the bench that the page has settled, whatever the outcome.
+main().finally(() => { document.documentElement.dataset.ready = 'true'; });

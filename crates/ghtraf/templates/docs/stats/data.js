@@ -660,15 +660,21 @@ function writeCache(cache, key, value) {
  * Storage-like object (keys are prefixed with owner/repo so repos on one origin never
  * share data). Never throws for a missing archive: the result says what happened.
  *
+ * `onState(result)`, if given, gets a state-only result (archive.status 'loading') while the
+ * archive months are still downloading, so the page can show numbers early.
+ *
  * Result: `{setup, state, days, archive: {status, months, failed}, stateFromCache}` where
  * setup is 'ok' | 'no-gist' (not set up yet) | 'no-data' (gist exists, nothing collected)
  * and archive.status is 'ok' | 'none' | 'no-index' | 'partial' | 'failed' | 'rate-limited'.
  */
-export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now() }) {
+export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now(), onState = null }) {
   if (!config || !config.badgeGistId) return { setup: 'no-gist', state: null, days: [], archive: { status: 'none', months: [], failed: [] } };
   let rawState = null;
   let stateFromCache = false;
   let stateError = null;
+  // The archive index and the months it names need nothing from the state, so they are
+  // downloaded while the state is.
+  const archiveRequest = config.archiveGistId ? requestArchives({ config, fetchJson, cache }) : null;
   try {
     const response = await fetchJson(gistFileUrl(config, config.badgeGistId, 'state.json'));
     if (response.status === 200) rawState = response.data;
@@ -687,25 +693,60 @@ export async function loadDashboard({ config, fetchJson, cache = null, now = Dat
   if (!state || (state.days.length === 0 && state.totals.clones + state.totals.views + state.totals.downloads === 0)) {
     return { setup: 'no-data', state, days: [], archive: { status: 'none', months: [], failed: [] }, stateFromCache };
   }
-  const archive = await loadArchives({ config, fetchJson, cache, state });
+  if (onState && archiveRequest) {
+    onState({
+      setup: 'ok',
+      state,
+      days: applyProjections(fillGaps(state.days), { capturedAt: state.capturedAt, now }),
+      archive: { status: 'loading', months: [], failed: [] },
+      stateFromCache,
+      stateError,
+    });
+  }
+  const archive = await loadArchives({ config, fetchJson, cache, state, archiveRequest });
   const stitched = stitch(state.days, archive.files);
   const days = applyProjections(fillGaps(stitched), { capturedAt: state.capturedAt, now });
   delete archive.files;
   return { setup: 'ok', state, days, archive, stateFromCache, stateError };
 }
 
-async function loadArchives({ config, fetchJson, cache, state }) {
-  const result = { status: 'none', months: [], failed: [], files: [] };
-  if (!config.archiveGistId) return result;
-  let months = null;
-  let indexStatus = null;
+/** Fetch month files (immutable v4 ones come from and go to this repo's cache). */
+function fetchMonths({ config, fetchJson, cache }, months) {
+  return Promise.all(months.map(async (period) => {
+    const key = cacheKey(config, `archive-${period}`);
+    const cached = readCache(cache, key);
+    if (cached) return { period, raw: cached };
+    try {
+      const response = await fetchJson(gistFileUrl(config, config.archiveGistId, `archive-${period}.json`));
+      if (response.status === 200 && response.data && typeof response.data === 'object') {
+        // ghtraf's month files never change once written; the original's may be rewritten.
+        if ((response.data.schemaVersion ?? 0) >= 4) writeCache(cache, key, response.data);
+        return { period, raw: response.data };
+      }
+      return { period, error: response.status };
+    } catch {
+      return { period, error: 0 };
+    }
+  }));
+}
+
+async function requestArchives(context) {
+  let index;
   try {
-    const response = await fetchJson(gistFileUrl(config, config.archiveGistId, 'archive.json'));
-    indexStatus = response.status;
-    if (response.status === 200) months = archiveMonthsFromIndex(response.data);
+    index = await context.fetchJson(gistFileUrl(context.config, context.config.archiveGistId, 'archive.json'));
   } catch {
-    indexStatus = 0;
+    index = { status: 0, data: null };
   }
+  const months = index.status === 200 ? archiveMonthsFromIndex(index.data) : null;
+  return { indexStatus: index.status, months, fetched: months ? await fetchMonths(context, months) : null };
+}
+
+async function loadArchives({ config, fetchJson, cache, state, archiveRequest }) {
+  const result = { status: 'none', months: [], failed: [], files: [] };
+  if (!archiveRequest) return result;
+  const requested = await archiveRequest;
+  const { indexStatus } = requested;
+  let { months, fetched } = requested;
   if (indexStatus === 403 || indexStatus === 429) return { ...result, status: 'rate-limited' };
   if (indexStatus !== 200 && indexStatus !== 404) return { ...result, status: 'failed' };
   let probing = false;
@@ -720,23 +761,8 @@ async function loadArchives({ config, fetchJson, cache, state }) {
       probing = true;
     }
     result.status = 'no-index';
+    fetched = await fetchMonths({ config, fetchJson, cache }, months);
   }
-  const fetched = await Promise.all(months.map(async (period) => {
-    const key = cacheKey(config, `archive-${period}`);
-    const cached = readCache(cache, key);
-    if (cached && !state.legacy) return { period, raw: cached };
-    try {
-      const response = await fetchJson(gistFileUrl(config, config.archiveGistId, `archive-${period}.json`));
-      if (response.status === 200 && response.data && typeof response.data === 'object') {
-        // ghtraf's month files are immutable; the original's may still be rewritten.
-        if (!state.legacy && (response.data.schemaVersion ?? 0) >= 4) writeCache(cache, key, response.data);
-        return { period, raw: response.data };
-      }
-      return { period, error: response.status };
-    } catch {
-      return { period, error: 0 };
-    }
-  }));
   for (const f of fetched) {
     if (f.raw) { result.files.push(f); result.months.push(f.period); }
     else if (!(probing && f.error === 404)) result.failed.push(f.period);
