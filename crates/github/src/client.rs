@@ -42,11 +42,13 @@ enum Retry {
     Never,
 }
 
-/// Where a request goes: relative to the API base, or an absolute URL GitHub handed us
-/// (pagination links, raw gist URLs).
+/// Where a request goes: relative to the API base, or an absolute URL GitHub handed us.
 enum Target<'a> {
     Api(&'a str),
-    Absolute(&'a str),
+    /// A pagination link.
+    Next(&'a str),
+    /// A gist file's `raw_url` (plain text, possibly on another host).
+    Raw(&'a str),
 }
 
 /// A successful (2xx) answer.
@@ -222,16 +224,19 @@ impl Client {
                 "use an http(s) URL such as https://api.github.com or https://HOST/api/v3 (--api-url or GHTRAF_API_URL)",
             )
         })?;
+        let use_proxy = proxy_allowed(
+            &host,
+            std::env::var("NO_PROXY")
+                .or_else(|_| std::env::var("no_proxy"))
+                .ok()
+                .as_deref(),
+        );
+        // ureq checks pooled connections for a server-side close before reusing them, so
+        // keep-alive is safe even for requests that are never resent.
         let agent = ureq::AgentBuilder::new()
             .timeout_connect(config.connect_timeout)
             .timeout(config.timeout)
-            .try_proxy_from_env(proxy_allowed(
-                &host,
-                std::env::var("NO_PROXY")
-                    .or_else(|_| std::env::var("no_proxy"))
-                    .ok()
-                    .as_deref(),
-            ))
+            .try_proxy_from_env(use_proxy)
             .redirect_auth_headers(ureq::RedirectAuthHeaders::SameHost)
             .build();
         Ok(Client {
@@ -262,7 +267,7 @@ impl Client {
     fn resolve(&self, target: &Target<'_>) -> (String, String) {
         match target {
             Target::Api(path) => (format!("{}{path}", self.base), (*path).to_string()),
-            Target::Absolute(url) => {
+            Target::Next(url) | Target::Raw(url) => {
                 let shown = url
                     .strip_prefix(self.base.as_str())
                     .filter(|rest| rest.starts_with('/'))
@@ -377,7 +382,7 @@ impl Client {
         retry: Retry,
     ) -> Result<Answer, Error> {
         let (url, shown) = self.resolve(&target);
-        let raw = matches!(target, Target::Absolute(_)) && !url.starts_with(&self.base);
+        let raw = matches!(target, Target::Raw(_));
         let body_text = body.map(Value::to_string);
         let policy = &self.config.retry;
         let max_attempts = policy.max_attempts.max(1);
@@ -499,8 +504,8 @@ impl Client {
                     "a pagination link pointed to another host",
                 ));
             }
-            answer = self.execute("GET", Target::Absolute(&next), None, Retry::Safe)?;
-            request = format!("GET {}", self.resolve(&Target::Absolute(&next)).1);
+            answer = self.execute("GET", Target::Next(&next), None, Retry::Safe)?;
+            request = format!("GET {}", self.resolve(&Target::Next(&next)).1);
         }
         Err(Error::decode(&request, "pagination did not end"))
     }
@@ -521,7 +526,7 @@ impl Client {
                             format!("file `{name}` is truncated and has no raw_url"),
                         )
                     })?;
-                    self.execute("GET", Target::Absolute(raw_url), None, Retry::Safe)?
+                    self.execute("GET", Target::Raw(raw_url), None, Retry::Safe)?
                         .body
                 }
             };
@@ -698,6 +703,12 @@ impl GitHubRead for Client {
                 base64::engine::general_purpose::STANDARD
                     .decode(compact)
                     .map_err(|e| Error::decode(&request, e))?
+            }
+            (Some(_), Some("none")) => {
+                return Err(Error::decode(
+                    &request,
+                    format!("`{path}` is too large for the contents API"),
+                ))
             }
             (Some(content), _) => content.into_bytes(),
             (None, _) => {

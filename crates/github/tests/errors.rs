@@ -346,3 +346,72 @@ fn unreachable_host_is_a_network_error_naming_it() {
     assert_eq!(sleeper.recorded().len(), 3, "retried before giving up");
     assert_no_token(&error);
 }
+
+#[test]
+fn secondary_limit_without_retry_after_waits_at_least_a_minute() {
+    let s = setup();
+    s.hub.inject(status_fault("GET", "/user", 1, 403, &[], r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#));
+    s.client.current_user().unwrap();
+    assert_eq!(s.sleeper.recorded(), vec![Duration::from_secs(60)]);
+    s.assert_contract();
+}
+
+#[test]
+fn gist_update_404_names_the_gist_permission() {
+    let s = setup();
+    let id = s.hub.add_gist("octo", "d", true, &[("a.txt", "a")]);
+    s.hub.inject(status_fault(
+        "PATCH",
+        &format!("/gists/{id}"),
+        1,
+        404,
+        &[],
+        r#"{"message":"Not Found"}"#,
+    ));
+    let changes = BTreeMap::from([("a.txt".to_string(), Some("b".to_string()))]);
+    let error = s.client.update_gist(&id, &changes).unwrap_err();
+    assert!(
+        matches!(&error.kind, ErrorKind::MissingPermission { needed } if needed.contains("Gists: write")),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("does not exist or the token cannot write gists"),
+        "{error}"
+    );
+    s.assert_contract();
+}
+
+#[test]
+fn unreadable_answers_are_decode_errors() {
+    let s = setup();
+    s.hub.inject(status_fault(
+        "GET",
+        "/user",
+        1,
+        200,
+        &[],
+        "<html>proxy login</html>",
+    ));
+    let error = s.client.current_user().unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Decode);
+    assert!(error.to_string().contains("GET /user"), "{error}");
+    let too_large = r#"{"type":"file","path":"big.bin","name":"big.bin","sha":"abc","size":2000000,"content":"","encoding":"none"}"#;
+    s.hub.inject(status_fault(
+        "GET",
+        "/repos/octo/demo/contents/big.bin",
+        1,
+        200,
+        &[],
+        too_large,
+    ));
+    let error = s.client.content(&demo_repo(), "big.bin").unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Decode);
+    assert!(error.to_string().contains("too large"), "{error}");
+    let directory = s.client.content(&demo_repo(), ".github").unwrap_err();
+    assert!(
+        directory.to_string().contains("is a directory"),
+        "{directory}"
+    );
+}
