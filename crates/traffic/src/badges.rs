@@ -75,6 +75,16 @@ pub fn badge_files(state: &State, today: Date) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Everything the badge gist holds: `state.json` and the four badges.
+pub fn badge_gist_files(state: &State, today: Date) -> BTreeMap<String, String> {
+    let mut files = badge_files(state, today);
+    files.insert(STATE_FILE.to_string(), state.to_json());
+    files
+}
+
+/// The badge gist's state file.
+pub const STATE_FILE: &str = "state.json";
+
 /// ` (+N 24h)` for the last complete day, else ` (+N wk)` over 7 days, else ` (+N mo)`
 /// over 30 days, else nothing.
 fn recency_suffix(state: &State, today: Date, per_day: fn(&Day) -> u64) -> String {

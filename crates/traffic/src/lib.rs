@@ -14,12 +14,12 @@ mod merge;
 mod model;
 mod parse;
 
-pub use badges::{badge_files, thousands};
+pub use badges::{badge_files, badge_gist_files, thousands, STATE_FILE};
 pub use dates::{format_bucket, format_date, format_timestamp, parse_bucket};
 pub use export::{export_rows, to_csv, to_json, ExportRow};
 pub use merge::{
     check_identity, initial_state, merge, CiDay, DayChange, FieldChange, MergeOutcome, Observation,
-    RepoSnapshot, TrafficPoint, RETAINED_DAYS, TRAFFIC_WINDOW_DAYS,
+    RepoSnapshot, TrafficPoint, ARCHIVE_INDEX_FILE, RETAINED_DAYS, TRAFFIC_WINDOW_DAYS,
 };
 pub use model::{
     archive_file_name, period_of, ArchiveIndex, ArchiveIndexEntry, ArchiveMonth, Archived, Day,

@@ -16,6 +16,9 @@ use crate::model::{
     State, Totals, WorkflowCi, GENERATOR, SCHEMA_VERSION, TOTAL_FIELDS,
 };
 
+/// The archive gist's index file.
+pub const ARCHIVE_INDEX_FILE: &str = "archive.json";
+
 /// Days of GitHub's traffic window (today included); older days can no longer change.
 pub const TRAFFIC_WINDOW_DAYS: i64 = 14;
 
@@ -160,6 +163,24 @@ impl MergeOutcome {
         {
             month.absorb(existing);
         }
+    }
+
+    /// The archive gist files to write: each archived month and the updated `archive.json`.
+    /// Empty when no month left `state.json`.
+    pub fn archive_files(&self, existing_index: Option<&ArchiveIndex>) -> BTreeMap<String, String> {
+        if self.archive.is_empty() {
+            return BTreeMap::new();
+        }
+        let mut files: BTreeMap<String, String> = self
+            .archive
+            .iter()
+            .map(|month| (month.file_name(), month.to_json()))
+            .collect();
+        files.insert(
+            ARCHIVE_INDEX_FILE.to_string(),
+            self.updated_index(existing_index).to_json(),
+        );
+        files
     }
 
     /// `archive.json` after writing [`MergeOutcome::archive`].

@@ -166,6 +166,13 @@ pub fn import_archives(files: &[(&str, &str)]) -> Result<Vec<ArchiveMonth>, Stat
         if let Some(period) = named_period {
             let month = month_entry(&mut months, &period, &repo, &generated_at);
             for (key, value) in map {
+                // An original key spelled like one of ours would be written twice; it is
+                // kept under a prefixed name instead.
+                let key = if ARCHIVE_MONTH_KEYS.contains(&key.as_str()) {
+                    format!("original_{key}")
+                } else {
+                    key
+                };
                 month.extra.entry(key).or_insert(value);
             }
         }
@@ -177,6 +184,35 @@ pub fn import_archives(files: &[(&str, &str)]) -> Result<Vec<ArchiveMonth>, Stat
     }
     Ok(result)
 }
+
+/// Keys an [`ArchiveMonth`] writes itself.
+const ARCHIVE_MONTH_KEYS: [&str; 6] = [
+    "schemaVersion",
+    "repo",
+    "period",
+    "generatedAt",
+    "totals",
+    "dailyHistory",
+];
+
+/// Keys a v4 [`State`] writes itself.
+const STATE_KEYS: [&str; 15] = [
+    "schemaVersion",
+    "generator",
+    "repo",
+    "trackingSince",
+    "capturedAt",
+    "totals",
+    "baseline",
+    "archived",
+    "dailyHistory",
+    "downloads",
+    "repoStats",
+    "referrers",
+    "popularPaths",
+    "ciWorkflows",
+    "imported",
+];
 
 /// Reads one of our `archive-YYYY-MM.json` files (schema 4: one month, its own days only).
 /// The original's month files may overlap; read those with [`import_archives`].
@@ -705,6 +741,17 @@ fn import_original_state(
         baseline.organic_unique_clones = baseline.unique_clones;
     }
 
+    // An original key spelled like one of ours would be written twice: it goes to `imported`.
+    let colliding: Vec<String> = map
+        .keys()
+        .filter(|key| STATE_KEYS.contains(&key.as_str()))
+        .cloned()
+        .collect();
+    for key in colliding {
+        if let Some(value) = map.shift_remove(&key) {
+            imported.insert(key, value);
+        }
+    }
     let ci_workflows = days.iter().rev().find_map(|day| day.ci_workflows.clone());
     let mut state = State {
         schema_version: SCHEMA_VERSION,

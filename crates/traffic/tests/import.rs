@@ -516,3 +516,26 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     );
     assert!(err.to_string().contains("written by a newer ghtraf"));
 }
+
+#[test]
+fn original_keys_spelled_like_ours_are_kept_without_writing_a_key_twice() {
+    let original = r#"{"totalClones":5,"totals":{"weird":1},"repo":"x/y",
+        "dailyHistory":[{"date":"2026-02-10T00:00:00Z","clones":5,"views":1}]}"#;
+    let parsed = parse_state(original).unwrap();
+    let imported = parsed.state.imported.as_ref().unwrap();
+    assert_eq!(imported["totals"], serde_json::json!({"weird": 1}));
+    assert_eq!(imported["repo"], "x/y");
+    let text = parsed.state.to_json();
+    // Top-level keys are indented by two spaces in the pretty output.
+    assert_eq!(text.matches("\n  \"totals\"").count(), 1, "{text}");
+    assert_eq!(text.matches("\n  \"repo\"").count(), 1, "{text}");
+    assert_eq!(parse_state(&text).unwrap().state, parsed.state);
+
+    let month = r#"{"totals":{"old":1},"dailyHistory":[{"date":"2026-01-01T00:00:00Z","clones":1,"views":1}]}"#;
+    let months = import_archives(&[("archive-2026-01.json", month)]).unwrap();
+    assert_eq!(
+        months[0].extra["original_totals"],
+        serde_json::json!({"old": 1})
+    );
+    assert_eq!(months[0].to_json().matches("\n  \"totals\"").count(), 1);
+}

@@ -568,3 +568,44 @@ fn imported_state_with_original_archives_archives_each_month_once_after_absorbin
     assert_eq!(out.state.totals, totals_before);
     assert_eq!(out.state.archived.months, ["2025-12", "2026-01"]);
 }
+
+#[test]
+fn gist_file_sets_name_every_file_to_write() {
+    let state = fresh();
+    let badge_gist: Vec<String> = ghtraf_traffic::badge_gist_files(&state, date!(2026 - 02 - 26))
+        .into_keys()
+        .collect();
+    assert_eq!(
+        badge_gist,
+        [
+            "clones.json",
+            "downloads.json",
+            "installs.json",
+            "state.json",
+            "views.json"
+        ]
+    );
+    let quiet = merge(&state, &Observation::empty(NOW));
+    assert!(quiet.archive_files(None).is_empty());
+    let day = date!(2026 - 01 - 10);
+    let busy = merge(
+        &state,
+        &obs(
+            datetime!(2026-01-10 03:00 UTC),
+            vec![point(day, 3, 1)],
+            vec![],
+        ),
+    );
+    // January leaves state.json once 30 days back is in February: on 2026-03-03.
+    let still = merge(
+        &busy.state,
+        &Observation::empty(datetime!(2026-03-02 03:00 UTC)),
+    );
+    assert!(still.archive_files(None).is_empty());
+    let later = merge(
+        &busy.state,
+        &Observation::empty(datetime!(2026-03-03 03:00 UTC)),
+    );
+    let files: Vec<String> = later.archive_files(None).into_keys().collect();
+    assert_eq!(files, ["archive-2026-01.json", "archive.json"]);
+}
