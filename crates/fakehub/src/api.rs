@@ -300,6 +300,9 @@ pub fn serve(shared: &Shared, request: &Request) -> (Response, Option<String>) {
         ),
         ("X-RateLimit-Resource".to_string(), "core".to_string()),
     ];
+    if let Some(scopes) = &state.world.token_scopes {
+        headers.push(("X-OAuth-Scopes".to_string(), scopes.join(", ")));
+    }
     headers.extend(reply.headers);
     let body = match reply.body {
         Some(body) => {
@@ -416,10 +419,53 @@ fn route(
         accept: request.header("accept").unwrap_or_default(),
     };
     let mut state = lock(&shared.state);
-    (
-        dispatch(&mut state, &operation.operation_id, &call),
-        Some(operation),
-    )
+    let reply = match access_denied(&state, operation, &call) {
+        Some(denied) => denied,
+        None => dispatch(&mut state, &operation.operation_id, &call),
+    };
+    (reply, Some(operation))
+}
+
+/// Token scopes and repository permissions, the way GitHub refuses them: a gist write
+/// without the `gist` scope is a 404; repository settings need admin rights (403).
+fn access_denied(state: &State, operation: &openapi::Operation, call: &Call<'_>) -> Option<Reply> {
+    let id = operation.operation_id.as_str();
+    let settings = id.contains("-variable")
+        || id.contains("-secret")
+        || id == "actions/get-repo-public-key"
+        || id.contains("pages");
+    let repo_scoped = operation.template.starts_with("/repos/{owner}/{repo}/")
+        && (operation.method != "GET"
+            || settings
+            || id.starts_with("repos/get-top")
+            || id.starts_with("repos/get-clones")
+            || id.starts_with("repos/get-views"));
+    if let Some(scopes) = &state.world.token_scopes {
+        let has = |scope: &str| scopes.iter().any(|s| s == scope);
+        if id.starts_with("gists/") && operation.method != "GET" && !has("gist") {
+            return Some(not_found());
+        }
+        let public = state
+            .world
+            .repos
+            .get(&call.repo_key())
+            .is_some_and(|r| !r.private);
+        if repo_scoped && !has("repo") && !(public && has("public_repo")) {
+            return Some(error(
+                403,
+                "Resource not accessible by personal access token",
+            ));
+        }
+    }
+    let admin = state
+        .world
+        .repos
+        .get(&call.repo_key())
+        .is_none_or(|r| r.permissions.admin);
+    if settings && !admin {
+        return Some(error(403, "Must have admin rights to Repository."));
+    }
+    None
 }
 
 fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {

@@ -41,7 +41,7 @@ pub fn operations() -> Vec<(String, String, String)> {
 }
 
 /// How to start a server.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     /// When set, only `Authorization: Bearer <token>` (or `token <token>`) is accepted.
     pub token: Option<String>,
@@ -49,6 +49,17 @@ pub struct Config {
     pub world: World,
     /// Latency added to every API request (concurrently, per request).
     pub latency: Duration,
+}
+
+/// Redacts the token: secrets never appear in Debug output.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("today", &self.world.today)
+            .field("latency", &self.latency)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -267,6 +278,27 @@ impl FakeHub {
     }
 }
 
+/// Answers a CORS preflight the way api.github.com does, so browser code may call the API.
+fn preflight() -> http::Response {
+    let header = |name: &str, value: &str| (name.to_string(), value.to_string());
+    http::Response {
+        status: 204,
+        headers: vec![
+            header("Access-Control-Allow-Origin", "*"),
+            header(
+                "Access-Control-Allow-Methods",
+                "GET, POST, PATCH, PUT, DELETE",
+            ),
+            header(
+                "Access-Control-Allow-Headers",
+                "Authorization, Content-Type, Accept, X-GitHub-Api-Version, If-None-Match",
+            ),
+            header("Access-Control-Max-Age", "86400"),
+        ],
+        body: Vec::new(),
+    }
+}
+
 impl Shared {
     fn base_url(&self) -> String {
         lock(&self.base_url).clone()
@@ -319,6 +351,9 @@ impl Shared {
     fn handle(&self, request: http::Request) -> http::Outcome {
         if request.path.starts_with("/_fakehub/") {
             return http::Outcome::Respond(control::handle(self, &request));
+        }
+        if request.method == "OPTIONS" {
+            return http::Outcome::Respond(preflight());
         }
         let sequence = self.log_arrival(&request);
         let mut drop_after = false;

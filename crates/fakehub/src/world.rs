@@ -20,6 +20,10 @@ pub struct World {
     pub repos: BTreeMap<String, Repo>,
     /// Gists keyed by their 32-hex id.
     pub gists: BTreeMap<String, Gist>,
+    /// Classic-PAT scopes of the token (sent as `X-OAuth-Scopes`); `None` = a token allowed
+    /// everything (fine-grained with all permissions). Without `gist`, gist writes are 404;
+    /// without `repo` (or `public_repo` on a public repo), repository settings and traffic are 403.
+    pub token_scopes: Option<Vec<String>>,
 }
 
 /// The authenticated user.
@@ -521,6 +525,7 @@ impl World {
             user: User::default(),
             repos,
             gists: BTreeMap::new(),
+            token_scopes: None,
         }
     }
 }

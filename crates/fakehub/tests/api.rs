@@ -660,3 +660,87 @@ fn log_keeps_arrival_order_and_flags_mutations() {
         .unwrap();
     assert_eq!(state["repos"]["octo/demo"]["variables"]["A"]["value"], "1");
 }
+
+#[test]
+fn token_scopes_and_admin_rights_are_enforced_like_github() {
+    let mut world = World::demo_on("2026-03-10").unwrap();
+    world.token_scopes = Some(vec!["public_repo".to_string()]);
+    let hub = hub_with(world);
+    let b = hub.url();
+    let gist = call(
+        &b,
+        "POST",
+        "/gists",
+        Some(json!({"files": {"a": {"content": "b"}}})),
+    );
+    assert_eq!(gist.status, 404);
+    assert_eq!(gist.header("x-oauth-scopes"), Some("public_repo"));
+    assert_eq!(
+        call(&b, "GET", "/repos/octo/demo/traffic/views", None).status,
+        200
+    );
+    hub.patch_world(json!({"repos": {"octo/demo": {"private": true}}}))
+        .unwrap();
+    let denied = call(&b, "GET", "/repos/octo/demo/traffic/views", None);
+    assert_eq!(denied.status, 403);
+    assert_eq!(
+        denied.json()["message"],
+        "Resource not accessible by personal access token"
+    );
+    hub.patch_world(
+        json!({"token_scopes": null, "repos": {"octo/demo": {"permissions": {"admin": false}}}}),
+    )
+    .unwrap();
+    assert_eq!(
+        call(
+            &b,
+            "POST",
+            "/gists",
+            Some(json!({"files": {"a": {"content": "b"}}}))
+        )
+        .status,
+        201
+    );
+    assert_eq!(
+        call(&b, "GET", "/repos/octo/demo/actions/variables", None).status,
+        403
+    );
+    assert_eq!(
+        call(
+            &b,
+            "GET",
+            "/repos/octo/demo/actions/secrets/public-key",
+            None
+        )
+        .status,
+        403
+    );
+    assert!(
+        hub.contract_violations().is_empty(),
+        "{:?}",
+        hub.contract_violations()
+    );
+}
+
+#[test]
+fn config_debug_never_shows_the_token() {
+    let config = Config {
+        token: Some("ghp_supersecret".to_string()),
+        ..Config::default()
+    };
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("ghp_supersecret"));
+    assert!(shown.contains("redacted"));
+}
+
+#[test]
+fn cors_preflight_is_answered() {
+    let hub = demo();
+    let reply = common::agent()
+        .request("OPTIONS", &format!("{}/gists/abc", hub.url()))
+        .call()
+        .unwrap();
+    assert_eq!(reply.status(), 204);
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    assert!(hub.requests().is_empty());
+}
