@@ -23,6 +23,8 @@ pub struct Request {
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// HTTP/1.0 closes after each response unless it asked for keep-alive.
+    http10: bool,
 }
 
 impl Request {
@@ -34,8 +36,12 @@ impl Request {
     }
 
     fn wants_close(&self) -> bool {
-        self.header("connection")
-            .is_some_and(|value| value.eq_ignore_ascii_case("close"))
+        let connection = self.header("connection").map(str::to_ascii_lowercase);
+        match connection.as_deref() {
+            Some(value) if value.contains("close") => true,
+            Some(value) if value.contains("keep-alive") => false,
+            _ => self.http10,
+        }
     }
 }
 
@@ -149,7 +155,7 @@ fn serve_connection(stream: TcpStream, handler: &Handler) {
     };
     let mut reader = BufReader::new(stream);
     loop {
-        let request = match read_request(&mut reader) {
+        let request = match read_request(&mut reader, &mut writer) {
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(_) => {
@@ -185,7 +191,10 @@ pub fn plain(status: u16, text: &str) -> Response {
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>> {
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    writer: &mut TcpStream,
+) -> io::Result<Option<Request>> {
     let mut line = String::new();
     // Skip blank lines between pipelined requests, as RFC 9112 allows.
     loop {
@@ -204,6 +213,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
             "bad request line",
         ));
     };
+    let http10 = parts.next() == Some("HTTP/1.0");
     let (path, query) = match target.split_once('?') {
         Some((path, query)) => (path.to_string(), query.to_string()),
         None => (target.to_string(), String::new()),
@@ -214,6 +224,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
         query,
         headers: Vec::new(),
         body: Vec::new(),
+        http10,
     };
     loop {
         line.clear();
@@ -232,6 +243,13 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
                 .headers
                 .push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
+    }
+    // curl waits for this before sending bodies over 1 kB.
+    if request
+        .header("expect")
+        .is_some_and(|value| value.eq_ignore_ascii_case("100-continue"))
+    {
+        writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
     }
     if request
         .header("transfer-encoding")
