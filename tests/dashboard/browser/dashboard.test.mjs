@@ -231,6 +231,12 @@ test('overview series toggles hide and show a series', async () => {
   assert.equal(await lines(), 4);
   await toggle.click();
   assert.equal(await lines(), 5);
+  const svg = page.locator('#chart-overview svg');
+  const box = await svg.boundingBox();
+  await page.mouse.move(box.x + box.width - 40, box.y + box.height / 2);
+  const tip = page.locator('#chart-overview .chart-tip');
+  assert.equal(await tip.isVisible(), true);
+  assert.match(await tip.textContent(), /^Feb 26Installs: [\d,]+ \(projected\)Views: [\d,]+ \(projected\)/);
   await page.close();
 });
 

@@ -55,18 +55,42 @@ function frame(host, { title, labels, yMax }) {
   return { svg, x, y, plotW, plotH, n };
 }
 
-/** Hover targets: one transparent column per bucket whose tooltip lists every series. */
-function tooltips(svg, { x, plotW, n }, labels, series) {
-  const group = el('g', { class: 'chart-hover' }, svg);
-  const w = plotW / n;
-  labels.forEach((label, i) => {
-    const rect = el('rect', { x: x(i) - w / 2, y: MARGIN.top, width: w, height: HEIGHT - MARGIN.top - MARGIN.bottom }, group);
-    const lines = series.map((s) => {
+/**
+ * One hover handler per chart (not one element per bucket, so long histories stay cheap):
+ * a guide line and a small tooltip listing every series at the bucket under the pointer.
+ */
+function tooltips(host, svg, { x, plotW, n }, labels, series) {
+  const guide = el('line', { class: 'chart-guide', y1: MARGIN.top, y2: HEIGHT - MARGIN.bottom, visibility: 'hidden' }, svg);
+  const tip = document.createElement('div');
+  tip.className = 'chart-tip';
+  tip.hidden = true;
+  host.appendChild(tip);
+  const hide = () => { tip.hidden = true; guide.setAttribute('visibility', 'hidden'); };
+  svg.addEventListener('pointerleave', hide);
+  svg.addEventListener('pointermove', (event) => {
+    const box = svg.getBoundingClientRect();
+    const svgX = ((event.clientX - box.left) / box.width) * WIDTH;
+    const i = Math.floor(((svgX - MARGIN.left) / plotW) * n);
+    if (i < 0 || i >= n) { hide(); return; }
+    guide.setAttribute('x1', x(i));
+    guide.setAttribute('x2', x(i));
+    guide.setAttribute('visibility', 'visible');
+    tip.textContent = '';
+    const title = document.createElement('strong');
+    title.textContent = labels[i];
+    tip.appendChild(title);
+    for (const s of series) {
       const p = s.points[i];
-      if (!p) return `${s.name}: —`;
-      return `${s.name}: ${Math.round(p.y).toLocaleString('en-US')}${p.projected ? ' (projected)' : ''}`;
-    });
-    el('title', {}, rect).textContent = [label, ...lines].join('\n');
+      const row = document.createElement('div');
+      row.style.setProperty('--series', s.color);
+      row.textContent = `${s.name}: ${p ? Math.round(p.y).toLocaleString('en-US') : '—'}${p && p.projected ? ' (projected)' : ''}`;
+      tip.appendChild(row);
+    }
+    tip.hidden = false;
+    const hostBox = host.getBoundingClientRect();
+    const left = event.clientX - hostBox.left + 14;
+    tip.style.left = `${Math.min(left, hostBox.width - tip.offsetWidth - 4)}px`;
+    tip.style.top = `${event.clientY - hostBox.top + 14}px`;
   });
 }
 
@@ -100,7 +124,7 @@ export function lineChart(host, { title, labels, series }) {
       }
     });
   }
-  tooltips(f.svg, f, labels, series);
+  tooltips(host, f.svg, f, labels, series);
   return f.svg;
 }
 
@@ -120,6 +144,6 @@ export function stackedBarChart(host, { title, labels, series }) {
       el('rect', { x: (f.x(i) - barW / 2).toFixed(1), y: top.toFixed(1), width: barW.toFixed(1), height: Math.max(0.5, height).toFixed(1), class: p.projected ? 'chart-bar projected' : 'chart-bar' }, g);
     });
   }
-  tooltips(f.svg, f, labels, series);
+  tooltips(host, f.svg, f, labels, series);
   return f.svg;
 }

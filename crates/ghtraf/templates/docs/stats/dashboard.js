@@ -275,7 +275,7 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   };
   details.addEventListener('toggle', () => { if (details.open) fillTable(); });
   const block = h('section', { class: 'chart-block', 'aria-labelledby': `h-${id}`, 'data-section': section },
-    h('h2', { id: `h-${id}`, text: title }), legend, chartHost, details);
+    h('h2', { id: `h-${id}` }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, chartHost, details);
   draw();
   return block;
 }
@@ -308,7 +308,7 @@ function renderOverview(panel) {
       card('forks', 'Forks', fmt(repoStats.forks ?? lastObserved('forks')))),
     chartBlock({
       id: 'overview',
-      title: `Daily traffic, ${rangeLabel()}`,
+      title: `Traffic, ${rangeLabel()}`,
       toggles: true,
       fields: [
         { key: 'installs', name: 'Installs' },
