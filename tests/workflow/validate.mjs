@@ -1,6 +1,7 @@
 // Validates rendered GitHub Actions workflows with GitHub's own parser
 // (@actions/workflow-parser), so a broken template fails our tests instead of a user's
-// first scheduled run. Usage: node tests/workflow/validate.mjs FILE... (exit 1 on errors).
+// first scheduled run. Usage: node tests/workflow/validate.mjs FILE... (exit 1 on errors;
+// run `npm ci --prefix tests/workflow` once first).
 import { readFileSync } from "node:fs";
 import { register } from "node:module";
 import { pathToFileURL } from "node:url";

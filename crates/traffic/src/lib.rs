@@ -27,6 +27,6 @@ pub use model::{
     SCHEMA_VERSION, TOTAL_FIELDS,
 };
 pub use parse::{
-    adopt_original_archives, import_archives, parse_archive_index, parse_archive_month,
-    parse_state, ParsedState, StateError,
+    adopt_original_archives, archive_period_of_file, import_archives, parse_archive_index,
+    parse_archive_month, parse_state, ParsedState, StateError,
 };

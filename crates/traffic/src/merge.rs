@@ -288,7 +288,9 @@ pub fn merge(state: &State, obs: &Observation) -> MergeOutcome {
         }
         let day = days.entry(*date).or_insert_with(|| Day::empty(*date));
         let held = day.ci_checkouts.unwrap_or(0);
-        if (day.ci_checkouts.is_none() || ci.checkouts >= held) && !ci.workflows.is_empty() {
+        // The breakdown follows the highest count; an equal count keeps the stored one so a
+        // replayed run cannot flip it.
+        if (day.ci_workflows.is_none() || ci.checkouts > held) && !ci.workflows.is_empty() {
             day.ci_workflows = Some(ci.workflows.clone());
         }
         day.ci_checkouts = Some(held.max(ci.checkouts));

@@ -349,6 +349,12 @@ fn month_entry<'a>(
         })
 }
 
+/// The `YYYY-MM` of an archive month file name (`archive-2026-01.json`), or `None` for any
+/// other file of the archive gist (the index, a README, …).
+pub fn archive_period_of_file(name: &str) -> Option<String> {
+    period_from_file_name(name)
+}
+
 fn period_from_file_name(name: &str) -> Option<String> {
     let base = name.rsplit('/').next()?;
     let period = base.strip_prefix("archive-")?.strip_suffix(".json")?;

@@ -539,3 +539,28 @@ fn original_keys_spelled_like_ours_are_kept_without_writing_a_key_twice() {
     );
     assert_eq!(months[0].to_json().matches("\n  \"totals\"").count(), 1);
 }
+
+#[test]
+fn the_original_archive_gist_fixture_lists_its_months_and_keeps_its_keys() {
+    let text = fixture("synthetic-archive-gist.json");
+    let gist = raw("synthetic-archive-gist.json");
+    let mut periods: Vec<String> = gist["files"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter_map(|name| ghtraf_traffic::archive_period_of_file(name))
+        .collect();
+    periods.sort();
+    assert_eq!(periods, ["2025-12", "2026-01"]);
+    assert_eq!(ghtraf_traffic::archive_period_of_file("archive.json"), None);
+    assert_eq!(
+        ghtraf_traffic::archive_period_of_file("archive-2026-13.json"),
+        None
+    );
+    // The original's archive.json is no index of ours: its months come from the month files,
+    // and its keys are kept.
+    let index = ghtraf_traffic::parse_archive_index(&text).unwrap();
+    assert!(index.months.is_empty());
+    assert_eq!(index.extra.get("_testNote"), gist.get("_testNote"));
+    assert_eq!(index.extra.get("files"), gist.get("files"));
+}

@@ -609,3 +609,41 @@ fn gist_file_sets_name_every_file_to_write() {
     let files: Vec<String> = later.archive_files(None).into_keys().collect();
     assert_eq!(files, ["archive-2026-01.json", "archive.json"]);
 }
+
+#[test]
+fn ci_breakdown_follows_the_highest_count_and_replays_do_not_flip_it() {
+    let day = date!(2026 - 02 - 25);
+    let flows = |name: &str, runs: u64| {
+        let mut map = BTreeMap::new();
+        map.insert(
+            name.to_string(),
+            WorkflowCi {
+                runs,
+                checkouts_per_run: vec![2; runs as usize],
+                extra: Default::default(),
+            },
+        );
+        map
+    };
+    let with_ci = |checkouts: u64, workflows| {
+        let mut observation = Observation::empty(NOW);
+        observation.ci.insert(
+            day,
+            CiDay {
+                checkouts,
+                runs: 2,
+                workflows,
+            },
+        );
+        observation
+    };
+    let first = merge(&fresh(), &with_ci(4, flows("CI", 2))).state;
+    let same_count = merge(&first, &with_ci(4, flows("Other", 2)));
+    assert!(!same_count.changed);
+    let more = merge(&first, &with_ci(6, flows("Release", 3))).state;
+    let stored = more.daily_history[0].ci_workflows.as_ref().unwrap();
+    assert!(stored.contains_key("Release"));
+    let replay = merge(&more, &with_ci(4, flows("CI", 2)));
+    assert!(!replay.changed);
+    assert_eq!(replay.state.daily_history[0].ci_checkouts, Some(6));
+}
