@@ -791,6 +791,24 @@ fn put_deferred(
     }
 }
 
+/// Our keys first in a fixed order, then the user's in theirs: the same
+/// values always give the same bytes, so a re-run sees "up to date".
+fn canonical(
+    ours: serde_json::Map<String, serde_json::Value>,
+    existing: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = ours;
+    for (k, v) in existing {
+        if !out.contains_key(&k) && !DROPPED_KEYS.contains(&k.as_str()) {
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
+/// Keys we own but may leave out (absent means "not known yet").
+const DROPPED_KEYS: [&str; 3] = ["badgeGistId", "archiveGistId", "ciWorkflows"];
+
 fn json_content(obj: serde_json::Map<String, serde_json::Value>, fills: Vec<Fill>) -> Content {
     let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(obj))
         .unwrap_or_else(|_| "{}".to_string());
@@ -860,8 +878,9 @@ fn desired_files(
 
     // The dashboard's configuration: our keys set, the user's kept.
     match existing_object(observed, DASHBOARD_CONFIG_PATH) {
-        Ok(mut obj) => {
+        Ok(existing) => {
             let mut fills = Vec::new();
+            let mut obj = serde_json::Map::new();
             obj.insert("owner".into(), inputs.repo.owner.clone().into());
             obj.insert("repo".into(), inputs.repo.name.clone().into());
             obj.insert("displayName".into(), inputs.display_name.clone().into());
@@ -876,18 +895,23 @@ fn desired_files(
                     .into(),
             );
             let default_api = inputs.api_base == ghtraf_github::DEFAULT_API_URL;
-            obj.entry("gistRawBase").or_insert_with(|| {
+            // The user may point these elsewhere: set them only when absent.
+            let raw_base = existing.get("gistRawBase").cloned().unwrap_or_else(|| {
                 if default_api {
                     "https://gist.githubusercontent.com".into()
                 } else {
                     format!("{}/gist-raw", inputs.api_base).into()
                 }
             });
-            obj.entry("apiBase")
-                .or_insert_with(|| inputs.api_base.clone().into());
+            obj.insert("gistRawBase".into(), raw_base);
+            let api = existing
+                .get("apiBase")
+                .cloned()
+                .unwrap_or_else(|| inputs.api_base.clone().into());
+            obj.insert("apiBase".into(), api);
             files.push(DesiredFile {
                 path: DASHBOARD_CONFIG_PATH.to_string(),
-                content: json_content(obj, fills),
+                content: json_content(canonical(obj, existing), fills),
                 managed: true,
             });
         }
@@ -899,29 +923,24 @@ fn desired_files(
     }
 
     // .ghtraf.json: what later commands read instead of flags.
-    let mut obj = match &observed.project.config {
+    let existing = match &observed.project.config {
         Some(c) => match serde_json::to_value(c) {
             Ok(serde_json::Value::Object(m)) => m,
             _ => serde_json::Map::new(),
         },
         None => serde_json::Map::new(),
     };
+    let mut obj = serde_json::Map::new();
     let mut fills = Vec::new();
     obj.insert("owner".into(), inputs.repo.owner.clone().into());
     obj.insert("repo".into(), inputs.repo.name.clone().into());
     obj.insert("displayName".into(), inputs.display_name.clone().into());
     obj.insert("created".into(), ids.created.clone().into());
-    match ids.badge {
-        Some(_) => put_deferred(&mut obj, &mut fills, "badgeGistId", ids.badge),
-        None => {
-            obj.remove("badgeGistId");
-        }
+    if ids.badge.is_some() {
+        put_deferred(&mut obj, &mut fills, "badgeGistId", ids.badge);
     }
-    match ids.archive {
-        Some(_) => put_deferred(&mut obj, &mut fills, "archiveGistId", ids.archive),
-        None => {
-            obj.remove("archiveGistId");
-        }
+    if ids.archive.is_some() {
+        put_deferred(&mut obj, &mut fills, "archiveGistId", ids.archive);
     }
     if let Some(o) = &ids.gist_owner {
         obj.insert("gistOwner".into(), o.clone().into());
@@ -930,15 +949,14 @@ fn desired_files(
         "gistTokenName".into(),
         inputs.gist_token_name.clone().into(),
     );
-    if inputs.ci_workflows.is_empty() {
-        obj.remove("ciWorkflows");
-    } else {
+    if !inputs.ci_workflows.is_empty() {
         obj.insert("ciWorkflows".into(), inputs.ci_workflows.clone().into());
     }
     obj.insert(
         "installCommand".into(),
         inputs.install_command.clone().into(),
     );
+    let obj = canonical(obj, existing);
     let config_rel = observed
         .project
         .config_path

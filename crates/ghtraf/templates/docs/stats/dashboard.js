@@ -528,8 +528,8 @@ async function main() {
     if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
     ui.config = await response.json();
   } catch (error) {
-    setStatus(`This dashboard is not configured (${error.message}). Run \`ghtraf init\` to write docs/stats/config.json.`, 'error');
     renderEmpty('no-gist');
+    setStatus(`This dashboard is not configured (${error.message}). Run \`ghtraf init\` to write docs/stats/config.json.`, 'error');
     return;
   }
   renderHeader();
