@@ -9,7 +9,7 @@
 //! Rate-limit answers mean "rejected, not applied", so every method waits (up to a cap) and retries.
 
 use crate::api::{GitHubRead, GitHubWrite};
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, RequestEvent};
 use crate::error::{
     from_status, rate_limit_signal, Error, ErrorKind, FailureHeaders, RateLimitSignal,
 };
@@ -49,6 +49,26 @@ enum Target<'a> {
     Next(&'a str),
     /// A gist file's `raw_url` (plain text, possibly on another host).
     Raw(&'a str),
+}
+
+/// One send of a request, as [`Client::decide`] needs to know it.
+struct Call<'a> {
+    method: &'a str,
+    shown: &'a str,
+    retry: Retry,
+    /// 1-based.
+    attempt: u32,
+    /// No attempts remain after this one.
+    last: bool,
+}
+
+/// What happens after a send.
+enum Next {
+    Done(Answer),
+    RetryAfter(Duration),
+    Fail(Error),
+    /// No answer and no resend: the detail of the transport failure.
+    Unreachable(String),
 }
 
 /// A successful (2xx) answer.
@@ -382,79 +402,105 @@ impl Client {
         retry: Retry,
     ) -> Result<Answer, Error> {
         let (url, shown) = self.resolve(&target);
+        let host = split_origin(&url).map_or_else(|| self.host.clone(), |(_, host)| host);
         let raw = matches!(target, Target::Raw(_));
         let body_text = body.map(Value::to_string);
-        let policy = &self.config.retry;
-        let max_attempts = policy.max_attempts.max(1);
+        let max_attempts = self.config.retry.max_attempts.max(1);
         let mut secondary_waits = 0;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let started = Instant::now();
             let sent = self.send_once(method, &url, body_text.as_deref(), raw);
+            let elapsed = started.elapsed();
+            let status = match &sent {
+                Sent::Response { status, .. } => Some(*status),
+                Sent::NoResponse(_) => None,
+            };
+            let call = Call {
+                method,
+                shown: &shown,
+                retry,
+                attempt,
+                last: attempt >= max_attempts,
+            };
+            let next = self.decide(&call, sent, &mut secondary_waits);
             if let Some(hook) = &self.config.on_request {
-                hook(&crate::config::RequestEvent {
+                hook(&RequestEvent {
                     method: method.to_string(),
                     path: shown.clone(),
-                    status: match &sent {
-                        Sent::Response { status, .. } => Some(*status),
-                        Sent::NoResponse(_) => None,
-                    },
-                    elapsed: started.elapsed(),
+                    status,
+                    elapsed,
                     attempt,
+                    retry_in: match &next {
+                        Next::RetryAfter(wait) => Some(*wait),
+                        _ => None,
+                    },
                 });
             }
-            let may_resend = retry != Retry::Never && attempt < max_attempts;
-            let failure = match sent {
-                Sent::Response {
-                    status, next, body, ..
-                } if (200..300).contains(&status) => return Ok(Answer { status, body, next }),
-                Sent::Response {
-                    status,
-                    headers,
-                    body,
-                    ..
-                } => {
-                    let body = self.scrub(&body);
-                    if let Some(signal) = rate_limit_signal(status, &headers, &body) {
-                        let wait = self.rate_limit_wait(signal, secondary_waits);
-                        if attempt < max_attempts && wait <= policy.max_rate_limit_wait {
-                            if matches!(signal, RateLimitSignal::Secondary { retry_after: None }) {
-                                secondary_waits += 1;
-                            }
-                            self.config.sleeper.sleep(wait);
-                            continue;
-                        }
-                    } else if status >= 500 && may_resend {
-                        self.config.sleeper.sleep(self.backoff(attempt));
-                        continue;
-                    }
-                    from_status(method, &shown, status, &headers, &body)
+            let failure = match next {
+                Next::Done(answer) => return Ok(answer),
+                Next::RetryAfter(wait) => {
+                    self.config.sleeper.sleep(wait);
+                    continue;
                 }
-                Sent::NoResponse(detail) => {
-                    if may_resend {
-                        self.config.sleeper.sleep(self.backoff(attempt));
-                        continue;
-                    }
-                    Error::new(
-                        ErrorKind::Network {
-                            host: self.host.clone(),
-                        },
-                        format!("could not get an answer from {}: {detail}", self.host),
-                    )
-                    .with_request(&format!("{method} {shown}"))
-                    .with_hint(if retry == Retry::Never {
-                        "check your connection; the request may or may not have been applied, so run the command again: it looks before it writes"
-                    } else {
-                        "check your network connection, proxy settings (HTTPS_PROXY) and --api-url / GH_HOST"
-                    })
-                }
+                Next::Fail(failure) => failure,
+                Next::Unreachable(detail) => Error::new(
+                    ErrorKind::Network { host: host.clone() },
+                    format!("could not get an answer from {host}: {detail}"),
+                )
+                .with_hint(if retry == Retry::Never {
+                    "check your connection; the request may have been applied although no answer arrived, so look at the current state before trying again"
+                } else {
+                    "check your network connection, proxy settings (HTTPS_PROXY, NO_PROXY) and --api-url / GH_HOST"
+                }),
             };
+            let failure = failure.with_request(&format!("{method} {shown}"));
             return Err(if attempt > 1 {
                 failure.mark_after_retry()
             } else {
                 failure
             });
+        }
+    }
+
+    /// What to do after one send: return, wait and resend, or fail.
+    fn decide(&self, call: &Call<'_>, sent: Sent, secondary_waits: &mut u32) -> Next {
+        let attempts_left = !call.last;
+        let may_resend = call.retry != Retry::Never && attempts_left;
+        match sent {
+            Sent::Response {
+                status, next, body, ..
+            } if (200..300).contains(&status) => Next::Done(Answer { status, body, next }),
+            Sent::Response {
+                status,
+                headers,
+                body,
+                ..
+            } => {
+                let body = self.scrub(&body);
+                if let Some(signal) = rate_limit_signal(status, &headers, &body) {
+                    // Rejected, not applied: every method may wait and resend.
+                    let wait = self.rate_limit_wait(signal, *secondary_waits);
+                    if attempts_left && wait <= self.config.retry.max_rate_limit_wait {
+                        if matches!(signal, RateLimitSignal::Secondary { retry_after: None }) {
+                            *secondary_waits += 1;
+                        }
+                        return Next::RetryAfter(wait);
+                    }
+                } else if status >= 500 && may_resend {
+                    return Next::RetryAfter(self.backoff(call.attempt));
+                }
+                Next::Fail(from_status(
+                    call.method,
+                    call.shown,
+                    status,
+                    &headers,
+                    &body,
+                ))
+            }
+            Sent::NoResponse(_) if may_resend => Next::RetryAfter(self.backoff(call.attempt)),
+            Sent::NoResponse(detail) => Next::Unreachable(detail),
         }
     }
 

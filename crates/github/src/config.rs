@@ -100,6 +100,9 @@ pub struct RequestEvent {
     pub elapsed: Duration,
     /// 1 for the first send, 2 for the first retry, ...
     pub attempt: u32,
+    /// Set when the client will wait this long and send again (backoff or rate limit), so the
+    /// CLI can say why nothing seems to happen.
+    pub retry_in: Option<Duration>,
 }
 
 impl fmt::Display for RequestEvent {
@@ -117,6 +120,9 @@ impl fmt::Display for RequestEvent {
         )?;
         if self.attempt > 1 {
             write!(f, " (attempt {})", self.attempt)?;
+        }
+        if let Some(wait) = self.retry_in {
+            write!(f, "; retrying in {} ms", wait.as_millis())?;
         }
         Ok(())
     }
@@ -315,7 +321,18 @@ mod tests {
             status: Some(200),
             elapsed: Duration::from_millis(12),
             attempt: 2,
+            retry_in: None,
         };
         assert_eq!(event.to_string(), "GET /user -> 200 in 12 ms (attempt 2)");
+        let waiting = RequestEvent {
+            status: Some(502),
+            attempt: 1,
+            retry_in: Some(Duration::from_millis(500)),
+            ..event
+        };
+        assert_eq!(
+            waiting.to_string(),
+            "GET /user -> 502 in 12 ms; retrying in 500 ms"
+        );
     }
 }

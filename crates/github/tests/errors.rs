@@ -209,8 +209,21 @@ fn server_error_then_success_is_retried_with_backoff() {
         s.sleeper.recorded(),
         vec![Duration::from_millis(100), Duration::from_millis(200)]
     );
-    let attempts: Vec<u32> = s.events.lock().unwrap().iter().map(|e| e.attempt).collect();
-    assert_eq!(attempts, vec![1, 2, 3]);
+    let attempts: Vec<(u32, Option<u16>, Option<Duration>)> = s
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| (e.attempt, e.status, e.retry_in))
+        .collect();
+    assert_eq!(
+        attempts,
+        vec![
+            (1, Some(502), Some(Duration::from_millis(100))),
+            (2, Some(502), Some(Duration::from_millis(200))),
+            (3, Some(200), None)
+        ]
+    );
     s.assert_contract();
 }
 
