@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use ghtraf_traffic::{
     check_identity, initial_state, merge, ArchiveMonth, CiDay, Day, Observation, State,
-    TrafficPoint,
+    TrafficPoint, TRAFFIC_WINDOW_DAYS,
 };
 use proptest::prelude::*;
 use time::macros::date;
@@ -45,7 +45,7 @@ fn observe(
     let mut clones = Vec::new();
     let mut views = Vec::new();
     let mut ci = BTreeMap::new();
-    for back in 0..14i64 {
+    for back in 0..TRAFFIC_WINDOW_DAYS {
         let index = day_index - back;
         if index < 0 || omit & (1 << back) != 0 {
             continue;
