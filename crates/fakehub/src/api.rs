@@ -141,15 +141,18 @@ impl State {
     /// The world clock: real UTC time, or `today` at noon plus one second per reading when
     /// `today` is pinned (deterministic, yet `updated_at` still moves on every write).
     pub fn now(&mut self) -> String {
+        self.tick += 1;
+        self.current_time()
+    }
+
+    /// The clock's current reading without advancing it (for placeholders in reads).
+    fn current_time(&self) -> String {
         match self.world.today.as_deref().and_then(world::parse_day) {
-            Some(date) => {
-                self.tick += 1;
-                world::timestamp(
-                    date.with_time(Time::from_hms(12, 0, 0).unwrap_or(Time::MIDNIGHT))
-                        .assume_utc()
-                        + Duration::seconds(self.tick),
-                )
-            }
+            Some(date) => world::timestamp(
+                date.with_time(Time::from_hms(12, 0, 0).unwrap_or(Time::MIDNIGHT))
+                    .assume_utc()
+                    + Duration::seconds(self.tick),
+            ),
             None => world::timestamp(OffsetDateTime::now_utc()),
         }
     }
@@ -306,7 +309,7 @@ pub fn serve(shared: &Shared, request: &Request) -> (Response, Option<String>) {
     headers.extend(reply.headers);
     let body = match reply.body {
         Some(body) => {
-            let now = state.now();
+            let now = state.current_time();
             drop(state);
             let body =
                 match operation.and_then(|op| op.response_schema(reply.status).map(|s| (op, s))) {

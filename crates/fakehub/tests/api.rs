@@ -148,6 +148,9 @@ fn gist_create_update_delete_follow_github() {
         ),
     );
     assert_eq!(patched.status, 200);
+    let created_at = gist["created_at"].as_str().unwrap();
+    assert!(created_at.starts_with("2026-03-10T12:00:"), "{created_at}");
+    assert!(patched.json()["updated_at"].as_str().unwrap() > created_at);
     let files = patched.json()["files"].clone();
     assert!(files.get("a.json").is_none());
     assert_eq!(files["b.json"]["content"], "3");
