@@ -52,5 +52,6 @@ export function scenarios() {
     },
     unconfigured: { config: base('unconfigured', { badgeGistId: null, archiveGistId: null }), gists: {} },
     nodata: { config: base('nodata'), gists: { 'badge-nodata': {} } },
+    noconfig: { config: null, gists: {} },
   };
 }

@@ -134,6 +134,17 @@ test('dev tab: CI per day, fully-CI day, freshness; #clones lands on the clone b
   const state = readFixture('v4', 'state.json');
   assert.equal(await metric(page, 'ci-checkouts'), fmt(state.totals.ciCheckouts));
   assert.equal(await metric(page, 'raw-clones'), fmt(state.totals.clones));
+  // Per-workflow totals over the default 31-day range (Jan 27 – Feb 26), from the days' breakdowns.
+  const expected = {};
+  for (const d of v4History().filter((x) => x.date >= '2026-01-27' && x.ciWorkflows)) {
+    for (const [name, wf] of Object.entries(d.ciWorkflows)) {
+      expected[name] ??= { runs: 0, checkouts: 0 };
+      expected[name].runs += wf.runs;
+      expected[name].checkouts += wf.checkoutsPerRun.reduce((a, b) => a + b, 0);
+    }
+  }
+  const workflows = await page.locator('[data-table="workflows"] tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.textContent)));
+  assert.deepEqual(Object.fromEntries(workflows.map(([name, runs, checkouts]) => [name, { runs: Number(runs), checkouts: Number(checkouts) }])), expected);
   await page.close();
 });
 
@@ -274,6 +285,13 @@ test('a gist without data yet shows the no-data state', async () => {
   const page = await open('nodata');
   assert.match(await page.textContent('#status'), /No data yet/);
   assert.equal(await page.locator('#panel-overview [data-empty="no-data"]').count(), 1);
+  await page.close();
+});
+
+test('a missing config.json is reported, not shown as empty numbers', async () => {
+  const page = await open('noconfig');
+  assert.match(await page.textContent('#status'), /not configured \(config\.json: HTTP 404\)/);
+  assert.equal(await page.getAttribute('#status', 'data-kind'), 'error');
   await page.close();
 });
 

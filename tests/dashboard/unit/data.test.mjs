@@ -46,7 +46,13 @@ test('legacy CI figures come from the original date map when a day lacks them', 
   const last = state.days.at(-1);
   assert.equal(last.date, '2026-02-26');
   assert.equal(last.ciCheckouts, 22);
-  assert.equal(state.ciWorkflows.CI.checkouts >= 20, true);
+  assert.deepEqual(last.ciWorkflows.CI, { runs: 2, checkouts: 20 });
+  const raw = readFixture('gtt', 'real-v1-state-b.json');
+  let ciCheckouts = 0;
+  for (const entry of Object.values(raw.ciCheckouts)) {
+    ciCheckouts += (entry.byWorkflow?.CI?.checkoutsPerRun ?? []).reduce((a, b) => a + b, 0);
+  }
+  assert.equal(D.workflowTotals(state.days).CI.checkouts, ciCheckouts);
 });
 
 test('a legacy state reads its counters and derives organic clones as raw minus CI', () => {
@@ -71,6 +77,20 @@ test('a v4 state takes its derived totals and repo stats as written', () => {
   assert.equal(state.repoStats.stars, raw.repoStats.stars);
   assert.deepEqual(state.archivedMonths, raw.archived.months);
   assert.equal(state.ciWorkflows.Release.checkouts, 3);
+});
+
+test('a state from a newer ghtraf is refused rather than guessed at', () => {
+  assert.throws(() => D.normalizeState({ schemaVersion: 5, dailyHistory: [] }), /schema version 5, written by a newer ghtraf/);
+});
+
+test('per-day workflow breakdowns add up; days without one are skipped', () => {
+  const days = [
+    D.normalizeDay({ date: '2026-02-01T00:00:00Z', clones: 9, ciWorkflows: { CI: { runs: 2, checkoutsPerRun: [2, 3] } } }),
+    D.normalizeDay({ date: '2026-02-02T00:00:00Z', clones: 9 }),
+    D.normalizeDay({ date: '2026-02-03T00:00:00Z', clones: 9, ciWorkflows: { CI: { runs: 1, checkoutsPerRun: [4] }, Docs: { runs: 1, checkoutsPerRun: [1] } } }),
+  ];
+  assert.deepEqual(D.workflowTotals(days), { CI: { runs: 3, checkouts: 9 }, Docs: { runs: 1, checkouts: 1 } });
+  assert.equal(D.workflowTotals([days[1]]), null);
 });
 
 test('a state that is not an object is rejected', () => {

@@ -413,7 +413,10 @@ function renderDev(panel) {
   const freshText = fresh.hours == null ? 'unknown' : fresh.hours < 1 ? 'under an hour ago' : fresh.hours < 48 ? `${Math.floor(fresh.hours)} h ago` : `${Math.floor(fresh.hours / 24)} days ago`;
   const levelText = { fresh: 'up to date', stale: 'a run was missed', old: 'collection has stopped', unknown: 'no capture time recorded' }[fresh.level];
   const ciDays = D.filterRange(days, ui.range).filter((d) => !d.missing && d.ciCheckouts != null).reverse();
-  const workflows = Object.entries(state.ciWorkflows).map(([name, wf]) => ({ name, runs: wf.runs, checkouts: wf.checkouts }));
+  const inRange = D.workflowTotals(D.filterRange(days, ui.range));
+  const workflows = Object.entries(inRange ?? state.ciWorkflows)
+    .map(([name, wf]) => ({ name, runs: wf.runs, checkouts: wf.checkouts }))
+    .sort((a, b) => b.checkouts - a.checkouts || b.runs - a.runs);
   panel.append(
     h('div', { class: 'cards' },
       card('raw-clones', 'Raw clones', fmt(totals.clones), `${fmt(totals.uniqueClones)} unique`),
@@ -440,7 +443,8 @@ function renderDev(panel) {
         ], ciDays.map((d) => ({ date: d.date, clones: d.clones, ci: d.ciCheckouts, runs: d.ciRuns, organic: d.organicClones })), { 'data-table': 'ci-days' })),
       h('section', { class: 'block' },
         h('h2', { text: 'CI by workflow' }),
-        simpleTable(state.legacy ? 'Workflows (all recorded days)' : 'Workflows (last collected day)', [
+        h('p', { class: 'muted', text: inRange ? `Runs and checkouts, ${rangeLabel()}.` : 'Runs and checkouts of the latest collected day.' }),
+        simpleTable('CI by workflow', [
           { key: 'name', label: 'Workflow' }, { key: 'runs', label: 'Runs', num: true }, { key: 'checkouts', label: 'Checkouts', num: true },
         ], workflows, { 'data-table': 'workflows' }))));
 }

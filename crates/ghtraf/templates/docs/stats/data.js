@@ -88,6 +88,7 @@ export function normalizeDay(raw, ciByDate = {}) {
     forks: count(raw.forks),
     openIssues: count(raw.openIssues),
     capturedAt: typeof raw.capturedAt === 'string' ? raw.capturedAt : null,
+    ciWorkflows: readWorkflows(raw.ciWorkflows ?? (legacyCi && legacyCi.byWorkflow)),
     partial: false,
     missing: false,
   };
@@ -130,26 +131,10 @@ function latestCapture(days) {
   return latest;
 }
 
-/** Per-workflow CI figures summed over the original's `ciCheckouts` date map. */
-function legacyWorkflows(ciByDate) {
+/** `{name: {runs, checkoutsPerRun}}` → `{name: {runs, checkouts}}`; null when absent. */
+function readWorkflows(raw) {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const out = {};
-  for (const entry of Object.values(ciByDate)) {
-    const byWorkflow = entry && entry.byWorkflow;
-    if (!byWorkflow || typeof byWorkflow !== 'object') continue;
-    for (const [name, wf] of Object.entries(byWorkflow)) {
-      const target = (out[name] ||= { runs: 0, checkouts: 0 });
-      target.runs += count(wf && wf.runs) ?? 0;
-      target.checkouts += Array.isArray(wf && wf.checkoutsPerRun)
-        ? wf.checkoutsPerRun.reduce((s, n) => s + (count(n) ?? 0), 0)
-        : 0;
-    }
-  }
-  return out;
-}
-
-function v4Workflows(raw) {
-  const out = {};
-  if (!raw || typeof raw !== 'object') return out;
   for (const [name, wf] of Object.entries(raw)) {
     out[name] = {
       runs: count(wf && wf.runs) ?? 0,
@@ -162,6 +147,24 @@ function v4Workflows(raw) {
 }
 
 /**
+ * CI runs and checkouts per workflow summed over the days that carry a breakdown; null when
+ * none does (then only the state's latest-day breakdown is known).
+ */
+export function workflowTotals(days) {
+  let out = null;
+  for (const day of days) {
+    if (!day.ciWorkflows) continue;
+    out ||= {};
+    for (const [name, wf] of Object.entries(day.ciWorkflows)) {
+      const target = (out[name] ||= { runs: 0, checkouts: 0 });
+      target.runs += wf.runs;
+      target.checkouts += wf.checkouts;
+    }
+  }
+  return out;
+}
+
+/**
  * Any state ghtraf or the original tool wrote (schemaVersion absent/1–3 or 4) in one shape:
  * `{schemaVersion, legacy, repo, trackingSince, capturedAt, totals, days, repoStats,
  * referrers, popularPaths, ciWorkflows, archivedMonths}`.
@@ -169,6 +172,7 @@ function v4Workflows(raw) {
 export function normalizeState(raw) {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('state.json is not a JSON object');
   const schemaVersion = count(raw.schemaVersion) ?? 1;
+  if (schemaVersion > 4) throw new Error(`state.json has schema version ${schemaVersion}, written by a newer ghtraf; update this dashboard with \`ghtraf init\``);
   const legacy = schemaVersion < 4;
   const ciByDate = legacy && raw.ciCheckouts && typeof raw.ciCheckouts === 'object' ? raw.ciCheckouts : {};
   const days = normalizeDays(raw.dailyHistory, ciByDate);
@@ -213,7 +217,7 @@ export function normalizeState(raw) {
     },
     referrers: readPopular(raw.referrers, ['source', 'count', 'uniques']),
     popularPaths: readPopular(raw.popularPaths, ['path', 'title', 'count', 'uniques']),
-    ciWorkflows: legacy ? legacyWorkflows(ciByDate) : v4Workflows(raw.ciWorkflows),
+    ciWorkflows: readWorkflows(raw.ciWorkflows) ?? {},
     archivedMonths: Array.isArray(archived.months) ? archived.months.filter((m) => /^\d{4}-\d{2}$/.test(m)) : [],
   };
 }
@@ -284,7 +288,7 @@ export function stitch(stateDays, archives = []) {
 function missingDay(date) {
   const day = { date, missing: true, partial: false, capturedAt: null, source: null };
   for (const f of DAY_FIELDS) day[f] = null;
-  day.stars = null; day.forks = null; day.openIssues = null;
+  day.stars = null; day.forks = null; day.openIssues = null; day.ciWorkflows = null;
   return day;
 }
 
