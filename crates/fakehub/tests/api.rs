@@ -778,3 +778,19 @@ fn http_1_0_requests_get_the_connection_closed_and_expect_continue_is_honoured()
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 201"), "{response}");
 }
+
+#[test]
+fn chunked_request_bodies_are_read() {
+    let hub = hub_with(World::empty_repo("alice", "site"));
+    let body = r#"{"files":{"state.json":{"content":"{\"v\":4}"}}}"#;
+    let reply = common::agent()
+        .post(&format!("{}/gists", hub.url()))
+        .set("User-Agent", "x")
+        .set("Content-Type", "application/json")
+        .send(std::io::Cursor::new(body.as_bytes().to_vec()))
+        .unwrap();
+    assert_eq!(reply.status(), 201);
+    let gist: Value = reply.into_json().unwrap();
+    assert_eq!(gist["owner"]["login"], "alice");
+    assert_eq!(gist["files"]["state.json"]["content"], "{\"v\":4}");
+}
