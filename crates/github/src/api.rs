@@ -13,6 +13,10 @@ pub trait GitHubRead: Send + Sync {
     fn current_user(&self) -> Result<User, Error>;
     /// `GET /repos/{o}/{r}`.
     fn repo(&self, r: &RepoRef) -> Result<Repo, Error>;
+    /// Repositories of a user or organization, all pages.
+    fn list_repos(&self, scope: &RepoScope) -> Result<Vec<RepoSummary>, Error>;
+    /// Everyone who starred the repository with the time they did, all pages.
+    fn stargazers(&self, r: &RepoRef) -> Result<Vec<Stargazer>, Error>;
     /// `GET /gists`, all pages: the authenticated user's gists, file names only.
     fn list_gists(&self) -> Result<Vec<GistSummary>, Error>;
     /// `GET /gists/{id}` with every file's full content (truncated files fetched via `raw_url`).
@@ -67,12 +71,18 @@ pub trait GitHubWrite: GitHubRead {
         id: &str,
         files: &BTreeMap<String, Option<String>>,
     ) -> Result<Gist, Error>;
+    /// `DELETE /gists/{id}`. GitHub answers 404 both for a missing gist and for a token
+    /// without the gist scope, so a 404 is a [`crate::ErrorKind::MissingPermission`] error;
+    /// callers that care look whether the gist still exists.
+    fn delete_gist(&self, id: &str) -> Result<(), Error>;
     /// `POST .../actions/variables`. Retried; if a retry meets 409 the earlier attempt landed,
     /// which counts as success when the stored value equals `value` (else a Conflict error with
     /// [`Error::after_retry`] set). A 409 on the first attempt is a Conflict error.
     fn create_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
     /// `PATCH .../actions/variables/{name}`.
     fn update_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
+    /// `DELETE .../actions/variables/{name}`; deleting a missing variable succeeds.
+    fn delete_variable(&self, r: &RepoRef, name: &str) -> Result<(), Error>;
     /// Fetches the repository key, seals `plaintext`, `PUT`s it.
     fn put_secret(&self, r: &RepoRef, name: &str, plaintext: &str) -> Result<SecretWrite, Error>;
     /// `POST .../pages` from `branch` and `path` (`/` or `/docs`).

@@ -31,6 +31,11 @@ const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
 /// A pagination chain longer than this is a server bug, not data.
 const MAX_PAGES: usize = 10_000;
 
+/// GitHub's JSON media type.
+const JSON: &str = "application/vnd.github+json";
+/// The stargazers media type that adds `starred_at`.
+const STAR_JSON: &str = "application/vnd.github.star+json";
+
 /// Whether a request may be sent again after a 5xx or a lost connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Retry {
@@ -297,20 +302,13 @@ impl Client {
         }
     }
 
-    fn send_once(&self, method: &str, url: &str, body: Option<&str>, raw: bool) -> Sent {
+    fn send_once(&self, method: &str, url: &str, body: Option<&str>, accept: &str) -> Sent {
         let mut request = self
             .agent
             .request(method, url)
             .set("User-Agent", &self.config.user_agent)
             .set("X-GitHub-Api-Version", "2022-11-28")
-            .set(
-                "Accept",
-                if raw {
-                    "*/*"
-                } else {
-                    "application/vnd.github+json"
-                },
-            );
+            .set("Accept", accept);
         // The token only goes to the configured API origin, never to hosts named in responses.
         if split_origin(url).is_some_and(|(origin, _)| origin == self.origin) {
             request = request.set(
@@ -401,9 +399,25 @@ impl Client {
         body: Option<&Value>,
         retry: Retry,
     ) -> Result<Answer, Error> {
+        self.execute_as(method, target, body, retry, JSON)
+    }
+
+    /// [`Client::execute`] asking for the `accept` media type.
+    fn execute_as(
+        &self,
+        method: &str,
+        target: Target<'_>,
+        body: Option<&Value>,
+        retry: Retry,
+        accept: &str,
+    ) -> Result<Answer, Error> {
         let (url, shown) = self.resolve(&target);
         let host = split_origin(&url).map_or_else(|| self.host.clone(), |(_, host)| host);
-        let raw = matches!(target, Target::Raw(_));
+        let accept = if matches!(target, Target::Raw(_)) {
+            "*/*"
+        } else {
+            accept
+        };
         let body_text = body.map(Value::to_string);
         let max_attempts = self.config.retry.max_attempts.max(1);
         let mut secondary_waits = 0;
@@ -411,7 +425,7 @@ impl Client {
         loop {
             attempt += 1;
             let started = Instant::now();
-            let sent = self.send_once(method, &url, body_text.as_deref(), raw);
+            let sent = self.send_once(method, &url, body_text.as_deref(), accept);
             let elapsed = started.elapsed();
             let status = match &sent {
                 Sent::Response { status, .. } => Some(*status),
@@ -513,6 +527,15 @@ impl Client {
         self.decode(&format!("GET {path}"), &answer.body)
     }
 
+    /// DELETE where "already gone" (a 404 on the first attempt or after a lost one) is done.
+    fn delete(&self, path: &str) -> Result<(), Error> {
+        match self.execute("DELETE", Target::Api(path), None, Retry::Safe) {
+            Ok(_) => Ok(()),
+            Err(error) if error.kind == ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
     /// GET that turns 404 into `None`.
     fn get_optional<T: DeserializeOwned>(&self, path: &str) -> Result<Option<T>, Error> {
         match self.get(path) {
@@ -529,8 +552,19 @@ impl Client {
         first_path: &str,
         items_key: Option<&str>,
     ) -> Result<Vec<T>, Error> {
+        self.get_all_as(first_path, items_key, JSON)
+    }
+
+    /// [`Client::get_all`] asking for the `accept` media type.
+    fn get_all_as<T: DeserializeOwned>(
+        &self,
+        first_path: &str,
+        items_key: Option<&str>,
+        accept: &str,
+    ) -> Result<Vec<T>, Error> {
         let mut items = Vec::new();
-        let mut answer = self.execute("GET", Target::Api(first_path), None, Retry::Safe)?;
+        let mut answer =
+            self.execute_as("GET", Target::Api(first_path), None, Retry::Safe, accept)?;
         let mut request = format!("GET {first_path}");
         for _ in 0..MAX_PAGES {
             let page: Value = self.decode(&request, &answer.body)?;
@@ -550,7 +584,7 @@ impl Client {
                     "a pagination link pointed to another host",
                 ));
             }
-            answer = self.execute("GET", Target::Next(&next), None, Retry::Safe)?;
+            answer = self.execute_as("GET", Target::Next(&next), None, Retry::Safe, accept)?;
             request = format!("GET {}", self.resolve(&Target::Next(&next)).1);
         }
         Err(Error::decode(&request, "pagination did not end"))
@@ -605,6 +639,32 @@ impl GitHubRead for Client {
 
     fn repo(&self, r: &RepoRef) -> Result<Repo, Error> {
         self.get(&repo_path(r, ""))
+    }
+
+    fn list_repos(&self, scope: &RepoScope) -> Result<Vec<RepoSummary>, Error> {
+        let path = match scope {
+            RepoScope::Mine => "/user/repos?per_page=100".to_string(),
+            RepoScope::User(login) => format!("/users/{}/repos?per_page=100", encode(login)),
+            RepoScope::Org(org) => format!("/orgs/{}/repos?per_page=100", encode(org)),
+        };
+        self.get_all(&path, None)
+    }
+
+    fn stargazers(&self, r: &RepoRef) -> Result<Vec<Stargazer>, Error> {
+        #[derive(Deserialize)]
+        struct Starred {
+            starred_at: String,
+            user: WireOwner,
+        }
+        let path = repo_path(r, "/stargazers?per_page=100");
+        let starred: Vec<Starred> = self.get_all_as(&path, None, STAR_JSON)?;
+        Ok(starred
+            .into_iter()
+            .map(|s| Stargazer {
+                login: s.user.login,
+                starred_at: s.starred_at,
+            })
+            .collect())
     }
 
     fn list_gists(&self) -> Result<Vec<GistSummary>, Error> {
@@ -819,6 +879,17 @@ impl GitHubWrite for Client {
         let body = json!({ "files": files });
         let answer = self.execute("PATCH", Target::Api(&path), Some(&body), Retry::Safe)?;
         self.complete_gist(&format!("PATCH {path}"), &answer.body)
+    }
+
+    fn delete_gist(&self, id: &str) -> Result<(), Error> {
+        self.delete(&format!("/gists/{}", encode(id)))
+    }
+
+    fn delete_variable(&self, r: &RepoRef, name: &str) -> Result<(), Error> {
+        self.delete(&repo_path(
+            r,
+            &format!("/actions/variables/{}", encode(name)),
+        ))
     }
 
     fn create_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error> {
