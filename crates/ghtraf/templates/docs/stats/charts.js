@@ -3,7 +3,8 @@
 // every number they show is also in the cards and the table beside each chart.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const WIDTH = 800;
+/** Drawing width when the host has no layout yet (hidden); otherwise its pixel width, so text keeps its size. */
+const DEFAULT_WIDTH = 800;
 const HEIGHT = 260;
 const MARGIN = { top: 14, right: 14, bottom: 30, left: 52 };
 
@@ -33,9 +34,10 @@ function compact(n) {
 }
 
 function frame(host, { title, labels, yMax }) {
+  const width = Math.max(280, Math.round(host.clientWidth) || DEFAULT_WIDTH);
   host.textContent = '';
-  const svg = el('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': title, class: 'chart-svg'});
-  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  const svg = el('svg', { viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': title, class: 'chart-svg' });
+  const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const n = Math.max(1, labels.length);
   const x = (i) => MARGIN.left + ((i + 0.5) * plotW) / n;
@@ -43,23 +45,23 @@ function frame(host, { title, labels, yMax }) {
   const grid = el('g', { class: 'chart-grid' }, svg);
   for (let t = 0; t <= DIVISIONS; t += 1) {
     const value = (yMax * t) / DIVISIONS;
-    el('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(value), y2: y(value) }, grid);
+    el('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: y(value), y2: y(value) }, grid);
     el('text', { x: MARGIN.left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'chart-tick' }, grid).textContent = compact(value);
   }
-  const ticks = Math.min(labels.length, 8);
+  const ticks = Math.max(2, Math.min(labels.length, 8, Math.floor(plotW / 90)));
   const every = Math.max(1, Math.ceil(labels.length / ticks));
   for (let i = 0; i < labels.length; i += every) {
     el('text', { x: x(i), y: HEIGHT - 8, 'text-anchor': 'middle', class: 'chart-tick' }, grid).textContent = labels[i];
   }
   host.appendChild(svg);
-  return { svg, x, y, plotW, plotH, n };
+  return { svg, x, y, plotW, plotH, n, width };
 }
 
 /**
  * One hover handler per chart (not one element per bucket, so long histories stay cheap):
  * a guide line and a small tooltip listing every series at the bucket under the pointer.
  */
-function tooltips(host, svg, { x, plotW, n }, labels, series) {
+function tooltips(host, svg, { x, plotW, n, width }, labels, series) {
   const guide = el('line', { class: 'chart-guide', y1: MARGIN.top, y2: HEIGHT - MARGIN.bottom, visibility: 'hidden' }, svg);
   const tip = document.createElement('div');
   tip.className = 'chart-tip';
@@ -69,7 +71,7 @@ function tooltips(host, svg, { x, plotW, n }, labels, series) {
   svg.addEventListener('pointerleave', hide);
   svg.addEventListener('pointermove', (event) => {
     const box = svg.getBoundingClientRect();
-    const svgX = ((event.clientX - box.left) / box.width) * WIDTH;
+    const svgX = ((event.clientX - box.left) / box.width) * width;
     const i = Math.floor(((svgX - MARGIN.left) / plotW) * n);
     if (i < 0 || i >= n) { hide(); return; }
     guide.setAttribute('x1', x(i));

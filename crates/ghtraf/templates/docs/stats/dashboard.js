@@ -274,6 +274,16 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
         fields.map((f) => h('td', { 'data-field': f.key, text: cellText(b, f.key) })))))));
   };
   details.addEventListener('toggle', () => { if (details.open) fillTable(); });
+  // Charts are drawn at the pixel width of their box; redraw when it changes noticeably.
+  let drawnWidth = 0;
+  new ResizeObserver(([entry]) => {
+    const width = entry.contentRect.width;
+    if (width > 0 && Math.abs(width - drawnWidth) > 24) {
+      const first = drawnWidth === 0;
+      drawnWidth = width;
+      if (!first) draw();
+    }
+  }).observe(chartHost);
   const block = h('section', { class: 'chart-block', 'aria-labelledby': `h-${id}`, 'data-section': section },
     h('h2', { id: `h-${id}` }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, chartHost, details);
   draw();
@@ -473,15 +483,15 @@ function renderAll() {
 }
 
 function renderEmpty(setup) {
-  const message = setup === 'no-gist'
-    ? ['Not set up yet', 'This dashboard has no data gist configured. Run `ghtraf create` (or `ghtraf init`) to set up collection; numbers appear after the first daily run.']
+  const code = (text) => h('code', { text });
+  const [title, ...body] = setup === 'no-gist'
+    ? ['Not set up yet', 'This dashboard has no data gist configured. Run ', code('ghtraf create'), ' (or ', code('ghtraf init'), ') to set up the daily collection; numbers appear after its first run.']
     : ['No data yet', 'The data gist exists but nothing has been collected yet. The daily workflow fills it in; check back after its first run.'];
   for (const tab of TABS) {
     const panel = $(`panel-${tab}`);
-    panel.textContent = '';
-    panel.append(h('div', { class: 'empty-state', 'data-empty': setup }, h('h2', { text: message[0] }), h('p', { text: message[1] })));
+    panel.replaceChildren(h('div', { class: 'empty-state', 'data-empty': setup }, h('h2', { text: title }), h('p', {}, body)));
   }
-  setStatus(`${message[0]}: ${message[1]}`, 'info');
+  setStatus(`${title}: ${body.map((part) => part.textContent ?? part).join('')}`, 'info');
 }
 
 function archiveMessage(result) {
