@@ -85,6 +85,18 @@ pub trait GitHubWrite: GitHubRead {
     fn delete_variable(&self, r: &RepoRef, name: &str) -> Result<(), Error>;
     /// Fetches the repository key, seals `plaintext`, `PUT`s it.
     fn put_secret(&self, r: &RepoRef, name: &str, plaintext: &str) -> Result<SecretWrite, Error>;
+    /// `PUT .../contents/{path}` on the default branch: creates the file (`sha` None) or
+    /// replaces the version `sha` names. Returns the new blob sha. A stale `sha` is a Conflict.
+    /// Resent after a lost answer; if the resend is refused, the file counts as written when
+    /// it now holds exactly `bytes`.
+    fn put_content(
+        &self,
+        r: &RepoRef,
+        path: &str,
+        message: &str,
+        bytes: &[u8],
+        sha: Option<&str>,
+    ) -> Result<String, Error>;
     /// `POST .../pages` from `branch` and `path` (`/` or `/docs`).
     fn create_pages(&self, r: &RepoRef, branch: &str, path: &str) -> Result<Pages, Error>;
     /// `PUT .../pages` source.

@@ -41,7 +41,8 @@ const STAR_JSON: &str = "application/vnd.github.star+json";
 enum Retry {
     /// Idempotent: retry freely.
     Safe,
-    /// A create that answers 409 when repeated: retry, caller resolves a 409 after retry.
+    /// A write that is refused (409/422) when repeated: resend, and the caller resolves such
+    /// a refusal after a resend by reading the current state.
     CreateMayConflict,
     /// Might duplicate a side effect: never resend (rate-limit rejections excepted).
     Never,
@@ -186,6 +187,12 @@ fn header_u64(response: &ureq::Response, name: &str) -> Option<u64> {
 
 fn repo_path(r: &RepoRef, rest: &str) -> String {
     format!("/repos/{}/{}{rest}", encode(&r.owner), encode(&r.name))
+}
+
+/// `/repos/{o}/{r}/contents/{path}` with each path segment encoded but the slashes kept.
+fn contents_path(r: &RepoRef, path: &str) -> String {
+    let encoded: Vec<String> = path.trim_matches('/').split('/').map(encode).collect();
+    repo_path(r, &format!("/contents/{}", encoded.join("/")))
 }
 
 #[derive(Deserialize)]
@@ -789,8 +796,7 @@ impl GitHubRead for Client {
     }
 
     fn content(&self, r: &RepoRef, path: &str) -> Result<Option<Content>, Error> {
-        let encoded: Vec<String> = path.trim_matches('/').split('/').map(encode).collect();
-        let api_path = repo_path(r, &format!("/contents/{}", encoded.join("/")));
+        let api_path = contents_path(r, path);
         let request = format!("GET {api_path}");
         let Some(value) = self.get_optional::<Value>(&api_path)? else {
             return Ok(None);
@@ -930,6 +936,55 @@ impl GitHubWrite for Client {
         } else {
             SecretWrite::Updated
         })
+    }
+
+    fn put_content(
+        &self,
+        r: &RepoRef,
+        path: &str,
+        message: &str,
+        bytes: &[u8],
+        sha: Option<&str>,
+    ) -> Result<String, Error> {
+        #[derive(Deserialize)]
+        struct Written {
+            sha: String,
+        }
+        #[derive(Deserialize)]
+        struct Answer {
+            content: Written,
+        }
+        let api_path = contents_path(r, path);
+        let mut body = json!({
+            "message": message,
+            "content": base64::engine::general_purpose::STANDARD.encode(bytes),
+        });
+        if let Some(sha) = sha {
+            body["sha"] = json!(sha);
+        }
+        let refused_resend = |error: &Error| {
+            error.after_retry()
+                && matches!(
+                    error.kind,
+                    ErrorKind::Conflict | ErrorKind::Validation { .. }
+                )
+        };
+        match self.execute(
+            "PUT",
+            Target::Api(&api_path),
+            Some(&body),
+            Retry::CreateMayConflict,
+        ) {
+            Ok(answer) => Ok(self
+                .decode::<Answer>(&format!("PUT {api_path}"), &answer.body)?
+                .content
+                .sha),
+            Err(error) if refused_resend(&error) => match self.content(r, path)? {
+                Some(now) if now.bytes == bytes => Ok(now.sha),
+                _ => Err(error),
+            },
+            Err(error) => Err(error),
+        }
     }
 
     fn create_pages(&self, r: &RepoRef, branch: &str, path: &str) -> Result<Pages, Error> {

@@ -15,8 +15,9 @@
 //! - GET/PUT/PATCH/DELETE: retried on 5xx and lost connections, exponential backoff + jitter.
 //! - `POST /gists` and workflow dispatches: never resent after a 5xx or a lost connection
 //!   (it may have been applied); the caller re-observes, e.g. finds the gist by description.
-//! - `POST` variables / Pages: resent; a 409 after a resend means an earlier attempt landed and
-//!   is resolved by reading the current value ([`Error::after_retry`] tells callers).
+//! - `POST` variables / Pages and contents `PUT`: resent; a refusal (409/422) after a resend
+//!   means an earlier attempt landed and is resolved by reading the current state back
+//!   ([`Error::after_retry`] tells callers when it could not be resolved).
 //! - Rate limits (403/429 with `retry-after`, or `x-ratelimit-remaining: 0` + reset) are waited
 //!   out for any method up to [`RetryPolicy::max_rate_limit_wait`], then fail with the time.
 //!

@@ -157,3 +157,77 @@ fn delete_gist_and_variable() {
     );
     s.assert_contract();
 }
+
+#[test]
+fn put_content_creates_and_updates_files() {
+    let s = setup();
+    let repo = demo_repo();
+    let sha = s
+        .client
+        .put_content(
+            &repo,
+            "docs/stats/index.html",
+            "Add dashboard",
+            b"<html>1</html>",
+            None,
+        )
+        .unwrap();
+    let stored = s
+        .client
+        .content(&repo, "docs/stats/index.html")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.bytes.as_slice(), stored.sha.as_str()),
+        (&b"<html>1</html>"[..], sha.as_str())
+    );
+    let stale = s
+        .client
+        .put_content(
+            &repo,
+            "docs/stats/index.html",
+            "again",
+            b"<html>x</html>",
+            Some("0000"),
+        )
+        .unwrap_err();
+    assert_eq!(stale.kind, ErrorKind::Conflict);
+    let newer = s
+        .client
+        .put_content(
+            &repo,
+            "docs/stats/index.html",
+            "Update dashboard",
+            b"<html>2</html>",
+            Some(&sha),
+        )
+        .unwrap();
+    assert_ne!(newer, sha);
+    s.assert_contract();
+}
+
+#[test]
+fn lost_put_content_answer_is_resolved_by_reading_back() {
+    let s = setup();
+    let repo = demo_repo();
+    s.hub.inject(common::fault(
+        "PUT",
+        "/repos/octo/demo/contents/docs/a.txt",
+        1,
+        fakehub::FaultKind::DropAfter,
+    ));
+    let sha = s
+        .client
+        .put_content(&repo, "docs/a.txt", "Add a", b"a", None)
+        .unwrap();
+    assert_eq!(
+        count(&s.hub, "PUT", "/repos/octo/demo/contents/docs/a.txt"),
+        2,
+        "resent, refused, read back"
+    );
+    assert_eq!(
+        s.client.content(&repo, "docs/a.txt").unwrap().unwrap().sha,
+        sha
+    );
+    s.assert_contract();
+}
