@@ -428,3 +428,30 @@ fn unreadable_answers_are_decode_errors() {
         "{directory}"
     );
 }
+
+#[test]
+fn request_timeout_counts_as_a_lost_answer_and_is_retried() {
+    let s = setup();
+    let mut config = ghtraf_github::ClientConfig::new(
+        s.hub.url(),
+        ghtraf_github::Token::new(CANARY),
+        "ghtraf/test",
+    );
+    config.retry = test_policy();
+    config.sleeper = s.sleeper.clone();
+    config.timeout = Duration::from_millis(300);
+    let client = ghtraf_github::Client::new(config).unwrap();
+    s.hub.inject(fault(
+        "GET",
+        "/user",
+        1,
+        FaultKind::Delay(Duration::from_secs(1)),
+    ));
+    assert_eq!(client.current_user().unwrap().login, "octo");
+    assert_eq!(
+        s.sleeper.recorded(),
+        vec![Duration::from_millis(100)],
+        "one backoff after the timeout"
+    );
+    s.assert_contract();
+}
