@@ -4,8 +4,9 @@
 //! Retry rules (why): GET/PUT/PATCH/DELETE are idempotent, so 5xx and connection errors are
 //! retried with bounded exponential backoff and jitter. `POST /gists` and workflow dispatches
 //! are never blindly retried, because a lost response may hide a created gist or a started run;
-//! callers re-observe instead. Creates that GitHub answers with 409 when repeated (variables,
-//! Pages) are retried, and a 409 after a retry is resolved by reading the current state.
+//! callers re-observe instead. Writes that GitHub refuses (409/422) when repeated (creating a
+//! variable or Pages, writing a file) are retried, and such a refusal after a retry is resolved
+//! by reading the current state.
 //! Rate-limit answers mean "rejected, not applied", so every method waits (up to a cap) and retries.
 
 use crate::api::{GitHubRead, GitHubWrite};
@@ -43,7 +44,7 @@ enum Retry {
     Safe,
     /// A write that is refused (409/422) when repeated: resend, and the caller resolves such
     /// a refusal after a resend by reading the current state.
-    CreateMayConflict,
+    RefusedWhenRepeated,
     /// Might duplicate a side effect: never resend (rate-limit rejections excepted).
     Never,
 }
@@ -905,7 +906,7 @@ impl GitHubWrite for Client {
             "POST",
             Target::Api(&path),
             Some(&body),
-            Retry::CreateMayConflict,
+            Retry::RefusedWhenRepeated,
         ) {
             Ok(_) => Ok(()),
             Err(error) if error.kind == ErrorKind::Conflict && error.after_retry() => {
@@ -973,7 +974,7 @@ impl GitHubWrite for Client {
             "PUT",
             Target::Api(&api_path),
             Some(&body),
-            Retry::CreateMayConflict,
+            Retry::RefusedWhenRepeated,
         ) {
             Ok(answer) => Ok(self
                 .decode::<Answer>(&format!("PUT {api_path}"), &answer.body)?
@@ -994,7 +995,7 @@ impl GitHubWrite for Client {
             "POST",
             Target::Api(&api_path),
             Some(&body),
-            Retry::CreateMayConflict,
+            Retry::RefusedWhenRepeated,
         ) {
             Ok(answer) => self.decode(&format!("POST {api_path}"), &answer.body),
             Err(error) if error.kind == ErrorKind::Conflict && error.after_retry() => {
