@@ -1104,3 +1104,49 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decode_percent(text: &str) -> Vec<u8> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn encode_is_reversible_and_url_safe(text in ".*") {
+            let encoded = encode(&text);
+            prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            prop_assert_eq!(decode_percent(&encoded), text.as_bytes());
+        }
+
+        #[test]
+        fn next_link_is_found_in_any_position(
+            page in 1u32..1000,
+            others in proptest::collection::vec(prop_oneof!["prev", "first", "last"], 0..3),
+            at in 0usize..4,
+        ) {
+            let next = format!("http://127.0.0.1:1/gists?per_page=100&page={page}");
+            let mut parts: Vec<String> = others
+                .iter()
+                .map(|rel| format!("<http://127.0.0.1:1/gists?page=1>; rel=\"{rel}\""))
+                .collect();
+            parts.insert(at.min(parts.len()), format!("<{next}>; rel=\"next\""));
+            prop_assert_eq!(next_link(&parts.join(", ")), Some(next));
+        }
+    }
+}

@@ -98,3 +98,29 @@ mod tests {
         assert!(RepoRef::parse(&long_owner).is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn valid_names_round_trip(
+            owner in "[A-Za-z0-9]([A-Za-z0-9-]{0,37}[A-Za-z0-9])?",
+            name in "[A-Za-z0-9._-]{1,100}",
+        ) {
+            prop_assume!(name != "." && name != "..");
+            let text = format!("{owner}/{name}");
+            let parsed = RepoRef::parse(&text).unwrap();
+            prop_assert_eq!(parsed.to_string(), text);
+        }
+
+        #[test]
+        fn whatever_parses_prints_back_unchanged(text in ".{0,50}") {
+            if let Ok(parsed) = RepoRef::parse(&text) {
+                prop_assert_eq!(parsed.to_string(), text);
+            }
+        }
+    }
+}
