@@ -455,3 +455,23 @@ fn request_timeout_counts_as_a_lost_answer_and_is_retried() {
     );
     s.assert_contract();
 }
+
+#[test]
+fn traffic_without_push_access_names_the_permission() {
+    let mut world = demo_world();
+    world.repos.get_mut("octo/demo").unwrap().permissions.push = false;
+    let s = setup_with(world);
+    let error = s.client.traffic_views(&demo_repo()).unwrap_err();
+    match &error.kind {
+        ErrorKind::MissingPermission { needed } => assert!(
+            needed.contains("push access") && needed.contains("Administration: read"),
+            "{needed}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        error.to_string().contains("Must have push access"),
+        "{error}"
+    );
+    s.assert_contract();
+}
