@@ -156,6 +156,8 @@ test('tablist keyboard navigation: arrows wrap, Home and End', async () => {
   await page.keyboard.press('ArrowRight');
   assert.equal(await selected(), 'tab-installs');
   assert.equal(await focused(), 'tab-installs');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(outline, 'solid', 'keyboard focus is visible');
   assert.equal(await page.isVisible('#panel-installs'), true);
   await page.keyboard.press('End');
   assert.equal(await selected(), 'tab-dev');
@@ -248,6 +250,25 @@ test('overview series toggles hide and show a series', async () => {
   const tip = page.locator('#chart-overview .chart-tip');
   assert.equal(await tip.isVisible(), true);
   assert.match(await tip.textContent(), /^Feb 26Installs: [\d,]+ \(projected\)Views: [\d,]+ \(projected\)/);
+  await page.close();
+});
+
+test('state numbers render while the archive months are still downloading', async () => {
+  const state = readFixture('v4', 'state.json');
+  const page = await browser.context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.addInitScript(() => localStorage.clear()); // earlier tests cached these months
+  await page.route('**/raw/archive-*.json', async (route) => { await held; await route.continue(); });
+  await page.clock.setFixedTime(NOW);
+  await page.goto(server.pageUrl('v4', '#views'));
+  await page.waitForSelector('[data-metric="views-total-2"]');
+  assert.match(await page.textContent('#status'), /loading archived months/);
+  assert.equal(await metric(page, 'views-total-2'), fmt(state.totals.views));
+  assert.equal(await page.getAttribute('html', 'data-ready'), null);
+  release();
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.match(await page.textContent('#status'), /3 archived months/);
   await page.close();
 });
 

@@ -350,6 +350,15 @@ test('a month failing with 403 marks the archive rate-limited', async () => {
   assert.deepEqual(result.archive.failed, ['2025-12']);
 });
 
+test('a month that fails for another reason leaves the rest of history', async () => {
+  const { fetchJson } = fakeFetch(v4Files(), { 'a/raw/archive-2025-12.json': 500 });
+  const result = await D.loadDashboard({ config, fetchJson });
+  assert.equal(result.archive.status, 'partial');
+  assert.deepEqual(result.archive.months, ['2025-11', '2026-01']);
+  assert.equal(result.days.find((d) => d.date === '2025-12-15').missing, true);
+  assert.equal(result.days.find((d) => d.date === '2025-11-25').missing, false);
+});
+
 test('without an index the months named by the state are fetched', async () => {
   const files = v4Files();
   delete files['a/raw/archive.json'];

@@ -238,7 +238,7 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   const draw = async () => {
     const charts = await chartsModule;
     const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
-    const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key] || f.color, points: buckets.map((b) => pointFor(b, f.key)) }));
+    const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => pointFor(b, f.key)) }));
     try {
       if (!charts) throw new Error('charts.js did not load');
       (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series });
