@@ -127,8 +127,13 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
     };
     let env = io.env.clone();
     let lookup = |k: &str| env(k);
+    let csv = cli.global.format == FormatArg::Csv;
+    if csv && !matches!(cli.command, Command::Export(_)) {
+        let _ = writeln!(stderr, "error: --format csv is only for `ghtraf export`");
+        return exit::USAGE;
+    }
     let format = match cli.global.format {
-        FormatArg::Text => Format::Text,
+        FormatArg::Text | FormatArg::Csv => Format::Text,
         FormatArg::Json => Format::Json,
     };
     let reporter = Arc::new(Reporter::new(
@@ -171,6 +176,8 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
                 ..CreateArgs::default()
             },
         ),
+        Command::Collect(args) => commands::collect::run(&ctx, args),
+        Command::Export(args) => commands::export::run(&ctx, args, csv),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);

@@ -35,6 +35,8 @@ pub enum FormatArg {
     #[default]
     Text,
     Json,
+    /// Only for `export`.
+    Csv,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -60,7 +62,7 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
 
-    /// Output format of plans and results.
+    /// Output format of plans and results (csv: only for export).
     #[arg(long, value_enum, default_value_t = FormatArg::Text, global = true)]
     pub format: FormatArg,
 
@@ -91,6 +93,10 @@ pub enum Command {
     Create(CreateArgs),
     /// Deploy or refresh only the workflow and dashboard files (same as `create --files-only`).
     Init(DeployArgs),
+    /// Merge today's traffic window into the history (what the daily workflow runs).
+    Collect(crate::commands::collect::CollectArgs),
+    /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
+    Export(crate::commands::export::ExportArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]

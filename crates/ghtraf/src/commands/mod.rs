@@ -2,5 +2,8 @@
 //! observe → plan → display → execute → verify; `setup` holds what `create`
 //! and `init` share.
 
+pub mod collect;
 pub mod create;
+pub mod export;
 pub mod setup;
+pub mod target;

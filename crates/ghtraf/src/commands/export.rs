@@ -1,0 +1,56 @@
+//! `ghtraf export`: the whole stitched daily history (archive months plus
+//! `state.json`), ascending, as JSON or CSV. Read-only, so no plan: it reads
+//! the two gists and prints.
+
+use ghtraf_traffic::{export_rows, parse_state, to_csv, to_json, STATE_FILE};
+
+use super::collect::archive_months;
+use super::create::client;
+use super::target::{self, TargetArgs};
+use crate::driver::Context;
+use crate::error::{exit, CliError, Result};
+use crate::output::Format;
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
+    let gh = client(ctx)?;
+    let target = target::resolve(ctx, &args.target, &gh)?;
+    let read = |id: &str| {
+        ghtraf_github::GitHubRead::gist(&gh, id)
+            .map_err(|e| CliError::runtime(format!("reading gist {id}: {}", e.message())))
+    };
+    let badge = read(&target.badge_gist_id)?.ok_or_else(|| {
+        CliError::runtime(format!(
+            "the badge gist {} does not exist",
+            target.badge_gist_id
+        ))
+    })?;
+    let text = badge
+        .files
+        .get(STATE_FILE)
+        .map(|f| f.content.clone())
+        .ok_or_else(|| CliError::runtime(format!("gist {} has no {STATE_FILE}", badge.id)))?;
+    let state = parse_state(&text)
+        .map_err(|e| CliError::runtime(format!("gist {}: {e}", badge.id)))?
+        .state;
+    let archive = match &target.archive_gist_id {
+        Some(id) => read(id)?,
+        None => None,
+    };
+    let rows = export_rows(&state, &archive_months(archive.as_ref())?);
+    let mut body = if csv || ctx.reporter.format() == Format::Text {
+        to_csv(&rows)
+    } else {
+        to_json(&rows)
+    };
+    if !body.ends_with('\n') {
+        body.push('\n');
+    }
+    ctx.reporter.raw(&body);
+    Ok(exit::SUCCESS)
+}
