@@ -148,6 +148,19 @@ test('dev tab: CI per day, fully-CI day, freshness; #clones lands on the clone b
   await page.close();
 });
 
+test('community tab: repo stats, age and 30-day trends from the daily snapshots', async () => {
+  const state = readFixture('v4', 'state.json');
+  const page = await open('v4', '#community');
+  const byDate = Object.fromEntries(v4History().map((d) => [d.date.slice(0, 10), d]));
+  assert.equal(await metric(page, 'stars-2'), fmt(state.repoStats.stars));
+  assert.equal(await metric(page, 'open-issues'), fmt(state.repoStats.openIssues));
+  assert.equal(await metric(page, 'stars-trend'), `+${byDate['2026-02-26'].stars - byDate['2026-01-27'].stars} in 30 days`);
+  assert.equal(await metric(page, 'forks-trend'), '±0 in 30 days');
+  // Created 2024-03-01T12:00Z, now 2026-02-26T12:00Z: 727 days.
+  assert.equal(await metric(page, 'age'), `${(727 / 365).toFixed(1)} years`);
+  await page.close();
+});
+
 test('tablist keyboard navigation: arrows wrap, Home and End', async () => {
   const page = await open('v4');
   await page.focus('#tab-overview');

@@ -191,6 +191,14 @@ test('recency uses complete days only and picks the badge suffix', () => {
   assert.equal(installs.day, complete.at(-1).downloads + complete.at(-1).organicClones);
 });
 
+test('snapshot trends compare with the value observed 30 days earlier', () => {
+  const days = v4Days();
+  // Fixture: 40 stars on Feb 26, 30 on Jan 27.
+  assert.equal(D.snapshotChange(days, 'stars', 30), 10);
+  assert.equal(D.snapshotChange(days.slice(-5), 'stars', 30), null);
+  assert.equal(D.snapshotChange([], 'forks', 30), null);
+});
+
 test('range filtering and bucket sizes', () => {
   const days = v4Days();
   const week = D.filterRange(days, '7');

@@ -396,15 +396,21 @@ function renderViews(panel) {
         ], state.popularPaths.map((p) => ({ path: D.stripRepoPrefix(p.path, owner, repo), title: D.repairMojibake(p.title), count: p.count, uniques: p.uniques })), { 'data-table': 'paths' }))));
 }
 
+function trend(field) {
+  const change = D.snapshotChange(ui.result.days, field, 30);
+  if (change == null) return null;
+  return h('p', { class: 'card-detail', 'data-metric': `${field}-trend`, text: `${change > 0 ? '+' : change < 0 ? '−' : '±'}${fmt(Math.abs(change))} in 30 days` });
+}
+
 function renderCommunity(panel) {
   const { state } = ui.result;
   const created = state.repoStats.createdAt || ui.config.created;
   const age = D.ageInDays(created, ui.now);
   panel.append(
     h('div', { class: 'cards' },
-      card('stars-2', 'Stars', fmt(state.repoStats.stars ?? lastObserved('stars'))),
-      card('forks-2', 'Forks', fmt(state.repoStats.forks ?? lastObserved('forks'))),
-      card('open-issues', 'Open issues', fmt(state.repoStats.openIssues ?? lastObserved('openIssues'))),
+      card('stars-2', 'Stars', fmt(state.repoStats.stars ?? lastObserved('stars')), trend('stars')),
+      card('forks-2', 'Forks', fmt(state.repoStats.forks ?? lastObserved('forks')), trend('forks')),
+      card('open-issues', 'Open issues', fmt(state.repoStats.openIssues ?? lastObserved('openIssues')), trend('openIssues')),
       card('age', 'Repository age', age == null ? 'unknown' : age >= 365 ? `${(age / 365).toFixed(1)} years` : `${fmt(age)} days`,
         created ? `created ${D.dayKey(created)}` : null)),
     chartBlock({

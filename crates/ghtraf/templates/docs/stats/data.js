@@ -411,6 +411,20 @@ export function recency(days, field) {
   return { day: valueOf(complete[complete.length - 1], field) ?? 0, week: sumSince(7), month: sumSince(30), lastDate: last };
 }
 
+/**
+ * Change of a snapshot field (stars, forks, openIssues) over the last `n` days: the last
+ * observed value minus the last one observed at least `n` days before it; null when the
+ * history is too short to say.
+ */
+export function snapshotChange(days, field, n) {
+  const observed = days.filter((d) => !d.missing && d[field] != null);
+  if (observed.length < 2) return null;
+  const last = observed[observed.length - 1];
+  const cutoff = addDays(last.date, -n);
+  const before = observed.filter((d) => d.date <= cutoff).pop();
+  return before ? last[field] - before[field] : null;
+}
+
 /** The badge-style recency suffix: `+N 24h`, else `+N wk`, else `+N mo`, else ''. */
 export function recencyLabel(r) {
   if (r.day > 0) return `+${formatNumber(r.day)} 24h`;
