@@ -343,6 +343,7 @@ test('the original tool\'s synthetic state and archives', async () => {
   const titles = await page.locator('[data-table="paths"] tbody td.text').allTextContents();
   assert.deepEqual(titles, ['ExampleOrg/example-project', 'example-project·README', 'Releases · ExampleOrg/example-project']);
   assert.match(await page.textContent('#status'), /2 archived months/);
+  assert.match(await page.textContent('#subtitle'), /tracking since 2025-12-01/);
   await page.close();
 });
 

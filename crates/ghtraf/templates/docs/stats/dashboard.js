@@ -276,14 +276,17 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   details.addEventListener('toggle', () => { if (details.open) fillTable(); });
   // Charts are drawn at the pixel width of their box; redraw when it changes noticeably.
   let drawnWidth = 0;
-  new ResizeObserver(([entry]) => {
+  const observer = new ResizeObserver(([entry]) => {
+    // A re-render replaced this block: stop observing so it can be collected.
+    if (!chartHost.isConnected) { observer.disconnect(); return; }
     const width = entry.contentRect.width;
     if (width > 0 && Math.abs(width - drawnWidth) > 24) {
       const first = drawnWidth === 0;
       drawnWidth = width;
       if (!first) draw();
     }
-  }).observe(chartHost);
+  });
+  observer.observe(chartHost);
   const block = h('section', { class: 'chart-block', 'aria-labelledby': `h-${id}`, 'data-section': section },
     h('h2', { id: `h-${id}` }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, chartHost, details);
   draw();
@@ -529,7 +532,10 @@ function renderHeader() {
   document.title = `${name} · traffic`;
   $('title').textContent = `${name} traffic`;
   const parts = [`${config.owner}/${config.repo}`];
-  if (result && result.state && result.state.trackingSince) parts.push(`tracking since ${result.state.trackingSince}`);
+  // Archives can reach further back than the state's own record (the original tool's did).
+  const first = result && result.days && result.days[0] ? result.days[0].date : null;
+  const since = [result && result.state && result.state.trackingSince, first].filter(Boolean).sort()[0];
+  if (since) parts.push(`tracking since ${since}`);
   $('subtitle').textContent = parts.join(' · ');
 }
 
