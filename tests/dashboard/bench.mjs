@@ -1,18 +1,34 @@
 // Time to first full render of 3 years of daily history (36 archive months + state) in
-// headless Chromium, cold (empty localStorage) and warm (month files cached). Not part of
-// the test run: `node bench.mjs [iterations]`.
-import { startServer } from './server.mjs';
+// headless Chromium: first page of a new browser, a later visit with an empty cache, and a
+// visit with the month files cached in localStorage. Not part of the test run:
+// `node bench.mjs [iterations]`.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { buildDeployment } from './fixtures/generate.mjs';
 import { launch } from './browser.mjs';
+
+/** The fixture server in a child process, so its work is not timed with this driver's. */
+async function startServerProcess(scenarios) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify(scenarios));
+  const [line] = await once(child.stdout, 'data');
+  const origin = String(line).trim();
+  return {
+    pageUrl: (name, hash = '') => `${origin}/s/${name}/${hash}`,
+    close: async () => { child.kill('SIGTERM'); await once(child, 'exit'); },
+  };
+}
 
 const iterations = Number(process.argv[2] || 10);
 const { state, files } = buildDeployment({ repo: 'octo/bench', start: '2023-02-01', today: '2026-02-26', capturedAt: '2026-02-26T06:00:00Z' });
 const months = Object.keys(files).filter((f) => /^archive-\d/.test(f)).length;
 const config = { owner: 'octo', repo: 'bench', displayName: 'Bench', created: '2023-02-01', gistOwner: 'octo', badgeGistId: 'b', archiveGistId: 'a' };
-const server = await startServer({ bench: { config, gists: { b: { 'state.json': state }, a: files } } });
+const server = await startServerProcess({ bench: { config, gists: { b: { 'state.json': state }, a: files } } });
 
-async function measure(context, hash) {
+async function measure(context, hash, { clearStorage = false } = {}) {
   const page = await context.newPage();
+  if (clearStorage) await page.addInitScript(() => localStorage.clear());
   await page.goto(server.pageUrl('bench', hash));
   await page.waitForSelector('html[data-ready="true"]');
   const t = await page.evaluate(() => {
@@ -37,15 +53,19 @@ function summary(label, runs) {
 console.log(`3-year fixture: ${state.dailyHistory.length} state days + ${months} archive months; ${iterations} runs each; times from navigation start`);
 for (const [label, hash] of [['all history (month buckets)', '#overview?range=all'], ['31 days (default)', ''], ['all history by day', '#overview?range=all&group=day']]) {
   const cold = [];
+  const dataCold = [];
   const warm = [];
   for (let i = 0; i < iterations; i += 1) {
     const browser = await launch();
     cold.push(await measure(browser.context, hash));
+    dataCold.push(await measure(browser.context, hash, { clearStorage: true }));
+    await measure(browser.context, hash);
     warm.push(await measure(browser.context, hash));
     await browser.close();
   }
   if (!cold[0].days.includes('36 archived months')) throw new Error(`unexpected status: ${cold[0].days}`);
-  summary(`${label}, cold`, cold);
-  summary(`${label}, warm cache`, warm);
+  summary(`${label}, new browser`, cold);
+  summary(`${label}, empty cache`, dataCold);
+  summary(`${label}, months cached`, warm);
 }
 await server.close();
