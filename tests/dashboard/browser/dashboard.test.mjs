@@ -15,6 +15,8 @@ const fmt = (n) => n.toLocaleString('en-US');
 
 let server;
 let browser;
+/** Uncaught errors of every page any test opened; the last test asserts there were none. */
+const pageErrors = [];
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -30,7 +32,7 @@ after(async () => {
 async function open(scenario, hash = '', { block = [] } = {}) {
   const page = await browser.context.newPage();
   const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('pageerror', (error) => { errors.push(error.message); pageErrors.push(`${scenario}${hash}: ${error.message}`); });
   for (const pattern of block) await page.route(pattern, (route) => route.abort());
   await page.clock.setFixedTime(NOW);
   await page.goto(server.pageUrl(scenario, hash));
@@ -57,6 +59,17 @@ async function tableRows(page, id) {
   await details.locator('tbody tr').first().waitFor();
   return details.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
 }
+
+test('the loopback guard blocks and records any other host', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.pageUrl('v4', ''));
+  const outcome = await page.evaluate(() => fetch('https://gist.githubusercontent.com/octo/x/raw/state.json').then(() => 'fetched', () => 'blocked'));
+  assert.equal(outcome, 'blocked');
+  assert.deepEqual(browser.offLoopback, ['https://gist.githubusercontent.com/octo/x/raw/state.json']);
+  browser.offLoopback.length = 0; // the final test asserts the page itself never does this
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.close();
+});
 
 test('v4 overview cards show the state totals, repo stats and 24h recency', async () => {
   const state = readFixture('v4', 'state.json');
@@ -383,8 +396,9 @@ test('screenshots of every tab (light and dark)', async () => {
   }
 });
 
-test('the page never requested anything off loopback', () => {
+test('the page never requested anything off loopback, and never threw', () => {
   assert.deepEqual(browser.offLoopback, []);
+  assert.deepEqual(pageErrors, []);
   assert.ok(server.requests.length > 0);
   assert.ok(server.requests.every((r) => r.path.startsWith('/s/') || r.path.startsWith('/raw/')), 'no gist API calls');
 });
