@@ -55,18 +55,32 @@ test('legacy CI figures come from the original date map when a day lacks them', 
   assert.equal(D.workflowTotals(state.days).CI.checkouts, ciCheckouts);
 });
 
-test('a legacy state reads its counters and derives organic clones as raw minus CI', () => {
+test('a legacy state\'s totals follow the import rule: counters, unless its days sum higher', () => {
   const raw = gttState();
   const state = D.normalizeState(raw);
   assert.equal(state.legacy, true);
   assert.equal(state.schemaVersion, 1);
-  assert.equal(state.totals.views, raw.totalViews);
-  assert.equal(state.totals.clones, raw.totalClones);
-  assert.equal(state.totals.downloads, raw.totalDownloads);
-  assert.equal(state.totals.organicClones, raw.totalClones - raw.totalCiCheckouts);
+  // Figures worked out by hand from synthetic-state.json's 41 days.
+  assert.equal(state.totals.clones, 1873, 'counter above the days: counter');
+  assert.equal(state.totals.views, 6415, 'counter 5840 below the days\' 6415: the days win');
+  assert.equal(state.totals.downloads, 59);
+  assert.equal(state.totals.organicClones, 941 + 852, 'pre-tracking clones (1873 − 932) count as organic');
   assert.equal(state.days.length, raw.dailyHistory.length);
   assert.equal(state.capturedAt, '2026-02-26T03:00:47Z');
   assert.equal(state.popularPaths.length, 3);
+  const a = D.normalizeState(readFixture('gtt', 'real-v1-state-a.json'));
+  assert.equal(a.totals.clones, 10411);
+  assert.equal(a.totals.organicClones, 10000 + 367);
+});
+
+test('legacy totals are recomputed over the stitched archive days', () => {
+  const state = D.normalizeState(gttState());
+  const days = D.stitch(state.days, ['2025-12', '2026-01'].map((p) => ({ period: p, raw: readFixture('gtt', `synthetic-archive-${p}.json`) })));
+  const totals = D.legacyTotals(state.legacyCounters, days);
+  assert.equal(totals.views, 12605);
+  assert.equal(totals.clones, 1873);
+  assert.equal(totals.downloads, 112);
+  assert.equal(totals.organicClones, 1793);
 });
 
 test('a v4 state takes its derived totals and repo stats as written', () => {

@@ -179,23 +179,19 @@ export function normalizeState(raw) {
   const capturedAt = (typeof raw.capturedAt === 'string' && raw.capturedAt) || latestCapture(days);
   const stats = raw.repoStats && typeof raw.repoStats === 'object' ? raw.repoStats : raw;
   let totals;
+  let legacyCounters = null;
   if (legacy) {
-    const summed = sumTotals(days);
-    const clones = count(raw.totalClones) ?? summed.clones;
-    const ciCheckouts = count(raw.totalCiCheckouts) ?? summed.ciCheckouts;
-    const uniqueClones = count(raw.totalUniqueClones) ?? summed.uniqueClones;
-    totals = {
-      clones,
-      uniqueClones,
-      views: count(raw.totalViews) ?? summed.views,
-      uniqueViews: count(raw.totalUniqueViews) ?? summed.uniqueViews,
-      downloads: count(raw.totalDownloads) ?? summed.downloads,
-      ciCheckouts,
-      // The original's own organic counters drift (see data-model.md); raw − CI does not.
-      organicClones: Math.max(0, clones - ciCheckouts),
-      organicUniqueClones: count(raw.totalOrganicUniqueClones)
-        ?? Math.max(0, uniqueClones - (count(raw.totalCiUniqueClones) ?? 0)),
+    legacyCounters = {
+      clones: count(raw.totalClones),
+      uniqueClones: count(raw.totalUniqueClones),
+      views: count(raw.totalViews),
+      uniqueViews: count(raw.totalUniqueViews),
+      downloads: count(raw.totalDownloads),
+      ciCheckouts: count(raw.totalCiCheckouts),
+      organicClones: count(raw.totalOrganicClones),
+      organicUniqueClones: count(raw.totalOrganicUniqueClones),
     };
+    totals = legacyTotals(legacyCounters, days);
   } else {
     totals = readTotals(raw.totals) ?? sumTotals(days);
   }
@@ -219,7 +215,23 @@ export function normalizeState(raw) {
     popularPaths: readPopular(raw.popularPaths, ['path', 'title', 'count', 'uniques']),
     ciWorkflows: readWorkflows(raw.ciWorkflows) ?? {},
     archivedMonths: Array.isArray(archived.months) ? archived.months.filter((m) => /^\d{4}-\d{2}$/.test(m)) : [],
+    legacyCounters,
   };
+}
+
+/**
+ * Totals of an original (v1–3) state, the way `ghtraf` imports it (docs/state-format.md,
+ * "Baseline"): per field, baseline = max(0, counter − Σ days held), total = baseline + Σ days.
+ * The original's counters drifted and can be below the sum of its own days; then the days
+ * win. Without an organic counter, pre-tracking clones all count as organic.
+ */
+export function legacyTotals(counters, days) {
+  const summed = sumTotals(days.filter((d) => !d.missing));
+  const baseline = {};
+  for (const f of TOTAL_FIELDS) baseline[f] = Math.max(0, (counters[f] ?? summed[f]) - summed[f]);
+  if (counters.organicClones == null) baseline.organicClones = baseline.clones;
+  if (counters.organicUniqueClones == null) baseline.organicUniqueClones = baseline.uniqueClones;
+  return Object.fromEntries(TOTAL_FIELDS.map((f) => [f, baseline[f] + summed[f]]));
 }
 
 /**
@@ -723,6 +735,7 @@ export async function loadDashboard({ config, fetchJson, cache = null, now = Dat
   }
   const archive = await loadArchives({ config, fetchJson, cache, state, archiveRequest });
   const stitched = stitch(state.days, archive.files);
+  if (state.legacyCounters) state.totals = legacyTotals(state.legacyCounters, stitched);
   const days = applyProjections(fillGaps(stitched), { capturedAt: state.capturedAt, now });
   delete archive.files;
   return { setup: 'ok', state, days, archive, stateFromCache, stateError };
