@@ -125,7 +125,7 @@ pub fn drive<P: Payload>(
     let width = id_width(plan);
     let options = ExecOptions {
         fail_fast: ctx.global.fail_fast,
-        max_parallel: 4,
+        max_parallel: ghtraf_github::DEFAULT_FAN_OUT,
     };
     let results = execute(plan, &options, step, &mut |action, result| {
         r.lines(&render_results(action, result, width));

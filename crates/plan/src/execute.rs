@@ -149,8 +149,10 @@ impl Default for ExecOptions {
 pub type StepFn<'a, P> = dyn Fn(&Action<P>, &Outputs) -> Result<Outcome, StepError> + Sync + 'a;
 
 /// Runs `plan`, calling `step` for every action that changes something and whose
-/// dependencies all succeeded. `report` sees each result in plan order as soon as
-/// it and every earlier action are finished.
+/// dependencies all succeeded. Each action starts as soon as its dependencies are
+/// done (at most `max_parallel` at once), so the critical path is as short as the
+/// dependency graph allows. An action that asks the user runs alone. `report`
+/// sees each result in plan order as soon as it and every earlier action are done.
 pub fn execute<P: Payload>(
     plan: &Plan<P>,
     options: &ExecOptions,
@@ -165,124 +167,82 @@ pub fn execute<P: Payload>(
         .enumerate()
         .map(|(i, a)| (&a.id, i))
         .collect();
+    let deps: Vec<Vec<usize>> = plan
+        .actions
+        .iter()
+        .map(|a| {
+            a.depends_on
+                .iter()
+                .filter_map(|d| index.get(d).copied())
+                .collect()
+        })
+        .collect();
+    let limit = options.max_parallel.max(1);
     let mut results: Vec<Option<ActionResult>> = vec![None; n];
+    let mut started = vec![false; n];
     // An action "blocks" its dependents when it failed or did not run.
     let mut blocks = vec![false; n];
     let mut outputs = Outputs::default();
     let mut stop: Option<String> = None;
     let mut emitted = 0;
+    let mut running = 0usize;
+    let mut asking = false;
 
-    while results.iter().any(Option::is_none) {
-        let ready: Vec<usize> = (0..n)
-            .filter(|&i| results[i].is_none())
-            .filter(|&i| {
-                plan.actions[i]
-                    .depends_on
-                    .iter()
-                    .all(|d| index.get(d).is_some_and(|&j| results[j].is_some()))
-            })
-            .collect();
-        let mut to_run = Vec::new();
-        for i in ready {
-            let action = &plan.actions[i];
-            let blocker = action
-                .depends_on
-                .iter()
-                .filter_map(|d| index.get(d).copied())
-                .find(|&j| blocks[j]);
-            let skipped = |message: String| ActionResult {
-                id: action.id.clone(),
-                status: ResultStatus::Skipped,
-                message,
-                error: None,
-                produced: BTreeMap::new(),
-            };
-            if let Some(j) = blocker {
-                let dep = &plan.actions[j].id;
-                let why = match results[j].as_ref().map(|r| r.status) {
-                    Some(ResultStatus::Failed) => "failed",
-                    _ => "did not run",
-                };
-                results[i] = Some(skipped(format!("not run: {dep} {why}")));
-                blocks[i] = true;
-            } else if let Some(reason) = &stop {
-                results[i] = Some(skipped(format!("not run: {reason}")));
-                blocks[i] = true;
-            } else if !action.is_change() {
-                results[i] = Some(skipped(action.description.clone()));
-            } else {
-                to_run.push(i);
-            }
-        }
+    let skipped = |action: &Action<P>, message: String| ActionResult {
+        id: action.id.clone(),
+        status: ResultStatus::Skipped,
+        message,
+        error: None,
+        produced: BTreeMap::new(),
+    };
 
-        // Prompting actions alone and in order; the others in parallel batches.
-        let (asking, silent): (Vec<usize>, Vec<usize>) = to_run
-            .into_iter()
-            .partition(|&i| plan.actions[i].requires_input);
-        let mut batches: Vec<Vec<usize>> = silent
-            .chunks(options.max_parallel.max(1))
-            .map(<[usize]>::to_vec)
-            .collect();
-        batches.extend(asking.into_iter().map(|i| vec![i]));
-
-        for batch in batches {
-            if let Some(reason) = &stop {
-                for &i in &batch {
-                    results[i] = Some(ActionResult {
-                        id: plan.actions[i].id.clone(),
-                        status: ResultStatus::Skipped,
-                        message: format!("not run: {reason}"),
-                        error: None,
-                        produced: BTreeMap::new(),
-                    });
-                    blocks[i] = true;
-                }
-                continue;
-            }
-            let snapshot = outputs.clone();
-            let outcomes = run_batch(plan, &batch, step, &snapshot);
-            for (i, outcome) in batch.iter().copied().zip(outcomes) {
-                let action = &plan.actions[i];
-                let result = match outcome {
-                    Ok(o) => match o.declined {
-                        Some(reason) => {
-                            blocks[i] = true;
-                            ActionResult {
-                                id: action.id.clone(),
-                                status: ResultStatus::Skipped,
-                                message: reason,
-                                error: None,
-                                produced: BTreeMap::new(),
-                            }
-                        }
-                        None => {
-                            outputs.record(&action.id, &o.produced);
-                            ActionResult {
-                                id: action.id.clone(),
-                                status: ResultStatus::Ok,
-                                message: o.message,
-                                error: None,
-                                produced: o.produced,
-                            }
-                        }
-                    },
-                    Err(e) => {
-                        blocks[i] = true;
-                        if e.stale {
-                            stop = Some(format!("plan is stale ({} found a change)", action.id));
-                        } else if options.fail_fast {
-                            stop = Some(format!("stopped after {} failed (fail-fast)", action.id));
-                        }
-                        ActionResult {
-                            id: action.id.clone(),
-                            status: ResultStatus::Failed,
-                            message: "failed".to_string(),
-                            error: Some(e.message),
-                            produced: BTreeMap::new(),
-                        }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Outcome, StepError>)>();
+        loop {
+            // Settle or start everything whose dependencies are done, in plan order.
+            let mut progressed = true;
+            while progressed {
+                progressed = false;
+                for i in 0..n {
+                    if started[i] || !deps[i].iter().all(|&j| results[j].is_some()) {
+                        continue;
                     }
-                };
-                results[i] = Some(result);
+                    let action = &plan.actions[i];
+                    if let Some(&j) = deps[i].iter().find(|&&j| blocks[j]) {
+                        let why = match results[j].as_ref().map(|r| r.status) {
+                            Some(ResultStatus::Failed) => "failed",
+                            _ => "did not run",
+                        };
+                        let dep = &plan.actions[j].id;
+                        results[i] = Some(skipped(action, format!("not run: {dep} {why}")));
+                        blocks[i] = true;
+                    } else if let Some(reason) = &stop {
+                        results[i] = Some(skipped(action, format!("not run: {reason}")));
+                        blocks[i] = true;
+                    } else if !action.is_change() {
+                        results[i] = Some(skipped(action, action.description.clone()));
+                    } else if asking || running >= limit || (action.requires_input && running > 0) {
+                        continue;
+                    } else {
+                        asking = action.requires_input;
+                        running += 1;
+                        let tx = tx.clone();
+                        let snapshot = outputs.clone();
+                        scope.spawn(move || {
+                            // A panicking step must still report, or the loop would wait forever.
+                            let outcome =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    step(action, &snapshot)
+                                }))
+                                .unwrap_or_else(|_| {
+                                    Err(StepError::new("internal error: the step panicked"))
+                                });
+                            let _ = tx.send((i, outcome));
+                        });
+                    }
+                    started[i] = true;
+                    progressed = true;
+                }
             }
             while emitted < n {
                 match &results[emitted] {
@@ -293,42 +253,66 @@ pub fn execute<P: Payload>(
                     None => break,
                 }
             }
-        }
-        while emitted < n {
-            match &results[emitted] {
-                Some(r) => {
-                    report(&plan.actions[emitted], r);
-                    emitted += 1;
-                }
-                None => break,
+            if running == 0 {
+                break;
             }
+            let Ok((i, outcome)) = rx.recv() else {
+                break;
+            };
+            running -= 1;
+            asking = false;
+            let action = &plan.actions[i];
+            results[i] = Some(match outcome {
+                Ok(o) => match o.declined {
+                    Some(reason) => {
+                        blocks[i] = true;
+                        skipped(action, reason)
+                    }
+                    None => {
+                        outputs.record(&action.id, &o.produced);
+                        ActionResult {
+                            id: action.id.clone(),
+                            status: ResultStatus::Ok,
+                            message: o.message,
+                            error: None,
+                            produced: o.produced,
+                        }
+                    }
+                },
+                Err(e) => {
+                    blocks[i] = true;
+                    if e.stale {
+                        stop.get_or_insert(format!("plan is stale ({} found a change)", action.id));
+                    } else if options.fail_fast {
+                        stop.get_or_insert(format!(
+                            "stopped after {} failed (fail-fast)",
+                            action.id
+                        ));
+                    }
+                    ActionResult {
+                        id: action.id.clone(),
+                        status: ResultStatus::Failed,
+                        message: "failed".to_string(),
+                        error: Some(e.message),
+                        produced: BTreeMap::new(),
+                    }
+                }
+            });
         }
+    });
+    // Anything never reached (a step thread vanished) is reported, not lost.
+    for (slot, action) in results.iter_mut().zip(&plan.actions) {
+        if slot.is_none() {
+            *slot = Some(skipped(action, "not run: internal error".to_string()));
+        }
+    }
+    while emitted < n {
+        if let Some(r) = &results[emitted] {
+            report(&plan.actions[emitted], r);
+        }
+        emitted += 1;
     }
     Ok(results.into_iter().flatten().collect())
-}
-
-fn run_batch<P: Payload>(
-    plan: &Plan<P>,
-    batch: &[usize],
-    step: &StepFn<'_, P>,
-    outputs: &Outputs,
-) -> Vec<Result<Outcome, StepError>> {
-    if batch.len() == 1 {
-        return vec![step(&plan.actions[batch[0]], outputs)];
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = batch
-            .iter()
-            .map(|&i| scope.spawn(move || step(&plan.actions[i], outputs)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(StepError::new("internal error: the step panicked")))
-            })
-            .collect()
-    })
 }
 
 #[cfg(test)]
@@ -505,6 +489,59 @@ mod tests {
         assert_eq!(results[0].status, ResultStatus::Failed);
         assert_eq!(results[1].status, ResultStatus::Skipped);
         assert!(results[1].message.contains("plan is stale"));
+    }
+
+    #[test]
+    fn a_panicking_step_fails_its_action_and_the_run_finishes() {
+        let mut plan = Plan::new("t");
+        let a = plan.push(act("a", &[]));
+        plan.push(act("b", &[&a]));
+        plan.push(act("c", &[]));
+        let step = |act: &Action<P>, _: &Outputs| {
+            if act.target == "a" {
+                panic!("boom");
+            }
+            Ok(Outcome::done("ok"))
+        };
+        let results = execute(&plan, &ExecOptions::default(), &step, &mut |_, _| {}).unwrap();
+        assert_eq!(results[0].status, ResultStatus::Failed);
+        assert_eq!(results[1].status, ResultStatus::Skipped);
+        assert_eq!(results[2].status, ResultStatus::Ok);
+    }
+
+    #[test]
+    fn a_dependent_starts_while_an_unrelated_action_is_still_running() {
+        // a waits until c has run; c depends on b. A wave-by-wave executor would
+        // run c only after a finished, and a would give up.
+        let mut plan = Plan::new("t");
+        plan.push(act("a", &[]));
+        let b = plan.push(act("b", &[]));
+        plan.push(act("c", &[&b]));
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let rx = Mutex::new(rx);
+        let tx = Mutex::new(tx);
+        let step = |act: &Action<P>, _: &Outputs| match act.target.as_str() {
+            "a" => rx
+                .lock()
+                .unwrap()
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .map(|()| Outcome::done("c ran first"))
+                .map_err(|_| StepError::new("c never ran while a was waiting")),
+            "c" => {
+                tx.lock().unwrap().send(()).unwrap();
+                Ok(Outcome::done("ok"))
+            }
+            _ => Ok(Outcome::done("ok")),
+        };
+        let options = ExecOptions {
+            fail_fast: false,
+            max_parallel: 2,
+        };
+        let results = execute(&plan, &options, &step, &mut |_, _| {}).unwrap();
+        assert!(
+            results.iter().all(|r| r.status == ResultStatus::Ok),
+            "{results:?}"
+        );
     }
 
     /// A random DAG: each node may depend on any earlier node.

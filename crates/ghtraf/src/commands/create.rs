@@ -1148,22 +1148,6 @@ pub fn verify(
         .iter()
         .filter(|a| done.contains_key(&a.id))
         .collect();
-    let variables = match gh {
-        Some(gh)
-            if checks
-                .iter()
-                .any(|a| matches!(a.details, SetupStep::Variable(_))) =>
-        {
-            gh.list_variables(&inputs.repo)
-                .map(|v| {
-                    v.into_iter()
-                        .map(|v| (v.name, v.value))
-                        .collect::<BTreeMap<_, _>>()
-                })
-                .map_err(|e| e.message().to_string())
-        }
-        _ => Ok(BTreeMap::new()),
-    };
     fan_out(&checks, 8, |a| {
         let result = done.get(&a.id).copied();
         match (&a.details, gh) {
@@ -1199,20 +1183,21 @@ pub fn verify(
                     }
                 }
             }
-            (SetupStep::Variable(v), Some(_)) => {
+            (SetupStep::Variable(v), Some(gh)) => {
                 let want = outputs.resolve(&v.value).unwrap_or_default();
-                match &variables {
-                    Ok(vars) => match vars.get(&v.name) {
-                        Some(have) if *have == want => {
-                            Finding::ok(&a.id, format!("{} = {want}", v.name))
-                        }
-                        Some(have) => Finding::deviation(
-                            &a.id,
-                            format!("{} is {have}, expected {want}", v.name),
-                        ),
-                        None => Finding::deviation(&a.id, format!("{} is not set", v.name)),
-                    },
-                    Err(e) => Finding::deviation(&a.id, format!("cannot list variables: {e}")),
+                match gh.variable(&inputs.repo, &v.name) {
+                    Ok(Some(have)) if have.value == want => {
+                        Finding::ok(&a.id, format!("{} = {want}", v.name))
+                    }
+                    Ok(Some(have)) => Finding::deviation(
+                        &a.id,
+                        format!("{} is {}, expected {want}", v.name, have.value),
+                    ),
+                    Ok(None) => Finding::deviation(&a.id, format!("{} is not set", v.name)),
+                    Err(e) => Finding::deviation(
+                        &a.id,
+                        format!("cannot read {}: {}", v.name, e.message()),
+                    ),
                 }
             }
             (SetupStep::Secret(s), Some(gh)) => match gh.secret(&inputs.repo, &s.name) {
