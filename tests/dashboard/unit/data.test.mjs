@@ -243,30 +243,35 @@ test('week buckets sum measured values and mark projected ones', () => {
   assert.ok(expiredWeek.projected.uniqueViews > expiredWeek.values.uniqueViews);
 });
 
-test('CSV export has one row per measured day and empty cells for absent values', () => {
+test('CSV export: ghtraf export\'s columns first, one row per day held, empty = not collected', () => {
   const days = v4Days();
   const csv = D.toCSV(days);
   const lines = csv.trimEnd().split('\r\n');
-  assert.equal(lines[0], D.EXPORT_COLUMNS.join(','));
+  assert.deepEqual(lines[0].split(',').slice(0, 9), ['date', 'clones', 'unique_clones', 'views', 'unique_views', 'downloads', 'ci_checkouts', 'organic_clones', 'organic_unique_clones']);
   assert.equal(lines.length - 1, days.filter((d) => !d.missing).length);
-  const expired = lines.find((l) => l.startsWith('2026-02-03,')).split(',');
-  assert.equal(expired[D.EXPORT_COLUMNS.indexOf('uniqueViews')], '');
-  const heavy = lines.find((l) => l.startsWith('2026-02-24,')).split(',');
-  assert.equal(heavy[D.EXPORT_COLUMNS.indexOf('ciCheckouts')], '60');
-  assert.equal(heavy[D.EXPORT_COLUMNS.indexOf('organicClones')], '30');
-  const quoted = D.toCSV([{ ...days[0], source: 'a,"b"' }]);
-  assert.match(quoted, /"a,""b"""/);
+  const column = (line, name) => line.split(',')[D.EXPORT_COLUMNS.indexOf(name)];
+  const expired = lines.find((l) => l.startsWith('2026-02-03,'));
+  assert.equal(column(expired, 'unique_views'), '');
+  const heavy = lines.find((l) => l.startsWith('2026-02-24,'));
+  assert.equal(column(heavy, 'ci_checkouts'), '60');
+  assert.equal(column(heavy, 'organic_clones'), '30');
+  assert.equal(column(heavy, 'partial'), 'false');
+  assert.equal(column(lines.at(-1), 'partial'), 'true');
+  assert.ok(!csv.includes('2026-02-05'), 'a gap is not exported as a day');
 });
 
-test('JSON export round-trips totals and days', () => {
+test('JSON export: totals and the same rows, null for unknown uniques', () => {
   const state = D.normalizeState(v4State());
   const days = v4Days();
   const out = JSON.parse(D.toJSON(state, days, { owner: 'octo', repo: 'demo', now: 0 }));
   assert.equal(out.repo, 'octo/demo');
+  assert.equal(out.exportedAt, '1970-01-01T00:00:00.000Z');
   assert.deepEqual(out.totals, state.totals);
-  assert.equal(out.dailyHistory.length, 95);
-  assert.equal(out.dailyHistory.find((d) => d.date === '2026-02-03T00:00:00Z').uniqueViews, undefined);
-  assert.equal(out.dailyHistory.at(-1).partial, true);
+  assert.equal(out.days.length, 95);
+  const expired = out.days.find((d) => d.date === '2026-02-03');
+  assert.equal(expired.unique_views, null);
+  assert.equal(typeof expired.views, 'number');
+  assert.equal(out.days.at(-1).partial, true);
 });
 
 test('referrer names, path prefixes and mojibake titles read well', () => {

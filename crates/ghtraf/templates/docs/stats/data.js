@@ -5,7 +5,7 @@
 const DAY_MS = 86400000;
 
 /** The per-day count fields every normalised day carries (null = not collected). */
-export const DAY_FIELDS = [
+const DAY_FIELDS = [
   'clones', 'uniqueClones', 'views', 'uniqueViews', 'downloads',
   'ciCheckouts', 'ciRuns', 'organicClones', 'organicUniqueClones',
 ];
@@ -618,42 +618,54 @@ export function freshness(capturedAt, now = Date.now()) {
   return { level: hours < 26 ? 'fresh' : hours < 50 ? 'stale' : 'old', hours };
 }
 
-export const EXPORT_COLUMNS = [
-  'date', 'clones', 'uniqueClones', 'views', 'uniqueViews', 'downloads', 'ciCheckouts',
-  'ciRuns', 'organicClones', 'organicUniqueClones', 'installs', 'stars', 'forks', 'openIssues',
-  'partial', 'source',
+/**
+ * Export columns: first exactly `ghtraf export`'s (docs/state-format.md, "Export"), then what
+ * the page adds. null = not collected (an empty CSV cell, `null` in JSON).
+ */
+const EXPORT_FIELDS = [
+  ['date', (d) => d.date],
+  ['clones', (d) => d.clones],
+  ['unique_clones', (d) => d.uniqueClones],
+  ['views', (d) => d.views],
+  ['unique_views', (d) => d.uniqueViews],
+  ['downloads', (d) => d.downloads],
+  ['ci_checkouts', (d) => d.ciCheckouts],
+  ['organic_clones', (d) => d.organicClones],
+  ['organic_unique_clones', (d) => d.organicUniqueClones],
+  ['ci_runs', (d) => d.ciRuns],
+  ['installs', (d) => installsOf(d)],
+  ['stars', (d) => d.stars],
+  ['forks', (d) => d.forks],
+  ['open_issues', (d) => d.openIssues],
+  ['partial', (d) => d.partial],
 ];
 
-function csvCell(value) {
-  if (value == null) return '';
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export const EXPORT_COLUMNS = EXPORT_FIELDS.map(([name]) => name);
+
+function exportRow(day) {
+  return Object.fromEntries(EXPORT_FIELDS.map(([name, get]) => [name, get(day) ?? null]));
 }
 
-/** CSV of the measured history (no projections; empty cell = not collected). */
+/** CSV of the measured history, one row per day held (no projections). */
 export function toCSV(days) {
   const lines = [EXPORT_COLUMNS.join(',')];
   for (const day of days) {
     if (day.missing) continue;
-    lines.push(EXPORT_COLUMNS.map((c) => csvCell(c === 'installs' ? installsOf(day) : day[c])).join(','));
+    const row = exportRow(day);
+    // Every cell is a date, number or boolean, so nothing needs quoting.
+    lines.push(EXPORT_COLUMNS.map((c) => (row[c] == null ? '' : String(row[c]))).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** JSON export: totals plus the measured daily history in state-format spelling. */
+/** JSON export: totals plus the same rows as the CSV. */
 export function toJSON(state, days, { owner, repo, now = Date.now() } = {}) {
-  const dailyHistory = days.filter((d) => !d.missing).map((day) => {
-    const out = { date: `${day.date}T00:00:00Z` };
-    for (const f of [...DAY_FIELDS, 'stars', 'forks', 'openIssues']) if (day[f] != null) out[f] = day[f];
-    if (day.partial) out.partial = true;
-    return out;
-  });
   return JSON.stringify({
     repo: `${owner}/${repo}`,
     exportedAt: new Date(now).toISOString(),
     capturedAt: state.capturedAt,
     totals: state.totals,
-    dailyHistory,
+    days: days.filter((d) => !d.missing).map(exportRow),
   }, null, 2);
 }
 
