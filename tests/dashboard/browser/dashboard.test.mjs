@@ -104,6 +104,7 @@ test('v4 overview cards show the state totals, repo stats and 24h recency', asyn
   assert.equal(await metric(page, 'views-recency'), `+${fmt(yesterday.views)} 24h`);
   assert.match(await page.textContent('#status'), /Loaded 95 days of history \(3 archived months \+ current state\)/);
   assert.equal(await page.getAttribute('html', 'data-ready'), 'true');
+  assert.equal(await page.getAttribute('main', 'aria-busy'), null);
   assert.deepEqual(page.errors, []);
   assert.equal(await page.locator('#chart-overview svg path.chart-line.projected').count() > 0, true, 'today is drawn as a projection');
   await page.close();
@@ -362,6 +363,18 @@ test('a missing config.json is reported, not shown as empty numbers', async () =
   const page = await open('noconfig');
   assert.match(await page.textContent('#status'), /not configured \(config\.json: HTTP 404\)/);
   assert.equal(await page.getAttribute('#status', 'data-kind'), 'error');
+  await page.close();
+});
+
+test('scripts that never load leave a message, not "Loading…" forever', async () => {
+  const page = await browser.context.newPage();
+  await page.route('**/dashboard.js', (route) => route.abort());
+  await page.clock.install({ time: NOW });
+  await page.goto(server.pageUrl('v4'));
+  assert.match(await page.textContent('#status'), /^Loading traffic data/);
+  await page.clock.runFor(15000);
+  assert.match(await page.textContent('#status'), /scripts or data could not be loaded/);
+  assert.equal(await page.getAttribute('main', 'aria-busy'), 'true');
   await page.close();
 });
 

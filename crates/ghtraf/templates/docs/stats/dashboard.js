@@ -597,4 +597,7 @@ async function main() {
 }
 
 // `data-ready` tells tests and the bench that the page has settled, whatever the outcome.
-main().finally(() => { document.documentElement.dataset.ready = 'true'; });
+main().finally(() => {
+  document.documentElement.dataset.ready = 'true';
+  $('main').removeAttribute('aria-busy');
+});
