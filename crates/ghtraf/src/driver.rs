@@ -62,6 +62,8 @@ impl Context {
 pub struct Driven {
     pub exit_code: u8,
     pub results: Vec<ActionResult>,
+    /// The plan was run for real (not only previewed).
+    pub ran: bool,
 }
 
 /// Shows `plan`; unless dry-run, asks to proceed (interactive), runs it with
@@ -96,6 +98,7 @@ pub fn drive<P: Payload>(
         return Ok(Driven {
             exit_code: code,
             results: Vec::new(),
+            ran: false,
         });
     }
 
@@ -111,6 +114,7 @@ pub fn drive<P: Payload>(
         return Ok(Driven {
             exit_code: exit::SUCCESS,
             results: Vec::new(),
+            ran: true,
         });
     }
 
@@ -190,5 +194,6 @@ pub fn drive<P: Payload>(
     Ok(Driven {
         exit_code: code,
         results,
+        ran: true,
     })
 }

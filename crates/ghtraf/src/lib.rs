@@ -5,6 +5,7 @@
 //! (environment, terminal, clock) and dispatches to a command module. Tests
 //! call the same entry point with a scripted prompter and captured output.
 
+pub mod api;
 pub mod app;
 pub mod cli;
 pub mod clock;

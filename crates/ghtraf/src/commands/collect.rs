@@ -25,8 +25,8 @@ use ghtraf_traffic::{
 use serde::Serialize;
 use time::Duration;
 
-use super::create::client;
 use super::target::{self, Target, TargetArgs};
+use crate::api;
 use crate::driver::{drive, Context};
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
@@ -88,11 +88,7 @@ pub struct CollectObserved {
 }
 
 fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
-    let mut c = CliError::runtime(format!("{what}: {}", e.message()));
-    if let Some(h) = e.hint() {
-        c = c.with_hint(h.to_string());
-    }
-    c
+    api::error(Some(what), e)
 }
 
 /// A job clones the repository when one of its steps checks it out.
@@ -504,13 +500,8 @@ pub fn step(
         .iter()
         .map(|(n, c)| (n.clone(), Some(c.clone())))
         .collect();
-    gh.update_gist(&w.gist_id, &files).map_err(|e| {
-        let mut m = e.message().to_string();
-        if let Some(h) = e.hint() {
-            m.push_str(&format!("\nhint: {h}"));
-        }
-        StepError::new(m)
-    })?;
+    gh.update_gist(&w.gist_id, &files)
+        .map_err(api::step_error)?;
     Ok(Outcome::done(format!(
         "wrote {} file(s) to gist {}",
         w.files.len(),
@@ -557,7 +548,7 @@ pub fn verify(
 }
 
 pub fn run(ctx: &Context, args: &CollectArgs) -> Result<u8> {
-    let client = client(ctx)?;
+    let client = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &client)?;
     let observed = observe(ctx, target, &client)?;
     let plan = plan_collect(&observed)?;

@@ -9,11 +9,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use ghtraf_github::{
-    fan_out, Client, ClientConfig, GistSummary, GitHubRead, GitHubWrite, RepoRef, SecretMeta,
-};
+use ghtraf_github::{fan_out, GistSummary, GitHubRead, GitHubWrite, RepoRef, SecretMeta};
 use ghtraf_plan::{
     Action, ActionId, ActionResult, Category, Deferred, Finding, Operation, Outcome, Outputs, Plan,
     ResultStatus, Secret, StepError,
@@ -24,6 +21,7 @@ use super::setup::{
     execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy, Content, DesiredFile,
     Fill, GistStep, PagesStep, SecretStep, SetupStep, VariableStep,
 };
+use crate::api;
 use crate::cli::{CreateArgs, DeployArgs};
 use crate::clock::date_string;
 use crate::driver::{drive, Context};
@@ -123,11 +121,7 @@ pub struct Observed {
 }
 
 fn gh_err(e: ghtraf_github::Error) -> CliError {
-    let mut c = CliError::runtime(e.message().to_string());
-    if let Some(h) = e.hint() {
-        c = c.with_hint(h.to_string());
-    }
-    c
+    api::error(None, e)
 }
 
 // ---------------------------------------------------------------- inputs
@@ -1045,13 +1039,7 @@ pub fn step(
     memory: &ConflictMemory,
 ) -> std::result::Result<Outcome, StepError> {
     let need_gh = || gh.ok_or_else(|| StepError::new("internal: no GitHub client"));
-    let fail = |e: ghtraf_github::Error| {
-        let mut m = e.message().to_string();
-        if let Some(h) = e.hint() {
-            m.push_str(&format!("\nhint: {h}"));
-        }
-        StepError::new(m)
-    };
+    let fail = api::step_error;
     match &action.details {
         SetupStep::File(f) => execute_file(&inputs.root, action, f, outputs, prompter, memory),
         SetupStep::Gist(g) => {
@@ -1230,20 +1218,6 @@ pub fn verify(
 
 // ---------------------------------------------------------------- command
 
-/// Builds the API client for a command (token and base URL from the environment).
-pub fn client(ctx: &Context) -> Result<Client> {
-    let env = |k: &str| ctx.env(k);
-    let base = ghtraf_github::resolve_api_base(ctx.global.api_url.as_deref(), &env);
-    let gh_cli = ctx.gh_cli.clone();
-    let token = ghtraf_github::resolve_token(&env, &move || gh_cli()).map_err(gh_err)?;
-    let mut config = ClientConfig::new(base, token, format!("ghtraf/{VERSION}"));
-    let reporter = ctx.reporter.clone();
-    config.on_request = Some(Arc::new(move |ev| {
-        reporter.diag(Channel::Api, level::VERBOSE, &ev.to_string());
-    }));
-    Client::new(config).map_err(gh_err)
-}
-
 pub fn run(ctx: &Context, args: &CreateArgs) -> Result<u8> {
     let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
     let project = project::observe(&root, ctx.global.config.as_deref())?;
@@ -1251,7 +1225,7 @@ pub fn run(ctx: &Context, args: &CreateArgs) -> Result<u8> {
     let client = if inputs.files_only {
         None
     } else {
-        Some(client(ctx)?)
+        Some(api::client(ctx)?)
     };
     let read: Option<&dyn GitHubRead> = client.as_ref().map(|c| c as &dyn GitHubRead);
     let observed = observe(ctx, &inputs, &project, read)?;
@@ -1273,7 +1247,7 @@ pub fn run(ctx: &Context, args: &CreateArgs) -> Result<u8> {
     let driven = drive(ctx, &plan, &heading, min_level, &step_fn, &|results| {
         verify(&plan, results, read, &inputs)
     })?;
-    if !ctx.global.dry_run && driven.exit_code == exit::SUCCESS {
+    if driven.ran && driven.exit_code == exit::SUCCESS {
         finish(ctx, &plan, &driven.results, &inputs);
     }
     Ok(driven.exit_code)

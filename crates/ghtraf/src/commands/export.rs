@@ -5,8 +5,8 @@
 use ghtraf_traffic::{export_rows, parse_state, to_csv, to_json, STATE_FILE};
 
 use super::collect::archive_months;
-use super::create::client;
 use super::target::{self, TargetArgs};
+use crate::api;
 use crate::driver::Context;
 use crate::error::{exit, CliError, Result};
 use crate::output::Format;
@@ -18,7 +18,7 @@ pub struct ExportArgs {
 }
 
 pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
-    let gh = client(ctx)?;
+    let gh = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &gh)?;
     let read = |id: &str| {
         ghtraf_github::GitHubRead::gist(&gh, id)

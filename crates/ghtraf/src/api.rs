@@ -1,0 +1,50 @@
+//! The GitHub client as commands use it: built once from the command's
+//! context (base URL, token, the `api` verbosity channel), and GitHub errors
+//! turned into the CLI's errors without losing their hint.
+
+use std::sync::Arc;
+
+use ghtraf_github::{Client, ClientConfig};
+use ghtraf_plan::StepError;
+
+use crate::driver::Context;
+use crate::error::{CliError, Result};
+use crate::output::{level, Channel};
+
+/// The client for this run; every request is reported on the `api` channel (`-v`).
+pub fn client(ctx: &Context) -> Result<Client> {
+    let env = |k: &str| ctx.env(k);
+    let base = ghtraf_github::resolve_api_base(ctx.global.api_url.as_deref(), &env);
+    let gh_cli = ctx.gh_cli.clone();
+    let token =
+        ghtraf_github::resolve_token(&env, &move || gh_cli()).map_err(|e| error(None, e))?;
+    let mut config =
+        ClientConfig::new(base, token, format!("ghtraf/{}", env!("CARGO_PKG_VERSION")));
+    let reporter = ctx.reporter.clone();
+    config.on_request = Some(Arc::new(move |ev| {
+        reporter.diag(Channel::Api, level::VERBOSE, &ev.to_string());
+    }));
+    Client::new(config).map_err(|e| error(None, e))
+}
+
+/// A GitHub error as a CLI error, optionally saying what we were doing.
+pub fn error(doing: Option<&str>, e: ghtraf_github::Error) -> CliError {
+    let message = match doing {
+        Some(d) => format!("{d}: {}", e.message()),
+        None => e.message().to_string(),
+    };
+    let c = CliError::runtime(message);
+    match e.hint() {
+        Some(h) => c.with_hint(h.to_string()),
+        None => c,
+    }
+}
+
+/// A GitHub error as an executor's step error, hint on its own line.
+pub fn step_error(e: ghtraf_github::Error) -> StepError {
+    let mut m = e.message().to_string();
+    if let Some(h) = e.hint() {
+        m.push_str(&format!("\nhint: {h}"));
+    }
+    StepError::new(m)
+}
