@@ -37,6 +37,27 @@ fn create(hub: &FakeHub, dir: &std::path::Path, extra: &[&str]) -> Output {
     )
 }
 
+/// A fault answering the next `times` matching requests with `status`.
+fn status_fault(
+    method: &str,
+    path: &str,
+    times: u32,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: &str,
+) -> Fault {
+    Fault {
+        method: method.into(),
+        path: path.into(),
+        times,
+        kind: FaultKind::Status {
+            status,
+            headers,
+            body: body.into(),
+        },
+    }
+}
+
 /// A mutation's kind, comparable with a plan action's kind.
 fn mutation_kind(method: &str, path: &str) -> String {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
@@ -312,16 +333,14 @@ fn token_from_stdin() {
 fn a_502_on_gist_creation_fails_cleanly_and_the_rerun_converges() {
     let hub = hub();
     let dir = checkout();
-    hub.inject(Fault {
-        method: "POST".into(),
-        path: "/gists".into(),
-        times: 1,
-        kind: FaultKind::Status {
-            status: 502,
-            headers: vec![],
-            body: "{\"message\":\"Bad Gateway\"}".into(),
-        },
-    });
+    hub.inject(status_fault(
+        "POST",
+        "/gists",
+        1,
+        502,
+        vec![],
+        "{\"message\":\"Bad Gateway\"}",
+    ));
     let out = create(&hub, dir.path(), &[]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("FAILED"), "{}", out.stdout);
@@ -383,16 +402,14 @@ fn a_dropped_connection_while_creating_a_variable_is_retried_safely() {
 fn a_secondary_rate_limit_is_waited_out() {
     let hub = hub();
     let dir = checkout();
-    hub.inject(Fault {
-        method: "PUT".into(),
-        path: "/repos/octo/demo/actions/secrets/*".into(),
-        times: 1,
-        kind: FaultKind::Status {
-            status: 403,
-            headers: vec![("retry-after".into(), "0".into())],
-            body: "{\"message\":\"You have exceeded a secondary rate limit.\"}".into(),
-        },
-    });
+    hub.inject(status_fault(
+        "PUT",
+        "/repos/octo/demo/actions/secrets/*",
+        1,
+        403,
+        vec![("retry-after".into(), "0".into())],
+        "{\"message\":\"You have exceeded a secondary rate limit.\"}",
+    ));
     let out = create(&hub, dir.path(), &[]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
@@ -406,16 +423,14 @@ fn a_secondary_rate_limit_is_waited_out() {
 fn a_token_without_gist_scope_gets_a_precise_message() {
     let hub = hub();
     let dir = checkout();
-    hub.inject(Fault {
-        method: "POST".into(),
-        path: "/gists".into(),
-        times: 2,
-        kind: FaultKind::Status {
-            status: 404,
-            headers: vec![],
-            body: "{\"message\":\"Not Found\"}".into(),
-        },
-    });
+    hub.inject(status_fault(
+        "POST",
+        "/gists",
+        2,
+        404,
+        vec![],
+        "{\"message\":\"Not Found\"}",
+    ));
     let out = create(&hub, dir.path(), &[]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stdout.contains("gist"), "{}", out.stdout);
