@@ -150,14 +150,7 @@ pub fn drive<P: Payload>(
         .filter(|r| r.status == ResultStatus::Ok)
         .count();
     let skipped = results.len() - failed - ok;
-    let stale = results
-        .iter()
-        .any(|x| x.message.starts_with("not run: plan is stale"))
-        || results.iter().any(|x| {
-            x.error
-                .as_deref()
-                .is_some_and(|e| e.contains("since the plan was made"))
-        });
+    let stale = results.iter().any(|x| x.stale);
 
     let findings = verify(&results);
     r.lines(&render_verification(&findings, width));

@@ -35,6 +35,9 @@ pub struct ActionResult {
     /// Values later actions may use (e.g. `id` of a created gist).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub produced: BTreeMap<String, String>,
+    /// The action failed because its precondition no longer held: the plan is stale.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
 }
 
 /// What a step function reports after doing its action.
@@ -194,6 +197,7 @@ pub fn execute<P: Payload>(
         message,
         error: None,
         produced: BTreeMap::new(),
+        stale: false,
     };
 
     std::thread::scope(|scope| {
@@ -276,6 +280,7 @@ pub fn execute<P: Payload>(
                             message: o.message,
                             error: None,
                             produced: o.produced,
+                            stale: false,
                         }
                     }
                 },
@@ -295,6 +300,7 @@ pub fn execute<P: Payload>(
                         message: "failed".to_string(),
                         error: Some(e.message),
                         produced: BTreeMap::new(),
+                        stale: e.stale,
                     }
                 }
             });
@@ -489,6 +495,7 @@ mod tests {
         assert_eq!(results[0].status, ResultStatus::Failed);
         assert_eq!(results[1].status, ResultStatus::Skipped);
         assert!(results[1].message.contains("plan is stale"));
+        assert!(results[0].stale && !results[1].stale);
     }
 
     #[test]
