@@ -632,3 +632,59 @@ proptest! {
         prop_assert!(hub.mutations().is_empty());
     }
 }
+
+#[test]
+fn interactive_create_asks_for_the_token_at_apply_and_never_prints_it() {
+    let hub = hub();
+    let dir = checkout();
+    let url = hub.url();
+    // Confirm the plan, then type the token at the no-echo prompt.
+    let p = std::sync::Arc::new(ghtraf::prompt::ScriptedPrompter::new(["y", CANARY]));
+    let out = interactive(
+        dir.path(),
+        &["create", "--repo", "octo/demo"],
+        &[("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)],
+        p.clone(),
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("secret:set:TRAFFIC_GIST_TOKEN"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("(will ask)"), "{}", out.stdout);
+    assert_eq!(p.asked().len(), 2, "{:?}", p.asked());
+    assert!(p.asked()[1].contains("TRAFFIC_GIST_TOKEN"));
+    assert_eq!(
+        hub.secret_plaintext("octo", "demo", "TRAFFIC_GIST_TOKEN")
+            .as_deref(),
+        Some(CANARY)
+    );
+    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY));
+}
+
+#[test]
+fn interactive_empty_token_skips_the_secret() {
+    let hub = hub();
+    let dir = checkout();
+    let url = hub.url();
+    let p = std::sync::Arc::new(ghtraf::prompt::ScriptedPrompter::new(["y", ""]));
+    let out = interactive(
+        dir.path(),
+        &["create", "--repo", "octo/demo", "--skip-files"],
+        &[("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)],
+        p,
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("skipped: no token entered"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        hub.secret_plaintext("octo", "demo", "TRAFFIC_GIST_TOKEN"),
+        None
+    );
+}
