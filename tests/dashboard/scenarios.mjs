@@ -53,5 +53,13 @@ export function scenarios() {
     unconfigured: { config: base('unconfigured', { badgeGistId: null, archiveGistId: null }), gists: {} },
     nodata: { config: base('nodata'), gists: { 'badge-nodata': {} } },
     noconfig: { config: null, gists: {} },
+    // A fresh ghtraf deployment after its first collections: an index with no months yet.
+    'v4-fresh': {
+      config: base('v4-fresh'),
+      gists: {
+        'badge-v4-fresh': { 'state.json': { ...v4['state.json'], archived: { months: [], totals: v4['state.json'].baseline } } },
+        'archive-v4-fresh': { 'archive.json': { schemaVersion: 4, repo: 'octo/v4-fresh', updatedAt: '2026-02-26T06:00:00Z', months: [] } },
+      },
+    },
   };
 }

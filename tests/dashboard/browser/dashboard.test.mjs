@@ -335,6 +335,13 @@ test('a rate-limited archive gist: state data renders and the status says so', a
   await page.close();
 });
 
+test('an archive gist without months yet says so plainly', async () => {
+  const page = await open('v4-fresh');
+  const days = readFixture('v4', 'state.json').dailyHistory.length;
+  assert.equal(await page.textContent('#status'), `Loaded ${days} days of history from state.json (no month archived yet).`);
+  await page.close();
+});
+
 test('a missing archive index: months named by the state are still found', async () => {
   const page = await open('v4-noindex');
   assert.match(await page.textContent('#status'), /archive index \(archive\.json\) is missing; found 3 archived months/);

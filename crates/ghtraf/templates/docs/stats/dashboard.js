@@ -510,6 +510,7 @@ function archiveMessage(result) {
   const stateDays = state.days.length;
   switch (archive.status) {
     case 'ok':
+      if (archive.months.length === 0) return [`Loaded ${span} from state.json (no month archived yet).`, 'info'];
       return [`Loaded ${span} (${archive.months.length} archived month${archive.months.length === 1 ? '' : 's'} + current state).`, 'info'];
     case 'none':
       return [`Loaded ${span} from state.json (no archive gist configured).`, 'info'];
