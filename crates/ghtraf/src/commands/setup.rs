@@ -463,8 +463,14 @@ pub fn execute_file(
         .with_output("sha256", fsio::sha256_hex(text.as_bytes())))
 }
 
-/// Re-reads a written file and compares its hash with what the run wrote.
+/// Re-reads a written file and compares its hash with what the run wrote,
+/// and what it wrote with what the plan showed (when fully known at plan time).
 pub fn verify_file(root: &Path, id: &ActionId, step: &FileStep, written_sha: &str) -> Finding {
+    if let Some(planned) = &step.sha256 {
+        if planned != written_sha {
+            return Finding::deviation(id, "the content written is not the content planned");
+        }
+    }
     match fsio::read_optional(&root.join(&step.path)) {
         Ok(Some(bytes)) if fsio::sha256_hex(&bytes) == written_sha => {
             Finding::ok(id, "content matches the plan")
@@ -535,6 +541,29 @@ mod tests {
         };
         let diff = f.diff.as_deref().unwrap();
         assert!(diff.contains("-old") && diff.contains("+new"), "{diff}");
+    }
+
+    #[test]
+    fn verification_catches_a_write_that_differs_from_the_plan() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "new\n").unwrap();
+        let a = plan_one(None, ConflictPolicy::Keep);
+        let SetupStep::File(f) = &a.details else {
+            panic!("file step expected")
+        };
+        let good = fsio::sha256_hex(b"new\n");
+        assert_eq!(
+            verify_file(dir.path(), &a.id, f, &good).status,
+            ghtraf_plan::FindingStatus::Ok
+        );
+        let other = fsio::sha256_hex(b"other\n");
+        let finding = verify_file(dir.path(), &a.id, f, &other);
+        assert_eq!(finding.status, ghtraf_plan::FindingStatus::Deviation);
+        std::fs::write(dir.path().join("a.txt"), "edited\n").unwrap();
+        assert_eq!(
+            verify_file(dir.path(), &a.id, f, &good).status,
+            ghtraf_plan::FindingStatus::Deviation
+        );
     }
 
     #[test]
