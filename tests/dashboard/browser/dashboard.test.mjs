@@ -29,12 +29,12 @@ after(async () => {
   await server?.close();
 });
 
-async function open(scenario, hash = '', { block = [] } = {}) {
+async function open(scenario, hash = '', { block = [], now = NOW } = {}) {
   const page = await browser.context.newPage();
   const errors = [];
   page.on('pageerror', (error) => { errors.push(error.message); pageErrors.push(`${scenario}${hash}: ${error.message}`); });
   for (const pattern of block) await page.route(pattern, (route) => route.abort());
-  await page.clock.setFixedTime(NOW);
+  await page.clock.setFixedTime(now);
   await page.goto(server.pageUrl(scenario, hash));
   await page.waitForSelector('html[data-ready="true"]');
   page.errors = errors;
@@ -191,6 +191,16 @@ test('community tab: repo stats, age and 30-day trends from the daily snapshots'
   assert.equal(await metric(page, 'forks-trend'), '±0 in 30 days');
   // Created 2024-03-01T12:00Z, now 2026-02-26T12:00Z: 727 days.
   assert.equal(await metric(page, 'age'), `${(727 / 365).toFixed(1)} years`);
+  await page.close();
+});
+
+test('a collection that stopped is flagged in the status and on the Dev tab', async () => {
+  // The fixture was captured 2026-02-26 06:00Z; five days later nothing new has arrived.
+  const page = await open('v4', '#dev', { now: new Date('2026-03-03T06:00:00Z') });
+  assert.match(await page.textContent('#status'), /last collection was 5 days ago: the daily workflow may have stopped/);
+  assert.equal(await page.getAttribute('#status', 'data-kind'), 'warn');
+  assert.equal(await metric(page, 'freshness'), '5 days ago');
+  assert.equal(await page.getAttribute('.card.freshness', 'class'), 'card freshness old');
   await page.close();
 });
 

@@ -588,7 +588,11 @@ async function main() {
   }
   renderAll();
   const [message, kind] = archiveMessage(ui.result);
-  setStatus(ui.result.stateFromCache ? `${message} state.json could not be fetched; showing the copy cached on this device.` : message, kind);
+  const notes = [message];
+  if (ui.result.stateFromCache) notes.push('state.json could not be fetched; showing the copy cached on this device.');
+  const fresh = D.freshness(ui.result.state.capturedAt, ui.now);
+  if (fresh.level === 'old') notes.push(`The last collection was ${Math.floor(fresh.hours / 24)} days ago: the daily workflow may have stopped (see the Dev tab).`);
+  setStatus(notes.join(' '), ui.result.stateFromCache || fresh.level === 'old' ? 'warn' : kind);
   $('export-csv').disabled = false;
   $('export-json').disabled = false;
   applyHash();
