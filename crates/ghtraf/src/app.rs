@@ -21,6 +21,7 @@ use crate::driver::{Context, Env};
 use crate::error::{exit, CliError};
 use crate::output::{color_enabled, Channel, Format, Reporter, Verbosity};
 use crate::prompt::{Prompter, TerminalPrompter};
+use crate::saved::{self, Invocation};
 
 /// What the process provides; tests build their own.
 pub struct Io {
@@ -149,7 +150,13 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(n) => n,
         Err(e) => return report(&reporter, &e),
     };
-    let ctx = Context {
+    let invocation = match &cli.command {
+        Command::Create(args) => Some(Invocation::Create(args.clone())),
+        Command::Init(args) => Some(Invocation::Init(args.clone())),
+        Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+        _ => None,
+    };
+    let mut ctx = Context {
         interactive: !cli.global.non_interactive && io.stdin_is_tty && !ci,
         global: cli.global.clone(),
         reporter: reporter.clone(),
@@ -159,7 +166,15 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         now,
         stdin: Mutex::new(io.stdin),
         gh_cli: io.gh_cli,
+        invocation,
+        expected_plan: None,
     };
+    if ctx.global.plan_out.is_some() && !ctx.global.dry_run {
+        return report(
+            &reporter,
+            &CliError::usage("--plan-out saves a preview: use it with --dry-run"),
+        );
+    }
     if ctx.global.detailed_exitcode && !ctx.global.dry_run {
         return report(
             &reporter,
@@ -167,16 +182,12 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         );
     }
     let result = match &cli.command {
-        Command::Create(args) => commands::create::run(&ctx, args),
-        Command::Init(deploy) => commands::create::run(
-            &ctx,
-            &CreateArgs {
-                deploy: deploy.clone(),
-                files_only: true,
-                ..CreateArgs::default()
-            },
-        ),
-        Command::Collect(args) => commands::collect::run(&ctx, args),
+        Command::Create(_) | Command::Init(_) | Command::Collect(_) => match ctx.invocation.clone()
+        {
+            Some(inv) => run_invocation(&ctx, &inv),
+            None => Err(CliError::runtime("internal error: no invocation")),
+        },
+        Command::Apply { path } => apply(&mut ctx, path),
         Command::Export(args) => commands::export::run(&ctx, args, csv),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
@@ -201,6 +212,44 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(code) => code,
         Err(e) => report(&reporter, &e),
     }
+}
+
+fn run_invocation(ctx: &Context, invocation: &Invocation) -> Result<u8, CliError> {
+    match invocation {
+        Invocation::Create(args) => commands::create::run(ctx, args),
+        Invocation::Init(deploy) => commands::create::run(
+            ctx,
+            &CreateArgs {
+                deploy: deploy.clone(),
+                files_only: true,
+                ..CreateArgs::default()
+            },
+        ),
+        Invocation::Collect(args) => commands::collect::run(ctx, args),
+    }
+}
+
+/// `ghtraf apply FILE`: the saved command, re-planned at its pinned time in its
+/// directory, run only if the plan is unchanged.
+fn apply(ctx: &mut Context, path: &std::path::Path) -> Result<u8, CliError> {
+    if ctx.global.dry_run {
+        return Err(CliError::usage(
+            "apply runs a reviewed plan; to preview, run the planning command with --dry-run",
+        ));
+    }
+    let path = ctx.cwd.join(path);
+    let saved = saved::read(&path)?;
+    ctx.now = saved::planned_at(&saved)?;
+    ctx.cwd = saved.cwd.clone();
+    if ctx.global.api_url.is_none() {
+        ctx.global.api_url = saved.api_url.clone();
+    }
+    ctx.global.config = saved.config.clone();
+    ctx.global.non_interactive = true;
+    ctx.interactive = false;
+    ctx.expected_plan = Some(saved.plan.clone());
+    ctx.invocation = Some(saved.invocation.clone());
+    run_invocation(ctx, &saved.invocation)
 }
 
 fn report(reporter: &Reporter, e: &CliError) -> u8 {

@@ -78,6 +78,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub detailed_exitcode: bool,
 
+    /// With --dry-run: save the plan to PATH for `ghtraf apply PATH`.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub plan_out: Option<PathBuf>,
+
     /// Stop at the first failed action instead of continuing with independent ones.
     #[arg(long, global = true)]
     pub fail_fast: bool,
@@ -97,6 +101,12 @@ pub enum Command {
     Collect(crate::commands::collect::CollectArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
     Export(crate::commands::export::ExportArgs),
+    /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
+    /// (exit 4) if the world changed since.
+    Apply {
+        /// The saved plan.
+        path: PathBuf,
+    },
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -107,7 +117,7 @@ pub enum Command {
 }
 
 /// Flags shared by `create` and `init`: what to deploy and how to treat existing files.
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeployArgs {
     /// Repository: OWNER/REPO, or REPO with --owner (default: .ghtraf.json, then the origin remote).
     #[arg(long, value_name = "[OWNER/]REPO")]
@@ -162,7 +172,7 @@ pub struct DeployArgs {
     pub diff: bool,
 }
 
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateArgs {
     #[command(flatten)]
     pub deploy: DeployArgs,

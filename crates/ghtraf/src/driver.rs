@@ -20,6 +20,7 @@ use crate::cli::GlobalArgs;
 use crate::error::{exit, CliError, ErrorKind, Result};
 use crate::output::{level, Channel, Reporter};
 use crate::prompt::Prompter;
+use crate::saved::{self, Invocation};
 
 /// Environment lookup, injectable for tests.
 pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -38,6 +39,10 @@ pub struct Context {
     pub stdin: std::sync::Mutex<Box<dyn Read + Send>>,
     /// How to ask the gh CLI for a token (absent in tests).
     pub gh_cli: Arc<dyn Fn() -> Option<String> + Send + Sync>,
+    /// The command as parsed, for `--plan-out`.
+    pub invocation: Option<Invocation>,
+    /// `ghtraf apply`: the reviewed plan the new one must equal.
+    pub expected_plan: Option<serde_json::Value>,
 }
 
 impl Context {
@@ -79,11 +84,17 @@ pub fn drive<P: Payload>(
 ) -> Result<Driven> {
     plan.validate()
         .map_err(|e| CliError::runtime(format!("internal error: invalid plan: {e}")))?;
+    if let Some(expected) = &ctx.expected_plan {
+        saved::check_unchanged(expected, &plan.to_json())?;
+    }
     let r = &ctx.reporter;
     let level = r.verbosity().plan_level().max(min_level);
     r.lines(&render_text(plan, level, heading));
 
     if ctx.global.dry_run {
+        if let Some(path) = &ctx.global.plan_out {
+            saved::write(ctx, plan, path)?;
+        }
         r.json(&serde_json::json!({
             "format_version": plan.format_version,
             "dry_run": true,
@@ -118,7 +129,11 @@ pub fn drive<P: Payload>(
         });
     }
 
-    if ctx.interactive && !ctx.prompter.confirm("Apply this plan?", false)? {
+    // A saved plan was reviewed when it was made: no second question.
+    if ctx.interactive
+        && ctx.expected_plan.is_none()
+        && !ctx.prompter.confirm("Apply this plan?", false)?
+    {
         return Err(CliError::new(
             ErrorKind::Interrupted,
             "not applied: you answered no",

@@ -16,4 +16,5 @@ pub mod fsio;
 pub mod output;
 pub mod project;
 pub mod prompt;
+pub mod saved;
 pub mod templates;

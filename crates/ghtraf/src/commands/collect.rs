@@ -31,7 +31,7 @@ use crate::driver::{drive, Context};
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
 pub struct CollectArgs {
     #[command(flatten)]
     pub target: TargetArgs,

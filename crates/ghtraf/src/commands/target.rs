@@ -15,7 +15,7 @@ use crate::output::{level, Channel};
 use crate::project::{self, ProjectConfig};
 
 /// The flags data commands share.
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
 pub struct TargetArgs {
     /// Repository OWNER/REPO (default: $GITHUB_REPOSITORY, then .ghtraf.json).
     #[arg(long, value_name = "OWNER/REPO")]
