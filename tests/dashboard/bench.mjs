@@ -21,9 +21,9 @@ async function startServerProcess(scenarios) {
 }
 
 const iterations = Number(process.argv[2] || 10);
-const { state, files } = buildDeployment({ repo: 'octo/bench', start: '2023-02-01', today: '2026-02-26', capturedAt: '2026-02-26T06:00:00Z' });
+const { state, files } = buildDeployment({ repo: 'octo/bench', start: '2023-01-01', today: '2026-02-26', capturedAt: '2026-02-26T06:00:00Z' });
 const months = Object.keys(files).filter((f) => /^archive-\d/.test(f)).length;
-const config = { owner: 'octo', repo: 'bench', displayName: 'Bench', created: '2023-02-01', gistOwner: 'octo', badgeGistId: 'b', archiveGistId: 'a' };
+const config = { owner: 'octo', repo: 'bench', displayName: 'Bench', created: '2023-01-01', gistOwner: 'octo', badgeGistId: 'b', archiveGistId: 'a' };
 const server = await startServerProcess({ bench: { config, gists: { b: { 'state.json': state }, a: files } } });
 
 async function measure(context, hash, { clearStorage = false } = {}) {
