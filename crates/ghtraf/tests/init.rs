@@ -446,3 +446,28 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     let v = ghtraf(dir.path(), &["--version"], &[]);
     assert!(v.stdout.starts_with("ghtraf "));
 }
+
+#[test]
+fn interactive_runs_ask_for_the_repository_prefilled_from_origin() {
+    let dir = checkout();
+    // Empty answers take the defaults from the origin remote; then decline to apply.
+    let p = Arc::new(ScriptedPrompter::new(["", "", "n"]));
+    let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
+    assert_eq!(out.code, 130, "{out:?}");
+    assert_eq!(
+        p.asked(),
+        ["Repository owner", "Repository name", "Apply this plan?"]
+    );
+    assert!(out.stdout.contains("in octo/demo"), "{}", out.stdout);
+
+    let bare = tempfile::tempdir().unwrap();
+    let p = Arc::new(ScriptedPrompter::new(["someone", "thing", "n"]));
+    let out = interactive(bare.path(), &["init"], &[], p, "");
+    assert!(out.stdout.contains("in someone/thing"), "{}", out.stdout);
+    let none = ghtraf(bare.path(), &["init", N], &[]);
+    assert_eq!(
+        none.code, 2,
+        "non-interactive without a repository: {none:?}"
+    );
+    assert!(none.stderr.contains("--repo"), "{}", none.stderr);
+}
