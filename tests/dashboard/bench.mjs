@@ -10,7 +10,7 @@ import { launch } from './browser.mjs';
 
 /** The fixture server in a child process, so its work is not timed with this driver's. */
 async function startServerProcess(scenarios) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./serve.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
   child.stdin.end(JSON.stringify(scenarios));
   const [line] = await once(child.stdout, 'data');
   const origin = String(line).trim();
