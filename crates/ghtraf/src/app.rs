@@ -189,6 +189,7 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         },
         Command::Apply { path } => apply(&mut ctx, path),
         Command::Export(args) => commands::export::run(&ctx, args, csv),
+        Command::Verify(args) => commands::verify::run(&ctx, args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);

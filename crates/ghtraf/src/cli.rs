@@ -99,6 +99,8 @@ pub enum Command {
     Init(DeployArgs),
     /// Merge today's traffic window into the history (what the daily workflow runs).
     Collect(crate::commands::collect::CollectArgs),
+    /// Check the deployment and the stored history; exit 3 on any drift.
+    Verify(crate::commands::verify::VerifyArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
     Export(crate::commands::export::ExportArgs),
     /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse

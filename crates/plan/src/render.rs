@@ -164,26 +164,28 @@ pub enum FindingStatus {
     Deviation,
 }
 
-/// What verification found for one action: the world matches the plan, or not.
+/// What verification found for one action (or one named check): the world
+/// matches what was promised, or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub id: ActionId,
+    /// An action id, or the name of a check that is not an action (`state:identity`).
+    pub id: String,
     pub status: FindingStatus,
     pub message: String,
 }
 
 impl Finding {
-    pub fn ok(id: &ActionId, message: impl Into<String>) -> Self {
+    pub fn ok(id: impl std::fmt::Display, message: impl Into<String>) -> Self {
         Finding {
-            id: id.clone(),
+            id: id.to_string(),
             status: FindingStatus::Ok,
             message: message.into(),
         }
     }
 
-    pub fn deviation(id: &ActionId, message: impl Into<String>) -> Self {
+    pub fn deviation(id: impl std::fmt::Display, message: impl Into<String>) -> Self {
         Finding {
-            id: id.clone(),
+            id: id.to_string(),
             status: FindingStatus::Deviation,
             message: message.into(),
         }
@@ -200,7 +202,7 @@ pub fn render_verification(findings: &[Finding], width: usize) -> Vec<Line> {
         };
         lines.push(Line::new(
             kind,
-            format!("  {word:<9} {:<width$}  {}", f.id.as_str(), f.message),
+            format!("  {word:<9} {:<width$}  {}", f.id, f.message),
         ));
     }
     let bad = findings

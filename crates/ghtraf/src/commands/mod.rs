@@ -7,3 +7,4 @@ pub mod create;
 pub mod export;
 pub mod setup;
 pub mod target;
+pub mod verify;

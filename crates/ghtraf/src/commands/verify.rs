@@ -1,0 +1,212 @@
+//! `ghtraf verify`: does the deployment still match what `create` would make
+//! it, and is the stored history intact? Exit 3 on any drift.
+//!
+//! Rather than a second set of rules that could disagree with `create`, it
+//! asks `create`'s own observer and planner: every change that planner would
+//! make is drift, and so is a file kept because it differs from its template.
+//! On top of that it checks what only the data can tell: the state parses and
+//! its totals equal baseline + archives + days, the last collection is recent,
+//! and the workflow is on the default branch as deployed.
+
+use ghtraf_github::GitHubRead;
+use ghtraf_plan::{render_verification, Finding, FindingStatus, Operation, Plan};
+use ghtraf_traffic::{check_identity, parse_state, STATE_FILE};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::collect::archive_months;
+use super::create::{self, Inputs, TokenSource};
+use super::setup::{ConflictPolicy, SetupStep};
+use crate::api;
+use crate::cli::{CreateArgs, DeployArgs};
+use crate::driver::Context;
+use crate::error::{exit, Result};
+use crate::project;
+use crate::templates::WORKFLOW_PATH;
+
+/// A collection older than this means the workflow is not running.
+const STALE_AFTER_HOURS: i64 = 48;
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct VerifyArgs {
+    /// Repository OWNER/REPO (default: .ghtraf.json, then the origin remote).
+    #[arg(long, value_name = "[OWNER/]REPO")]
+    pub repo: Option<String>,
+
+    /// The repository checkout to check (default: nearest .ghtraf.json or .git upwards).
+    #[arg(long, value_name = "DIR")]
+    pub repo_dir: Option<std::path::PathBuf>,
+}
+
+/// What `create` would do, read as findings.
+pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
+    plan.actions
+        .iter()
+        .map(|a| {
+            let drift = match (a.operation, &a.details) {
+                (Operation::Skip, SetupStep::Secret(s)) if s.existing_updated_at.is_none() => {
+                    Some(format!("secret {} is missing", s.name))
+                }
+                (Operation::Skip, _) if a.description.starts_with("kept: differs") => {
+                    Some("differs from the template".to_string())
+                }
+                (Operation::Skip, _) => None,
+                (_, _) => Some(format!("not as deployed: create would {}", a.description)),
+            };
+            match drift {
+                Some(m) => Finding::deviation(&a.id, m),
+                None => Finding::ok(&a.id, a.description.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Findings about the stored history.
+fn state_findings(
+    gh: &dyn GitHubRead,
+    badge_id: Option<&str>,
+    archive_id: Option<&str>,
+    now: OffsetDateTime,
+) -> Vec<Finding> {
+    let Some(badge_id) = badge_id else {
+        return Vec::new();
+    };
+    let gist = match gh.gist(badge_id) {
+        Ok(Some(g)) => g,
+        Ok(None) => {
+            return vec![Finding::deviation(
+                "state",
+                format!("gist {badge_id} is gone"),
+            )]
+        }
+        Err(e) => return vec![Finding::deviation("state", e.message().to_string())],
+    };
+    let Some(file) = gist.files.get(STATE_FILE) else {
+        return vec![Finding::deviation(
+            "state",
+            format!("gist {badge_id} has no {STATE_FILE}"),
+        )];
+    };
+    let state = match parse_state(&file.content) {
+        Ok(p) => p.state,
+        Err(e) => return vec![Finding::deviation("state", e.to_string())],
+    };
+    let archive = archive_id.and_then(|id| gh.gist(id).ok().flatten());
+    let mut findings = Vec::new();
+    match archive_months(archive.as_ref()) {
+        Ok(months) => {
+            let problems = check_identity(&state, &months);
+            findings.push(if problems.is_empty() {
+                Finding::ok(
+                    "state:identity",
+                    format!(
+                        "totals = baseline + {} archived month(s) + {} day(s)",
+                        months.len(),
+                        state.daily_history.len()
+                    ),
+                )
+            } else {
+                Finding::deviation("state:identity", problems.join("; "))
+            });
+        }
+        Err(e) => findings.push(Finding::deviation("state:identity", e.message)),
+    }
+    let captured = state
+        .captured_at
+        .as_deref()
+        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
+    findings.push(match captured {
+        Some(t) if (now - t).whole_hours() > STALE_AFTER_HOURS => Finding::deviation(
+            "state:freshness",
+            format!(
+                "last collection {} ({} hours ago): is the workflow running?",
+                state.captured_at.clone().unwrap_or_default(),
+                (now - t).whole_hours()
+            ),
+        ),
+        Some(_) => Finding::ok(
+            "state:freshness",
+            format!(
+                "last collection {}",
+                state.captured_at.clone().unwrap_or_default()
+            ),
+        ),
+        None => Finding::deviation("state:freshness", "no collection time recorded"),
+    });
+    findings
+}
+
+/// Whether the default branch carries the workflow as it is in the checkout.
+fn workflow_finding(gh: &dyn GitHubRead, inputs: &Inputs) -> Finding {
+    let id = "workflow:pushed";
+    let local = std::fs::read(inputs.root.join(WORKFLOW_PATH)).ok();
+    match gh.content(&inputs.repo, WORKFLOW_PATH) {
+        Ok(Some(c)) if Some(&c.bytes) == local.as_ref() => {
+            Finding::ok(id, "on the default branch, same as the checkout")
+        }
+        Ok(Some(_)) => Finding::deviation(id, "the default branch has a different version: push"),
+        Ok(None) => Finding::deviation(id, "not on the default branch yet: commit and push it"),
+        Err(e) => Finding::deviation(id, format!("cannot read it: {}", e.message())),
+    }
+}
+
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
+    let create_args = CreateArgs {
+        deploy: DeployArgs {
+            repo: args.repo.clone(),
+            repo_dir: args.repo_dir.clone(),
+            ..DeployArgs::default()
+        },
+        ..CreateArgs::default()
+    };
+    let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
+    let project = project::observe(&root, ctx.global.config.as_deref())?;
+    let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
+    // Verifying never asks and never needs the workflow token.
+    inputs.policy = ConflictPolicy::Keep;
+    inputs.token = TokenSource::Missing;
+    let gh = api::client(ctx)?;
+    let observed = create::observe(ctx, &inputs, &project, Some(&gh))?;
+    let plan = create::plan_create(&inputs, &observed, ctx.now)?;
+
+    let mut findings = plan_findings(&plan);
+    let repairable = findings
+        .iter()
+        .any(|f| f.status == FindingStatus::Deviation);
+    let gist_id = |role: &str| {
+        plan.actions.iter().find_map(|a| match &a.details {
+            SetupStep::Gist(g) if g.role == role => g.id.clone(),
+            _ => None,
+        })
+    };
+    let (badge, archive) = (gist_id("badges"), gist_id("archive"));
+    findings.extend(state_findings(
+        &gh,
+        badge.as_deref(),
+        archive.as_deref(),
+        ctx.now,
+    ));
+    findings.push(workflow_finding(&gh, &inputs));
+
+    let width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
+    ctx.reporter.lines(&render_verification(&findings, width));
+    let drift = findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Deviation)
+        .count();
+    ctx.reporter.json(&serde_json::json!({
+        "format_version": ghtraf_plan::FORMAT_VERSION,
+        "repository": format!("{}/{}", inputs.repo.owner, inputs.repo.name),
+        "verification": findings,
+        "deviations": drift,
+    }));
+    if repairable {
+        ctx.reporter
+            .hint("`ghtraf create --dry-run` shows what would repair the deployment");
+    }
+    if drift > 0 {
+        Ok(exit::DEVIATION)
+    } else {
+        Ok(exit::SUCCESS)
+    }
+}
