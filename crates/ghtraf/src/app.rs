@@ -137,14 +137,17 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         FormatArg::Text | FormatArg::Csv => Format::Text,
         FormatArg::Json => Format::Json,
     };
-    let reporter = Arc::new(Reporter::new(
-        verbosity,
-        format,
-        color_enabled(cli.global.no_color, &lookup, io.stdout_is_tty),
-        color_enabled(cli.global.no_color, &lookup, io.stderr_is_tty),
-        stdout,
-        stderr,
-    ));
+    let reporter = Arc::new(
+        Reporter::new(
+            verbosity,
+            format,
+            color_enabled(cli.global.no_color, &lookup, io.stdout_is_tty),
+            color_enabled(cli.global.no_color, &lookup, io.stderr_is_tty),
+            stdout,
+            stderr,
+        )
+        .with_progress(io.stderr_is_tty),
+    );
     let ci = lookup("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
     let now = match clock::now(&lookup) {
         Ok(n) => n,
@@ -190,6 +193,8 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Command::Apply { path } => apply(&mut ctx, path),
         Command::Export(args) => commands::export::run(&ctx, args, csv),
         Command::Verify(args) => commands::verify::run(&ctx, args),
+        Command::Status(args) => commands::status::status(&ctx, args),
+        Command::List(args) => commands::status::list(&ctx, args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);

@@ -99,6 +99,10 @@ pub enum Command {
     Init(DeployArgs),
     /// Merge today's traffic window into the history (what the daily workflow runs).
     Collect(crate::commands::collect::CollectArgs),
+    /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
+    Status(crate::commands::status::StatusArgs),
+    /// Every repository you track (found by gist name), with totals and last collection.
+    List(crate::commands::status::ListArgs),
     /// Check the deployment and the stored history; exit 3 on any drift.
     Verify(crate::commands::verify::VerifyArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.

@@ -199,6 +199,8 @@ pub struct Reporter {
     color_err: bool,
     out: Mutex<Box<dyn Write + Send>>,
     err: Mutex<Box<dyn Write + Send>>,
+    /// Draw progress bars (stderr is a terminal and nobody asked for quiet).
+    progress: bool,
 }
 
 impl Reporter {
@@ -217,6 +219,37 @@ impl Reporter {
             color_err,
             out: Mutex::new(out),
             err: Mutex::new(err),
+            progress: false,
+        }
+    }
+
+    /// Enables progress bars; the caller knows whether stderr is a terminal.
+    pub fn with_progress(mut self, stderr_is_terminal: bool) -> Self {
+        self.progress = stderr_is_terminal
+            && self.format == Format::Text
+            && self.verbosity.enabled(Channel::General, level::INFO);
+        self
+    }
+
+    /// A one-line progress bar on stderr, redrawn in place; cleared when done.
+    pub fn progress(&self, done: usize, total: usize, what: &str) {
+        if !self.progress || total == 0 {
+            return;
+        }
+        if let Ok(mut err) = self.err.lock() {
+            if done >= total {
+                let _ = write!(err, "\r\x1b[2K");
+            } else {
+                let width = 24;
+                let filled = done * width / total;
+                let _ = write!(
+                    err,
+                    "\r\x1b[2K[{}{}] {done}/{total} {what}",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+            }
+            let _ = err.flush();
         }
     }
 

@@ -6,5 +6,6 @@ pub mod collect;
 pub mod create;
 pub mod export;
 pub mod setup;
+pub mod status;
 pub mod target;
 pub mod verify;

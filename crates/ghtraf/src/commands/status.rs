@@ -1,0 +1,328 @@
+//! `ghtraf status` (one repository) and `ghtraf list` (every tracked one).
+//!
+//! Read-only, so no plan: they observe concurrently and print. `list` finds
+//! tracked repositories by the gist naming convention `create` uses, which
+//! works for every repository the token's user set up, whoever owns it.
+
+use ghtraf_github::{fan_out, GitHubRead, RepoRef};
+use ghtraf_traffic::{parse_state, thousands, State, STATE_FILE};
+use serde::Serialize;
+
+use super::create::{gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE};
+use super::target::{self, TargetArgs};
+use crate::api;
+use crate::driver::Context;
+use crate::error::{exit, Result};
+use crate::templates::WORKFLOW_PATH;
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Name of the workflow token secret to look for.
+    #[arg(long, value_name = "NAME", default_value = super::create::DEFAULT_TOKEN_NAME)]
+    pub gist_token_name: String,
+}
+
+/// The headline numbers of a state.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub tracking_since: Option<String>,
+    pub last_collection: Option<String>,
+    pub days_held: usize,
+    pub archived_months: usize,
+    pub clones: u64,
+    pub organic_clones: u64,
+    pub views: u64,
+    pub downloads: u64,
+    pub installs: u64,
+}
+
+impl Summary {
+    pub fn of(state: &State) -> Summary {
+        let t = &state.totals;
+        Summary {
+            tracking_since: state.tracking_since.clone(),
+            last_collection: state.captured_at.clone(),
+            days_held: state.daily_history.len(),
+            archived_months: state.archived.months.len(),
+            clones: t.clones,
+            organic_clones: t.organic_clones,
+            views: t.views,
+            downloads: t.downloads,
+            installs: t.downloads + t.organic_clones,
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "installs {} (downloads {} + organic clones {}), clones {}, views {}",
+            thousands(self.installs),
+            thousands(self.downloads),
+            thousands(self.organic_clones),
+            thousands(self.clones),
+            thousands(self.views)
+        )
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Status {
+    repository: String,
+    badge_gist: Option<String>,
+    archive_gist: Option<String>,
+    variables: Vec<(String, Option<String>)>,
+    secret: Option<String>,
+    workflow_in_checkout: bool,
+    workflow_on_default_branch: Option<bool>,
+    last_workflow_run: Option<String>,
+    summary: Option<Summary>,
+    problems: Vec<String>,
+}
+
+pub fn status(ctx: &Context, args: &StatusArgs) -> Result<u8> {
+    let gh = api::client(ctx)?;
+    let target = target::resolve(ctx, &args.target, &gh)?;
+    let repo = &target.repo;
+    let mut problems = Vec::new();
+
+    let jobs = ["state", "variables", "secret", "content", "runs"];
+    #[derive(Default)]
+    struct Seen {
+        summary: Option<Summary>,
+        variables: Vec<(String, Option<String>)>,
+        secret: Option<String>,
+        pushed: Option<bool>,
+        run: Option<String>,
+        problem: Option<String>,
+    }
+    let seen = fan_out(&jobs, jobs.len(), |job| {
+        let mut s = Seen::default();
+        match *job {
+            "state" => match gh.gist(&target.badge_gist_id) {
+                Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
+                    Some(Ok(p)) => s.summary = Some(Summary::of(&p.state)),
+                    Some(Err(e)) => s.problem = Some(e.to_string()),
+                    None => s.problem = Some(format!("gist {} has no {STATE_FILE}", g.id)),
+                },
+                Ok(None) => {
+                    s.problem = Some(format!("badge gist {} not found", target.badge_gist_id))
+                }
+                Err(e) => s.problem = Some(e.message().to_string()),
+            },
+            "variables" => match gh.list_variables(repo) {
+                Ok(vars) => {
+                    for name in [BADGE_VARIABLE, ARCHIVE_VARIABLE] {
+                        let v = vars
+                            .iter()
+                            .find(|v| v.name == name)
+                            .map(|v| v.value.clone());
+                        s.variables.push((name.to_string(), v));
+                    }
+                }
+                Err(e) => s.problem = Some(format!("variables: {}", e.message())),
+            },
+            "secret" => match gh.secret(repo, &args.gist_token_name) {
+                Ok(meta) => s.secret = meta.map(|m| m.updated_at),
+                Err(e) => s.problem = Some(format!("secret: {}", e.message())),
+            },
+            "content" => match gh.content(repo, WORKFLOW_PATH) {
+                Ok(c) => s.pushed = Some(c.is_some()),
+                Err(e) => s.problem = Some(format!("workflow file: {}", e.message())),
+            },
+            _ => match gh.latest_runs(repo, "traffic-badges.yml", 1) {
+                Ok(Some(runs)) => {
+                    s.run = runs.first().map(|r| {
+                        format!(
+                            "{} {}",
+                            r.conclusion
+                                .clone()
+                                .or(r.status.clone())
+                                .unwrap_or_default(),
+                            r.created_at
+                        )
+                    })
+                }
+                Ok(None) => {}
+                Err(e) => s.problem = Some(format!("workflow runs: {}", e.message())),
+            },
+        }
+        s
+    });
+    let mut st = Status {
+        repository: format!("{}/{}", repo.owner, repo.name),
+        badge_gist: Some(target.badge_gist_id.clone()),
+        archive_gist: target.archive_gist_id.clone(),
+        variables: Vec::new(),
+        secret: None,
+        workflow_in_checkout: false,
+        workflow_on_default_branch: None,
+        last_workflow_run: None,
+        summary: None,
+        problems: Vec::new(),
+    };
+    for s in seen {
+        st.summary = st.summary.or(s.summary);
+        st.variables.extend(s.variables);
+        st.secret = st.secret.or(s.secret);
+        st.workflow_on_default_branch = st.workflow_on_default_branch.or(s.pushed);
+        st.last_workflow_run = st.last_workflow_run.or(s.run);
+        problems.extend(s.problem);
+    }
+    let root = crate::project::discover_root(args.target.repo_dir.as_deref(), &ctx.cwd);
+    st.workflow_in_checkout = root.join(WORKFLOW_PATH).exists();
+    st.problems = problems;
+
+    let r = &ctx.reporter;
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    r.say(&st.repository);
+    r.say(&format!("  badge gist     {}", target.badge_gist_id));
+    r.say(&format!(
+        "  archive gist   {}",
+        st.archive_gist.as_deref().unwrap_or("(none)")
+    ));
+    for (name, value) in &st.variables {
+        r.say(&format!(
+            "  variable       {name} = {}",
+            value.as_deref().unwrap_or("(not set)")
+        ));
+    }
+    r.say(&format!(
+        "  secret         {} {}",
+        args.gist_token_name,
+        st.secret
+            .as_deref()
+            .map(|u| format!("(updated {u})"))
+            .unwrap_or_else(|| "(missing)".to_string())
+    ));
+    r.say(&format!(
+        "  workflow       in checkout: {}; on default branch: {}; last run: {}",
+        yes_no(st.workflow_in_checkout),
+        st.workflow_on_default_branch
+            .map(yes_no)
+            .unwrap_or("unknown"),
+        st.last_workflow_run.as_deref().unwrap_or("none")
+    ));
+    if let Some(s) = &st.summary {
+        r.say(&format!(
+            "  history        since {}, last collection {}, {} day(s) held, {} month(s) archived",
+            s.tracking_since.as_deref().unwrap_or("?"),
+            s.last_collection.as_deref().unwrap_or("never"),
+            s.days_held,
+            s.archived_months
+        ));
+        r.say(&format!("  totals         {}", s.line()));
+    }
+    for p in &st.problems {
+        r.warn(p);
+    }
+    r.json(&serde_json::to_value(&st).unwrap_or_default());
+    Ok(if st.problems.is_empty() {
+        exit::SUCCESS
+    } else {
+        exit::RUNTIME
+    })
+}
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ListArgs {}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    repository: String,
+    badge_gist: String,
+    summary: Option<Summary>,
+    problem: Option<String>,
+}
+
+/// The repository a badge gist description names, if it follows the convention.
+pub fn tracked_repo(description: &str) -> Option<RepoRef> {
+    let rest = description.strip_prefix("[GTT] ")?;
+    let (repo, role) = rest.rsplit_once(" · ")?;
+    let parsed = RepoRef::parse(repo).ok()?;
+    (gist_description(&parsed, GistRole::Badges) == description && role == "badges")
+        .then_some(parsed)
+}
+
+pub fn list(ctx: &Context, _args: &ListArgs) -> Result<u8> {
+    let gh = api::client(ctx)?;
+    let gists = gh
+        .list_gists()
+        .map_err(|e| api::error(Some("listing gists"), e))?;
+    let mut tracked: Vec<(RepoRef, String)> = gists
+        .into_iter()
+        .filter_map(|g| tracked_repo(&g.description).map(|r| (r, g.id)))
+        .collect();
+    tracked.sort_by_key(|(repo, _)| repo.to_string());
+    let total = tracked.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let r = &ctx.reporter;
+    r.progress(0, total, "reading states");
+    let rows = fan_out(&tracked, ghtraf_github::DEFAULT_FAN_OUT, |(repo, id)| {
+        let row = match gh.gist(id) {
+            Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
+                Some(Ok(p)) => (Some(Summary::of(&p.state)), None),
+                Some(Err(e)) => (None, Some(e.to_string())),
+                None => (None, Some(format!("no {STATE_FILE}"))),
+            },
+            Ok(None) => (None, Some("gist vanished".to_string())),
+            Err(e) => (None, Some(e.message().to_string())),
+        };
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        r.progress(n, total, "reading states");
+        Row {
+            repository: repo.to_string(),
+            badge_gist: id.clone(),
+            summary: row.0,
+            problem: row.1,
+        }
+    });
+    r.progress(total, total, "");
+    if rows.is_empty() {
+        r.say("No tracked repositories (no gist named \"[GTT] OWNER/REPO · badges\").");
+    } else {
+        let width = rows.iter().map(|r| r.repository.len()).max().unwrap_or(0);
+        r.say(&format!(
+            "{:<width$}  {:>10}  {:>10}  {:>10}  last collection",
+            "repository", "installs", "clones", "views"
+        ));
+        for row in &rows {
+            match (&row.summary, &row.problem) {
+                (Some(s), _) => r.say(&format!(
+                    "{:<width$}  {:>10}  {:>10}  {:>10}  {}",
+                    row.repository,
+                    thousands(s.installs),
+                    thousands(s.clones),
+                    thousands(s.views),
+                    s.last_collection.as_deref().unwrap_or("never")
+                )),
+                (None, p) => r.say(&format!(
+                    "{:<width$}  unreadable: {}",
+                    row.repository,
+                    p.as_deref().unwrap_or("?")
+                )),
+            }
+        }
+    }
+    r.json(&serde_json::to_value(&rows).unwrap_or_default());
+    Ok(if rows.iter().any(|r| r.problem.is_some()) {
+        exit::RUNTIME
+    } else {
+        exit::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracked_repos_follow_the_naming_convention() {
+        let r = tracked_repo("[GTT] octo/demo · badges").unwrap();
+        assert_eq!(r.to_string(), "octo/demo");
+        assert!(tracked_repo("[GTT] octo/demo · archive").is_none());
+        assert!(tracked_repo("my notes").is_none());
+        assert!(tracked_repo("[GTT] not a repo · badges").is_none());
+    }
+}
