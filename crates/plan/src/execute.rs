@@ -324,23 +324,12 @@ pub fn execute<P: Payload>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::{Category, Detail, Operation};
+    use crate::action::{Category, Operation};
     use proptest::prelude::*;
     use std::collections::HashSet;
     use std::sync::Mutex;
 
-    #[derive(Debug, Clone, Serialize, Default)]
-    struct P {
-        value: Option<Deferred>,
-    }
-    impl Payload for P {
-        fn details(&self) -> Vec<Detail> {
-            Vec::new()
-        }
-        fn deferred(&self) -> Vec<&Deferred> {
-            self.value.iter().collect()
-        }
-    }
+    use crate::test_support::P;
 
     fn act(target: &str, deps: &[&ActionId]) -> Action<P> {
         Action::new(

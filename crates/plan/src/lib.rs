@@ -17,6 +17,8 @@ mod execute;
 mod plan;
 mod render;
 mod secret;
+#[cfg(test)]
+mod test_support;
 mod value;
 
 pub use action::{Action, ActionId, Category, Detail, Operation, Payload};

@@ -206,22 +206,10 @@ impl<P: Serialize> Plan<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::{Category, Detail};
+    use crate::action::Category;
     use crate::value::Deferred;
-    use serde::Serialize;
 
-    #[derive(Debug, Clone, Serialize, Default)]
-    struct P {
-        value: Option<Deferred>,
-    }
-    impl Payload for P {
-        fn details(&self) -> Vec<Detail> {
-            Vec::new()
-        }
-        fn deferred(&self) -> Vec<&Deferred> {
-            self.value.iter().collect()
-        }
-    }
+    use crate::test_support::P;
 
     fn act(op: Operation, target: &str) -> Action<P> {
         Action::new(
