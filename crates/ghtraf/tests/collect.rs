@@ -29,20 +29,16 @@ fn hub_on(today: &str) -> FakeHub {
 
 fn run(hub: &FakeHub, dir: &Path, now: &str, args: &[&str]) -> Output {
     let url = hub.url();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ghtraf"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("GHTRAF_API_URL", &url)
-        .env("GH_TOKEN", API_TOKEN)
-        .env("GHTRAF_GIST_TOKEN", "workflow-token")
-        .env("GHTRAF_NOW", now);
-    let out = cmd.output().unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    ghtraf(
+        dir,
+        args,
+        &[
+            ("GHTRAF_API_URL", url.as_str()),
+            ("GH_TOKEN", API_TOKEN),
+            ("GHTRAF_GIST_TOKEN", "workflow-token"),
+            ("GHTRAF_NOW", now),
+        ],
+    )
 }
 
 fn set_up(hub: &FakeHub, now: &str) -> tempfile::TempDir {
