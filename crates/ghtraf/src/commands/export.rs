@@ -2,6 +2,7 @@
 //! `state.json`), ascending, as JSON or CSV. Read-only, so no plan: it reads
 //! the two gists and prints.
 
+use ghtraf_github::{fan_out, GitHubRead};
 use ghtraf_traffic::{export_rows, parse_state, to_csv, to_json, STATE_FILE};
 
 use super::collect::archive_months;
@@ -20,16 +21,22 @@ pub struct ExportArgs {
 pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
     let gh = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &gh)?;
-    let read = |id: &str| {
-        ghtraf_github::GitHubRead::gist(&gh, id)
-            .map_err(|e| CliError::runtime(format!("reading gist {id}: {}", e.message())))
-    };
-    let badge = read(&target.badge_gist_id)?.ok_or_else(|| {
+    // Both gists in one round trip.
+    let ids: Vec<&str> = std::iter::once(target.badge_gist_id.as_str())
+        .chain(target.archive_gist_id.as_deref())
+        .collect();
+    let mut gists = fan_out(&ids, 2, |id| {
+        gh.gist(id)
+            .map_err(|e| api::error(Some(&format!("reading gist {id}")), e))
+    })
+    .into_iter();
+    let badge = gists.next().transpose()?.flatten().ok_or_else(|| {
         CliError::runtime(format!(
             "the badge gist {} does not exist",
             target.badge_gist_id
         ))
     })?;
+    let archive = gists.next().transpose()?.flatten();
     let text = badge
         .files
         .get(STATE_FILE)
@@ -38,10 +45,6 @@ pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
     let state = parse_state(&text)
         .map_err(|e| CliError::runtime(format!("gist {}: {e}", badge.id)))?
         .state;
-    let archive = match &target.archive_gist_id {
-        Some(id) => read(id)?,
-        None => None,
-    };
     let rows = export_rows(&state, &archive_months(archive.as_ref())?);
     let mut body = if csv || ctx.reporter.format() == Format::Text {
         to_csv(&rows)
