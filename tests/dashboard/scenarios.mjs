@@ -4,10 +4,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, 'fixtures');
+// The original tool's states live once, beside the Rust tests that import them.
+const shared = join(here, '..', 'fixtures');
 
 export function readFixture(...path) {
-  return JSON.parse(readFileSync(join(fixtures, ...path), 'utf8'));
+  const root = path[0] === 'gtt' ? shared : fixtures;
+  return JSON.parse(readFileSync(join(root, ...path), 'utf8'));
 }
 
 function dirGist(dir) {

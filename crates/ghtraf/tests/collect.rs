@@ -296,7 +296,7 @@ fn an_unreadable_state_stops_the_run_and_is_left_untouched() {
 
 #[test]
 fn an_original_state_is_imported_without_losing_a_day() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/gtt");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/gtt");
     for name in [
         "real-v1-state-a.json",
         "real-v1-state-b.json",

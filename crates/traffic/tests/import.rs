@@ -1,5 +1,5 @@
 //! Import of every state and archive the original tool wrote (fixtures in
-//! /work/shared/fixtures/gtt): nothing stored may be lost, and the totals must match.
+//! tests/fixtures/gtt): nothing stored may be lost, and the totals must match.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use ghtraf_traffic::{
 use serde_json::Value;
 
 fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/gtt")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/gtt")
 }
 
 fn fixture(name: &str) -> String {

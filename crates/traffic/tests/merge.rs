@@ -173,7 +173,7 @@ fn downloads_after_a_zero_previous_total_are_not_lost() {
     let mut state = parse_state(
         &std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/fixtures/gtt/real-v1-state-a.json"),
+                .join("../../tests/fixtures/gtt/real-v1-state-a.json"),
         )
         .unwrap(),
     )
@@ -526,7 +526,7 @@ fn days_of_archived_months_are_ignored_with_a_note() {
 
 #[test]
 fn imported_state_with_original_archives_archives_each_month_once_after_absorbing() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/gtt");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/gtt");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let mut state = parse_state(&read("synthetic-state.json")).unwrap().state;
     state.repo = "octo/demo".to_string();

@@ -274,7 +274,7 @@ fn imported_original_states_validate() {
         "synthetic-state.json",
     ] {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/fixtures/gtt")
+            .join("../../tests/fixtures/gtt")
             .join(name);
         let state = parse_state(&std::fs::read_to_string(path).unwrap())
             .unwrap()
