@@ -7,14 +7,14 @@ use std::sync::Arc;
 use ghtraf_github::{Client, ClientConfig};
 use ghtraf_plan::StepError;
 
-use crate::driver::Context;
+use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 
 /// The client for this run; every request is reported on the `api` channel (`-v`).
 pub fn client(ctx: &Context) -> Result<Client> {
     let env = |k: &str| ctx.env(k);
-    let base = ghtraf_github::resolve_api_base(ctx.global.api_url.as_deref(), &env);
+    let base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &env);
     let gh_cli = ctx.gh_cli.clone();
     let token =
         ghtraf_github::resolve_token(&env, &move || gh_cli()).map_err(|e| error(None, e))?;

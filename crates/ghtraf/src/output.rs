@@ -369,7 +369,7 @@ impl Reporter {
     }
 
     /// The JSON document on stdout (JSON mode only). Always printed: it is what was asked for.
-    pub fn json(&self, value: &serde_json::Value) {
+    pub fn json<T: serde::Serialize + ?Sized>(&self, value: &T) {
         if self.json_mode() {
             let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
             self.write_out(&text);

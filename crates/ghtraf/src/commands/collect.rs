@@ -27,7 +27,8 @@ use time::Duration;
 
 use super::target::{self, Target, TargetArgs};
 use crate::api;
-use crate::driver::{drive, Context};
+use crate::context::Context;
+use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 
@@ -547,22 +548,60 @@ pub fn verify(
     })
 }
 
-pub fn run(ctx: &Context, args: &CollectArgs) -> Result<u8> {
-    let client = api::client(ctx)?;
-    let target = target::resolve(ctx, &args.target, &client)?;
-    let observed = observe(ctx, target, &client)?;
-    let plan = plan_collect(&observed)?;
-    let heading = format!(
-        "Plan for `ghtraf collect` in {}/{} at {}:",
-        observed.target.repo.owner,
-        observed.target.repo.name,
-        format_timestamp(ctx.now)
-    );
-    let step_fn = |a: &Action<GistWrite>, _: &Outputs| step(a, &client);
-    let driven = drive(ctx, &plan, &heading, 0, &step_fn, &|results| {
-        verify(&plan, results, &client)
-    })?;
-    Ok(driven.exit_code)
+/// `ghtraf collect` as the driver runs it.
+pub struct Collect {
+    pub args: CollectArgs,
+}
+
+/// What `collect` observed, and the client its steps write with.
+pub struct CollectWorld {
+    client: ghtraf_github::Client,
+    observed: CollectObserved,
+}
+
+impl MutatingCommand for Collect {
+    type Payload = GistWrite;
+    type World = CollectWorld;
+
+    fn observe(&self, ctx: &Context) -> Result<CollectWorld> {
+        let client = api::client(ctx)?;
+        let target = target::resolve(ctx, &self.args.target, &client)?;
+        let observed = observe(ctx, target, &client)?;
+        Ok(CollectWorld { client, observed })
+    }
+
+    fn plan(&self, _ctx: &Context, world: &CollectWorld) -> Result<Plan<GistWrite>> {
+        plan_collect(&world.observed)
+    }
+
+    fn heading(&self, ctx: &Context, world: &CollectWorld, _plan: &Plan<GistWrite>) -> String {
+        format!(
+            "Plan for `ghtraf collect` in {}/{} at {}:",
+            world.observed.target.repo.owner,
+            world.observed.target.repo.name,
+            format_timestamp(ctx.now)
+        )
+    }
+
+    fn step(
+        &self,
+        _ctx: &Context,
+        world: &CollectWorld,
+        action: &Action<GistWrite>,
+        _outputs: &Outputs,
+    ) -> std::result::Result<Outcome, StepError> {
+        step(action, &world.client)
+    }
+
+    fn verify(
+        &self,
+        _ctx: &Context,
+        world: &CollectWorld,
+        plan: &Plan<GistWrite>,
+        results: &[ActionResult],
+    ) -> Vec<Finding> {
+        verify(plan, results, &world.client)
+    }
 }
 
 /// The archive months held by an archive gist (ours or the original's).

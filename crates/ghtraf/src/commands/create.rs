@@ -24,8 +24,9 @@ use super::setup::{
 use crate::api;
 use crate::cli::{CreateArgs, DeployArgs};
 use crate::clock::date_string;
-use crate::driver::{drive, Context};
-use crate::error::{exit, CliError, Result};
+use crate::context::Context;
+use crate::driver::MutatingCommand;
+use crate::error::{CliError, Result};
 use crate::fsio;
 use crate::output::{level, Channel};
 use crate::project::{self, Project, ProjectConfig, CONFIG_FILE};
@@ -203,7 +204,7 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         }
         TokenSource::Missing
     };
-    let api_base = ghtraf_github::resolve_api_base(ctx.global.api_url.as_deref(), &|k| ctx.env(k));
+    let api_base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k));
     Ok(Inputs {
         display_name: d
             .display_name
@@ -1218,42 +1219,106 @@ pub fn verify(
 
 // ---------------------------------------------------------------- command
 
-pub fn run(ctx: &Context, args: &CreateArgs) -> Result<u8> {
-    let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
-    let project = project::observe(&root, ctx.global.config.as_deref())?;
-    let inputs = resolve_inputs(ctx, args, &project)?;
-    let client = if inputs.files_only {
-        None
-    } else {
-        Some(api::client(ctx)?)
-    };
-    let read: Option<&dyn GitHubRead> = client.as_ref().map(|c| c as &dyn GitHubRead);
-    let observed = observe(ctx, &inputs, &project, read)?;
-    let plan = plan_create(&inputs, &observed, ctx.now)?;
-
-    let heading = format!(
-        "Plan for `ghtraf {}` in {}/{} ({}):",
-        plan.command,
-        inputs.repo.owner,
-        inputs.repo.name,
-        inputs.root.display()
-    );
-    let memory = ConflictMemory::default();
-    let write: Option<&dyn GitHubWrite> = client.as_ref().map(|c| c as &dyn GitHubWrite);
-    let prompter = ctx.prompter.clone();
-    let step_fn =
-        |a: &Action<SetupStep>, o: &Outputs| step(a, o, write, &inputs, prompter.as_ref(), &memory);
-    let min_level = if args.deploy.diff { 1 } else { 0 };
-    let driven = drive(ctx, &plan, &heading, min_level, &step_fn, &|results| {
-        verify(&plan, results, read, &inputs)
-    })?;
-    if driven.ran && driven.exit_code == exit::SUCCESS {
-        finish(ctx, &plan, &driven.results, &inputs);
-    }
-    Ok(driven.exit_code)
+/// `ghtraf create` as the driver runs it.
+pub struct Create {
+    pub args: CreateArgs,
 }
 
-/// Badge Markdown, the dashboard URL and what is left to do.
+/// What `create` observed, and what its steps need.
+pub struct CreateWorld {
+    inputs: Inputs,
+    observed: Observed,
+    client: Option<ghtraf_github::Client>,
+    memory: ConflictMemory,
+}
+
+impl MutatingCommand for Create {
+    type Payload = SetupStep;
+    type World = CreateWorld;
+
+    fn observe(&self, ctx: &Context) -> Result<CreateWorld> {
+        let args = &self.args;
+        let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
+        let project = project::observe(&root, ctx.config.as_deref())?;
+        let inputs = resolve_inputs(ctx, args, &project)?;
+        let client = if inputs.files_only {
+            None
+        } else {
+            Some(api::client(ctx)?)
+        };
+        let read: Option<&dyn GitHubRead> = client.as_ref().map(|c| c as &dyn GitHubRead);
+        let observed = observe(ctx, &inputs, &project, read)?;
+        Ok(CreateWorld {
+            inputs,
+            observed,
+            client,
+            memory: ConflictMemory::default(),
+        })
+    }
+
+    fn plan(&self, ctx: &Context, world: &CreateWorld) -> Result<Plan<SetupStep>> {
+        plan_create(&world.inputs, &world.observed, ctx.now)
+    }
+
+    fn heading(&self, _ctx: &Context, world: &CreateWorld, plan: &Plan<SetupStep>) -> String {
+        let inputs = &world.inputs;
+        format!(
+            "Plan for `ghtraf {}` in {}/{} ({}):",
+            plan.command,
+            inputs.repo.owner,
+            inputs.repo.name,
+            inputs.root.display()
+        )
+    }
+
+    fn detail_level(&self) -> i32 {
+        if self.args.deploy.diff {
+            1
+        } else {
+            0
+        }
+    }
+
+    fn step(
+        &self,
+        ctx: &Context,
+        world: &CreateWorld,
+        action: &Action<SetupStep>,
+        outputs: &Outputs,
+    ) -> std::result::Result<Outcome, StepError> {
+        let write: Option<&dyn GitHubWrite> = world.client.as_ref().map(|c| c as &dyn GitHubWrite);
+        step(
+            action,
+            outputs,
+            write,
+            &world.inputs,
+            ctx.prompter.as_ref(),
+            &world.memory,
+        )
+    }
+
+    fn verify(
+        &self,
+        _ctx: &Context,
+        world: &CreateWorld,
+        plan: &Plan<SetupStep>,
+        results: &[ActionResult],
+    ) -> Vec<Finding> {
+        let read: Option<&dyn GitHubRead> = world.client.as_ref().map(|c| c as &dyn GitHubRead);
+        verify(plan, results, read, &world.inputs)
+    }
+
+    fn finish(
+        &self,
+        ctx: &Context,
+        world: &CreateWorld,
+        plan: &Plan<SetupStep>,
+        results: &[ActionResult],
+    ) {
+        finish(ctx, plan, results, &world.inputs);
+    }
+}
+
 fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], inputs: &Inputs) {
     let r = &ctx.reporter;
     let RepoRef { owner, name } = &inputs.repo;

@@ -8,7 +8,7 @@ use ghtraf_traffic::{export_rows, parse_state, to_csv, to_json, STATE_FILE};
 use super::collect::archive_months;
 use super::target::{self, TargetArgs};
 use crate::api;
-use crate::driver::Context;
+use crate::context::Context;
 use crate::error::{exit, CliError, Result};
 use crate::output::Format;
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::create::{gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use super::target::{self, TargetArgs};
 use crate::api;
-use crate::driver::Context;
+use crate::context::Context;
 use crate::error::{exit, Result};
 use crate::templates::WORKFLOW_PATH;
 

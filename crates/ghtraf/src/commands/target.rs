@@ -9,7 +9,7 @@
 use ghtraf_github::{GitHubRead, RepoRef};
 
 use super::create::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
-use crate::driver::Context;
+use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 use crate::project::{self, ProjectConfig};
@@ -45,7 +45,7 @@ pub struct Target {
 /// The project config, if any (a malformed one is an error, not "none").
 pub fn project_config(ctx: &Context, args: &TargetArgs) -> Result<Option<ProjectConfig>> {
     let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
-    Ok(project::observe(&root, ctx.global.config.as_deref())?.config)
+    Ok(project::observe(&root, ctx.config.as_deref())?.config)
 }
 
 /// The repository: flag, `GITHUB_REPOSITORY`, `.ghtraf.json`.

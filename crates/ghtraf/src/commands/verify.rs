@@ -19,7 +19,7 @@ use super::create::{self, Inputs, TokenSource};
 use super::setup::{ConflictPolicy, SetupStep};
 use crate::api;
 use crate::cli::{CreateArgs, DeployArgs};
-use crate::driver::Context;
+use crate::context::Context;
 use crate::error::{exit, Result};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
@@ -160,7 +160,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
         ..CreateArgs::default()
     };
     let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
-    let project = project::observe(&root, ctx.global.config.as_deref())?;
+    let project = project::observe(&root, ctx.config.as_deref())?;
     let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
     // Verifying never asks and never needs the workflow token.
     inputs.policy = ConflictPolicy::Keep;
