@@ -14,13 +14,13 @@ use std::sync::{Arc, Mutex};
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, FormatArg};
+use crate::cli::FormatArg;
 use crate::clock;
-use crate::commands::{self, Invocation};
+use crate::commands::{self, Cli, Command, Invocation};
 use crate::context::{Context, Env};
 use crate::driver::RunMode;
 use crate::error::{exit, CliError};
-use crate::output::{color_enabled, Channel, Format, Reporter, Verbosity};
+use crate::output::{color_enabled, Channel, Format, Reporter, Show, Verbosity};
 use crate::prompt::{Prompter, TerminalPrompter};
 
 /// What the process provides; tests build their own.
@@ -114,7 +114,8 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         );
         return exit::SUCCESS;
     }
-    let show = match cli.parse_show() {
+    let show: Result<Vec<Show>, String> = cli.global.show.iter().map(|s| s.parse()).collect();
+    let show = match show {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(stderr, "error: --show: {e}");

@@ -25,12 +25,12 @@ use ghtraf_traffic::{
 use serde::Serialize;
 use time::Duration;
 
-use super::target::{self, Target, TargetArgs};
 use crate::api;
 use crate::context::Context;
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
+use crate::target::{self, Target, TargetArgs};
 
 #[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
 pub struct CollectArgs {
@@ -602,18 +602,4 @@ impl MutatingCommand for Collect {
     ) -> Vec<Finding> {
         verify(plan, results, &world.client)
     }
-}
-
-/// The archive months held by an archive gist (ours or the original's).
-pub fn archive_months(gist: Option<&Gist>) -> Result<Vec<ArchiveMonth>> {
-    let Some(g) = gist else {
-        return Ok(Vec::new());
-    };
-    let files: Vec<(&str, &str)> = g
-        .files
-        .iter()
-        .filter(|(n, _)| archive_period_of_file(n).is_some())
-        .map(|(n, f)| (n.as_str(), f.content.as_str()))
-        .collect();
-    import_archives(&files).map_err(|e| CliError::runtime(format!("archive gist {}: {e}", g.id)))
 }

@@ -5,12 +5,12 @@
 use ghtraf_github::{fan_out, GitHubRead};
 use ghtraf_traffic::{export_rows, parse_state, to_csv, to_json, STATE_FILE};
 
-use super::collect::archive_months;
-use super::target::{self, TargetArgs};
 use crate::api;
 use crate::context::Context;
+use crate::deployment::archive_months;
 use crate::error::{exit, CliError, Result};
 use crate::output::Format;
+use crate::target::{self, TargetArgs};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ExportArgs {

@@ -7,11 +7,12 @@
 //! `--plan-out` and run by `ghtraf apply`: adding a plannable command adds a
 //! variant there and an arm in [`run_invocation`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::{Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{CreateArgs, DeployArgs};
+use crate::cli::GlobalArgs;
 use crate::context::Context;
 use crate::driver::{self, RunMode};
 use crate::error::{CliError, Result};
@@ -22,8 +23,59 @@ pub mod create;
 pub mod export;
 pub mod setup;
 pub mod status;
-pub mod target;
 pub mod verify;
+
+use create::{CreateArgs, DeployArgs};
+
+/// Permanent, zero-server GitHub traffic history: gists, badges and a dashboard.
+///
+/// Every command that changes your account or repository shows its plan first;
+/// --dry-run shows exactly that plan and changes nothing.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ghtraf",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up traffic tracking for a repository: gists, variables, secret, workflow, dashboard.
+    Create(CreateArgs),
+    /// Deploy or refresh only the workflow and dashboard files (same as `create --files-only`).
+    Init(DeployArgs),
+    /// Merge today's traffic window into the history (what the daily workflow runs).
+    Collect(collect::CollectArgs),
+    /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
+    Status(status::StatusArgs),
+    /// Every repository you track (found by gist name), with totals and last collection.
+    List(status::ListArgs),
+    /// Check the deployment and the stored history; exit 3 on any drift.
+    Verify(verify::VerifyArgs),
+    /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
+    Export(export::ExportArgs),
+    /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
+    /// (exit 4) if the world changed since.
+    Apply {
+        /// The saved plan.
+        path: PathBuf,
+    },
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
 
 /// A planning command, as parsed (and as a saved plan records it).
 #[derive(Debug, Clone, Serialize, Deserialize)]

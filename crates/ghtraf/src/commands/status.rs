@@ -8,11 +8,11 @@ use ghtraf_github::{fan_out, GitHubRead, RepoRef};
 use ghtraf_traffic::{parse_state, thousands, State, STATE_FILE};
 use serde::Serialize;
 
-use super::create::{gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE};
-use super::target::{self, TargetArgs};
 use crate::api;
 use crate::context::Context;
+use crate::deployment::{tracked_repo, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME};
 use crate::error::{exit, Result};
+use crate::target::{self, TargetArgs};
 use crate::templates::WORKFLOW_PATH;
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -21,7 +21,7 @@ pub struct StatusArgs {
     pub target: TargetArgs,
 
     /// Name of the workflow token secret to look for.
-    #[arg(long, value_name = "NAME", default_value = super::create::DEFAULT_TOKEN_NAME)]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_TOKEN_NAME)]
     pub gist_token_name: String,
 }
 
@@ -236,15 +236,6 @@ struct Row {
     problem: Option<String>,
 }
 
-/// The repository a badge gist description names, if it follows the convention.
-pub fn tracked_repo(description: &str) -> Option<RepoRef> {
-    let rest = description.strip_prefix("[GTT] ")?;
-    let (repo, role) = rest.rsplit_once(" · ")?;
-    let parsed = RepoRef::parse(repo).ok()?;
-    (gist_description(&parsed, GistRole::Badges) == description && role == "badges")
-        .then_some(parsed)
-}
-
 pub fn list(ctx: &Context, _args: &ListArgs) -> Result<u8> {
     let gh = api::client(ctx)?;
     let gists = gh
@@ -311,18 +302,4 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<u8> {
     } else {
         exit::SUCCESS
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tracked_repos_follow_the_naming_convention() {
-        let r = tracked_repo("[GTT] octo/demo · badges").unwrap();
-        assert_eq!(r.to_string(), "octo/demo");
-        assert!(tracked_repo("[GTT] octo/demo · archive").is_none());
-        assert!(tracked_repo("my notes").is_none());
-        assert!(tracked_repo("[GTT] not a repo · badges").is_none());
-    }
 }

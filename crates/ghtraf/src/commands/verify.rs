@@ -14,12 +14,11 @@ use ghtraf_traffic::{check_identity, parse_state, STATE_FILE};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::collect::archive_months;
-use super::create::{self, Inputs, TokenSource};
+use super::create::{self, CreateArgs, DeployArgs, Inputs, TokenSource};
 use super::setup::{ConflictPolicy, SetupStep};
 use crate::api;
-use crate::cli::{CreateArgs, DeployArgs};
 use crate::context::Context;
+use crate::deployment::archive_months;
 use crate::error::{exit, Result};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;

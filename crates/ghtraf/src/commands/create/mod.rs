@@ -15,16 +15,23 @@ use ghtraf_plan::{
     Action, ActionId, ActionResult, Category, Deferred, Finding, Operation, Outcome, Outputs, Plan,
     ResultStatus, Secret, StepError,
 };
+use ghtraf_traffic::ARCHIVE_INDEX_FILE;
 use time::OffsetDateTime;
+
+pub use self::args::{CreateArgs, DeployArgs};
+
+mod args;
 
 use super::setup::{
     execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy, Content, DesiredFile,
     Fill, GistStep, PagesStep, SecretStep, SetupStep, VariableStep,
 };
 use crate::api;
-use crate::cli::{CreateArgs, DeployArgs};
 use crate::clock::date_string;
 use crate::context::Context;
+use crate::deployment::{
+    gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME,
+};
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
@@ -33,38 +40,7 @@ use crate::project::{self, Project, ProjectConfig, CONFIG_FILE};
 use crate::prompt::Prompter;
 use crate::templates::{fill, DASHBOARD_CONFIG_PATH, TEMPLATES};
 
-pub const DEFAULT_TOKEN_NAME: &str = "TRAFFIC_GIST_TOKEN";
-pub const BADGE_VARIABLE: &str = "TRAFFIC_GIST_ID";
-pub const ARCHIVE_VARIABLE: &str = "TRAFFIC_ARCHIVE_GIST_ID";
-pub const BADGE_FILES: [&str; 5] = [
-    "state.json",
-    "installs.json",
-    "downloads.json",
-    "clones.json",
-    "views.json",
-];
-pub const ARCHIVE_INDEX_FILE: &str = "archive.json";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The gist naming convention other commands (and `list`) find gists by.
-pub fn gist_description(repo: &RepoRef, role: GistRole) -> String {
-    format!("[GTT] {}/{} · {}", repo.owner, repo.name, role.name())
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GistRole {
-    Badges,
-    Archive,
-}
-
-impl GistRole {
-    pub fn name(self) -> &'static str {
-        match self {
-            GistRole::Badges => "badges",
-            GistRole::Archive => "archive",
-        }
-    }
-}
 
 /// Where the workflow token will come from.
 #[derive(Debug, Clone)]

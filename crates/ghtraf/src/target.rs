@@ -8,8 +8,8 @@
 
 use ghtraf_github::{GitHubRead, RepoRef};
 
-use super::create::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use crate::context::Context;
+use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 use crate::project::{self, ProjectConfig};
