@@ -15,6 +15,7 @@ pub mod deployment;
 pub mod driver;
 pub mod error;
 pub mod fsio;
+pub mod managed_file;
 pub mod output;
 pub mod project;
 pub mod prompt;

@@ -27,6 +27,7 @@ use time::Duration;
 
 use crate::api;
 use crate::context::Context;
+use crate::deployment::GistRole;
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
@@ -41,7 +42,7 @@ pub struct CollectArgs {
 /// One PATCH of one gist.
 #[derive(Debug, Clone, Serialize)]
 pub struct GistWrite {
-    pub role: String,
+    pub role: GistRole,
     pub gist_id: String,
     /// File name → new content.
     pub files: BTreeMap<String, String>,
@@ -419,7 +420,7 @@ pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
             "archive",
             format!("archive {} month(s) in gist {archive_id}", months.len()),
             GistWrite {
-                role: "archive".into(),
+                role: GistRole::Archive,
                 gist_id: archive_id.clone(),
                 files,
                 changes,
@@ -450,7 +451,7 @@ pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
             "badges",
             "no new data: only the capture time would change",
             GistWrite {
-                role: "badges".into(),
+                role: GistRole::Badges,
                 gist_id: target.badge_gist_id.clone(),
                 files: BTreeMap::new(),
                 changes: Vec::new(),
@@ -478,7 +479,7 @@ pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
                 "badges",
                 description,
                 GistWrite {
-                    role: "badges".into(),
+                    role: GistRole::Badges,
                     gist_id: target.badge_gist_id.clone(),
                     files: desired,
                     changes,

@@ -2,7 +2,7 @@
 //!
 //! Mutating commands implement [`crate::driver::MutatingCommand`] (observe →
 //! plan → step → verify → finish) and are run only through
-//! [`crate::driver::run`]; `setup` holds what `create` and `init` share.
+//! [`crate::driver::run`]; `init` is `create --files-only`.
 //! [`Invocation`] is the list of commands whose plans can be saved with
 //! `--plan-out` and run by `ghtraf apply`: adding a plannable command adds a
 //! variant there and an arm in [`run_invocation`].
@@ -21,7 +21,6 @@ use crate::saved;
 pub mod collect;
 pub mod create;
 pub mod export;
-pub mod setup;
 pub mod status;
 pub mod verify;
 

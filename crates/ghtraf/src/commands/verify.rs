@@ -14,12 +14,12 @@ use ghtraf_traffic::{check_identity, parse_state, STATE_FILE};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::create::{self, CreateArgs, DeployArgs, Inputs, TokenSource};
-use super::setup::{ConflictPolicy, SetupStep};
+use super::create::{self, CreateArgs, DeployArgs, Inputs, SetupStep, TokenSource};
 use crate::api;
 use crate::context::Context;
-use crate::deployment::archive_months;
+use crate::deployment::{archive_months, GistRole};
 use crate::error::{exit, Result};
+use crate::managed_file::{ConflictPolicy, FileStep, SkipReason};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
 
@@ -46,9 +46,13 @@ pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
                 (Operation::Skip, SetupStep::Secret(s)) if s.existing_updated_at.is_none() => {
                     Some(format!("secret {} is missing", s.name))
                 }
-                (Operation::Skip, _) if a.description.starts_with("kept: differs") => {
-                    Some("differs from the template".to_string())
-                }
+                (
+                    Operation::Skip,
+                    SetupStep::File(FileStep {
+                        skip_reason: Some(SkipReason::DiffersFromTemplate),
+                        ..
+                    }),
+                ) => Some("differs from the template".to_string()),
                 (Operation::Skip, _) => None,
                 (_, _) => Some(format!("not as deployed: create would {}", a.description)),
             };
@@ -172,13 +176,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
     let repairable = findings
         .iter()
         .any(|f| f.status == FindingStatus::Deviation);
-    let gist_id = |role: &str| {
+    let gist_id = |role: GistRole| {
         plan.actions.iter().find_map(|a| match &a.details {
             SetupStep::Gist(g) if g.role == role => g.id.clone(),
             _ => None,
         })
     };
-    let (badge, archive) = (gist_id("badges"), gist_id("archive"));
+    let (badge, archive) = (gist_id(GistRole::Badges), gist_id(GistRole::Archive));
     findings.extend(state_findings(
         &gh,
         badge.as_deref(),

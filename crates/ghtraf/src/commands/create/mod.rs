@@ -19,13 +19,11 @@ use ghtraf_traffic::ARCHIVE_INDEX_FILE;
 use time::OffsetDateTime;
 
 pub use self::args::{CreateArgs, DeployArgs};
+pub use self::payload::{GistStep, PagesStep, SecretStep, SetupStep, VariableStep};
 
 mod args;
+mod payload;
 
-use super::setup::{
-    execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy, Content, DesiredFile,
-    Fill, GistStep, PagesStep, SecretStep, SetupStep, VariableStep,
-};
 use crate::api;
 use crate::clock::date_string;
 use crate::context::Context;
@@ -35,6 +33,10 @@ use crate::deployment::{
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
+use crate::managed_file::{
+    execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy, Content, DesiredFile,
+    Fill,
+};
 use crate::output::{level, Channel};
 use crate::project::{self, Project, ProjectConfig, CONFIG_FILE};
 use crate::prompt::Prompter;
@@ -534,7 +536,7 @@ fn plan_gist(
                 role.name(),
                 why,
                 SetupStep::Gist(GistStep {
-                    role: role.name().to_string(),
+                    role,
                     description,
                     public,
                     id: Some(id.clone()),
@@ -555,7 +557,7 @@ fn plan_gist(
                     if public { "public" } else { "secret" }
                 ),
                 SetupStep::Gist(GistStep {
-                    role: role.name().to_string(),
+                    role,
                     description,
                     public,
                     id: None,
@@ -1303,7 +1305,7 @@ fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], input
     let mut gist_owner = None;
     for a in &plan.actions {
         if let SetupStep::Gist(g) = &a.details {
-            if g.role == GistRole::Badges.name() {
+            if g.role == GistRole::Badges {
                 badge_id = g.id.clone().or_else(|| {
                     results
                         .iter()

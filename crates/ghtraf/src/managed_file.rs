@@ -1,8 +1,11 @@
-//! What `create` and `init` plan, do and check, action by action.
+//! Write a file exactly as planned.
 //!
-//! Both commands share one payload type ([`SetupStep`]) and the file logic
-//! here, because `init` *is* `create --files-only`: the same planner decides
-//! what happens to every file, whichever command the user typed.
+//! Every file a command puts into the user's checkout goes through here: the
+//! planner decides, from what is on disk, whether each desired file is
+//! copied, created, updated, overwritten or kept (and why); the executor
+//! checks the file is still what the plan saw, asks if the plan says so, and
+//! writes atomically; verification re-reads it. Payload-agnostic: a command
+//! whose payload can hold a [`FileStep`] uses it as is.
 //!
 //! Files come in two kinds. Templates (workflow, dashboard) are ours but a
 //! user may have edited them, so a difference is a conflict resolved by
@@ -16,7 +19,7 @@ use std::sync::Mutex;
 
 use ghtraf_plan::{
     Action, ActionId, Category, Deferred, Detail, Finding, Operation, Outcome, Outputs, Payload,
-    Plan, Secret, StepError,
+    Plan, StepError,
 };
 use serde::Serialize;
 
@@ -66,7 +69,7 @@ impl Content {
         Ok(text)
     }
 
-    fn producers(&self) -> Vec<&Deferred> {
+    pub fn producers(&self) -> Vec<&Deferred> {
         self.fills.iter().map(|f| &f.value).collect()
     }
 }
@@ -90,139 +93,44 @@ pub struct FileStep {
     pub sha256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// Why a skipped file is left as it is (not part of the plan's JSON: the
+    /// description says it to people; this says it to code such as `verify`).
+    #[serde(skip)]
+    pub skip_reason: Option<SkipReason>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct GistStep {
-    pub role: String,
-    pub description: String,
-    pub public: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// File name → content of the gist to create.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub files: BTreeMap<String, String>,
-    /// The API request this action makes (level-2 display).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request: Option<String>,
+/// Why a file action is a skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The file already has exactly the content we would write.
+    UpToDate,
+    /// A template the user changed, kept by `--skip-existing` or because no
+    /// one could be asked.
+    DiffersFromTemplate,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct VariableStep {
-    pub name: String,
-    pub value: Deferred,
-    /// The value GitHub has now (None: the variable does not exist).
-    pub current: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SecretStep {
-    pub name: String,
-    /// The token, when it was given before planning (env or stdin).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<Secret>,
-    /// `updated_at` of the existing secret, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub existing_updated_at: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PagesStep {
-    pub branch: String,
-    pub path: String,
-    pub exists: bool,
-}
-
-/// The payload of every `create`/`init` action.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SetupStep {
-    File(FileStep),
-    Gist(GistStep),
-    Variable(VariableStep),
-    Secret(SecretStep),
-    Pages(PagesStep),
-}
-
-impl Payload for SetupStep {
+impl Payload for FileStep {
     fn details(&self) -> Vec<Detail> {
-        match self {
-            SetupStep::File(f) => {
-                let mut d = Vec::new();
-                if let Some(c) = &f.content {
-                    d.push(Detail::new(1, "size", format!("{} bytes", c.text.len())));
-                }
-                match (&f.sha256, &f.content) {
-                    (Some(h), _) => d.push(Detail::new(2, "sha256", h.clone())),
-                    (None, Some(_)) => d.push(Detail::new(2, "sha256", "(known after apply)")),
-                    _ => {}
-                }
-                if let Some(diff) = &f.diff {
-                    d.push(Detail::new(1, "diff", diff.trim_end().to_string()));
-                }
-                d
-            }
-            SetupStep::Gist(g) => {
-                let mut d = vec![Detail::new(
-                    1,
-                    "visibility",
-                    if g.public { "public" } else { "secret" },
-                )];
-                if let Some(id) = &g.id {
-                    d.push(Detail::new(1, "id", id.clone()));
-                }
-                if !g.files.is_empty() {
-                    let names: Vec<&str> = g.files.keys().map(String::as_str).collect();
-                    d.push(Detail::new(1, "files", names.join(", ")));
-                }
-                if let Some(r) = &g.request {
-                    d.push(Detail::new(2, "request", r.clone()));
-                }
-                for (name, content) in &g.files {
-                    d.push(Detail::new(2, name.clone(), content.trim_end().to_string()));
-                }
-                d
-            }
-            SetupStep::Variable(v) => vec![
-                Detail::new(1, "value", v.value.to_string()),
-                Detail::new(
-                    1,
-                    "current",
-                    v.current.clone().unwrap_or_else(|| "(not set)".to_string()),
-                ),
-            ],
-            SetupStep::Secret(s) => {
-                let mut d = vec![Detail::new(
-                    1,
-                    "value",
-                    match &s.token {
-                        Some(t) => t.to_string(),
-                        None => "(asked at apply)".to_string(),
-                    },
-                )];
-                if let Some(u) = &s.existing_updated_at {
-                    d.push(Detail::new(1, "existing", format!("updated {u}")));
-                }
-                d
-            }
-            SetupStep::Pages(p) => vec![Detail::new(
-                1,
-                "source",
-                format!("branch {} path {}", p.branch, p.path),
-            )],
+        let mut d = Vec::new();
+        if let Some(c) = &self.content {
+            d.push(Detail::new(1, "size", format!("{} bytes", c.text.len())));
         }
+        match (&self.sha256, &self.content) {
+            (Some(h), _) => d.push(Detail::new(2, "sha256", h.clone())),
+            (None, Some(_)) => d.push(Detail::new(2, "sha256", "(known after apply)")),
+            _ => {}
+        }
+        if let Some(diff) = &self.diff {
+            d.push(Detail::new(1, "diff", diff.trim_end().to_string()));
+        }
+        d
     }
 
     fn deferred(&self) -> Vec<&Deferred> {
-        match self {
-            SetupStep::File(f) => f
-                .content
-                .as_ref()
-                .map(Content::producers)
-                .unwrap_or_default(),
-            SetupStep::Variable(v) => vec![&v.value],
-            _ => Vec::new(),
-        }
+        self.content
+            .as_ref()
+            .map(Content::producers)
+            .unwrap_or_default()
     }
 }
 
@@ -255,8 +163,8 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 }
 
 /// Plans one action per desired file, given what is on disk now.
-pub fn plan_files(
-    plan: &mut Plan<SetupStep>,
+pub fn plan_files<P: Payload + From<FileStep>>(
+    plan: &mut Plan<P>,
     desired: Vec<DesiredFile>,
     current: &BTreeMap<String, Option<Vec<u8>>>,
     policy: ConflictPolicy,
@@ -284,18 +192,19 @@ pub fn plan_files(
             .content
             .is_known()
             .then(|| fsio::sha256_hex(file.content.preview().as_bytes()));
-        let skip = |plan: &mut Plan<SetupStep>, reason: &str, expect: Expect| {
+        let skip = |plan: &mut Plan<P>, reason: &str, why: SkipReason, expect: Expect| {
             plan.push(Action::new(
                 category,
                 Operation::Skip,
                 file.path.clone(),
                 reason,
-                SetupStep::File(FileStep {
+                P::from(FileStep {
                     path: file.path.clone(),
                     content: None,
                     expect,
                     sha256: None,
                     diff: None,
+                    skip_reason: Some(why),
                 }),
             ));
         };
@@ -316,12 +225,13 @@ pub fn plan_files(
                     op,
                     file.path.clone(),
                     what,
-                    SetupStep::File(FileStep {
+                    P::from(FileStep {
                         path: file.path.clone(),
                         content: Some(file.content.clone()),
                         expect,
                         sha256,
                         diff: None,
+                        skip_reason: None,
                     }),
                 )
                 .depends_on(deps),
@@ -337,6 +247,7 @@ pub fn plan_files(
                 } else {
                     "identical"
                 },
+                SkipReason::UpToDate,
                 expect,
             );
             continue;
@@ -349,12 +260,13 @@ pub fn plan_files(
                 op,
                 file.path.clone(),
                 description,
-                SetupStep::File(FileStep {
+                P::from(FileStep {
                     path: file.path.clone(),
                     content: Some(file.content.clone()),
                     expect: expect.clone(),
                     sha256: sha256.clone(),
                     diff: diff.clone(),
+                    skip_reason: None,
                 }),
             )
             .requires_input(ask)
@@ -386,11 +298,13 @@ pub fn plan_files(
             ConflictPolicy::SkipExisting => skip(
                 plan,
                 "kept: differs from template (--skip-existing)",
+                SkipReason::DiffersFromTemplate,
                 expect,
             ),
             ConflictPolicy::Keep => skip(
                 plan,
                 "kept: differs from template; use --force to overwrite",
+                SkipReason::DiffersFromTemplate,
                 expect,
             ),
         }
@@ -403,9 +317,9 @@ pub struct ConflictMemory(Mutex<Option<bool>>);
 
 /// Carries out one file action: checks the precondition, asks if the plan says
 /// so, writes atomically; produces the written content's hash.
-pub fn execute_file(
+pub fn execute_file<P: Payload>(
     root: &Path,
-    action: &Action<SetupStep>,
+    action: &Action<P>,
     step: &FileStep,
     outputs: &Outputs,
     prompter: &dyn Prompter,
@@ -493,7 +407,7 @@ mod tests {
         }
     }
 
-    fn plan_one(current: Option<&str>, policy: ConflictPolicy) -> Action<SetupStep> {
+    fn plan_one(current: Option<&str>, policy: ConflictPolicy) -> Action<FileStep> {
         let mut plan = Plan::new("init");
         let cur = BTreeMap::from([("a.txt".to_string(), current.map(|c| c.as_bytes().to_vec()))]);
         plan_files(
@@ -526,6 +440,7 @@ mod tests {
             a.description,
             "kept: differs from template (--skip-existing)"
         );
+        assert_eq!(a.details.skip_reason, Some(SkipReason::DiffersFromTemplate));
         let a = plan_one(Some("old\n"), ConflictPolicy::Keep);
         assert_eq!(
             a.description,
@@ -536,9 +451,7 @@ mod tests {
     #[test]
     fn overwrite_carries_a_diff() {
         let a = plan_one(Some("old\n"), ConflictPolicy::Force);
-        let SetupStep::File(f) = &a.details else {
-            panic!("file step expected")
-        };
+        let f = &a.details;
         let diff = f.diff.as_deref().unwrap();
         assert!(diff.contains("-old") && diff.contains("+new"), "{diff}");
     }
@@ -548,9 +461,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "new\n").unwrap();
         let a = plan_one(None, ConflictPolicy::Keep);
-        let SetupStep::File(f) = &a.details else {
-            panic!("file step expected")
-        };
+        let f = &a.details;
         let good = fsio::sha256_hex(b"new\n");
         assert_eq!(
             verify_file(dir.path(), &a.id, f, &good).status,
