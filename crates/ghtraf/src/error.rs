@@ -5,7 +5,6 @@
 //! "the deployment drifted") and, where we know it, a hint saying what to do.
 
 use std::fmt;
-use std::process::ExitCode;
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -30,7 +29,6 @@ pub mod exit {
 pub enum ErrorKind {
     Usage,
     Runtime,
-    Deviation,
     StalePlan,
     Interrupted,
 }
@@ -78,14 +76,9 @@ impl CliError {
         match self.kind {
             ErrorKind::Usage => exit::USAGE,
             ErrorKind::Runtime => exit::RUNTIME,
-            ErrorKind::Deviation => exit::DEVIATION,
             ErrorKind::StalePlan => exit::STALE_PLAN,
             ErrorKind::Interrupted => exit::INTERRUPTED,
         }
-    }
-
-    pub fn to_exit(&self) -> ExitCode {
-        ExitCode::from(self.exit_code())
     }
 }
 

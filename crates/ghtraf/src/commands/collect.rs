@@ -19,8 +19,7 @@ use ghtraf_plan::{
 use ghtraf_traffic::{
     adopt_original_archives, archive_period_of_file, badge_gist_files, format_timestamp,
     import_archives, merge, parse_archive_index, parse_archive_month, parse_bucket, parse_state,
-    ArchiveIndex, ArchiveMonth, Observation, RepoSnapshot, Totals, TrafficPoint,
-    ARCHIVE_INDEX_FILE, STATE_FILE,
+    ArchiveMonth, Observation, RepoSnapshot, Totals, TrafficPoint, ARCHIVE_INDEX_FILE, STATE_FILE,
 };
 use serde::Serialize;
 use time::Duration;
@@ -397,23 +396,22 @@ pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
         let existing_index = archive_files
             .get(ARCHIVE_INDEX_FILE)
             .and_then(|t| parse_archive_index(t).ok());
-        let mut index = existing_index
-            .unwrap_or_else(|| ArchiveIndex::empty(&repo_name, &format_timestamp(now)));
-        index.updated_at = format_timestamp(now);
-        let mut files = BTreeMap::new();
-        let mut changes = Vec::new();
-        for m in &months {
-            index.upsert(m);
-            files.insert(m.file_name(), m.to_json());
-            changes.push(format!(
-                "{}: {} day(s), {} clones, {} views",
-                m.period,
-                m.daily_history.len(),
-                m.totals.clones,
-                m.totals.views
-            ));
-        }
-        files.insert(ARCHIVE_INDEX_FILE.to_string(), index.to_json());
+        let changes: Vec<String> = months
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: {} day(s), {} clones, {} views",
+                    m.period,
+                    m.daily_history.len(),
+                    m.totals.clones,
+                    m.totals.views
+                )
+            })
+            .collect();
+        // The months to write are the merge's plus the original tool's
+        // rewritten ones: one tested function makes the files and the index.
+        outcome.archive = months.clone();
+        let files = outcome.archive_files(existing_index.as_ref());
         let id = plan.push(Action::new(
             Category::Gist,
             Operation::Update,

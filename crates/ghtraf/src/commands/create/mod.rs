@@ -476,15 +476,12 @@ fn initial_gist_files(
     match role {
         GistRole::Badges => {
             let state = ghtraf_traffic::initial_state(&full, now);
-            let mut files = ghtraf_traffic::badge_files(&state, now.date());
-            files.insert("state.json".to_string(), state.to_json());
-            files
+            ghtraf_traffic::badge_gist_files(&state, now.date())
         }
         GistRole::Archive => {
             let index =
                 ghtraf_traffic::ArchiveIndex::empty(&full, &ghtraf_traffic::format_timestamp(now));
-            let mut text =
-                serde_json::to_string_pretty(&index).unwrap_or_else(|_| "{}".to_string());
+            let mut text = index.to_json();
             text.push('\n');
             BTreeMap::from([(ARCHIVE_INDEX_FILE.to_string(), text)])
         }
