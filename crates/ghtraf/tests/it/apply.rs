@@ -2,12 +2,10 @@
 //! exactly the reviewed plan, or refuses with exit 4 when the world changed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::path::Path;
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 
 const CANARY: &str = "ghp_CANARY_saved_plan_token_42";

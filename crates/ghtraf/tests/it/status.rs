@@ -1,9 +1,7 @@
 //! `ghtraf status` and `ghtraf list` against fakehub: read-only summaries.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 
 fn run(hub: &FakeHub, dir: &std::path::Path, args: &[&str]) -> Output {

@@ -3,11 +3,9 @@
 //! converges, faults leave no duplicates, and the token never leaks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use fakehub::{Config, FakeHub, Fault, FaultKind, World};
 use proptest::prelude::*;
 

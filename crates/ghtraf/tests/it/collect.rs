@@ -4,12 +4,10 @@
 //! and the deployed workflow's own steps run against the fake.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 use serde_json::json;
 

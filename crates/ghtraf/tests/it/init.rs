@@ -2,12 +2,10 @@
 //! interactive paths), in fresh temporary checkouts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use ghtraf::prompt::{Overwrite, Prompter, ScriptedPrompter};
 
 const N: &str = "--non-interactive";

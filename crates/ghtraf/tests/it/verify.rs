@@ -3,11 +3,9 @@
 //! whose totals do not add up, a stale collection) is named and exits 3.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 use ghtraf_github::{Client, ClientConfig, GitHubWrite, RepoRef, Token};
 
