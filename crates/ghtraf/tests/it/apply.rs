@@ -8,8 +8,6 @@ use std::sync::Arc;
 use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 
-const CANARY: &str = "ghp_CANARY_saved_plan_token_42";
-
 fn hub() -> FakeHub {
     FakeHub::start(Config {
         world: World::demo_on("2026-02-26").unwrap(),
@@ -18,20 +16,14 @@ fn hub() -> FakeHub {
     .unwrap()
 }
 
-fn env(hub: &FakeHub, token: bool) -> Vec<(&'static str, String)> {
-    let mut e = vec![
-        ("GHTRAF_API_URL", hub.url()),
-        ("GH_TOKEN", "api".to_string()),
-    ];
+/// A run on `hub`, with the canary as the workflow token when `token`.
+fn on_hub(hub: &FakeHub, token: bool) -> Run {
+    let run = on(hub);
     if token {
-        e.push(("GHTRAF_GIST_TOKEN", CANARY.to_string()));
+        run.gist_token(CANARY)
+    } else {
+        run
     }
-    e
-}
-
-fn run(dir: &Path, args: &[&str], env: &[(&'static str, String)]) -> Output {
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    ghtraf(dir, args, &pairs)
 }
 
 fn save(hub: &FakeHub, dir: &Path, extra: &[&str]) -> std::path::PathBuf {
@@ -47,7 +39,7 @@ fn save(hub: &FakeHub, dir: &Path, extra: &[&str]) -> std::path::PathBuf {
     let p = plan.to_string_lossy().into_owned();
     args.push(&p);
     args.extend_from_slice(extra);
-    let out = run(dir, &args, &env(hub, true));
+    let out = on_hub(hub, true).run(dir, &args);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("Plan saved to"), "{}", out.stdout);
     plan
@@ -65,10 +57,9 @@ fn a_saved_plan_runs_exactly_as_reviewed() {
     );
     assert!(hub.mutations().is_empty(), "saving mutates nothing");
 
-    let out = run(
+    let out = on_hub(&hub, true).run(
         dir.path(),
         &["apply", plan.to_str().unwrap(), "--format", "json"],
-        &env(&hub, true),
     );
     assert_eq!(out.code, 0, "{out:?}");
     let doc = json(&out);
@@ -98,11 +89,7 @@ fn apply_refuses_when_github_changed_since_the_review() {
         "0123456789abcdef0123456789abcdef",
     );
     hub.clear_log();
-    let out = run(
-        dir.path(),
-        &["apply", plan.to_str().unwrap()],
-        &env(&hub, true),
-    );
+    let out = on_hub(&hub, true).run(dir.path(), &["apply", plan.to_str().unwrap()]);
     assert_eq!(out.code, 4, "{out:?}");
     assert!(out.stderr.contains("plan is stale"), "{}", out.stderr);
     assert!(
@@ -123,7 +110,7 @@ fn apply_refuses_when_a_file_changed_since_the_review() {
     let hub = hub();
     let dir = checkout();
     assert_eq!(
-        run(dir.path(), &["init", "-n", "--repo", "octo/demo"], &[]).code,
+        ghtraf(dir.path(), &["init", "-n", "--repo", "octo/demo"], &[]).code,
         0
     );
     std::fs::write(dir.path().join("docs/stats/style.css"), "/* mine */").unwrap();
@@ -133,11 +120,7 @@ fn apply_refuses_when_a_file_changed_since_the_review() {
         "/* mine, edited again */",
     )
     .unwrap();
-    let out = run(
-        dir.path(),
-        &["apply", plan.to_str().unwrap()],
-        &env(&hub, true),
-    );
+    let out = on_hub(&hub, true).run(dir.path(), &["apply", plan.to_str().unwrap()]);
     assert_eq!(out.code, 4, "{out:?}");
     assert!(
         out.stderr
@@ -157,11 +140,7 @@ fn apply_without_the_token_the_plan_needs_is_stale_not_a_silent_skip() {
     let hub = hub();
     let dir = checkout();
     let plan = save(&hub, dir.path(), &[]);
-    let out = run(
-        dir.path(),
-        &["apply", plan.to_str().unwrap()],
-        &env(&hub, false),
-    );
+    let out = on_hub(&hub, false).run(dir.path(), &["apply", plan.to_str().unwrap()]);
     assert_eq!(out.code, 4, "{out:?}");
     assert!(
         out.stderr.contains("secret:set:TRAFFIC_GIST_TOKEN"),
@@ -176,20 +155,16 @@ fn a_collect_plan_is_stale_once_new_traffic_arrives() {
     let hub = hub();
     let dir = checkout();
     assert_eq!(
-        run(
-            dir.path(),
-            &["create", "-n", "--repo", "octo/demo"],
-            &env(&hub, true)
-        )
-        .code,
+        on_hub(&hub, true)
+            .run(dir.path(), &["create", "-n", "--repo", "octo/demo"])
+            .code,
         0
     );
     let plan = dir.path().join("collect-plan.json");
     let p = plan.to_string_lossy().into_owned();
-    let out = run(
+    let out = on_hub(&hub, false).run(
         dir.path(),
         &["collect", "-n", "--dry-run", "--plan-out", &p],
-        &env(&hub, false),
     );
     assert_eq!(out.code, 0, "{out:?}");
     hub.patch_world(
@@ -199,7 +174,7 @@ fn a_collect_plan_is_stale_once_new_traffic_arrives() {
     )
     .unwrap();
     hub.clear_log();
-    let out = run(dir.path(), &["apply", &p], &env(&hub, false));
+    let out = on_hub(&hub, false).run(dir.path(), &["apply", &p]);
     assert_eq!(out.code, 4, "{out:?}");
     assert!(
         out.stderr.contains("changed: gist:update:badges"),

@@ -8,45 +8,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::common::*;
-use fakehub::{Config, FakeHub, World};
+use fakehub::FakeHub;
 use serde_json::json;
-
-const API_TOKEN: &str = "ghp_api_token_for_tests";
-
-fn hub_on(today: &str) -> FakeHub {
-    let mut world = World::empty_repo("octo", "demo");
-    let mut text = serde_json::to_value(&world).unwrap();
-    text["today"] = json!(today);
-    world = World::from_json(&text.to_string()).unwrap();
-    FakeHub::start(Config {
-        world,
-        ..Config::default()
-    })
-    .unwrap()
-}
-
-fn run(hub: &FakeHub, dir: &Path, now: &str, args: &[&str]) -> Output {
-    let url = hub.url();
-    ghtraf(
-        dir,
-        args,
-        &[
-            ("GHTRAF_API_URL", url.as_str()),
-            ("GH_TOKEN", API_TOKEN),
-            ("GHTRAF_GIST_TOKEN", "workflow-token"),
-            ("GHTRAF_NOW", now),
-        ],
-    )
-}
 
 fn set_up(hub: &FakeHub, now: &str) -> tempfile::TempDir {
     let dir = checkout();
-    let out = run(
-        hub,
-        dir.path(),
-        now,
-        &["create", "-n", "--repo", "octo/demo"],
-    );
+    let out = on(hub)
+        .now(now)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
     assert_eq!(out.code, 0, "{out:?}");
     dir
 }
@@ -59,7 +29,10 @@ fn traffic_day(hub: &FakeHub, date: &str, clones: u64, views: u64) {
 }
 
 fn export(hub: &FakeHub, dir: &Path, now: &str) -> BTreeMap<String, serde_json::Value> {
-    let out = run(hub, dir, now, &["export", "--format", "json"]);
+    let out = on(hub)
+        .now(now)
+        .gist_token(GIST_TOKEN)
+        .run(dir, &["export", "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     let rows: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
     rows.into_iter()
@@ -95,7 +68,10 @@ fn collect_is_idempotent_and_its_dry_run_is_inert() {
     }
     let dir = set_up(&hub, now);
     hub.clear_log();
-    let dry = run(&hub, dir.path(), now, &["collect", "-n", "--dry-run", "-v"]);
+    let dry = on(&hub)
+        .now(now)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["collect", "-n", "--dry-run", "-v"]);
     assert_eq!(dry.code, 0, "{dry:?}");
     assert!(hub.mutations().is_empty());
     assert!(dry.stdout.contains("gist:update:badges"), "{}", dry.stdout);
@@ -105,18 +81,14 @@ fn collect_is_idempotent_and_its_dry_run_is_inert() {
         dry.stdout
     );
 
-    let dry_json = json(&run(
-        &hub,
+    let dry_json = json(&on(&hub).now(now).gist_token(GIST_TOKEN).run(
         dir.path(),
-        now,
         &["collect", "-n", "--dry-run", "--format", "json"],
     ));
-    let first = run(
-        &hub,
-        dir.path(),
-        now,
-        &["collect", "-n", "--format", "json"],
-    );
+    let first = on(&hub)
+        .now(now)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["collect", "-n", "--format", "json"]);
     assert_eq!(first.code, 0, "{first:?}");
     assert_eq!(hub.mutations().len(), 1, "one PATCH: {:?}", hub.mutations());
     assert_eq!(
@@ -127,12 +99,10 @@ fn collect_is_idempotent_and_its_dry_run_is_inert() {
 
     hub.clear_log();
     let later = "2026-02-10T09:00:00Z";
-    let again = run(
-        &hub,
-        dir.path(),
-        later,
-        &["collect", "-n", "--format", "json"],
-    );
+    let again = on(&hub)
+        .now(later)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["collect", "-n", "--format", "json"]);
     assert_eq!(again.code, 0, "{again:?}");
     assert!(actions(&json(&again)).iter().all(|(_, op)| op == "skip"));
     assert!(
@@ -184,7 +154,10 @@ fn multi_week_simulation_never_loses_or_lowers_and_archives_months() {
                 *e = (*e).max(c);
             }
         }
-        let out = run(&hub, dir.path(), &now, &["collect", "-n"]);
+        let out = on(&hub)
+            .now(&now)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["collect", "-n"]);
         assert_eq!(out.code, 0, "day {day}: {out:?}");
         let rows = export(&hub, dir.path(), &now);
         for (date, want) in &best {
@@ -272,7 +245,10 @@ fn an_unreadable_state_stops_the_run_and_is_left_untouched() {
     ] {
         put_state(&hub, bad);
         hub.clear_log();
-        let out = run(&hub, dir.path(), now, &["collect", "-n"]);
+        let out = on(&hub)
+            .now(now)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["collect", "-n"]);
         assert_eq!(out.code, 1, "{bad}: {out:?}");
         assert!(
             out.stderr.contains("gist"),
@@ -312,7 +288,10 @@ fn an_original_state_is_imported_without_losing_a_day() {
         let now = "2026-02-27T03:00:00Z";
         let dir = set_up(&hub, now);
         put_state(&hub, &text);
-        let out = run(&hub, dir.path(), now, &["collect", "-n"]);
+        let out = on(&hub)
+            .now(now)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["collect", "-n"]);
         assert_eq!(out.code, 0, "{name}: {out:?}");
         assert!(
             out.stdout.contains("importing the original"),

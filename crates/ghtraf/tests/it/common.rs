@@ -1,55 +1,17 @@
-//! Helpers shared by the integration tests: run the real binary in a scrubbed
-//! environment, or the same entry point in-process with a scripted prompter.
+//! What only ghtraf's own tests can provide: the binary under test, and the
+//! entry point run in-process with a scripted prompter. Everything else
+//! (worlds, the runner, canaries, transcripts) is `ghtraf-test-support`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use ghtraf::app::{run, Io};
 use ghtraf::prompt::ScriptedPrompter;
-
-pub const NOW: &str = "2026-02-26T03:00:00Z";
-
-/// What a run printed and returned.
-#[derive(Debug)]
-pub struct Output {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-/// A temporary checkout whose origin is github.com/octo/demo.
-pub fn checkout() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
-    std::fs::write(
-        dir.path().join(".git/config"),
-        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://github.com/octo/demo.git\n",
-    )
-    .unwrap();
-    dir
-}
-
-/// The real binary, environment scrubbed, clock pinned.
-pub fn ghtraf(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ghtraf"));
-    cmd.args(args).current_dir(dir).env_clear();
-    cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd.env("HOME", dir).env("GHTRAF_NOW", NOW);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+pub use ghtraf_test_support::*;
 
 #[derive(Clone, Default)]
 pub struct Sink(Arc<Mutex<Vec<u8>>>);
@@ -108,49 +70,21 @@ pub fn interactive(
     }
 }
 
-/// Every file under `root` (except .git) with its bytes.
-pub fn snapshot_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            if entry.file_name() == ".git" {
-                continue;
-            }
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
+/// The binary under test, on `hub`.
+pub fn on(hub: &FakeHub) -> Run {
+    Run::new(env!("CARGO_BIN_EXE_ghtraf")).hub(hub)
+}
+
+/// The real binary, environment scrubbed, clock pinned, with extra `env`.
+pub fn ghtraf(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    env.iter()
+        .fold(Run::new(env!("CARGO_BIN_EXE_ghtraf")), |run, (k, v)| {
+            run.env(k, v)
+        })
+        .run(dir, args)
 }
 
 /// The JSON document a `--format json` run printed.
 pub fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", out.stdout))
-}
-
-/// (id, operation) of every action in a JSON plan document.
-pub fn actions(doc: &serde_json::Value) -> Vec<(String, String)> {
-    doc["plan"]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["id"].as_str().unwrap().to_string(),
-                a["operation"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    out.json()
 }

@@ -9,9 +9,6 @@ use crate::common::*;
 use fakehub::{Config, FakeHub, Fault, FaultKind, World};
 use proptest::prelude::*;
 
-const CANARY: &str = "ghp_CANARY_workflow_token_0123456789";
-const API_TOKEN: &str = "ghp_api_token_for_tests";
-
 fn hub() -> FakeHub {
     FakeHub::start(Config {
         world: World::demo_on("2026-02-26").unwrap(),

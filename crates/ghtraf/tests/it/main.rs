@@ -9,4 +9,5 @@ mod collect;
 mod create;
 mod init;
 mod status;
+mod transcripts;
 mod verify;

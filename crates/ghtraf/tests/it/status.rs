@@ -4,19 +4,6 @@
 use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 
-fn run(hub: &FakeHub, dir: &std::path::Path, args: &[&str]) -> Output {
-    let url = hub.url();
-    ghtraf(
-        dir,
-        args,
-        &[
-            ("GHTRAF_API_URL", url.as_str()),
-            ("GH_TOKEN", "api"),
-            ("GHTRAF_GIST_TOKEN", "workflow-token"),
-        ],
-    )
-}
-
 #[test]
 fn status_and_list_summarise_without_mutating() {
     let hub = FakeHub::start(Config {
@@ -26,10 +13,19 @@ fn status_and_list_summarise_without_mutating() {
     .unwrap();
     let dir = checkout();
     assert_eq!(
-        run(&hub, dir.path(), &["create", "-n", "--repo", "octo/demo"]).code,
+        on(&hub)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["create", "-n", "--repo", "octo/demo"])
+            .code,
         0
     );
-    assert_eq!(run(&hub, dir.path(), &["collect", "-n"]).code, 0);
+    assert_eq!(
+        on(&hub)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["collect", "-n"])
+            .code,
+        0
+    );
     hub.add_gist(
         "octo",
         "[GTT] octo/other · badges",
@@ -39,25 +35,33 @@ fn status_and_list_summarise_without_mutating() {
     hub.add_gist("octo", "unrelated notes", true, &[("a.txt", "x")]);
     hub.clear_log();
 
-    let out = run(&hub, dir.path(), &["status", "--format", "json"]);
+    let out = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["status", "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     let st = json(&out);
     assert_eq!(st["repository"], "octo/demo");
     assert!(st["secret"].is_string(), "{st}");
     assert_eq!(st["workflow_in_checkout"], true);
     assert_eq!(st["workflow_on_default_branch"], false);
-    let export: Vec<serde_json::Value> =
-        serde_json::from_str(&run(&hub, dir.path(), &["export", "--format", "json"]).stdout)
-            .unwrap();
+    let export: Vec<serde_json::Value> = serde_json::from_str(
+        &on(&hub)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["export", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
     let clones: u64 = export.iter().map(|r| r["clones"].as_u64().unwrap()).sum();
     assert_eq!(
         st["summary"]["clones"], clones,
         "status totals agree with the history"
     );
-    let text = run(&hub, dir.path(), &["status"]);
+    let text = on(&hub).gist_token(GIST_TOKEN).run(dir.path(), &["status"]);
     assert!(text.stdout.contains("installs"), "{}", text.stdout);
 
-    let out = run(&hub, dir.path(), &["list", "--format", "json"]);
+    let out = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["list", "--format", "json"]);
     assert_eq!(out.code, 1, "an unreadable state is reported: {out:?}");
     let rows = json(&out);
     let rows = rows.as_array().unwrap();

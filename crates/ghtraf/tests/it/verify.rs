@@ -3,8 +3,6 @@
 //! whose totals do not add up, a stale collection) is named and exits 3.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
-
 use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 use ghtraf_github::{Client, ClientConfig, GitHubWrite, RepoRef, Token};
@@ -17,36 +15,25 @@ fn hub() -> FakeHub {
     .unwrap()
 }
 
-fn run(hub: &FakeHub, dir: &Path, now: &str, args: &[&str]) -> Output {
-    let url = hub.url();
-    ghtraf(
-        dir,
-        args,
-        &[
-            ("GHTRAF_API_URL", url.as_str()),
-            ("GH_TOKEN", "api"),
-            ("GHTRAF_GIST_TOKEN", "workflow-token"),
-            ("GHTRAF_NOW", now),
-        ],
-    )
-}
-
-const NOW: &str = "2026-02-26T03:00:00Z";
-
 /// Set up, collect once, and push the workflow to the default branch.
 fn deployed(hub: &FakeHub) -> tempfile::TempDir {
     let dir = checkout();
     assert_eq!(
-        run(
-            hub,
-            dir.path(),
-            NOW,
-            &["create", "-n", "--repo", "octo/demo"]
-        )
-        .code,
+        on(hub)
+            .now(NOW)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["create", "-n", "--repo", "octo/demo"])
+            .code,
         0
     );
-    assert_eq!(run(hub, dir.path(), NOW, &["collect", "-n"]).code, 0);
+    assert_eq!(
+        on(hub)
+            .now(NOW)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["collect", "-n"])
+            .code,
+        0
+    );
     let client = Client::new(ClientConfig::new(
         hub.url(),
         Token::new("api"),
@@ -86,11 +73,17 @@ fn a_healthy_deployment_verifies_clean_and_mutates_nothing() {
     let hub = hub();
     let dir = deployed(&hub);
     hub.clear_log();
-    let out = run(&hub, dir.path(), NOW, &["verify", "--format", "json"]);
+    let out = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["verify", "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(deviations(&out).is_empty(), "{}", out.stdout);
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
-    let text = run(&hub, dir.path(), NOW, &["verify"]);
+    let text = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["verify"]);
     assert!(text.stdout.contains("state:identity"), "{}", text.stdout);
     assert!(text.stdout.contains("no deviation"), "{}", text.stdout);
 }
@@ -106,7 +99,10 @@ fn drift_is_named_and_exits_3() {
         "0123456789abcdef0123456789abcdef",
     );
     std::fs::write(dir.path().join("docs/stats/style.css"), "/* edited */").unwrap();
-    let out = run(&hub, dir.path(), NOW, &["verify", "--format", "json"]);
+    let out = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["verify", "--format", "json"]);
     assert_eq!(out.code, 3, "{out:?}");
     let found = deviations(&out);
     let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
@@ -119,17 +115,18 @@ fn an_unpushed_workflow_and_a_stale_collection_are_drift() {
     let hub = hub();
     let dir = checkout();
     assert_eq!(
-        run(
-            &hub,
-            dir.path(),
-            NOW,
-            &["create", "-n", "--repo", "octo/demo"]
-        )
-        .code,
+        on(&hub)
+            .now(NOW)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["create", "-n", "--repo", "octo/demo"])
+            .code,
         0
     );
     let later = "2026-03-02T03:00:00Z";
-    let out = run(&hub, dir.path(), later, &["verify", "--format", "json"]);
+    let out = on(&hub)
+        .now(later)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["verify", "--format", "json"]);
     assert_eq!(out.code, 3, "{out:?}");
     let found = deviations(&out);
     assert!(
@@ -163,7 +160,10 @@ fn totals_that_do_not_add_up_are_drift() {
     s["totals"]["clones"] = serde_json::json!(s["totals"]["clones"].as_u64().unwrap() + 1000);
     hub.patch_world(serde_json::json!({"gists": {id: {"files": {"state.json": s.to_string()}}}}))
         .unwrap();
-    let out = run(&hub, dir.path(), NOW, &["verify", "--format", "json"]);
+    let out = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["verify", "--format", "json"]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         deviations(&out)
