@@ -19,7 +19,7 @@ use crate::clock;
 use crate::commands::{self, Cli, Command, Invocation};
 use crate::context::{Context, Env};
 use crate::driver::RunMode;
-use crate::error::{exit, CliError};
+use crate::error::{exit, CliError, ExitStatus};
 use crate::output::{color_enabled, Channel, Format, Reporter, Show, Verbosity};
 use crate::prompt::{Prompter, TerminalPrompter};
 
@@ -189,14 +189,14 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);
             reporter.raw(&String::from_utf8_lossy(&buf));
-            Ok(exit::SUCCESS)
+            Ok(ExitStatus::Success)
         }
         Command::Man => {
             let mut buf = Vec::new();
             match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
                 Ok(()) => {
                     reporter.raw(&String::from_utf8_lossy(&buf));
-                    Ok(exit::SUCCESS)
+                    Ok(ExitStatus::Success)
                 }
                 Err(e) => Err(CliError::runtime(format!(
                     "cannot render the man page: {e}"
@@ -205,19 +205,19 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         }
     };
     match result {
-        Ok(code) => code,
+        Ok(status) => status.code(),
         Err(e) => report(&reporter, &e),
     }
 }
 
 fn report(reporter: &Reporter, e: &CliError) -> u8 {
-    reporter.error(&e.message, e.hint.as_deref());
+    reporter.error(&e.message, &e.hints);
     if reporter.json_mode() {
         reporter.json(&ErrorReport {
             format_version: 1,
             error: ErrorBody {
                 message: &e.message,
-                hint: e.hint.as_deref(),
+                hint: e.hint(),
                 exit_code: e.exit_code(),
             },
         });

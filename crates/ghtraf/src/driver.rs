@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::cli::GlobalArgs;
 use crate::context::Context;
-use crate::error::{exit, CliError, ErrorKind, Result};
+use crate::error::{CliError, ErrorKind, ExitStatus, Result};
 use crate::output::{level, Channel};
 use crate::saved;
 
@@ -157,7 +157,7 @@ struct Summary {
 }
 
 /// Runs `command` under `mode`: the one way a mutating command is run.
-pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Result<u8> {
+pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Result<ExitStatus> {
     let world = command.observe(ctx)?;
     let plan = command.plan(ctx, &world)?;
     let heading = command.heading(ctx, &world, &plan);
@@ -172,15 +172,15 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
         &step,
         &verify,
     )?;
-    if driven.ran && driven.exit_code == exit::SUCCESS {
+    if driven.ran && driven.status == ExitStatus::Success {
         command.finish(ctx, &world, &plan, &driven.results);
     }
-    Ok(driven.exit_code)
+    Ok(driven.status)
 }
 
 /// How a driven plan ended.
 struct Driven {
-    exit_code: u8,
+    status: ExitStatus,
     results: Vec<ActionResult>,
     /// The plan was run for real (not only previewed).
     ran: bool,
@@ -199,7 +199,7 @@ fn drive<P: Payload>(
     verify: &dyn Fn(&[ActionResult]) -> Vec<Finding>,
 ) -> Result<Driven> {
     plan.validate()
-        .map_err(|e| CliError::runtime(format!("internal error: invalid plan: {e}")))?;
+        .map_err(|e| CliError::internal(format!("internal error: invalid plan: {e}")))?;
     if let Some(expected) = &mode.expected_plan {
         saved::check_unchanged(expected, &plan.to_json())?;
     }
@@ -227,12 +227,12 @@ fn drive<P: Payload>(
         });
         r.say("Dry run: nothing was changed.");
         let code = if mode.detailed_exitcode && plan.has_changes() {
-            exit::CHANGES_PENDING
+            ExitStatus::ChangesPending
         } else {
-            exit::SUCCESS
+            ExitStatus::Success
         };
         return Ok(Driven {
-            exit_code: code,
+            status: code,
             results: Vec::new(),
             ran: false,
         });
@@ -249,7 +249,7 @@ fn drive<P: Payload>(
         });
         r.say("Nothing to do: everything is as planned.");
         return Ok(Driven {
-            exit_code: exit::SUCCESS,
+            status: ExitStatus::Success,
             results: Vec::new(),
             ran: true,
         });
@@ -280,7 +280,7 @@ fn drive<P: Payload>(
             &format!("{} -> {:?}", action.id, result.status),
         );
     })
-    .map_err(|e| CliError::runtime(format!("internal error: {e}")))?;
+    .map_err(|e| CliError::internal(format!("internal error: {e}")))?;
 
     let failed = results
         .iter()
@@ -322,16 +322,16 @@ fn drive<P: Payload>(
         }),
     });
     let code = if stale {
-        exit::STALE_PLAN
+        ExitStatus::StalePlan
     } else if failed > 0 {
-        exit::RUNTIME
+        ExitStatus::Failed
     } else if deviations > 0 {
-        exit::DEVIATION
+        ExitStatus::Deviation
     } else {
-        exit::SUCCESS
+        ExitStatus::Success
     };
     Ok(Driven {
-        exit_code: code,
+        status: code,
         results,
         ran: true,
     })

@@ -8,7 +8,7 @@ use ghtraf_traffic::{export_rows, parse_state, to_csv, to_json, STATE_FILE};
 use crate::api;
 use crate::context::Context;
 use crate::deployment::archive_months;
-use crate::error::{exit, CliError, Result};
+use crate::error::{CliError, ExitStatus, Result};
 use crate::output::Format;
 use crate::target::{self, TargetArgs};
 
@@ -18,7 +18,7 @@ pub struct ExportArgs {
     pub target: TargetArgs,
 }
 
-pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
+pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &gh)?;
     // Both gists in one round trip.
@@ -55,5 +55,5 @@ pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
         body.push('\n');
     }
     ctx.reporter.raw(&body);
-    Ok(exit::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::GlobalArgs;
 use crate::context::Context;
 use crate::driver::{self, RunMode};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, ExitStatus, Result};
 use crate::saved;
 
 pub mod collect;
@@ -86,9 +86,9 @@ pub enum Invocation {
 }
 
 /// Runs a planning command through the driver.
-pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> Result<u8> {
+pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> Result<ExitStatus> {
     let recorded = serde_json::to_value(invocation).map_err(|e| {
-        CliError::runtime(format!("internal error: cannot record the command: {e}"))
+        CliError::internal(format!("internal error: cannot record the command: {e}"))
     })?;
     let mode = mode.saving_as(recorded);
     match invocation {
@@ -112,7 +112,7 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
 
 /// `ghtraf apply FILE`: the saved command, re-planned at its pinned time in its
 /// directory, run only if the plan is unchanged.
-pub fn apply(ctx: &mut Context, mode: RunMode, path: &Path) -> Result<u8> {
+pub fn apply(ctx: &mut Context, mode: RunMode, path: &Path) -> Result<ExitStatus> {
     let path = ctx.cwd.join(path);
     let saved: saved::SavedPlan<Invocation> = saved::read(&path)?;
     ctx.now = saved::planned_at(&saved)?;

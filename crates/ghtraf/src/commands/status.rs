@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::api;
 use crate::context::Context;
 use crate::deployment::{tracked_repo, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME};
-use crate::error::{exit, Result};
+use crate::error::{ExitStatus, Result};
 use crate::target::{self, TargetArgs};
 use crate::templates::WORKFLOW_PATH;
 
@@ -81,7 +81,7 @@ struct Status {
     problems: Vec<String>,
 }
 
-pub fn status(ctx: &Context, args: &StatusArgs) -> Result<u8> {
+pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &gh)?;
     let repo = &target.repo;
@@ -219,9 +219,9 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<u8> {
     }
     r.json(&serde_json::to_value(&st).unwrap_or_default());
     Ok(if st.problems.is_empty() {
-        exit::SUCCESS
+        ExitStatus::Success
     } else {
-        exit::RUNTIME
+        ExitStatus::Failed
     })
 }
 
@@ -236,7 +236,7 @@ struct Row {
     problem: Option<String>,
 }
 
-pub fn list(ctx: &Context, _args: &ListArgs) -> Result<u8> {
+pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
     let gists = gh
         .list_gists()
@@ -298,8 +298,8 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<u8> {
     }
     r.json(&serde_json::to_value(&rows).unwrap_or_default());
     Ok(if rows.iter().any(|r| r.problem.is_some()) {
-        exit::RUNTIME
+        ExitStatus::Failed
     } else {
-        exit::SUCCESS
+        ExitStatus::Success
     })
 }

@@ -18,7 +18,7 @@ use super::create::{self, CreateArgs, DeployArgs, Inputs, SetupStep, TokenSource
 use crate::api;
 use crate::context::Context;
 use crate::deployment::{archive_months, GistRole};
-use crate::error::{exit, Result};
+use crate::error::{ExitStatus, Result};
 use crate::managed_file::{ConflictPolicy, FileStep, SkipReason};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
@@ -153,7 +153,7 @@ fn workflow_finding(gh: &dyn GitHubRead, inputs: &Inputs) -> Finding {
     }
 }
 
-pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let create_args = CreateArgs {
         deploy: DeployArgs {
             repo: args.repo.clone(),
@@ -208,8 +208,8 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
             .hint("`ghtraf create --dry-run` shows what would repair the deployment");
     }
     if drift > 0 {
-        Ok(exit::DEVIATION)
+        Ok(ExitStatus::Deviation)
     } else {
-        Ok(exit::SUCCESS)
+        Ok(ExitStatus::Success)
     }
 }

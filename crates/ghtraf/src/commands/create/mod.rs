@@ -108,10 +108,6 @@ pub struct Observed {
     pub github: Option<GitHubSide>,
 }
 
-fn gh_err(e: ghtraf_github::Error) -> CliError {
-    api::error(None, e)
-}
-
 // ---------------------------------------------------------------- command
 
 /// `ghtraf create` as the driver runs it.

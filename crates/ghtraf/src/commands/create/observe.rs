@@ -90,7 +90,7 @@ pub(super) fn observe_github(
         pages: None,
     };
     for result in results {
-        match result.map_err(gh_err)? {
+        match result? {
             Seen::User(l) => side.login = l,
             Seen::Repo(c, b) => {
                 side.repo_created_at = c;
