@@ -43,3 +43,12 @@ pub fn step_error(e: ghtraf_github::Error) -> StepError {
     }
     StepError::new(m)
 }
+
+/// The value of a scoped read; a panic in the read goes on unwinding (the
+/// process's panic hook reports it), as it would have without the thread.
+pub fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match handle.join() {
+        Ok(value) => value,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}

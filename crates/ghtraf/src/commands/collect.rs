@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use ghtraf_github::{fan_out, Gist, GitHubRead, GitHubWrite, Job, WorkflowRun};
+use ghtraf_github::{fan_out, Gist, GitHubRead, GitHubWrite, Job};
 use ghtraf_plan::{
     Action, ActionResult, Category, Detail, Finding, Operation, Outcome, Outputs, Payload, Plan,
     ResultStatus, StepError,
@@ -107,17 +107,6 @@ pub fn observe(ctx: &Context, target: Target, gh: &dyn GitHubRead) -> Result<Col
     let yesterday = now.date() - Duration::days(1);
     let since = format!(">={}", ghtraf_traffic::format_date(yesterday));
 
-    enum Read {
-        Gist(Option<Gist>),
-        Archive(Option<Gist>),
-        Clones(Vec<TrafficPoint>),
-        Views(Vec<TrafficPoint>),
-        Referrers(Vec<ghtraf_traffic::Referrer>),
-        Paths(Vec<ghtraf_traffic::PopularPath>),
-        Repo(RepoSnapshot),
-        Downloads(u64),
-        Runs(Vec<WorkflowRun>),
-    }
     let points =
         |s: ghtraf_github::TrafficSeries| -> std::result::Result<Vec<TrafficPoint>, String> {
             s.days
@@ -131,105 +120,84 @@ pub fn observe(ctx: &Context, target: Target, gh: &dyn GitHubRead) -> Result<Col
                 })
                 .collect()
         };
-    let jobs = [
-        "gist",
-        "archive",
-        "clones",
-        "views",
-        "referrers",
-        "paths",
-        "repo",
-        "releases",
-        "runs",
-    ];
-    let reads = fan_out(&jobs, jobs.len(), |job| -> Result<Read> {
-        let e = |what: &str| {
-            let what = what.to_string();
-            move |err| gh_err(&what, err)
-        };
-        Ok(match *job {
-            "gist" => Read::Gist(
-                gh.gist(&target.badge_gist_id)
-                    .map_err(e("reading the badge gist"))?,
-            ),
-            "archive" => Read::Archive(match &target.archive_gist_id {
-                Some(id) => gh.gist(id).map_err(e("reading the archive gist"))?,
-                None => None,
-            }),
-            "clones" => Read::Clones(
-                points(gh.traffic_clones(repo).map_err(e("reading clones"))?)
-                    .map_err(CliError::runtime)?,
-            ),
-            "views" => Read::Views(
-                points(gh.traffic_views(repo).map_err(e("reading views"))?)
-                    .map_err(CliError::runtime)?,
-            ),
-            "referrers" => Read::Referrers(
-                gh.top_referrers(repo)
-                    .map_err(e("reading referrers"))?
-                    .into_iter()
-                    .map(|r| ghtraf_traffic::Referrer {
-                        source: r.referrer,
-                        count: r.count,
-                        uniques: r.uniques,
-                        extra: Default::default(),
-                    })
-                    .collect(),
-            ),
-            "paths" => Read::Paths(
-                gh.top_paths(repo)
-                    .map_err(e("reading popular paths"))?
-                    .into_iter()
-                    .map(|p| ghtraf_traffic::PopularPath {
-                        path: p.path,
-                        title: p.title,
-                        count: p.count,
-                        uniques: p.uniques,
-                        extra: Default::default(),
-                    })
-                    .collect(),
-            ),
-            "repo" => {
-                let r = gh.repo(repo).map_err(e("reading the repository"))?;
-                Read::Repo(RepoSnapshot {
-                    stars: r.stargazers_count,
-                    forks: r.forks_count,
-                    open_issues: r.open_issues_count,
-                    created_at: Some(r.created_at),
-                })
-            }
-            "releases" => Read::Downloads(
-                gh.releases(repo)
-                    .map_err(e("reading releases"))?
-                    .iter()
-                    .flat_map(|r| &r.assets)
-                    .map(|a| a.download_count)
-                    .sum(),
-            ),
-            _ => Read::Runs(
-                gh.workflow_runs(repo, &since)
-                    .map_err(e("reading workflow runs"))?,
-            ),
-        })
-    });
-
-    let mut badge_gist = None;
-    let mut archive_gist = None;
+    let e = |what: &str| {
+        let what = what.to_string();
+        move |err| gh_err(&what, err)
+    };
+    // One named, typed read per thread.
+    let (gist, archive, clones, views, referrers, paths, repo_read, releases, runs) =
+        std::thread::scope(|s| {
+            let gist = s.spawn(|| gh.gist(&target.badge_gist_id));
+            let archive = s.spawn(|| match &target.archive_gist_id {
+                Some(id) => gh.gist(id),
+                None => Ok(None),
+            });
+            let clones = s.spawn(|| gh.traffic_clones(repo));
+            let views = s.spawn(|| gh.traffic_views(repo));
+            let referrers = s.spawn(|| gh.top_referrers(repo));
+            let paths = s.spawn(|| gh.top_paths(repo));
+            let repo_read = s.spawn(|| gh.repo(repo));
+            let releases = s.spawn(|| gh.releases(repo));
+            let runs = s.spawn(|| gh.workflow_runs(repo, &since));
+            (
+                api::join(gist),
+                api::join(archive),
+                api::join(clones),
+                api::join(views),
+                api::join(referrers),
+                api::join(paths),
+                api::join(repo_read),
+                api::join(releases),
+                api::join(runs),
+            )
+        });
+    // Errors surface in the order the reads are listed, as before.
+    let badge_gist = gist.map_err(e("reading the badge gist"))?;
+    let archive_gist = archive.map_err(e("reading the archive gist"))?;
     let mut obs = Observation::empty(now);
-    let mut runs = Vec::new();
-    for read in reads {
-        match read? {
-            Read::Gist(g) => badge_gist = g,
-            Read::Archive(g) => archive_gist = g,
-            Read::Clones(c) => obs.clones = c,
-            Read::Views(v) => obs.views = v,
-            Read::Referrers(r) => obs.referrers = Some(r),
-            Read::Paths(p) => obs.popular_paths = Some(p),
-            Read::Repo(r) => obs.repo = Some(r),
-            Read::Downloads(d) => obs.release_downloads = Some(d),
-            Read::Runs(r) => runs = r,
-        }
-    }
+    obs.clones = points(clones.map_err(e("reading clones"))?).map_err(CliError::runtime)?;
+    obs.views = points(views.map_err(e("reading views"))?).map_err(CliError::runtime)?;
+    obs.referrers = Some(
+        referrers
+            .map_err(e("reading referrers"))?
+            .into_iter()
+            .map(|r| ghtraf_traffic::Referrer {
+                source: r.referrer,
+                count: r.count,
+                uniques: r.uniques,
+                extra: Default::default(),
+            })
+            .collect(),
+    );
+    obs.popular_paths = Some(
+        paths
+            .map_err(e("reading popular paths"))?
+            .into_iter()
+            .map(|p| ghtraf_traffic::PopularPath {
+                path: p.path,
+                title: p.title,
+                count: p.count,
+                uniques: p.uniques,
+                extra: Default::default(),
+            })
+            .collect(),
+    );
+    let r = repo_read.map_err(e("reading the repository"))?;
+    obs.repo = Some(RepoSnapshot {
+        stars: r.stargazers_count,
+        forks: r.forks_count,
+        open_issues: r.open_issues_count,
+        created_at: Some(r.created_at),
+    });
+    obs.release_downloads = Some(
+        releases
+            .map_err(e("reading releases"))?
+            .iter()
+            .flat_map(|r| &r.assets)
+            .map(|a| a.download_count)
+            .sum(),
+    );
+    let runs = runs.map_err(e("reading workflow runs"))?;
     let badge_gist = badge_gist.ok_or_else(|| {
         CliError::runtime(format!(
             "the badge gist {} does not exist or is not readable with this token",

@@ -87,68 +87,20 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     let repo = &target.repo;
     let mut problems = Vec::new();
 
-    let jobs = ["state", "variables", "secret", "content", "runs"];
-    #[derive(Default)]
-    struct Seen {
-        summary: Option<Summary>,
-        variables: Vec<(String, Option<String>)>,
-        secret: Option<String>,
-        pushed: Option<bool>,
-        run: Option<String>,
-        problem: Option<String>,
-    }
-    let seen = fan_out(&jobs, jobs.len(), |job| {
-        let mut s = Seen::default();
-        match *job {
-            "state" => match gh.gist(&target.badge_gist_id) {
-                Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
-                    Some(Ok(p)) => s.summary = Some(Summary::of(&p.state)),
-                    Some(Err(e)) => s.problem = Some(e.to_string()),
-                    None => s.problem = Some(format!("gist {} has no {STATE_FILE}", g.id)),
-                },
-                Ok(None) => {
-                    s.problem = Some(format!("badge gist {} not found", target.badge_gist_id))
-                }
-                Err(e) => s.problem = Some(e.message().to_string()),
-            },
-            "variables" => match gh.list_variables(repo) {
-                Ok(vars) => {
-                    for name in [BADGE_VARIABLE, ARCHIVE_VARIABLE] {
-                        let v = vars
-                            .iter()
-                            .find(|v| v.name == name)
-                            .map(|v| v.value.clone());
-                        s.variables.push((name.to_string(), v));
-                    }
-                }
-                Err(e) => s.problem = Some(format!("variables: {}", e.message())),
-            },
-            "secret" => match gh.secret(repo, &args.gist_token_name) {
-                Ok(meta) => s.secret = meta.map(|m| m.updated_at),
-                Err(e) => s.problem = Some(format!("secret: {}", e.message())),
-            },
-            "content" => match gh.content(repo, WORKFLOW_PATH) {
-                Ok(c) => s.pushed = Some(c.is_some()),
-                Err(e) => s.problem = Some(format!("workflow file: {}", e.message())),
-            },
-            _ => match gh.latest_runs(repo, "traffic-badges.yml", 1) {
-                Ok(Some(runs)) => {
-                    s.run = runs.first().map(|r| {
-                        format!(
-                            "{} {}",
-                            r.conclusion
-                                .clone()
-                                .or(r.status.clone())
-                                .unwrap_or_default(),
-                            r.created_at
-                        )
-                    })
-                }
-                Ok(None) => {}
-                Err(e) => s.problem = Some(format!("workflow runs: {}", e.message())),
-            },
-        }
-        s
+    // One named, typed read per thread; a failed read is a problem, not an error.
+    let (state, variables, secret, content, runs) = std::thread::scope(|s| {
+        let state = s.spawn(|| gh.gist(&target.badge_gist_id));
+        let variables = s.spawn(|| gh.list_variables(repo));
+        let secret = s.spawn(|| gh.secret(repo, &args.gist_token_name));
+        let content = s.spawn(|| gh.content(repo, WORKFLOW_PATH));
+        let runs = s.spawn(|| gh.latest_runs(repo, "traffic-badges.yml", 1));
+        (
+            api::join(state),
+            api::join(variables),
+            api::join(secret),
+            api::join(content),
+            api::join(runs),
+        )
     });
     let mut st = Status {
         repository: format!("{}/{}", repo.owner, repo.name),
@@ -162,13 +114,50 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         summary: None,
         problems: Vec::new(),
     };
-    for s in seen {
-        st.summary = st.summary.or(s.summary);
-        st.variables.extend(s.variables);
-        st.secret = st.secret.or(s.secret);
-        st.workflow_on_default_branch = st.workflow_on_default_branch.or(s.pushed);
-        st.last_workflow_run = st.last_workflow_run.or(s.run);
-        problems.extend(s.problem);
+    match state {
+        Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
+            Some(Ok(p)) => st.summary = Some(Summary::of(&p.state)),
+            Some(Err(e)) => problems.push(e.to_string()),
+            None => problems.push(format!("gist {} has no {STATE_FILE}", g.id)),
+        },
+        Ok(None) => problems.push(format!("badge gist {} not found", target.badge_gist_id)),
+        Err(e) => problems.push(e.message().to_string()),
+    }
+    match variables {
+        Ok(vars) => {
+            for name in [BADGE_VARIABLE, ARCHIVE_VARIABLE] {
+                let v = vars
+                    .iter()
+                    .find(|v| v.name == name)
+                    .map(|v| v.value.clone());
+                st.variables.push((name.to_string(), v));
+            }
+        }
+        Err(e) => problems.push(format!("variables: {}", e.message())),
+    }
+    match secret {
+        Ok(meta) => st.secret = meta.map(|m| m.updated_at),
+        Err(e) => problems.push(format!("secret: {}", e.message())),
+    }
+    match content {
+        Ok(c) => st.workflow_on_default_branch = Some(c.is_some()),
+        Err(e) => problems.push(format!("workflow file: {}", e.message())),
+    }
+    match runs {
+        Ok(Some(runs)) => {
+            st.last_workflow_run = runs.first().map(|r| {
+                format!(
+                    "{} {}",
+                    r.conclusion
+                        .clone()
+                        .or(r.status.clone())
+                        .unwrap_or_default(),
+                    r.created_at
+                )
+            })
+        }
+        Ok(None) => {}
+        Err(e) => problems.push(format!("workflow runs: {}", e.message())),
     }
     let root = crate::project::discover_root(args.target.repo_dir.as_deref(), &ctx.cwd);
     st.workflow_in_checkout = root.join(WORKFLOW_PATH).exists();

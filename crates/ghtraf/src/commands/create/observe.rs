@@ -37,82 +37,60 @@ pub fn observe(
     })
 }
 
-enum Seen {
-    User(String),
-    Repo(String, String),
-    Gists(Vec<GistSummary>),
-    Vars(BTreeMap<String, String>),
-    Secret(Option<SecretMeta>),
-    Pages(Option<(String, String)>),
-    Skipped,
-}
-
+/// Reads what `create` needs from GitHub: one named read per thread, each
+/// typed; a read the inputs rule out is not made.
 pub(super) fn observe_github(
     ctx: &Context,
     inputs: &Inputs,
     gh: &dyn GitHubRead,
 ) -> Result<GitHubSide> {
     let repo = &inputs.repo;
-    let jobs = ["user", "repo", "gists", "variables", "secret", "pages"];
-    let results = fan_out(
-        &jobs,
-        jobs.len(),
-        |job| -> std::result::Result<Seen, ghtraf_github::Error> {
-            Ok(match *job {
-                "user" => Seen::User(gh.current_user()?.login),
-                "repo" => {
-                    let r = gh.repo(repo)?;
-                    Seen::Repo(r.created_at, r.default_branch)
-                }
-                "gists" => Seen::Gists(gh.list_gists()?),
-                "variables" if !inputs.skip_variables => Seen::Vars(
-                    gh.list_variables(repo)?
-                        .into_iter()
-                        .map(|v| (v.name, v.value))
-                        .collect(),
-                ),
-                "secret" => Seen::Secret(gh.secret(repo, &inputs.gist_token_name)?),
-                "pages" if inputs.enable_pages => Seen::Pages(
-                    gh.pages(repo)?
-                        .map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default()),
-                ),
-                _ => Seen::Skipped,
-            })
-        },
-    );
-    let mut side = GitHubSide {
-        login: String::new(),
-        repo_created_at: String::new(),
-        default_branch: "main".to_string(),
-        gists: Vec::new(),
-        variables: BTreeMap::new(),
-        secret: None,
-        pages: None,
+    let (user, repo_read, gists, variables, secret, pages) = std::thread::scope(|s| {
+        let user = s.spawn(|| gh.current_user());
+        let repo_read = s.spawn(|| gh.repo(repo));
+        let gists = s.spawn(|| gh.list_gists());
+        let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
+        let secret = s.spawn(|| gh.secret(repo, &inputs.gist_token_name));
+        let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
+        (
+            api::join(user),
+            api::join(repo_read),
+            api::join(gists),
+            variables.map(api::join),
+            api::join(secret),
+            pages.map(api::join),
+        )
+    });
+    // Errors surface in the order the reads are listed, as before.
+    let login = user?.login;
+    let r = repo_read?;
+    let gists = gists?
+        .into_iter()
+        .filter(|g| {
+            g.description == gist_description(repo, GistRole::Badges)
+                || g.description == gist_description(repo, GistRole::Archive)
+                || Some(&g.id) == inputs.badge_gist_id.as_ref()
+                || Some(&g.id) == inputs.archive_gist_id.as_ref()
+        })
+        .collect();
+    let variables = match variables {
+        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
+        None => BTreeMap::new(),
     };
-    for result in results {
-        match result? {
-            Seen::User(l) => side.login = l,
-            Seen::Repo(c, b) => {
-                side.repo_created_at = c;
-                side.default_branch = b;
-            }
-            Seen::Gists(g) => {
-                side.gists = g
-                    .into_iter()
-                    .filter(|g| {
-                        g.description == gist_description(repo, GistRole::Badges)
-                            || g.description == gist_description(repo, GistRole::Archive)
-                            || Some(&g.id) == inputs.badge_gist_id.as_ref()
-                            || Some(&g.id) == inputs.archive_gist_id.as_ref()
-                    })
-                    .collect();
-            }
-            Seen::Vars(v) => side.variables = v,
-            Seen::Secret(s) => side.secret = s,
-            Seen::Pages(p) => side.pages = Some(p),
-            Seen::Skipped => {}
-        }
-    }
+    let secret = secret?;
+    let pages = match pages {
+        Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
+        None => None,
+    };
+    let side = GitHubSide {
+        login,
+        repo_created_at: r.created_at,
+        default_branch: r.default_branch,
+        gists,
+        variables,
+        secret,
+        pages,
+    };
     ctx.reporter.diag(
         Channel::Gist,
         level::VERBOSE,
