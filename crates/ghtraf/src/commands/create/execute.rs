@@ -2,21 +2,37 @@
 
 use super::*;
 
-/// Carries out one action against GitHub or the checkout.
-pub fn step(
+/// Carries out one action of a files-only run (`init`): its plans hold file
+/// and config actions only, so this executor needs no GitHub client.
+pub fn step_files(
     action: &Action<SetupStep>,
     outputs: &Outputs,
-    gh: Option<&dyn GitHubWrite>,
     inputs: &Inputs,
     prompter: &dyn Prompter,
     memory: &ConflictMemory,
 ) -> std::result::Result<Outcome, StepError> {
-    let need_gh = || gh.ok_or_else(|| StepError::new("internal: no GitHub client"));
+    match &action.details {
+        SetupStep::File(f) => execute_file(&inputs.root, action, f, outputs, prompter, memory),
+        _ => Err(StepError::new(format!(
+            "{}: a files-only run changes nothing on GitHub; nothing was done",
+            action.id
+        ))),
+    }
+}
+
+/// Carries out one action against GitHub or the checkout.
+pub fn step(
+    action: &Action<SetupStep>,
+    outputs: &Outputs,
+    gh: &dyn GitHubWrite,
+    inputs: &Inputs,
+    prompter: &dyn Prompter,
+    memory: &ConflictMemory,
+) -> std::result::Result<Outcome, StepError> {
     let fail = api::step_error;
     match &action.details {
         SetupStep::File(f) => execute_file(&inputs.root, action, f, outputs, prompter, memory),
         SetupStep::Gist(g) => {
-            let gh = need_gh()?;
             match gh.create_gist(&g.description, g.public, &g.files) {
                 Ok(created) => Ok(Outcome::done(format!("created gist {}", created.id))
                     .with_output("id", created.id)),
@@ -38,7 +54,6 @@ pub fn step(
             }
         }
         SetupStep::Variable(v) => {
-            let gh = need_gh()?;
             let value = outputs.resolve(&v.value)?;
             match &v.current {
                 None => gh.create_variable(&inputs.repo, &v.name, &value),
@@ -48,7 +63,6 @@ pub fn step(
             Ok(Outcome::done(format!("{} = {value}", v.name)).with_output("value", value))
         }
         SetupStep::Secret(s) => {
-            let gh = need_gh()?;
             let token = match &s.token {
                 Some(t) => t.clone(),
                 None => {
@@ -73,7 +87,6 @@ pub fn step(
             )))
         }
         SetupStep::Pages(p) => {
-            let gh = need_gh()?;
             if p.exists {
                 gh.update_pages(&inputs.repo, &p.branch, &p.path)
                     .map_err(fail)?;

@@ -30,7 +30,7 @@ mod payload;
 mod plan;
 mod verify;
 
-pub use self::execute::step;
+pub use self::execute::{step, step_files};
 pub use self::inputs::resolve_inputs;
 pub use self::observe::observe;
 pub use self::plan::plan_create;
@@ -177,15 +177,11 @@ impl MutatingCommand for Create {
         action: &Action<SetupStep>,
         outputs: &Outputs,
     ) -> std::result::Result<Outcome, StepError> {
-        let write: Option<&dyn GitHubWrite> = world.client.as_ref().map(|c| c as &dyn GitHubWrite);
-        step(
-            action,
-            outputs,
-            write,
-            &world.inputs,
-            ctx.prompter.as_ref(),
-            &world.memory,
-        )
+        let (inputs, prompter, memory) = (&world.inputs, ctx.prompter.as_ref(), &world.memory);
+        match &world.client {
+            Some(gh) => step(action, outputs, gh, inputs, prompter, memory),
+            None => step_files(action, outputs, inputs, prompter, memory),
+        }
     }
 
     fn verify(
