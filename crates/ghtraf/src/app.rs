@@ -12,14 +12,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 use crate::cli::FormatArg;
 use crate::clock;
-use crate::commands::{self, Cli, Command, Invocation};
+use crate::commands::{self, Cli, Command};
 use crate::context::{Context, Env};
 use crate::driver::RunMode;
-use crate::error::{exit, CliError, ExitStatus};
+use crate::error::{exit, CliError};
 use crate::output::{color_enabled, Channel, Format, Reporter, Show, Verbosity};
 use crate::prompt::{Prompter, TerminalPrompter};
 
@@ -170,40 +170,7 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(mode) => mode,
         Err(e) => return report(&reporter, &e),
     };
-    let result = match &cli.command {
-        Command::Create(args) => {
-            commands::run_invocation(&ctx, mode, &Invocation::Create(args.clone()))
-        }
-        Command::Init(args) => {
-            commands::run_invocation(&ctx, mode, &Invocation::Init(args.clone()))
-        }
-        Command::Collect(args) => {
-            commands::run_invocation(&ctx, mode, &Invocation::Collect(args.clone()))
-        }
-        Command::Apply { path } => commands::apply(&mut ctx, mode, path),
-        Command::Export(args) => commands::export::run(&ctx, args, csv),
-        Command::Verify(args) => commands::verify::run(&ctx, args),
-        Command::Status(args) => commands::status::status(&ctx, args),
-        Command::List(args) => commands::status::list(&ctx, args),
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);
-            reporter.raw(&String::from_utf8_lossy(&buf));
-            Ok(ExitStatus::Success)
-        }
-        Command::Man => {
-            let mut buf = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
-                Ok(()) => {
-                    reporter.raw(&String::from_utf8_lossy(&buf));
-                    Ok(ExitStatus::Success)
-                }
-                Err(e) => Err(CliError::runtime(format!(
-                    "cannot render the man page: {e}"
-                ))),
-            }
-        }
-    };
+    let result = commands::dispatch(&mut ctx, mode, &cli.command, csv);
     match result {
         Ok(status) => status.code(),
         Err(e) => report(&reporter, &e),

@@ -4,12 +4,13 @@
 //! plan → step → verify → finish) and are run only through
 //! [`crate::driver::run`]; `init` is `create --files-only`.
 //! [`Invocation`] is the list of commands whose plans can be saved with
-//! `--plan-out` and run by `ghtraf apply`: adding a plannable command adds a
-//! variant there and an arm in [`run_invocation`].
+//! `--plan-out` and run by `ghtraf apply`. Adding a plannable command touches
+//! this file only: a [`Command`] variant, an [`Invocation`] variant, and its
+//! arms in [`Invocation::of`] and [`run_invocation`].
 
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::GlobalArgs;
@@ -76,6 +77,42 @@ pub enum Command {
     Man,
 }
 
+/// Runs the command the user typed.
+pub fn dispatch(
+    ctx: &mut Context,
+    mode: RunMode,
+    command: &Command,
+    csv: bool,
+) -> Result<ExitStatus> {
+    if let Some(invocation) = Invocation::of(command) {
+        return run_invocation(ctx, mode, &invocation);
+    }
+    match command {
+        Command::Create(_) | Command::Init(_) | Command::Collect(_) => Err(CliError::internal(
+            "internal error: a planning command without an invocation",
+        )),
+        Command::Apply { path } => apply(ctx, mode, path),
+        Command::Export(args) => export::run(ctx, args, csv),
+        Command::Verify(args) => verify::run(ctx, args),
+        Command::Status(args) => status::status(ctx, args),
+        Command::List(args) => status::list(ctx, args),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);
+            ctx.reporter.raw(&String::from_utf8_lossy(&buf));
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| CliError::runtime(format!("cannot render the man page: {e}")))?;
+            ctx.reporter.raw(&String::from_utf8_lossy(&buf));
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
 /// A planning command, as parsed (and as a saved plan records it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "command", content = "args", rename_all = "snake_case")]
@@ -83,6 +120,18 @@ pub enum Invocation {
     Create(CreateArgs),
     Init(DeployArgs),
     Collect(collect::CollectArgs),
+}
+
+impl Invocation {
+    /// The planning command `command` is, if it is one.
+    pub fn of(command: &Command) -> Option<Invocation> {
+        match command {
+            Command::Create(args) => Some(Invocation::Create(args.clone())),
+            Command::Init(args) => Some(Invocation::Init(args.clone())),
+            Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// Runs a planning command through the driver.
