@@ -2,7 +2,8 @@
 
 use super::*;
 
-/// Re-reads what the run changed and compares it with the plan.
+/// Re-reads what the run changed and compares it with the plan. `gh` is
+/// absent only in files-only runs, whose plans hold no GitHub action.
 pub fn verify(
     plan: &Plan<SetupStep>,
     results: &[ActionResult],
@@ -98,7 +99,10 @@ pub fn verify(
                 Ok(None) => Finding::deviation(&a.id, "Pages is not enabled"),
                 Err(e) => Finding::deviation(&a.id, format!("cannot read Pages: {}", e.message())),
             },
-            (_, None) => Finding::deviation(&a.id, "internal: no GitHub client to verify with"),
+            (_, None) => Finding::deviation(
+                &a.id,
+                "a files-only run has no GitHub action to check; this one should not exist",
+            ),
         }
     })
 }
