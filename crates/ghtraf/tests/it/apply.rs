@@ -90,13 +90,14 @@ fn apply_refuses_when_github_changed_since_the_review() {
     );
     hub.clear_log();
     let out = on_hub(&hub, true).run(dir.path(), &["apply", plan.to_str().unwrap()]);
-    assert_eq!(out.code, 4, "{out:?}");
-    assert!(out.stderr.contains("plan is stale"), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("TRAFFIC_GIST_ID"),
-        "names what changed: {}",
-        out.stderr
-    );
+    // The whole message matters: what changed, that nothing was done, what to do.
+    insta::assert_snapshot!(out.transcript(), @r"
+    exit: 4
+    --- stderr
+    error: plan is stale: the world changed since it was saved; nothing was done
+      changed: variable:set:TRAFFIC_GIST_ID
+      hint: review a new plan (--dry-run --plan-out) and apply that
+    ");
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
     assert_eq!(
         snapshot_tree(dir.path()).len(),
