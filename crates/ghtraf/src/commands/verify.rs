@@ -197,12 +197,12 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         .iter()
         .filter(|f| f.status == FindingStatus::Deviation)
         .count();
-    ctx.reporter.json(&serde_json::json!({
-        "format_version": ghtraf_plan::FORMAT_VERSION,
-        "repository": format!("{}/{}", inputs.repo.owner, inputs.repo.name),
-        "verification": findings,
-        "deviations": drift,
-    }));
+    ctx.reporter.json(&VerifyReport {
+        format_version: ghtraf_plan::FORMAT_VERSION,
+        repository: format!("{}/{}", inputs.repo.owner, inputs.repo.name),
+        verification: &findings,
+        deviations: drift,
+    });
     if repairable {
         ctx.reporter
             .hint("`ghtraf create --dry-run` shows what would repair the deployment");
@@ -212,4 +212,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     } else {
         Ok(ExitStatus::Success)
     }
+}
+
+/// The machine-readable account of `ghtraf verify` (`--format json`).
+#[derive(serde::Serialize)]
+struct VerifyReport<'a> {
+    format_version: u32,
+    repository: String,
+    verification: &'a [Finding],
+    deviations: usize,
 }
