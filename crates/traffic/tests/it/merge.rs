@@ -1,6 +1,5 @@
 //! The merge's rules one at a time: never lower, absent vs zero, downloads from snapshots,
 //! CI separation, archiving, idempotence; and the badges and exports built on them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,6 @@
 //! Every file ghtraf writes validates against docs/state.schema.json. The validator is a
 //! deliberately small subset of JSON Schema (the keywords the schema uses); an unknown
 //! keyword fails the test instead of passing silently.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
