@@ -13,6 +13,7 @@ mod export;
 mod merge;
 mod model;
 mod parse;
+mod validate;
 
 pub use badges::{badge_files, badge_gist_files, thousands, STATE_FILE};
 pub use dates::{format_bucket, format_date, format_timestamp, parse_bucket};
@@ -30,3 +31,4 @@ pub use parse::{
     adopt_original_archives, archive_period_of_file, import_archives, parse_archive_index,
     parse_archive_month, parse_state, ParsedState, StateError,
 };
+pub use validate::{check_plausible, latest_plausible_day, MAX_COUNT};

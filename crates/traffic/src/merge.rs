@@ -468,6 +468,18 @@ fn day_figures(day: &Day) -> [(&'static str, Option<u64>); 12] {
     ]
 }
 
+/// The figures two records of the same day disagree on, as `clones (12 and 15)`; an absent
+/// figure shows as `absent`.
+pub(crate) fn differing_figures(a: &Day, b: &Day) -> Vec<String> {
+    let show = |value: Option<u64>| value.map_or_else(|| "absent".to_string(), |v| v.to_string());
+    day_figures(a)
+        .iter()
+        .zip(day_figures(b))
+        .filter(|((_, x), (_, y))| x != y)
+        .map(|((field, x), (_, y))| format!("{field} ({} and {})", show(*x), show(y)))
+        .collect()
+}
+
 fn field_changes(before: Option<&Day>, after: &Day) -> Vec<FieldChange> {
     let after_figures = day_figures(after);
     let before_figures = before.map(day_figures);

@@ -16,9 +16,11 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use time::Date;
 
-use crate::dates::parse_bucket;
+use crate::dates::{format_date, parse_bucket};
 use crate::model::{Day, State, Totals, WorkflowCi, SCHEMA_VERSION, TOTAL_FIELDS};
+use crate::validate::{check_totals, count_of_json, normalize_counts};
 
 pub use archive::{
     adopt_original_archives, archive_period_of_file, import_archives, parse_archive_index,
@@ -103,6 +105,7 @@ pub fn parse_state(json: &str) -> Result<ParsedState, StateError> {
     } else {
         original::import_original_state(&mut ctx, map, schema)?
     };
+    check_totals(STATE_FILE, &state)?;
     if state.totals != state.derived_totals() {
         ctx.warnings.push(format!(
             "{STATE_FILE}: totals do not equal baseline + archived + days; they will be recomputed"
@@ -166,12 +169,22 @@ impl Ctx {
     }
 
     fn count(&self, value: &Value, path: &str) -> Result<u64, StateError> {
-        value
-            .as_u64()
-            .ok_or_else(|| self.invalid(path, &format!("expected an integer ≥ 0, found {value}")))
+        count_of_json(value).map_err(|message| self.invalid(path, &message))
     }
 
-    fn typed<T: DeserializeOwned>(&self, value: Value, path: &str) -> Result<T, StateError> {
+    /// A typed read of a value made of counts: whole floats become integers and numbers
+    /// above [`crate::MAX_COUNT`] are refused first, as for a single count.
+    fn typed<T: DeserializeOwned>(&self, mut value: Value, path: &str) -> Result<T, StateError> {
+        normalize_counts(&mut value).map_err(|message| self.invalid(path, &message))?;
+        self.typed_verbatim(value, path)
+    }
+
+    /// A typed read that leaves numbers as written (the original's fields kept for audit).
+    fn typed_verbatim<T: DeserializeOwned>(
+        &self,
+        value: Value,
+        path: &str,
+    ) -> Result<T, StateError> {
         serde_json::from_value(value).map_err(|err| self.invalid(path, &err.to_string()))
     }
 }
@@ -214,6 +227,27 @@ fn parse_day(ctx: &Ctx, value: &Value, path: &str) -> Result<Day, StateError> {
         .ok_or_else(|| ctx.invalid(&format!("{path}.date"), "missing"))?;
     let date =
         parse_bucket(&date_text).map_err(|err| ctx.invalid(&format!("{path}.date"), &err))?;
+    day_fields(ctx, map, date, path).map_err(|err| match err {
+        StateError::Invalid {
+            file,
+            path,
+            message,
+        } => StateError::Invalid {
+            file,
+            path,
+            message: format!("day {}: {message}", format_date(date)),
+        },
+        other => other,
+    })
+}
+
+/// The figures of a day whose date is known (errors are prefixed with it by [`parse_day`]).
+fn day_fields(
+    ctx: &Ctx,
+    mut map: Map<String, Value>,
+    date: Date,
+    path: &str,
+) -> Result<Day, StateError> {
     let required = |map: &mut Map<String, Value>, key: &str| -> Result<u64, StateError> {
         take_count(ctx, map, key, path)?
             .ok_or_else(|| ctx.invalid(&format!("{path}.{key}"), "missing"))
@@ -248,7 +282,7 @@ fn parse_day(ctx: &Ctx, value: &Value, path: &str) -> Result<Day, StateError> {
     // The original's `total` is clones + downloads; it is dropped when it says exactly that
     // (readers recompute it) and kept verbatim when it says something else.
     if let Some(total) = map.get("total") {
-        if total.as_u64() == Some(clones.saturating_add(downloads)) {
+        if count_of_json(total).ok() == Some(clones.saturating_add(downloads)) {
             map.shift_remove("total");
         }
     }

@@ -58,11 +58,22 @@ pub(super) fn import_original_state(
     for day in days {
         match deduplicated.last_mut() {
             Some(last) if last.date == day.date => {
-                ctx.warnings.push(format!(
-                    "{}: day {} appears twice; kept the higher figures",
-                    ctx.file,
-                    format_date(day.date)
-                ));
+                let differences = crate::merge::differing_figures(last, &day);
+                ctx.warnings.push(if differences.is_empty() {
+                    format!(
+                        "{}: day {} appears twice with the same figures; kept once",
+                        ctx.file,
+                        format_date(day.date)
+                    )
+                } else {
+                    format!(
+                        "{}: day {} appears twice with different {}; kept the higher of each, \
+                         never their sum",
+                        ctx.file,
+                        format_date(day.date),
+                        differences.join(", ")
+                    )
+                });
                 max_into(last, &day);
             }
             _ => deduplicated.push(day),

@@ -66,7 +66,11 @@ pub(super) fn parse_v4_state(
         if pair[1].date <= pair[0].date {
             return Err(ctx.invalid(
                 &format!("$.dailyHistory[{}].date", i + 1),
-                "days must be ascending with no date twice",
+                &format!(
+                    "days must be ascending with no date twice; day {} comes after {}",
+                    crate::dates::format_date(pair[1].date),
+                    crate::dates::format_date(pair[0].date)
+                ),
             ));
         }
     }
@@ -75,7 +79,11 @@ pub(super) fn parse_v4_state(
     let referrers: Option<Vec<Referrer>> = optional_typed(ctx, &mut map, "referrers")?;
     let popular_paths: Option<Vec<PopularPath>> = optional_typed(ctx, &mut map, "popularPaths")?;
     let ci_workflows = optional_typed(ctx, &mut map, "ciWorkflows")?;
-    let imported: Option<Map<String, Value>> = optional_typed(ctx, &mut map, "imported")?;
+    // The original's fields, verbatim: numbers there are kept as written, not checked.
+    let imported: Option<Map<String, Value>> = match map.shift_remove("imported") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(ctx.typed_verbatim(value, "$.imported")?),
+    };
     Ok(State {
         schema_version: SCHEMA_VERSION,
         generator,

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod import;
+mod impossible;
 mod merge;
 mod properties;
 mod schema;
