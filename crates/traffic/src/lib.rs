@@ -6,6 +6,7 @@
 //!
 //! The format contract is docs/state-format.md; the JSON Schema is docs/state.schema.json.
 
+mod backfill;
 mod badges;
 pub mod ci;
 mod dates;
@@ -13,8 +14,13 @@ mod export;
 mod merge;
 mod model;
 mod parse;
+mod provenance;
 mod validate;
 
+pub use backfill::{
+    archived_periods_touched, backfill, ArchiveUpdate, BackfillDay, BackfillError, BackfillInput,
+    BackfillMode, BackfillOutcome, SourceReport, BACKFILL_FIELDS,
+};
 pub use badges::{badge_files, badge_gist_files, thousands, STATE_FILE};
 pub use dates::{format_bucket, format_date, format_timestamp, parse_bucket};
 pub use export::{export_rows, to_csv, to_json, ExportRow};
@@ -31,4 +37,5 @@ pub use parse::{
     adopt_original_archives, archive_period_of_file, import_archives, parse_archive_index,
     parse_archive_month, parse_state, ParsedState, StateError,
 };
+pub use provenance::{DayBackfill, Provenance, Series, SeriesPoint, SeriesSet};
 pub use validate::{check_plausible, latest_plausible_day, MAX_COUNT};

@@ -218,6 +218,8 @@ pub fn initial_state(repo: &str, now: OffsetDateTime) -> State {
         referrers: Vec::new(),
         popular_paths: Vec::new(),
         ci_workflows: None,
+        series: Default::default(),
+        provenance: Vec::new(),
         imported: None,
         extra: Default::default(),
     }
@@ -401,7 +403,11 @@ pub fn merge(state: &State, obs: &Observation) -> MergeOutcome {
 }
 
 /// Moves every month that is complete and out of the retained lookback to an archive file.
-fn archive_complete_months(state: &mut State, today: Date, now_text: &str) -> Vec<ArchiveMonth> {
+pub(crate) fn archive_complete_months(
+    state: &mut State,
+    today: Date,
+    now_text: &str,
+) -> Vec<ArchiveMonth> {
     let Some(cutoff) = today.checked_sub(Duration::days(RETAINED_DAYS)) else {
         return Vec::new();
     };
@@ -480,7 +486,7 @@ pub(crate) fn differing_figures(a: &Day, b: &Day) -> Vec<String> {
         .collect()
 }
 
-fn field_changes(before: Option<&Day>, after: &Day) -> Vec<FieldChange> {
+pub(crate) fn field_changes(before: Option<&Day>, after: &Day) -> Vec<FieldChange> {
     let after_figures = day_figures(after);
     let before_figures = before.map(day_figures);
     let mut changes = Vec::new();
@@ -535,6 +541,9 @@ pub(crate) fn max_into(mine: &mut Day, other: &Day) {
     mine.stars = max_opt(mine.stars, other.stars);
     mine.forks = max_opt(mine.forks, other.forks);
     mine.open_issues = max_opt(mine.open_issues, other.open_issues);
+    if mine.backfill.is_none() {
+        mine.backfill.clone_from(&other.backfill);
+    }
     if mine.captured_at < other.captured_at {
         mine.captured_at.clone_from(&other.captured_at);
     }

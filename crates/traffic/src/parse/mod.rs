@@ -277,6 +277,10 @@ fn day_fields(
         stars: take_count(ctx, &mut map, "stars", path)?,
         forks: take_count(ctx, &mut map, "forks", path)?,
         open_issues: take_count(ctx, &mut map, "openIssues", path)?,
+        backfill: match map.shift_remove("backfill") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(ctx.typed(value, &format!("{path}.backfill"))?),
+        },
         extra: Map::new(),
     };
     // The original's `total` is clones + downloads; it is dropped when it says exactly that

@@ -189,6 +189,8 @@ pub(super) fn import_original_state(
         referrers: referrers.unwrap_or_default(),
         popular_paths: popular_paths.unwrap_or_default(),
         ci_workflows,
+        series: Default::default(),
+        provenance: Vec::new(),
         imported: Some(imported),
         extra: map,
     };

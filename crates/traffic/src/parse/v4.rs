@@ -8,9 +8,10 @@ use super::{optional_typed, parse_days, parse_totals, take_string, Ctx, StateErr
 use crate::model::{
     Archived, DownloadSnapshot, PopularPath, Referrer, RepoStats, State, SCHEMA_VERSION,
 };
+use crate::provenance::{Provenance, SeriesSet};
 
 /// Keys a v4 [`State`] writes itself.
-pub(super) const STATE_KEYS: [&str; 15] = [
+pub(super) const STATE_KEYS: [&str; 17] = [
     "schemaVersion",
     "generator",
     "repo",
@@ -25,6 +26,8 @@ pub(super) const STATE_KEYS: [&str; 15] = [
     "referrers",
     "popularPaths",
     "ciWorkflows",
+    "series",
+    "provenance",
     "imported",
 ];
 
@@ -79,6 +82,8 @@ pub(super) fn parse_v4_state(
     let referrers: Option<Vec<Referrer>> = optional_typed(ctx, &mut map, "referrers")?;
     let popular_paths: Option<Vec<PopularPath>> = optional_typed(ctx, &mut map, "popularPaths")?;
     let ci_workflows = optional_typed(ctx, &mut map, "ciWorkflows")?;
+    let series: Option<SeriesSet> = optional_typed(ctx, &mut map, "series")?;
+    let provenance: Option<Vec<Provenance>> = optional_typed(ctx, &mut map, "provenance")?;
     // The original's fields, verbatim: numbers there are kept as written, not checked.
     let imported: Option<Map<String, Value>> = match map.shift_remove("imported") {
         None | Some(Value::Null) => None,
@@ -99,6 +104,8 @@ pub(super) fn parse_v4_state(
         referrers: referrers.unwrap_or_default(),
         popular_paths: popular_paths.unwrap_or_default(),
         ci_workflows,
+        series: series.unwrap_or_default(),
+        provenance: provenance.unwrap_or_default(),
         imported,
         extra: map,
     })

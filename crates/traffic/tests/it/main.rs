@@ -3,6 +3,8 @@
 //! writes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod backfill;
+mod backfill_properties;
 mod import;
 mod impossible;
 mod merge;
