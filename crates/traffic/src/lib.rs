@@ -15,6 +15,7 @@ mod merge;
 mod model;
 mod parse;
 mod provenance;
+mod trackers;
 mod validate;
 
 pub use backfill::{
@@ -38,4 +39,9 @@ pub use parse::{
     parse_archive_month, parse_state, ParsedState, StateError,
 };
 pub use provenance::{DayBackfill, Provenance, Series, SeriesPoint, SeriesSet};
+pub use trackers::{
+    detect_format, import_tracker_files, ImportError, TrackerFormat, CLONE_COUNT_BADGE,
+    GHTRAF_EXPORT, GITHUB_REPO_STATS, GITHUB_TRAFFIC_JSON, REPOSITORY_TRAFFIC_ACTION,
+    TRAFFIC_TO_BADGE,
+};
 pub use validate::{check_plausible, latest_plausible_day, MAX_COUNT};

@@ -75,7 +75,6 @@ fn too_large(shown: &str) -> String {
 
 /// A count from a CSV cell: digits, or a whole float (`7.0`, `7.`, `7e2`), surrounding
 /// blanks ignored. `Ok(None)` for an empty cell, which means "not recorded", never 0.
-#[allow(dead_code)] // used by the trackers' CSV readers
 pub(crate) fn count_of_cell(cell: &str) -> Result<Option<u64>, String> {
     let text = cell.trim();
     if text.is_empty() {

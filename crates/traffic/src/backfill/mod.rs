@@ -27,8 +27,8 @@ pub use report::{ArchiveUpdate, BackfillError, BackfillOutcome, SourceReport};
 /// How a source's figure meets a held one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BackfillMode {
-    /// Write a field only where the day does not hold it (the default). `clones` and `views`
-    /// always exist on a day; a held 0 counts as absent for them (GitHub omits zero days and
+    /// Write a field only where the day does not hold it (the default). `clones`, `views` and
+    /// `downloads` always exist on a day; a held 0 counts as absent for them (GitHub omits zero days and
     /// a day seen in one series gets 0 in the other), so only a held 0 is filled.
     #[default]
     FillAbsent,
@@ -46,16 +46,19 @@ pub struct BackfillDay {
     pub unique_clones: Option<u64>,
     pub views: Option<u64>,
     pub unique_views: Option<u64>,
+    /// Release downloads credited to the day (only a `ghtraf export` knows them).
+    pub downloads: Option<u64>,
     pub ci_checkouts: Option<u64>,
     pub ci_runs: Option<u64>,
 }
 
 /// JSON names of the day fields a backfill writes, in [`BackfillDay`] order.
-pub const BACKFILL_FIELDS: [&str; 6] = [
+pub const BACKFILL_FIELDS: [&str; 7] = [
     "clones",
     "uniqueClones",
     "views",
     "uniqueViews",
+    "downloads",
     "ciCheckouts",
     "ciRuns",
 ];
@@ -69,18 +72,20 @@ impl BackfillDay {
             unique_clones: None,
             views: None,
             unique_views: None,
+            downloads: None,
             ci_checkouts: None,
             ci_runs: None,
         }
     }
 
     /// The figures with their JSON names, in [`BACKFILL_FIELDS`] order.
-    pub fn figures(&self) -> [(&'static str, Option<u64>); 6] {
+    pub fn figures(&self) -> [(&'static str, Option<u64>); 7] {
         [
             ("clones", self.clones),
             ("uniqueClones", self.unique_clones),
             ("views", self.views),
             ("uniqueViews", self.unique_views),
+            ("downloads", self.downloads),
             ("ciCheckouts", self.ci_checkouts),
             ("ciRuns", self.ci_runs),
         ]
@@ -469,6 +474,7 @@ fn fill(
     for (field, held, offered) in [
         ("clones", &mut day.clones, source.clones),
         ("views", &mut day.views, source.views),
+        ("downloads", &mut day.downloads, source.downloads),
     ] {
         let Some(offered) = offered else { continue };
         let takes = created || if raise { offered > *held } else { *held == 0 };

@@ -50,6 +50,7 @@ fn offered_strategy() -> impl Strategy<Value = Vec<BackfillDay>> {
                 unique_clones: uc,
                 views: v,
                 unique_views: uv,
+                downloads: None,
                 ci_checkouts: ci,
                 ci_runs: runs,
             })

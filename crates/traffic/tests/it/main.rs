@@ -10,3 +10,4 @@ mod impossible;
 mod merge;
 mod properties;
 mod schema;
+mod trackers;
