@@ -1,6 +1,7 @@
 //! ghtraf's traffic history as pure data: the v4 state format, lossless import of the
 //! original tool's v1–v3 states and archives, the never-lowering merge of one collection
-//! run, badges, monthly archives and exports. No I/O and no clock (callers pass `now`), so
+//! run, badges, monthly archives and exports, the backfill of history `collect` cannot see
+//! (other trackers' files, star and fork series). No I/O and no clock (callers pass `now`), so
 //! the rules that keep the history permanent are testable in isolation; the CLI wires them
 //! into observe → merge → plan → execute → verify.
 //!
