@@ -106,6 +106,48 @@ pub struct BackfillInput {
     pub notes: Vec<String>,
 }
 
+impl BackfillInput {
+    /// The days every revision of a state ever held (`gist-history`: days that fell out of
+    /// the original's 31-day window without reaching an archive), each field the highest any
+    /// revision recorded; a unique absent from every revision stays absent. Pass the
+    /// revisions as read by [`crate::parse_state`], any order.
+    pub fn from_revisions(source: &str, revisions: &[State]) -> BackfillInput {
+        let mut days: BTreeMap<Date, BackfillDay> = BTreeMap::new();
+        for day in revisions.iter().flat_map(|state| &state.daily_history) {
+            let entry = days
+                .entry(day.date)
+                .or_insert_with(|| BackfillDay::new(day.date));
+            for (slot, value) in [
+                (&mut entry.clones, Some(day.clones)),
+                (&mut entry.unique_clones, day.unique_clones),
+                (&mut entry.views, Some(day.views)),
+                (&mut entry.unique_views, day.unique_views),
+                (&mut entry.downloads, Some(day.downloads)),
+                (&mut entry.ci_checkouts, day.ci_checkouts),
+                (&mut entry.ci_runs, day.ci_runs),
+            ] {
+                if let Some(value) = value {
+                    *slot = Some(slot.map_or(value, |held: u64| held.max(value)));
+                }
+            }
+        }
+        BackfillInput {
+            source: source.to_string(),
+            days: days.into_values().collect(),
+            ..BackfillInput::default()
+        }
+    }
+
+    /// Only the days from `since` to `until` (inclusive, either open); series are kept whole.
+    pub fn within(mut self, since: Option<Date>, until: Option<Date>) -> BackfillInput {
+        self.days.retain(|day| {
+            since.is_none_or(|since| day.date >= since)
+                && until.is_none_or(|until| day.date <= until)
+        });
+        self
+    }
+}
+
 /// Folds `inputs`, in order, into `state` and its archive months. `archives` must be every
 /// month file listed in `state.archived.months` (a day of an archived month is written there;
 /// the baseline rule needs the first day held anywhere). `at` is the run's clock: recorded in

@@ -401,3 +401,39 @@ fn impossible_input_is_refused_naming_source_day_and_field() {
     let err = backfill(&state, &[], &[twice], BackfillMode::Raise, NOW).unwrap_err();
     assert!(err.message.contains("twice"), "{err}");
 }
+
+#[test]
+fn gist_revisions_give_every_day_any_revision_held_with_its_highest_figures() {
+    let revision = |days: &str| {
+        parse_state(&format!(
+            r#"{{"totalClones": 0, "dailyHistory": [{days}]}}"#
+        ))
+        .unwrap()
+        .state
+    };
+    let old = revision(
+        r#"{"date": "2026-01-01T00:00:00Z", "clones": 5, "views": 9, "uniqueClones": 2},
+           {"date": "2026-01-02T00:00:00Z", "clones": 1, "views": 1}"#,
+    );
+    let newer = revision(
+        r#"{"date": "2026-01-02T00:00:00Z", "clones": 4, "views": 0, "uniqueViews": 1},
+           {"date": "2026-02-01T00:00:00Z", "clones": 3, "views": 3}"#,
+    );
+    let input = BackfillInput::from_revisions("gist-history", &[newer, old]);
+    assert_eq!(input.days.len(), 3);
+    let second = input.days[1];
+    assert_eq!(
+        (
+            second.clones,
+            second.views,
+            second.unique_clones,
+            second.unique_views
+        ),
+        (Some(4), Some(1), None, Some(1))
+    );
+    assert_eq!(input.days[0].unique_clones, Some(2));
+    let january = input.within(None, Some(date!(2026 - 01 - 31)));
+    assert_eq!(january.days.len(), 2);
+    let from_second = january.within(Some(date!(2026 - 01 - 02)), None);
+    assert_eq!(from_second.days.len(), 1);
+}
