@@ -116,6 +116,18 @@ impl fmt::Display for SourceReport {
         if !absorbed.is_empty() {
             write!(f, "; from the baseline {}", absorbed.join(", "))?;
         }
+        let beyond: Vec<String> = crate::TOTAL_FIELDS
+            .iter()
+            .filter(|field| self.beyond_baseline.get(field) > 0)
+            .map(|field| format!("{field} {}", self.beyond_baseline.get(field)))
+            .collect();
+        if !beyond.is_empty() {
+            write!(
+                f,
+                "; beyond the baseline (it stopped at 0, the totals rose) {}",
+                beyond.join(", ")
+            )?;
+        }
         for line in &self.series {
             write!(f, "; {line}")?;
         }

@@ -161,10 +161,11 @@ fn days_before_the_first_held_day_come_out_of_the_baseline() {
     assert_eq!(out.state.baseline.clones, 0);
     assert_eq!(out.state.totals.clones, state.totals.clones + 2000);
     assert_eq!(out.reports[0].beyond_baseline.clones, 2000);
+    let shown = out.reports[0].to_string();
+    assert!(shown.contains("clones +2000"), "{shown}");
     assert!(
-        out.reports[0].to_string().contains("clones +2000"),
-        "{}",
-        out.reports[0]
+        shown.contains("beyond the baseline (it stopped at 0, the totals rose) clones 2000"),
+        "{shown}"
     );
 
     // A gap after the first held day is not in the baseline: the totals rise.
