@@ -362,6 +362,15 @@ pub fn merge(state: &State, obs: &Observation) -> MergeOutcome {
         }
         let previous = before.get(date);
         let fields = field_changes(previous, day);
+        // A figure GitHub now reports higher is collected, no longer backfilled.
+        if let Some(provenance) = &mut day.backfill {
+            provenance
+                .fields
+                .retain(|field| !fields.iter().any(|change| change.field == field));
+            if provenance.fields.is_empty() {
+                day.backfill = None;
+            }
+        }
         if previous.is_none() || !fields.is_empty() {
             day.captured_at = Some(now_text.clone());
             changes.push(DayChange {

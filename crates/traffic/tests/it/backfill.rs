@@ -438,3 +438,41 @@ fn gist_revisions_give_every_day_any_revision_held_with_its_highest_figures() {
     let from_second = january.within(Some(date!(2026 - 01 - 02)), None);
     assert_eq!(from_second.days.len(), 1);
 }
+
+#[test]
+fn a_figure_collect_raises_later_is_no_longer_marked_backfilled() {
+    let state = initial_state("octo/demo", datetime!(2026-11-25 03:00 UTC));
+    let mut offered = day(date!(2026 - 11 - 24), 5, 9);
+    offered.unique_clones = Some(2);
+    let out = backfill(
+        &state,
+        &[],
+        &[input("csv", vec![offered])],
+        BackfillMode::FillAbsent,
+        NOW,
+    )
+    .unwrap();
+    let provenance = |state: &State| held(state, date!(2026 - 11 - 24)).backfill.clone();
+    assert_eq!(
+        provenance(&out.state).unwrap().fields,
+        vec!["clones", "uniqueClones", "views"]
+    );
+    let point = |count, uniques| ghtraf_traffic::TrafficPoint {
+        date: date!(2026 - 11 - 24),
+        count,
+        uniques,
+    };
+    let obs = |clones, views| ghtraf_traffic::Observation {
+        clones,
+        views,
+        ..ghtraf_traffic::Observation::empty(datetime!(2026-12-01 03:00 UTC))
+    };
+    // GitHub reports the same clones: nothing changes, the day stays backfilled.
+    let same = ghtraf_traffic::merge(&out.state, &obs(vec![point(5, 2)], vec![]));
+    assert_eq!(provenance(&same.state), provenance(&out.state));
+    // It reports more clones: those are collected now; views stay backfilled.
+    let more = ghtraf_traffic::merge(&out.state, &obs(vec![point(8, 3)], vec![]));
+    assert_eq!(provenance(&more.state).unwrap().fields, vec!["views"]);
+    let all = ghtraf_traffic::merge(&more.state, &obs(vec![], vec![point(12, 4)]));
+    assert_eq!(provenance(&all.state), None);
+}
