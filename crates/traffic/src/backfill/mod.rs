@@ -327,11 +327,16 @@ impl Work {
             if written.is_empty() && held.is_some() {
                 continue;
             }
-            let ci = day.ci_checkouts.unwrap_or(0);
-            day.organic_clones = Some(organic_clones(day.clones, ci));
-            day.organic_unique_clones = day
-                .unique_clones
-                .map(|uniques| organic_unique_clones(uniques, day.clones, ci, day.ci_runs));
+            // Organic figures follow the figures they are computed from; a day whose clones
+            // and CI did not change keeps them as stored (an imported day's included).
+            let clone_figures = ["clones", "uniqueClones", "ciCheckouts", "ciRuns"];
+            if held.is_none() || written.iter().any(|field| clone_figures.contains(field)) {
+                let ci = day.ci_checkouts.unwrap_or(0);
+                day.organic_clones = Some(organic_clones(day.clones, ci));
+                day.organic_unique_clones = day
+                    .unique_clones
+                    .map(|uniques| organic_unique_clones(uniques, day.clones, ci, day.ci_runs));
+            }
             day.backfill = Some(DayBackfill {
                 source: input.source.clone(),
                 fields: sorted_names(&written),

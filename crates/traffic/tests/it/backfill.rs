@@ -476,3 +476,49 @@ fn a_figure_collect_raises_later_is_no_longer_marked_backfilled() {
     let all = ghtraf_traffic::merge(&more.state, &obs(vec![], vec![point(12, 4)]));
     assert_eq!(provenance(&all.state), None);
 }
+
+#[test]
+fn organic_figures_change_only_with_the_figures_they_come_from() {
+    // The original stored its own organic estimate (5, where ours would say 7).
+    let mut state = parse_state(
+        r#"{"dailyHistory": [{"date": "2026-11-20T00:00:00Z", "clones": 20, "uniqueClones": 8,
+            "views": 30, "ciCheckouts": 5, "ciRuns": 1, "organicClones": 15,
+            "organicUniqueClones": 5}]}"#,
+    )
+    .unwrap()
+    .state;
+    state.repo = "octo/demo".into();
+    let mut views_only = BackfillDay::new(date!(2026 - 11 - 20));
+    views_only.unique_views = Some(12);
+    let out = backfill(
+        &state,
+        &[],
+        &[input("csv", vec![views_only])],
+        BackfillMode::Raise,
+        NOW,
+    )
+    .unwrap();
+    let d = held(&out.state, date!(2026 - 11 - 20));
+    assert_eq!(
+        (d.unique_views, d.organic_unique_clones),
+        (Some(12), Some(5))
+    );
+
+    let mut more_ci = BackfillDay::new(date!(2026 - 11 - 20));
+    more_ci.ci_checkouts = Some(10);
+    let out = backfill(
+        &state,
+        &[],
+        &[input("ci", vec![more_ci])],
+        BackfillMode::Raise,
+        NOW,
+    )
+    .unwrap();
+    let d = held(&out.state, date!(2026 - 11 - 20));
+    assert_eq!(
+        d.organic_clones,
+        Some(10),
+        "recomputed: CI clones are not organic"
+    );
+    assert!(check_identity(&out.state, &out.archives).is_empty());
+}
