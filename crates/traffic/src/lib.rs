@@ -12,6 +12,7 @@ mod badges;
 pub mod ci;
 mod dates;
 mod export;
+mod identity;
 mod merge;
 mod model;
 mod parse;
@@ -26,9 +27,10 @@ pub use backfill::{
 pub use badges::{badge_files, badge_gist_files, thousands, STATE_FILE};
 pub use dates::{format_bucket, format_date, format_timestamp, parse_bucket};
 pub use export::{export_rows, to_csv, to_json, ExportRow};
+pub use identity::check_identity;
 pub use merge::{
-    check_identity, initial_state, merge, CiDay, DayChange, FieldChange, MergeOutcome, Observation,
-    RepoSnapshot, TrafficPoint, ARCHIVE_INDEX_FILE, RETAINED_DAYS, TRAFFIC_WINDOW_DAYS,
+    initial_state, merge, CiDay, DayChange, FieldChange, MergeOutcome, Observation, RepoSnapshot,
+    TrafficPoint, ARCHIVE_INDEX_FILE, RETAINED_DAYS, TRAFFIC_WINDOW_DAYS,
 };
 pub use model::{
     archive_file_name, period_of, ArchiveIndex, ArchiveIndexEntry, ArchiveMonth, Archived, Day,
