@@ -1,7 +1,6 @@
 //! Every file ghtraf writes validates against docs/state.schema.json. The validator is a
 //! deliberately small subset of JSON Schema (the keywords the schema uses); an unknown
 //! keyword fails the test instead of passing silently.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -123,6 +122,39 @@ fn validate(root: &Value, schema: &Value, value: &Value, path: &str, errors: &mu
                     .is_some_and(|n| n < argument.as_f64().unwrap())
                 {
                     errors.push(format!("{path}: below {argument}"));
+                }
+            }
+            "maximum" => {
+                if value
+                    .as_f64()
+                    .is_some_and(|n| n > argument.as_f64().unwrap())
+                    || value
+                        .as_u64()
+                        .is_some_and(|n| n > argument.as_u64().unwrap())
+                {
+                    errors.push(format!("{path}: above {argument}"));
+                }
+            }
+            "minItems" | "maxItems" => {
+                if let Some(items) = value.as_array() {
+                    let bound = argument.as_u64().unwrap() as usize;
+                    let ok = if keyword == "minItems" {
+                        items.len() >= bound
+                    } else {
+                        items.len() <= bound
+                    };
+                    if !ok {
+                        errors.push(format!("{path}: {keyword} {bound}, found {}", items.len()));
+                    }
+                }
+            }
+            "prefixItems" => {
+                if let Some(items) = value.as_array() {
+                    for (i, (item, sub)) in
+                        items.iter().zip(argument.as_array().unwrap()).enumerate()
+                    {
+                        validate(root, sub, item, &format!("{path}[{i}]"), errors);
+                    }
                 }
             }
             "pattern" => {
@@ -307,4 +339,62 @@ fn the_validator_rejects_what_the_schema_forbids() {
     }
     assert!(pattern_matches("^\\d{4}-\\d{2}$", "2026-01"));
     assert!(!pattern_matches("^\\d{4}-\\d{2}$", "2026-01x"));
+}
+
+#[test]
+fn backfilled_states_and_archives_validate() {
+    use ghtraf_traffic::{backfill, BackfillDay, BackfillInput, BackfillMode, Series, SeriesPoint};
+    let state = initial_state("octo/demo", date!(2026 - 11 - 20).midnight().assume_utc());
+    let days = (0..200)
+        .map(|i| BackfillDay {
+            clones: Some(3),
+            unique_clones: (i % 2 == 0).then_some(1),
+            views: Some(5),
+            ..BackfillDay::new(date!(2026 - 05 - 01) + Duration::days(i))
+        })
+        .collect();
+    let series = Series {
+        points: vec![SeriesPoint {
+            date: date!(2025 - 01 - 02),
+            count: 4,
+        }],
+        complete: false,
+        note: Some("capped".into()),
+        source: "stargazers".into(),
+        at: None,
+    };
+    let input = BackfillInput {
+        source: "github-repo-stats".into(),
+        days,
+        stars: Some(series.clone()),
+        forks: Some(series),
+        notes: Vec::new(),
+    };
+    let now = date!(2026 - 12 - 01).midnight().assume_utc();
+    let out = backfill(&state, &[], &[input], BackfillMode::FillAbsent, now).unwrap();
+    let written: Value = serde_json::from_str(&out.state.to_json()).unwrap();
+    assert!(written["provenance"].is_array() && written["series"]["stars"].is_object());
+    assert_eq!(errors_for("state", &written), Vec::<String>::new());
+    assert!(!out.archive_updates.is_empty());
+    for update in &out.archive_updates {
+        let month = serde_json::from_str(&update.month.to_json()).unwrap();
+        assert_eq!(errors_for("archiveMonth", &month), Vec::<String>::new());
+    }
+    // The schema refuses what the contract forbids.
+    let mut bad = written.clone();
+    bad["series"]["stars"]["points"] = json!([["2025-01-02"], ["2025-01-03", -1]]);
+    bad["dailyHistory"][0]["backfill"] = json!({"source": "x"});
+    bad["totals"]["views"] = json!(9007199254740992u64);
+    let errors = errors_for("state", &bad);
+    for expected in [
+        "$.series.stars.points[0]",
+        "$.series.stars.points[1][1]",
+        "$.dailyHistory[0].backfill",
+        "$.totals.views",
+    ] {
+        assert!(
+            errors.iter().any(|e| e.starts_with(expected)),
+            "{expected} in {errors:?}"
+        );
+    }
 }

@@ -1,6 +1,5 @@
 //! Import of every state and archive the original tool wrote (fixtures in
 //! tests/fixtures/gtt): nothing stored may be lost, and the totals must match.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 

@@ -1,7 +1,6 @@
 //! Properties of the merge over random collection histories: nothing stored ever goes down,
 //! old windows change nothing, totals are always the sum of their parts, every reported day
 //! ends up in exactly one place with its highest figure, and state.json stays small.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 
