@@ -116,7 +116,15 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     };
     match state {
         Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
-            Some(Ok(p)) => st.summary = Some(Summary::of(&p.state)),
+            Some(Ok(p)) => {
+                if let Err(e) = ghtraf_traffic::check_plausible(&p.state, &[], ctx.now) {
+                    problems.push(format!(
+                        "gist {}: {e}; `ghtraf collect` will refuse to write until it is fixed",
+                        g.id
+                    ));
+                }
+                st.summary = Some(Summary::of(&p.state));
+            }
             Some(Err(e)) => problems.push(e.to_string()),
             None => problems.push(format!("gist {} has no {STATE_FILE}", g.id)),
         },

@@ -6,6 +6,7 @@ mod common;
 
 mod apply;
 mod collect;
+mod concurrency;
 mod create;
 mod init;
 mod status;

@@ -2,12 +2,29 @@
 
 use super::*;
 
-/// Writes one gist: exactly the files the action names, nothing else.
+/// Writes one gist: exactly the files the action names, nothing else, and
+/// only if the gist is still at the revision the plan observed (re-read right
+/// before the write; a changed or vanished gist is a stale plan, exit 4, and
+/// nothing is written to it).
 pub fn step(
     action: &Action<GistWrite>,
     gh: &dyn GitHubWrite,
 ) -> std::result::Result<Outcome, StepError> {
     let w = &action.details;
+    let current = gh.gist(&w.gist_id).map_err(api::step_error)?;
+    let still = current.as_ref().map(gist_revision);
+    if still.as_deref() != Some(w.revision.as_str()) {
+        let what = if still.is_some() {
+            "changed since this plan (another collect, or a hand edit, wrote it)"
+        } else {
+            "is gone"
+        };
+        return Err(StepError::stale(format!(
+            "the {} gist {} {what}; nothing was written to it\nhint: run `ghtraf collect` again: it re-reads the gist and merges into what is there now",
+            w.role.name(),
+            w.gist_id
+        )));
+    }
     let files: BTreeMap<String, Option<String>> = w
         .files
         .iter()

@@ -13,6 +13,9 @@ use crate::deployment::GistRole;
 pub struct GistWrite {
     pub role: GistRole,
     pub gist_id: String,
+    /// The gist's revision when the plan was made ([`crate::revision`]): the
+    /// write happens only if the gist still has it.
+    pub revision: String,
     /// File name → new content.
     pub files: BTreeMap<String, String>,
     /// Human summary of what changed (days added/raised, months archived).

@@ -1,0 +1,214 @@
+//! Hostile worlds, the network half (issue 11): concurrent runs, letter case,
+//! duplicate gists, late-landing creates. Each test names the defect it pins;
+//! docs/hostile-worlds.md lists them with what holds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::*;
+use fakehub::FakeHub;
+use ghtraf::commands::collect::{plan_collect, step, CollectObserved};
+use ghtraf::target::Target;
+use ghtraf_github::{Client, ClientConfig, GitHubRead, RepoRef, Token};
+use ghtraf_plan::Operation;
+use ghtraf_traffic::{Observation, TrafficPoint};
+use serde_json::json;
+
+const NOW_T: &str = "2026-02-26T03:00:00Z";
+
+fn set_up(hub: &FakeHub, now: &str) -> tempfile::TempDir {
+    let dir = checkout();
+    let out = on(hub)
+        .now(now)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    dir
+}
+
+fn gists_named(hub: &FakeHub, description: &str) -> Vec<(String, serde_json::Value)> {
+    hub.state()["gists"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, g)| g["description"] == description)
+        .map(|(id, g)| (id.clone(), g.clone()))
+        .collect()
+}
+
+fn badge_gist(hub: &FakeHub) -> (String, serde_json::Value) {
+    let mut found = gists_named(hub, "[GTT] octo/demo · badges");
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.remove(0)
+}
+
+fn state_of(hub: &FakeHub) -> serde_json::Value {
+    let (_, g) = badge_gist(hub);
+    serde_json::from_str(g["files"]["state.json"].as_str().unwrap()).unwrap()
+}
+
+fn client(hub: &FakeHub) -> Client {
+    Client::new(ClientConfig::new(
+        hub.url(),
+        Token::new(API_TOKEN),
+        "ghtraf-tests",
+    ))
+    .unwrap()
+}
+
+fn at(text: &str) -> time::OffsetDateTime {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+}
+
+fn day(text: &str) -> time::Date {
+    at(&format!("{text}T00:00:00Z")).date()
+}
+
+/// Plans a collect of one observed clone day, as the command would, from the
+/// gists as they are now.
+fn planned(
+    hub: &FakeHub,
+    gh: &Client,
+    now: &str,
+) -> ghtraf_plan::Plan<ghtraf::commands::collect::GistWrite> {
+    let (id, _) = badge_gist(hub);
+    let mut observation = Observation::empty(at(now));
+    observation.clones = vec![TrafficPoint {
+        date: day("2026-02-25"),
+        count: 7,
+        uniques: 3,
+    }];
+    let observed = CollectObserved {
+        target: Target {
+            repo: RepoRef::parse("octo/demo").unwrap(),
+            badge_gist_id: id.clone(),
+            archive_gist_id: None,
+        },
+        badge_gist: gh.gist(&id).unwrap().unwrap(),
+        archive_gist: None,
+        observation,
+    };
+    plan_collect(&observed).unwrap()
+}
+
+/// Defect 8: a write that lands between plan and execute (another collect,
+/// injected through fakehub's control API) makes the planned PATCH stale:
+/// nothing is written, the step says so, and the other write survives.
+#[test]
+fn a_gist_written_between_plan_and_execute_is_not_overwritten() {
+    let hub = hub_on("2026-02-26");
+    let _dir = set_up(&hub, NOW_T);
+    let gh = client(&hub);
+    let plan = planned(&hub, &gh, NOW_T);
+    let write = plan
+        .actions
+        .iter()
+        .find(|a| a.operation == Operation::Update)
+        .unwrap();
+
+    let (id, _) = badge_gist(&hub);
+    let theirs = r#"{"written":"by another run"}"#;
+    hub.patch_world(json!({"gists": {&id: {"files": {"state.json": theirs}}}}))
+        .unwrap();
+    hub.clear_log();
+
+    let err = step(write, &gh).unwrap_err();
+    assert!(err.stale, "{err:?}");
+    assert!(
+        err.message.contains("changed since this plan")
+            && err.message.contains("nothing was written"),
+        "{}",
+        err.message
+    );
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    let (_, g) = badge_gist(&hub);
+    assert_eq!(g["files"]["state.json"], theirs);
+}
+
+/// The same write with nothing in between goes through (the precondition is
+/// not a refusal of every write).
+#[test]
+fn an_unchanged_gist_is_written_as_planned() {
+    let hub = hub_on("2026-02-26");
+    let _dir = set_up(&hub, NOW_T);
+    let gh = client(&hub);
+    let plan = planned(&hub, &gh, NOW_T);
+    let write = plan
+        .actions
+        .iter()
+        .find(|a| a.operation == Operation::Update)
+        .unwrap();
+    step(write, &gh).unwrap();
+    let days: Vec<String> = state_of(&hub)["dailyHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(days, ["2026-02-25T00:00:00Z"]);
+}
+
+/// Defect 8, end to end: a collect whose clock is behind the stored
+/// capturedAt (a stale run) never moves it backwards and keeps the newer days.
+#[test]
+fn a_stale_collect_never_moves_captured_at_backwards() {
+    let hub = hub_on("2026-02-26");
+    let dir = set_up(&hub, "2026-02-20T03:00:00Z");
+    hub.patch_world(json!({"repos": {"octo/demo": {"traffic": {"2026-02-25": {
+        "clones": 9, "clone_uniques": 4, "views": 30, "view_uniques": 10
+    }}}}}))
+    .unwrap();
+    let newer = on(&hub)
+        .now("2026-02-26T03:00:00Z")
+        .run(dir.path(), &["collect", "-n"]);
+    assert_eq!(newer.code, 0, "{newer:?}");
+    let before = state_of(&hub);
+    assert_eq!(before["capturedAt"], "2026-02-26T03:00:00Z");
+
+    let stale = on(&hub)
+        .now("2026-02-25T03:00:00Z")
+        .run(dir.path(), &["collect", "-n"]);
+    assert!(stale.code == 0 || stale.code == 4, "{stale:?}");
+    let after = state_of(&hub);
+    assert_eq!(after["capturedAt"], "2026-02-26T03:00:00Z", "{stale:?}");
+    assert_eq!(after["dailyHistory"], before["dailyHistory"]);
+}
+
+/// The questionable item settled with the traffic engineer's validation: a
+/// state holding a day after tomorrow is refused by collect (nothing written,
+/// exit 1, the reason said) and reported by status.
+#[test]
+fn collect_refuses_and_status_reports_a_future_day() {
+    let hub = hub_on("2026-02-26");
+    let dir = set_up(&hub, NOW_T);
+    let (id, g) = badge_gist(&hub);
+    let mut state: serde_json::Value =
+        serde_json::from_str(g["files"]["state.json"].as_str().unwrap()).unwrap();
+    state["dailyHistory"] = json!([{
+        "date": "2031-01-01", "clones": 1, "views": 1, "downloads": 0,
+        "organicClones": 1, "ciCheckouts": 0, "ciRuns": 0
+    }]);
+    state["totals"]["clones"] = json!(1);
+    state["totals"]["views"] = json!(1);
+    state["totals"]["organicClones"] = json!(1);
+    let text = serde_json::to_string_pretty(&state).unwrap();
+    hub.patch_world(json!({"gists": {&id: {"files": {"state.json": &text}}}}))
+        .unwrap();
+    hub.clear_log();
+
+    let out = on(&hub).run(dir.path(), &["collect", "-n"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("2031-01-01") && out.stderr.contains("nothing was written"),
+        "{}",
+        out.stderr
+    );
+    assert!(hub.mutations().is_empty());
+    assert_eq!(badge_gist(&hub).1["files"]["state.json"], text.as_str());
+
+    let status = on(&hub).run(dir.path(), &["status", "-n"]);
+    assert_eq!(status.code, 1, "{status:?}");
+    assert!(
+        status.stderr.contains("2031-01-01") && status.stderr.contains("collect"),
+        "{}",
+        status.stderr
+    );
+}
