@@ -212,3 +212,69 @@ fn collect_refuses_and_status_reports_a_future_day() {
         status.stderr
     );
 }
+
+/// Defect 1: `--repo OCTO/Demo`, or an origin spelled `Octo/Demo`, adopts the
+/// deployment of octo/demo: no new gist, no variable re-pointed, and every
+/// name written uses GitHub's spelling.
+#[test]
+fn letter_case_of_the_repository_adopts_the_existing_deployment() {
+    let hub = hub_on("2026-02-26");
+    let dir = set_up(&hub, NOW_T);
+    let (badge_id, _) = badge_gist(&hub);
+    let before = gists_named(&hub, "[GTT] octo/demo · archive");
+    assert_eq!(before.len(), 1);
+
+    let out = on(&hub).gist_token(GIST_TOKEN).run(
+        dir.path(),
+        &[
+            "create",
+            "-n",
+            "--repo",
+            "OCTO/Demo",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let doc = out.json();
+    let ops = actions(&doc);
+    assert!(
+        ops.iter()
+            .filter(|(id, _)| id.starts_with("gist:") || id.starts_with("variable:"))
+            .all(|(_, op)| op == "skip"),
+        "{ops:?}"
+    );
+    assert_eq!(doc["plan"]["context"]["repository"], "octo/demo");
+    assert!(doc["plan"]["warnings"]
+        .as_array()
+        .is_none_or(|w| w.iter().all(|w| !w.as_str().unwrap().contains("not yours"))));
+
+    // A clone whose origin says Octo/Demo, run for real: nothing new on GitHub.
+    let clone = checkout();
+    std::fs::write(
+        clone.path().join(".git/config"),
+        "[remote \"origin\"]\n\turl = https://github.com/Octo/Demo.git\n",
+    )
+    .unwrap();
+    hub.clear_log();
+    let real = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(clone.path(), &["create", "-n"]);
+    assert_eq!(real.code, 0, "{real:?}");
+    assert!(
+        hub.mutations()
+            .iter()
+            .all(|m| !m.path.starts_with("/gists") && !m.path.contains("/variables")),
+        "{:?}",
+        hub.mutations()
+    );
+    assert_eq!(gists_named(&hub, "[GTT] octo/demo · badges").len(), 1);
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(clone.path().join(".ghtraf.json")).unwrap()).unwrap();
+    assert_eq!(
+        (config["owner"].as_str(), config["repo"].as_str()),
+        (Some("octo"), Some("demo"))
+    );
+    assert_eq!(config["badgeGistId"], badge_id.as_str());
+}

@@ -89,6 +89,8 @@ pub struct Inputs {
 /// What GitHub looks like, as far as `create` cares.
 #[derive(Debug, Clone)]
 pub struct GitHubSide {
+    /// The repository as GitHub spells it (names are case-insensitive).
+    pub full_name: RepoRef,
     pub login: String,
     pub repo_created_at: String,
     pub default_branch: String,
@@ -131,7 +133,7 @@ impl MutatingCommand for Create {
         let args = &self.args;
         let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
-        let inputs = resolve_inputs(ctx, args, &project)?;
+        let mut inputs = resolve_inputs(ctx, args, &project)?;
         let client = if inputs.files_only {
             None
         } else {
@@ -139,6 +141,9 @@ impl MutatingCommand for Create {
         };
         let read: Option<&dyn GitHubRead> = client.as_ref().map(|c| c as &dyn GitHubRead);
         let observed = observe(ctx, &inputs, &project, read)?;
+        if let Some(side) = &observed.github {
+            adopt_spelling(ctx, &mut inputs, &side.full_name);
+        }
         Ok(CreateWorld {
             inputs,
             observed,
@@ -204,6 +209,26 @@ impl MutatingCommand for Create {
     ) {
         finish(ctx, plan, results, &world.inputs);
     }
+}
+
+/// Every name from here on uses GitHub's spelling of the repository: gist
+/// descriptions, `.ghtraf.json`, the dashboard config, badge URLs.
+fn adopt_spelling(ctx: &Context, inputs: &mut Inputs, canonical: &RepoRef) {
+    if inputs.repo == *canonical {
+        return;
+    }
+    ctx.reporter.diag(
+        Channel::Config,
+        level::HINT,
+        &format!(
+            "GitHub spells the repository {canonical} (given as {}); using its spelling",
+            inputs.repo
+        ),
+    );
+    if inputs.display_name == inputs.repo.name {
+        inputs.display_name = canonical.name.clone();
+    }
+    inputs.repo = canonical.clone();
 }
 
 fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], inputs: &Inputs) {

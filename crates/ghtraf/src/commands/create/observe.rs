@@ -64,11 +64,14 @@ pub(super) fn observe_github(
     // Errors surface in the order the reads are listed, as before.
     let login = user?.login;
     let r = repo_read?;
+    // GitHub's names are case-insensitive; its answer spells the repository
+    // as it was created, and every name and comparison uses that spelling.
+    let full_name = canonical_repo(repo, &r.full_name);
     let gists = gists?
         .into_iter()
         .filter(|g| {
-            g.description == gist_description(repo, GistRole::Badges)
-                || g.description == gist_description(repo, GistRole::Archive)
+            names_gist(&g.description, &full_name, GistRole::Badges)
+                || names_gist(&g.description, &full_name, GistRole::Archive)
                 || Some(&g.id) == inputs.badge_gist_id.as_ref()
                 || Some(&g.id) == inputs.archive_gist_id.as_ref()
         })
@@ -83,6 +86,7 @@ pub(super) fn observe_github(
         None => None,
     };
     let side = GitHubSide {
+        full_name,
         login,
         repo_created_at: r.created_at,
         default_branch: r.default_branch,
@@ -100,4 +104,19 @@ pub(super) fn observe_github(
         ),
     );
     Ok(side)
+}
+
+/// The repository as GitHub spells it (`full_name`), or `asked` when the
+/// answer does not parse as a repository (a fake or a proxy answering oddly).
+pub(super) fn canonical_repo(asked: &RepoRef, full_name: &str) -> RepoRef {
+    RepoRef::parse(full_name)
+        .ok()
+        .filter(|r| r.to_string().eq_ignore_ascii_case(&asked.to_string()))
+        .unwrap_or_else(|| asked.clone())
+}
+
+/// `description` is the deployment's name for `role` of `repo`, in any letter
+/// case (a gist named by an earlier run that was given `OCTO/Demo`).
+pub(super) fn names_gist(description: &str, repo: &RepoRef, role: GistRole) -> bool {
+    description.eq_ignore_ascii_case(&gist_description(repo, role))
 }

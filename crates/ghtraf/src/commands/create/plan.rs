@@ -34,7 +34,7 @@ pub(super) fn choose_gist(
     let mut matching: Vec<&GistSummary> = gh
         .gists
         .iter()
-        .filter(|g| g.description == description)
+        .filter(|g| super::observe::names_gist(&g.description, repo, role))
         .collect();
     matching.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
     match matching.as_slice() {
