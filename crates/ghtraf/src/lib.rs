@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod checkout;
 pub mod cli;
 pub mod clock;
 pub mod commands;
