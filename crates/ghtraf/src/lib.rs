@@ -19,3 +19,5 @@ pub mod project;
 pub mod prompt;
 pub mod saved;
 pub mod templates;
+pub mod textstyle;
+pub mod values;
