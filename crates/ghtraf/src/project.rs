@@ -113,17 +113,26 @@ pub struct Project {
 }
 
 /// Finds the repository root: `--repo-dir`, else the nearest directory upwards
-/// holding `.ghtraf.json`, else the nearest holding `.git`, else `cwd`.
+/// holding `.ghtraf.json` or `.git`, else `cwd`.
+///
+/// Nearest of either, not "any `.ghtraf.json` first": a stray
+/// `~/.ghtraf.json` must not make the home directory the root of every clone
+/// below it that has none yet (its files would land outside the checkout).
+/// Markers are looked at, not followed, so a symlinked `.ghtraf.json` still
+/// marks the root and is then refused with its reason.
 pub fn discover_root(repo_dir: Option<&Path>, cwd: &Path) -> PathBuf {
     if let Some(dir) = repo_dir {
         return dir.to_path_buf();
     }
-    for marker in [CONFIG_FILE, ".git"] {
-        if let Some(found) = cwd.ancestors().find(|d| d.join(marker).exists()) {
-            return found.to_path_buf();
-        }
-    }
-    cwd.to_path_buf()
+    let marked = |d: &Path| {
+        [CONFIG_FILE, ".git"]
+            .iter()
+            .any(|m| std::fs::symlink_metadata(d.join(m)).is_ok())
+    };
+    cwd.ancestors()
+        .find(|d| marked(d))
+        .unwrap_or(cwd)
+        .to_path_buf()
 }
 
 /// Reads what the project directory says (config, origin remote).
@@ -252,6 +261,19 @@ mod tests {
         assert_eq!(discover_root(Some(root), &root.join("a/b/c")), root);
         let lone = tempfile::tempdir().unwrap();
         assert_eq!(discover_root(None, lone.path()), lone.path());
+    }
+
+    #[test]
+    fn a_config_above_the_clone_does_not_capture_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path();
+        std::fs::write(home.join(CONFIG_FILE), "{}").unwrap();
+        std::fs::create_dir_all(home.join("src/clone/.git")).unwrap();
+        std::fs::create_dir_all(home.join("src/clone/docs")).unwrap();
+        assert_eq!(
+            discover_root(None, &home.join("src/clone/docs")),
+            home.join("src/clone")
+        );
     }
 
     #[test]
