@@ -143,12 +143,15 @@ pub fn read_regular(path: &Path, cap: u64) -> io::Result<Option<Vec<u8>>> {
 }
 
 fn too_large(size: u64, cap: u64) -> io::Error {
+    const MIB: u64 = 1024 * 1024;
+    let limit = if cap >= MIB && cap % MIB == 0 {
+        format!("{} MiB", cap / MIB)
+    } else {
+        format!("{cap} bytes")
+    };
     io::Error::new(
         io::ErrorKind::InvalidData,
-        format!(
-            "is too large ({size} bytes; ghtraf reads at most {} MiB here)",
-            cap / (1024 * 1024)
-        ),
+        format!("is too large ({size} bytes; ghtraf reads at most {limit} here)"),
     )
 }
 
@@ -251,7 +254,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".to_string());
-    remove_stale_temps(dir)?;
+    // Best effort: a leftover we cannot remove must not stop this write
+    // (planners list leftovers themselves and report what stays).
+    let _ = remove_stale_temps(dir);
     // The mode to keep: only a regular file's (rename replaces a symlink
     // itself, and its target's mode is none of our business).
     let keep = match fs::symlink_metadata(path) {
@@ -379,7 +384,11 @@ mod tests {
             let big = dir.path().join("big.json");
             fs::write(&big, vec![b' '; 1025]).unwrap();
             let e = read_regular(&big, 1024).unwrap_err();
-            assert!(e.to_string().contains("too large (1025 bytes"), "{e}");
+            assert!(
+                e.to_string()
+                    .contains("too large (1025 bytes; ghtraf reads at most 1024 bytes"),
+                "{e}"
+            );
             assert_eq!(read_regular(&big, 1025).unwrap().unwrap().len(), 1025);
         }
 
