@@ -28,6 +28,13 @@ impl TextStyle {
             return TextStyle::default();
         };
         let body = strip_bom(bytes);
+        // The common case, at memchr speed: no CR at all, so no CRLF.
+        if !body.contains(&b'\r') {
+            return TextStyle {
+                bom: body.len() != bytes.len(),
+                crlf: false,
+            };
+        }
         let lf = body.iter().filter(|&&b| b == b'\n').count();
         let crlf = body.windows(2).filter(|w| w == b"\r\n").count();
         TextStyle {
@@ -90,6 +97,13 @@ pub fn normalized(bytes: &[u8]) -> Vec<u8> {
 
 /// Whether two texts say the same modulo line endings and BOM.
 pub fn same_text(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return true;
+    }
+    let plain = |x: &[u8]| !x.starts_with(BOM) && !x.contains(&b'\r');
+    if plain(a) && plain(b) {
+        return false;
+    }
     normalized(a) == normalized(b)
 }
 
