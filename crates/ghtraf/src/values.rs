@@ -161,7 +161,7 @@ mod tests {
             e.message,
             "/repo/.ghtraf.json: key \"created\": `yesterday` is not a date"
         );
-        assert_eq!(e.hint.as_deref(), Some("use YYYY-MM-DD"));
+        assert_eq!(e.hint(), Some("use YYYY-MM-DD"));
         let e = owner("a b", Source::Prompt("Repository owner")).unwrap_err();
         assert!(e.message.starts_with("the answer to \"Repository owner\""));
         let e = secret_name("", Source::Env("X")).unwrap_err();
