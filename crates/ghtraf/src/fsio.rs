@@ -106,9 +106,19 @@ fn open_for_read(path: &Path) -> io::Result<fs::File> {
 /// there. A symlink, FIFO, device, directory or larger file is an error
 /// whose message says which (and never contains the file's bytes).
 pub fn read_regular(path: &Path, cap: u64) -> io::Result<Option<Vec<u8>>> {
+    match read_existing(path, cap) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Like [`read_regular`] for a file that must exist: absence is the
+/// system's own "not found" error.
+pub fn read_existing(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     let file = match open_for_read(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(e),
         Err(e) => {
             // O_NOFOLLOW on a symlink fails with ELOOP: say what it is.
             if let Ok(meta) = fs::symlink_metadata(path) {
@@ -139,7 +149,7 @@ pub fn read_regular(path: &Path, cap: u64) -> io::Result<Option<Vec<u8>>> {
     if bytes.len() as u64 > cap {
         return Err(too_large(bytes.len() as u64, cap));
     }
-    Ok(Some(bytes))
+    Ok(bytes)
 }
 
 fn too_large(size: u64, cap: u64) -> io::Error {
