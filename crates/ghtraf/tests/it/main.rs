@@ -8,6 +8,7 @@ mod apply;
 mod collect;
 mod concurrency;
 mod create;
+mod hostile;
 mod init;
 mod status;
 mod transcripts;
