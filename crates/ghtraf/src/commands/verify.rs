@@ -195,9 +195,26 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     inputs.token = TokenSource::Missing;
     let gh = api::client(ctx)?;
     let observed = create::observe(ctx, &inputs, &project, Some(&gh))?;
+    if let Some(side) = &observed.github {
+        create::adopt_spelling(ctx, &mut inputs, &side.full_name);
+    }
     let plan = create::plan_create(&inputs, &observed, ctx.now)?;
 
     let mut findings = plan_findings(&plan);
+    if let Some(side) = &observed.github {
+        for (role, ids) in create::duplicate_gists(side, &inputs.repo) {
+            findings.push(Finding::deviation(
+                format!("gists:duplicates:{}", role.name()),
+                format!(
+                    "{} gists are named \"{}\": {}. {}",
+                    ids.len(),
+                    crate::deployment::gist_description(&inputs.repo, role),
+                    ids.join(", "),
+                    create::DUPLICATES_FIX
+                ),
+            ));
+        }
+    }
     let repairable = findings
         .iter()
         .any(|f| f.status == FindingStatus::Deviation);

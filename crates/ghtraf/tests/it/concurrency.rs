@@ -278,3 +278,134 @@ fn letter_case_of_the_repository_adopts_the_existing_deployment() {
     );
     assert_eq!(config["badgeGistId"], badge_id.as_str());
 }
+
+/// A deployment with history (days collected) plus, from a lost create
+/// response, a newer stub pair of gists with the same names; the variables
+/// are gone, so nothing names the right pair. Returns (original, stub) ids of
+/// the badge gists.
+fn duplicated(hub: &FakeHub) -> (tempfile::TempDir, String, String) {
+    let dir = set_up(hub, "2026-02-20T03:00:00Z");
+    hub.patch_world(json!({"repos": {"octo/demo": {"traffic": {"2026-02-25": {
+        "clones": 9, "clone_uniques": 4, "views": 30, "view_uniques": 10
+    }}}}}))
+    .unwrap();
+    let collected = on(hub).run(dir.path(), &["collect", "-n"]);
+    assert_eq!(collected.code, 0, "{collected:?}");
+    let (original, _) = badge_gist(hub);
+    let (archive, _) = gists_named(hub, "[GTT] octo/demo · archive").remove(0);
+    let stub = hub.add_gist(
+        "octo",
+        "[GTT] octo/demo · badges",
+        true,
+        &[("state.json", "{}")],
+    );
+    let stub_archive = hub.add_gist("octo", "[GTT] octo/demo · archive", false, &[]);
+    hub.patch_world(json!({"gists": {
+        &original: {"updated_at": "2026-02-01T00:00:00Z"},
+        &archive: {"updated_at": "2026-02-01T00:00:00Z"},
+        &stub: {"updated_at": "2026-02-26T02:00:00Z"},
+        &stub_archive: {"updated_at": "2026-02-26T02:00:00Z"},
+    }}))
+    .unwrap();
+    let gh = client(hub);
+    let repo = RepoRef::parse("octo/demo").unwrap();
+    for name in ["TRAFFIC_GIST_ID", "TRAFFIC_ARCHIVE_GIST_ID"] {
+        ghtraf_github::GitHubWrite::delete_variable(&gh, &repo, name).unwrap();
+    }
+    std::fs::remove_file(dir.path().join(".ghtraf.json")).unwrap();
+    (dir, original, stub)
+}
+
+/// Defect 4: among several gists with the deployment's name, create adopts
+/// the one with history (not the newest stub), says there are several, and
+/// names the fix.
+#[test]
+fn duplicates_are_reported_and_the_gist_with_history_is_kept() {
+    let hub = hub_on("2026-02-26");
+    let (dir, original, stub) = duplicated(&hub);
+    let out = on(&hub).gist_token(GIST_TOKEN).run(
+        dir.path(),
+        &["create", "-n", "--dry-run", "--format", "json"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let doc = out.json();
+    let badge = doc["plan"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "gist:skip:badges")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert!(
+        badge["description"].as_str().unwrap().contains(&original),
+        "{badge:#}"
+    );
+    let warnings = doc["plan"]["warnings"].to_string();
+    assert!(
+        warnings.contains("2 gists are named")
+            && warnings.contains(&stub)
+            && warnings.contains("ghtraf upgrade"),
+        "{warnings}"
+    );
+}
+
+/// Defect 4: status and verify say so too (status exit 1, verify exit 3).
+#[test]
+fn status_and_verify_report_duplicates() {
+    let hub = hub_on("2026-02-26");
+    let (dir, original, stub) = duplicated(&hub);
+    let status = on(&hub).run(
+        dir.path(),
+        &[
+            "status",
+            "-n",
+            "--gist-id",
+            &original,
+            "--repo",
+            "octo/demo",
+        ],
+    );
+    assert_eq!(status.code, 1, "{status:?}");
+    assert!(
+        status.stderr.contains("2 gists are named") && status.stderr.contains(&stub),
+        "{}",
+        status.stderr
+    );
+    let verify = on(&hub).run(dir.path(), &["verify", "-n", "--format", "json"]);
+    assert_eq!(verify.code, 3, "{verify:?}");
+    let doc = verify.json();
+    let found = doc["verification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "gists:duplicates:badges")
+        .unwrap_or_else(|| panic!("{doc:#}"))
+        .clone();
+    assert_eq!(found["status"], "deviation");
+    assert!(found["message"].as_str().unwrap().contains(&stub));
+}
+
+/// Defect 4: a `POST /gists` whose answer is lost (fakehub applies it, then
+/// drops the connection), then the re-run the hint suggests: one gist of each
+/// role, never two.
+#[test]
+fn a_create_whose_answer_was_lost_is_not_made_twice() {
+    let hub = hub_on("2026-02-26");
+    hub.inject(fakehub::Fault {
+        method: "POST".into(),
+        path: "/gists".into(),
+        times: 2,
+        kind: fakehub::FaultKind::DropAfter,
+    });
+    let dir = checkout();
+    let first = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    let again = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(again.code, 0, "{first:?}\n{again:?}");
+    for role in ["badges", "archive"] {
+        let named = gists_named(&hub, &format!("[GTT] octo/demo · {role}"));
+        assert_eq!(named.len(), 1, "{role}: {named:?}\n{first:?}");
+    }
+}

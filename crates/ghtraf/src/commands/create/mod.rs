@@ -33,7 +33,7 @@ mod verify;
 pub use self::execute::{step, step_files};
 pub use self::inputs::resolve_inputs;
 pub use self::observe::observe;
-pub use self::plan::plan_create;
+pub use self::plan::{plan_create, DUPLICATES_FIX};
 pub use self::verify::verify;
 
 use crate::api;
@@ -95,6 +95,9 @@ pub struct Inputs {
 pub struct GitHubSide {
     /// The repository as GitHub spells it (names are case-insensitive).
     pub full_name: RepoRef,
+    /// The history held by each gist that shares its name with another
+    /// (read only when there are such duplicates).
+    pub history: BTreeMap<String, GistHistory>,
     pub login: String,
     pub repo_created_at: String,
     pub default_branch: String,
@@ -103,6 +106,63 @@ pub struct GitHubSide {
     pub secret: Option<SecretMeta>,
     /// `Some(None)`: Pages observed and not enabled; `None`: not observed.
     pub pages: Option<Option<(String, String)>>,
+}
+
+/// How much history a gist holds: archived months, then days. The one with
+/// more is the one to keep when several gists share a name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GistHistory {
+    pub months: usize,
+    pub days: usize,
+}
+
+impl GistHistory {
+    /// What `gist`, in `role`, holds; nothing when it does not parse.
+    pub fn of(gist: &ghtraf_github::Gist, role: GistRole) -> GistHistory {
+        match role {
+            GistRole::Badges => gist
+                .files
+                .get(ghtraf_traffic::STATE_FILE)
+                .and_then(|f| ghtraf_traffic::parse_state(&f.content).ok())
+                .map(|p| GistHistory {
+                    months: p.state.archived.months.len(),
+                    days: p.state.daily_history.len(),
+                })
+                .unwrap_or_default(),
+            GistRole::Archive => GistHistory {
+                months: gist
+                    .files
+                    .keys()
+                    .filter(|n| ghtraf_traffic::archive_period_of_file(n).is_some())
+                    .count(),
+                days: 0,
+            },
+        }
+    }
+
+    fn describe(self) -> String {
+        match (self.months, self.days) {
+            (0, 0) => "no history".to_string(),
+            (m, d) => format!("{m} archived month(s), {d} day(s)"),
+        }
+    }
+}
+
+/// The gists of each role that share the deployment's name with another
+/// (empty when there are no duplicates).
+pub fn duplicate_gists(side: &GitHubSide, repo: &RepoRef) -> Vec<(GistRole, Vec<String>)> {
+    [GistRole::Badges, GistRole::Archive]
+        .into_iter()
+        .filter_map(|role| {
+            let ids: Vec<String> = side
+                .gists
+                .iter()
+                .filter(|g| crate::deployment::names_gist(&g.description, repo, role))
+                .map(|g| g.id.clone())
+                .collect();
+            (ids.len() > 1).then_some((role, ids))
+        })
+        .collect()
 }
 
 /// The world `plan_create` decides from.
@@ -235,7 +295,7 @@ impl MutatingCommand for Create {
 
 /// Every name from here on uses GitHub's spelling of the repository: gist
 /// descriptions, `.ghtraf.json`, the dashboard config, badge URLs.
-fn adopt_spelling(ctx: &Context, inputs: &mut Inputs, canonical: &RepoRef) {
+pub fn adopt_spelling(ctx: &Context, inputs: &mut Inputs, canonical: &RepoRef) {
     if inputs.repo == *canonical {
         return;
     }

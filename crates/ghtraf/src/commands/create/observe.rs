@@ -2,6 +2,7 @@
 //! handles, concurrently.
 
 use super::*;
+use crate::deployment::names_gist;
 
 /// The repo-relative paths `create` may write.
 pub(super) fn managed_paths() -> Vec<String> {
@@ -77,7 +78,7 @@ pub(super) fn observe_github(
     // GitHub's names are case-insensitive; its answer spells the repository
     // as it was created, and every name and comparison uses that spelling.
     let full_name = canonical_repo(repo, &r.full_name);
-    let gists = gists?
+    let gists: Vec<GistSummary> = gists?
         .into_iter()
         .filter(|g| {
             names_gist(&g.description, &full_name, GistRole::Badges)
@@ -86,6 +87,7 @@ pub(super) fn observe_github(
                 || Some(&g.id) == inputs.archive_gist_id.as_ref()
         })
         .collect();
+    let history = duplicate_history(gh, &full_name, &gists)?;
     let variables = match variables {
         Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
         None => BTreeMap::new(),
@@ -96,6 +98,7 @@ pub(super) fn observe_github(
         None => None,
     };
     let side = GitHubSide {
+        history,
         full_name,
         login,
         repo_created_at: r.created_at,
@@ -125,8 +128,30 @@ pub(super) fn canonical_repo(asked: &RepoRef, full_name: &str) -> RepoRef {
         .unwrap_or_else(|| asked.clone())
 }
 
-/// `description` is the deployment's name for `role` of `repo`, in any letter
-/// case (a gist named by an earlier run that was given `OCTO/Demo`).
-pub(super) fn names_gist(description: &str, repo: &RepoRef, role: GistRole) -> bool {
-    description.eq_ignore_ascii_case(&gist_description(repo, role))
+/// How much history each gist holds that shares its name with another one
+/// (only those are read: a deployment without duplicates costs no request).
+fn duplicate_history(
+    gh: &dyn GitHubRead,
+    repo: &RepoRef,
+    gists: &[GistSummary],
+) -> Result<BTreeMap<String, GistHistory>> {
+    let mut ids = Vec::new();
+    for role in [GistRole::Badges, GistRole::Archive] {
+        let named: Vec<&GistSummary> = gists
+            .iter()
+            .filter(|g| names_gist(&g.description, repo, role))
+            .collect();
+        if named.len() > 1 {
+            ids.extend(named.into_iter().map(|g| (g.id.clone(), role)));
+        }
+    }
+    let read = fan_out(&ids, ghtraf_github::DEFAULT_FAN_OUT, |(id, role)| {
+        gh.gist(id).map(|g| g.map(|g| GistHistory::of(&g, *role)))
+    });
+    let mut out = BTreeMap::new();
+    for ((id, _), found) in ids.iter().zip(read) {
+        let found = found.map_err(|e| api::error(Some("reading a duplicate gist"), e))?;
+        out.insert(id.clone(), found.unwrap_or_default());
+    }
+    Ok(out)
 }
