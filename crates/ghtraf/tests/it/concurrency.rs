@@ -409,3 +409,91 @@ fn a_create_whose_answer_was_lost_is_not_made_twice() {
         assert_eq!(named.len(), 1, "{role}: {named:?}\n{first:?}");
     }
 }
+
+/// Defect 4, the lock: while a `create` holds this checkout (here: the test
+/// process itself), another `create` — a second real process — does nothing
+/// and says who holds it; once released, `create` runs.
+#[test]
+fn a_create_while_another_holds_the_checkout_does_nothing() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    let held = ghtraf::lock::acquire(dir.path(), "create").unwrap();
+    let refused = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains(&format!(
+            "another `ghtraf create` is running in this checkout (process {})",
+            std::process::id()
+        )),
+        "{}",
+        refused.stderr
+    );
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    drop(held);
+    let out = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+/// Defect 4, two real `create` processes at once, and a killed holder: the
+/// first is held by fakehub in its first read (nothing created yet); the
+/// second is refused at once; the first is killed with SIGKILL; a third run
+/// is not stuck behind the dead one's lock, and one pair of gists exists.
+#[cfg(unix)]
+#[test]
+fn concurrent_creates_make_one_pair_and_a_killed_one_leaves_no_lock_behind() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    hub.inject(fakehub::Fault {
+        method: "GET".into(),
+        path: "/user".into(),
+        times: 1,
+        kind: fakehub::FaultKind::Delay(std::time::Duration::from_secs(600)),
+    });
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_ghtraf"))
+        .args(["create", "-n", "--repo", "octo/demo"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("GHTRAF_NOW", NOW)
+        .env("GHTRAF_API_URL", hub.url())
+        .env("GH_TOKEN", API_TOKEN)
+        .env("GHTRAF_GIST_TOKEN", GIST_TOKEN)
+        .env("HOME", dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first run holds the lock from before its first read until it ends:
+    // once its GET /user is held by fakehub, it is mid-run.
+    while !hub.pending().iter().any(|r| r.path == "/user") {
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the first run ended early"
+        );
+        std::thread::yield_now();
+    }
+    let second = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(second.code, 1, "{second:?}");
+    assert!(
+        second.stderr.contains(&format!("(process {})", first.id())),
+        "{}",
+        second.stderr
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let third = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(third.code, 0, "{third:?}");
+    for role in ["badges", "archive"] {
+        assert_eq!(
+            gists_named(&hub, &format!("[GTT] octo/demo · {role}")).len(),
+            1
+        );
+    }
+}

@@ -190,6 +190,8 @@ pub struct CreateWorld {
     observed: Observed,
     client: Option<ghtraf_github::Client>,
     memory: ConflictMemory,
+    /// Held from observing to the end of the run: one `create` per checkout.
+    _lock: crate::lock::CheckoutLock,
 }
 
 impl MutatingCommand for Create {
@@ -201,6 +203,8 @@ impl MutatingCommand for Create {
         let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
         let mut inputs = resolve_inputs(ctx, args, &project)?;
+        let command = if inputs.files_only { "init" } else { "create" };
+        let lock = crate::lock::acquire(&inputs.root, command)?;
         let client = if inputs.files_only {
             None
         } else {
@@ -216,6 +220,7 @@ impl MutatingCommand for Create {
             observed,
             client,
             memory: ConflictMemory::default(),
+            _lock: lock,
         })
     }
 
