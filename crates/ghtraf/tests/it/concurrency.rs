@@ -497,3 +497,109 @@ fn concurrent_creates_make_one_pair_and_a_killed_one_leaves_no_lock_behind() {
         );
     }
 }
+
+/// Questionable item settled: a persistent 502 on the badge gist is a read
+/// failure, not drift. verify exits 1 (as for any other read it cannot make,
+/// such as the secret's), names what it could not read, and JSON lists it.
+#[test]
+fn verify_a_read_failure_is_not_a_deviation() {
+    let hub = hub_on("2026-02-26");
+    let dir = set_up(&hub, NOW_T);
+    let wf = std::fs::read(dir.path().join(".github/workflows/traffic-badges.yml")).unwrap();
+    ghtraf_github::GitHubWrite::put_content(
+        &client(&hub),
+        &RepoRef::parse("octo/demo").unwrap(),
+        ".github/workflows/traffic-badges.yml",
+        "Track traffic",
+        &wf,
+        None,
+    )
+    .unwrap();
+    let (id, _) = badge_gist(&hub);
+    hub.inject(fakehub::Fault {
+        method: "GET".into(),
+        path: format!("/gists/{id}"),
+        times: 1000,
+        kind: fakehub::FaultKind::Status {
+            status: 502,
+            headers: Vec::new(),
+            body: String::new(),
+        },
+    });
+    let out = on(&hub).run(dir.path(), &["verify", "-n", "--format", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let doc = out.json();
+    assert_eq!(doc["deviations"], 0, "{doc:#}");
+    assert!(
+        doc["unreadable"][0]
+            .as_str()
+            .is_some_and(|u| u.contains(&id)),
+        "{doc:#}"
+    );
+    assert!(out.stderr.contains("not verified"), "{}", out.stderr);
+}
+
+/// Questionable item settled: `GH_TOKEN` empty (and no other token) is
+/// missing input, exit 2 as the README says, with the way to provide one.
+#[test]
+fn an_empty_token_is_missing_input() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    let out = Run::new(env!("CARGO_BIN_EXE_ghtraf"))
+        .env("GHTRAF_API_URL", &hub.url())
+        .env("GH_TOKEN", "")
+        .run(
+            dir.path(),
+            &["status", "-n", "--repo", "octo/demo", "--gist-id", "abc"],
+        );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no GitHub token"), "{}", out.stderr);
+    assert!(hub.requests().is_empty());
+}
+
+/// Questionable item settled: a saved plan records the API it was made
+/// against; `apply` uses it when nothing names another, and refuses (exit 2,
+/// nothing done anywhere) when the environment names another.
+#[test]
+fn a_saved_plan_is_applied_only_to_the_api_it_was_made_against() {
+    let hub = hub_on("2026-02-26");
+    let other = hub_on("2026-02-26");
+    let dir = checkout();
+    let plan = dir.path().join("plan.json");
+    let p = plan.to_string_lossy().into_owned();
+    let saved = on(&hub).gist_token(GIST_TOKEN).run(
+        dir.path(),
+        &[
+            "create",
+            "-n",
+            "--repo",
+            "octo/demo",
+            "--dry-run",
+            "--plan-out",
+            &p,
+        ],
+    );
+    assert_eq!(saved.code, 0, "{saved:?}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(doc["api_url"], hub.url());
+
+    let elsewhere = on(&other)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["apply", &p]);
+    assert_eq!(elsewhere.code, 2, "{elsewhere:?}");
+    assert!(
+        elsewhere.stderr.contains(&hub.url()) && elsewhere.stderr.contains(&other.url()),
+        "{}",
+        elsewhere.stderr
+    );
+    assert!(other.requests().is_empty() && hub.mutations().is_empty());
+
+    // Nothing names an API: the recorded one is used.
+    let same = Run::new(env!("CARGO_BIN_EXE_ghtraf"))
+        .env("GH_TOKEN", API_TOKEN)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["apply", &p]);
+    assert_eq!(same.code, 0, "{same:?}");
+    assert!(!hub.mutations().is_empty());
+}
