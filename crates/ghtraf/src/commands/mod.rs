@@ -8,4 +8,5 @@ pub mod export;
 pub mod setup;
 pub mod status;
 pub mod target;
+pub mod upgrade;
 pub mod verify;
