@@ -15,5 +15,11 @@ pub mod config;
 pub mod fingerprint;
 pub mod generation;
 pub mod observed;
+pub mod plan;
+pub mod step;
+#[cfg(test)]
+mod tests;
 
 pub use observed::Observed;
+pub use plan::{plan_upgrade, ConvertState, EditedFiles, UpgradeInputs};
+pub use step::UpgradeStep;
