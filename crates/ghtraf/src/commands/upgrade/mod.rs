@@ -9,7 +9,8 @@
 //! [`fingerprint`] recognises what wrote each file and gist, [`generation`]
 //! sorts the gists and names the deployment's generation, [`config`] migrates
 //! the original's `.ghtraf.json`, [`observed`] is the world the planner sees
-//! and [`plan`] decides, action by action ([`step`]), what happens.
+//! and [`plan`] decides, action by action ([`step`]), what happens;
+//! [`verify`] checks afterwards that the world is what the plan promised.
 
 pub mod config;
 pub mod fingerprint;
@@ -19,6 +20,7 @@ pub mod plan;
 pub mod step;
 #[cfg(test)]
 mod tests;
+pub mod verify;
 
 pub use observed::Observed;
 pub use plan::{plan_upgrade, ConvertState, EditedFiles, UpgradeInputs};

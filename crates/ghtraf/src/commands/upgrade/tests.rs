@@ -8,7 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ghtraf_plan::{Action, Category, Deferred, Operation, Plan, Secret};
+use ghtraf_plan::{
+    Action, ActionResult, Category, Deferred, Finding, FindingStatus, Operation, Outputs, Plan,
+    ResultStatus, Secret,
+};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -16,6 +19,7 @@ use super::fingerprint::Role;
 use super::observed::{GistSeen, GitHubSide, Observed, RemoteFile, SecretSeen, WorkflowSeen};
 use super::plan::{plan_upgrade, ConvertState, EditedFiles, UpgradeInputs};
 use super::step::UpgradeStep;
+use super::verify::verify_upgrade;
 
 const NOW: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
 const VERSION: &str = "0.9.0";
@@ -90,7 +94,7 @@ fn badge_files(state: &str) -> Vec<(&str, &str)> {
 
 /// The original ≤ 0.2.6 set up by its `create`: legacy names, both gists, its workflow
 /// (active on the default branch), its dashboard and its snake_case `.ghtraf.json`.
-fn original_legacy_world() -> Observed {
+pub(super) fn original_legacy_world() -> Observed {
     let mut files = BTreeMap::new();
     files.insert(
         ".github/workflows/traffic-badges.yml".to_string(),
@@ -187,7 +191,9 @@ fn has(plan: &Plan<UpgradeStep>, id: &str) -> bool {
 /// Carries a plan out on the world, as the executors will, checking each write's
 /// precondition. `push` also lands the checkout's workflow on the default branch (the
 /// user's commit and push between two upgrades).
-fn apply(plan: &Plan<UpgradeStep>, world: &mut Observed) {
+fn apply(plan: &Plan<UpgradeStep>, world: &mut Observed) -> (Vec<ActionResult>, Outputs) {
+    let mut results = Vec::new();
+    let mut outputs = Outputs::default();
     let mut produced: BTreeMap<String, String> = BTreeMap::new();
     let resolve = |d: &Deferred, produced: &BTreeMap<String, String>| match d {
         Deferred::Known(v) => v.clone(),
@@ -200,6 +206,7 @@ fn apply(plan: &Plan<UpgradeStep>, world: &mut Observed) {
         if !a.is_change() {
             continue;
         }
+        let mut made = BTreeMap::new();
         match &a.details {
             UpgradeStep::Backup(_) => {}
             UpgradeStep::Rename(r) => {
@@ -220,7 +227,8 @@ fn apply(plan: &Plan<UpgradeStep>, world: &mut Observed) {
                     .map(|(n, t)| (n.as_str(), t.as_str()))
                     .collect();
                 gh.gists.push(gist(&id, &c.description, c.public, &files));
-                produced.insert(a.id.to_string(), id);
+                produced.insert(a.id.to_string(), id.clone());
+                made.insert("id".to_string(), id);
             }
             UpgradeStep::WriteGist(w) => {
                 let g = gh
@@ -275,7 +283,35 @@ fn apply(plan: &Plan<UpgradeStep>, world: &mut Observed) {
             }
             UpgradeStep::Keep(_) => panic!("a keep is never a change"),
         }
+        outputs.record(&a.id, &made);
+        results.push(ActionResult {
+            id: a.id.clone(),
+            status: ResultStatus::Ok,
+            message: String::new(),
+            error: None,
+            produced: made,
+            stale: false,
+        });
     }
+    (results, outputs)
+}
+
+/// Applies a plan and checks that verification finds the world as promised.
+fn apply_verified(plan: &Plan<UpgradeStep>, world: &mut Observed) {
+    let before = world.clone();
+    let (results, outputs) = apply(plan, world);
+    let findings = verify_upgrade(plan, &results, &outputs, &before, world);
+    let deviations: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Deviation)
+        .collect();
+    assert!(deviations.is_empty(), "{deviations:#?}");
+    let ran = plan
+        .actions
+        .iter()
+        .filter(|a| a.is_change() && !matches!(a.details, UpgradeStep::Backup(_)))
+        .count();
+    assert!(findings.len() >= ran, "one finding per action that ran");
 }
 
 fn push(world: &mut Observed) {
@@ -488,7 +524,7 @@ fn upgrading_twice_converges_and_no_day_is_lost() {
     let mut world = original_legacy_world();
     let before = days_held(&world);
     let p = plan(&i, &world);
-    apply(&p, &mut world);
+    apply_verified(&p, &mut world);
     assert_eq!(days_held(&world), before, "days lost or invented");
     let again = plan(&i, &world);
     assert!(only_skips(&again), "{:#?}", ops(&again));
@@ -524,7 +560,7 @@ fn without_commit_the_second_upgrade_after_a_push_re_enables_and_converts() {
     );
     let state = find(&p, "gist:update:badges.state");
     assert!(state.depends_on.contains(&enable.id));
-    apply(&p, &mut world);
+    apply_verified(&p, &mut world);
     assert_eq!(world.github.workflow.as_ref().unwrap().state, "active");
     assert_eq!(days_held(&world), before);
     assert!(only_skips(&plan(&i, &world)));
@@ -715,7 +751,7 @@ fn gtt_named_deployments_of_each_schema() {
             other => panic!("{other:?}"),
         }
         let before = days_held(&world);
-        apply(&p, &mut world);
+        apply_verified(&p, &mut world);
         assert_eq!(days_held(&world), before, "v{schema}");
         assert!(only_skips(&plan(&i, &world)), "v{schema}");
     }
@@ -1110,7 +1146,7 @@ mod generated {
                     converged = true;
                     break;
                 }
-                apply(&p, &mut world);
+                apply_verified(&p, &mut world);
                 prop_assert_eq!(&days_held(&world), &before);
                 // The user syncs their clone: with --commit they pull, else they push.
                 match (&world.github.default_branch_workflow, w.commit) {
@@ -1131,4 +1167,71 @@ mod generated {
             }
         }
     }
+}
+
+#[test]
+fn verification_catches_what_the_upgrade_must_protect() {
+    let mut i = inputs();
+    i.convert_state = ConvertState::Now;
+    i.commit = true;
+    let before = original_legacy_world();
+    let p = plan(&i, &before);
+    let mut after = before.clone();
+    let (results, outputs) = apply(&p, &mut after);
+    let deviations = |after: &Observed| -> Vec<String> {
+        verify_upgrade(&p, &results, &outputs, &before, after)
+            .into_iter()
+            .filter(|f| f.status == FindingStatus::Deviation)
+            .map(|f| f.id)
+            .collect()
+    };
+    assert!(deviations(&after).is_empty());
+
+    // A day dropped from the converted state (the original's 31-day trim).
+    let mut trimmed = after.clone();
+    let g = trimmed
+        .github
+        .gists
+        .iter_mut()
+        .find(|g| g.id == BADGE)
+        .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&g.files["state.json"]).unwrap();
+    v["dailyHistory"].as_array_mut().unwrap().remove(0);
+    g.files.insert("state.json".to_string(), v.to_string());
+    let found = deviations(&trimmed);
+    assert!(found.contains(&"history:days".to_string()), "{found:?}");
+    assert!(found.contains(&"state:totals".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"gist:update:badges.state".to_string()),
+        "{found:?}"
+    );
+
+    // The badge gist lost a badge file, or the original's workflow came back.
+    let mut broken = after.clone();
+    let g = broken
+        .github
+        .gists
+        .iter_mut()
+        .find(|g| g.id == BADGE)
+        .unwrap();
+    g.files.remove("clones.json");
+    broken.github.default_branch_workflow.as_mut().unwrap().text = GTT_WORKFLOW.to_string();
+    let found = deviations(&broken);
+    assert!(found.contains(&"gist:badge-urls".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"workflow:original".to_string()),
+        "{found:?}"
+    );
+
+    // A rename that did not stick, and a variable someone changed since.
+    let mut drifted = after.clone();
+    drifted
+        .github
+        .gists
+        .iter_mut()
+        .find(|g| g.id == BADGE)
+        .unwrap()
+        .description = "octo/demo traffic badges".to_string();
+    let found = deviations(&drifted);
+    assert_eq!(found, ["gist:update:badges.description"]);
 }
