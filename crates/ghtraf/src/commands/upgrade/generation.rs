@@ -126,6 +126,48 @@ pub fn candidates(
     out
 }
 
+/// Which listed gists (id, description, file names) observation should fetch in full:
+/// those named by an id, those named for this repository in either convention, and —
+/// to find hand-renamed ones by content — those with a state or archive file whose
+/// description does not already name *another* repository in either convention (a user
+/// tracking many repositories would otherwise pay one fetch per tracked repository).
+pub fn worth_fetching<'a>(
+    listed: impl IntoIterator<Item = (&'a str, &'a str, Vec<&'a str>)>,
+    owner: &str,
+    repo: &str,
+    badges: &NamedIds,
+    archive: &NamedIds,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, description, files) in listed {
+        let named = badges.contains(id) || archive.contains(id);
+        let ours = classify_description(description, owner, repo) != Naming::Other;
+        let has_data = role_from_files(files.iter().copied()).is_some();
+        if named || ours || (has_data && !names_another_repo(description)) {
+            out.push(id.to_string());
+        }
+    }
+    out
+}
+
+/// Whether a description follows a naming convention for some repository: the current
+/// `[GTT] O/R · role` or the legacy `O/R traffic …`. Callers have already checked it
+/// is not this repository.
+fn names_another_repo(description: &str) -> bool {
+    let mut words = description.split_whitespace();
+    let mut first = words.next();
+    if first == Some("[GTT]") {
+        first = words.next();
+    }
+    let looks_like_repo = first.is_some_and(|w| {
+        w.split_once('/')
+            .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
+    });
+    let second = words.next();
+    looks_like_repo
+        && (second == Some("·") || second.is_some_and(|w| w.eq_ignore_ascii_case("traffic")))
+}
+
 /// `repo` recorded in an archive gist's index or any of its month files.
 fn archive_repo(gist: &GistSeen) -> Option<String> {
     gist.files
@@ -404,6 +446,33 @@ mod tests {
             ]
         );
         assert_eq!(found[0].days(), 1);
+    }
+
+    #[test]
+    fn only_gists_that_may_be_ours_are_fetched() {
+        let named = NamedIds {
+            variable: Some("byvar".to_string()),
+            ..NamedIds::default()
+        };
+        let listed = vec![
+            ("byvar", "whatever", vec!["notes.md"]),
+            ("legacy", "octo/demo traffic badges", vec!["state.json"]),
+            ("current", "[GTT] octo/demo · archive", vec!["archive.json"]),
+            ("renamed", "my traffic", vec!["state.json"]),
+            (
+                "other-current",
+                "[GTT] octo/tool · badges",
+                vec!["state.json"],
+            ),
+            (
+                "other-legacy",
+                "octo/tool traffic badges",
+                vec!["state.json"],
+            ),
+            ("unrelated", "dotfiles", vec![".bashrc"]),
+        ];
+        let fetch = worth_fetching(listed, "octo", "demo", &named, &NamedIds::default());
+        assert_eq!(fetch, ["byvar", "legacy", "current", "renamed"]);
     }
 
     fn verdict(obs: &Observed) -> Generation {
