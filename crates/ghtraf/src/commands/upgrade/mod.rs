@@ -14,6 +14,9 @@
 
 pub mod backup;
 pub mod config;
+#[cfg(test)]
+mod exec_tests;
+pub mod execute;
 pub mod fingerprint;
 pub mod generation;
 pub mod observed;

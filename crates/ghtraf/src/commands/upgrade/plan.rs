@@ -165,8 +165,11 @@ pub fn plan_upgrade(
     let mut actions: Vec<Action<UpgradeStep>> = Vec::new();
     let backup_id = ActionId::new(Category::File, Operation::Create, "backup");
 
+    // A gist's files are written only after its rename: one change at a time per gist.
+    let mut renames: Vec<ActionId> = Vec::new();
     for chosen in [Some(badge), archive].into_iter().flatten() {
         if let Some(a) = plan_rename(gh, inputs, chosen) {
+            renames.push(a.id.clone());
             actions.push(a);
         }
     }
@@ -410,6 +413,8 @@ pub fn plan_upgrade(
         });
     }
 
+    let mut before_writes = safety.clone();
+    before_writes.extend(renames);
     plan_conversion(
         &mut actions,
         &mut plan,
@@ -418,7 +423,7 @@ pub fn plan_upgrade(
         badge_gist,
         archive.and_then(|a| gist(gh, &a.id)),
         archive_producer.as_ref(),
-        &safety,
+        &before_writes,
         conversion_refusal,
         now,
     );

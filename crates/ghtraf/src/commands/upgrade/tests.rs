@@ -21,7 +21,7 @@ use super::plan::{plan_upgrade, ConvertState, EditedFiles, UpgradeInputs};
 use super::step::UpgradeStep;
 use super::verify::verify_upgrade;
 
-const NOW: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
+pub(super) const NOW: OffsetDateTime = datetime!(2026-03-02 10:00 UTC);
 const VERSION: &str = "0.9.0";
 
 const V1_STATE: &str = include_str!("../../../../../tests/fixtures/gtt/real-v1-state-a.json");
@@ -40,11 +40,11 @@ const GTT_README: &str = include_str!("../../../tests/fixtures/original/dashboar
 const SNAKE_CONFIG: &str =
     include_str!("../../../tests/fixtures/original/ghtraf-config-snake.json");
 
-const BADGE: &str = "b0000000000000000000000000000001";
+pub(super) const BADGE: &str = "b0000000000000000000000000000001";
 const ARCHIVE: &str = "a0000000000000000000000000000001";
 const ARCHIVE_STUB: &str = r#"{"repo": "octo/demo", "description": "Monthly traffic archive for octo/demo", "archives": []}"#;
 
-fn inputs() -> UpgradeInputs {
+pub(super) fn inputs() -> UpgradeInputs {
     UpgradeInputs {
         owner: "octo".to_string(),
         repo: "demo".to_string(),
