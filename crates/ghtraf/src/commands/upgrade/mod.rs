@@ -12,6 +12,7 @@
 //! and [`plan`] decides, action by action ([`step`]), what happens;
 //! [`verify`] checks afterwards that the world is what the plan promised.
 
+pub mod args;
 pub mod backup;
 pub mod config;
 #[cfg(test)]
