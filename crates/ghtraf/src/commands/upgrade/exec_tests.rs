@@ -127,7 +127,13 @@ impl UpgradeOps for Memory {
         })
     }
 
-    fn write_gist_files(&self, id: &str, files: &GistFiles) -> OpResult<()> {
+    fn write_gist_files(&self, id: &str, files: &GistFiles, revision: &str) -> OpResult<()> {
+        let head = self.gist_head(id)?.map(|h| h.revision);
+        if head.as_deref() != Some(revision) {
+            return Err(OpError::conflict(format!(
+                "gist {id} is at {head:?}, not {revision}"
+            )));
+        }
         let op = if files.contains_key("state.json") {
             "write_state"
         } else {

@@ -58,7 +58,9 @@ pub trait UpgradeOps: Sync {
     /// Every file of the gist at exactly `revision`.
     fn gist_files_at(&self, id: &str, revision: &str) -> OpResult<GistFiles>;
     fn set_gist_description(&self, id: &str, description: &str) -> OpResult<()>;
-    fn write_gist_files(&self, id: &str, files: &GistFiles) -> OpResult<()>;
+    /// Writes the files only while the gist is still at `revision` (a different one is a
+    /// conflict, nothing written).
+    fn write_gist_files(&self, id: &str, files: &GistFiles, revision: &str) -> OpResult<()>;
     /// Returns the new gist's id.
     fn create_gist(&self, description: &str, public: bool, files: &GistFiles) -> OpResult<String>;
     fn delete_gist(&self, id: &str) -> OpResult<()>;
@@ -181,8 +183,7 @@ pub fn step(
             Ok(Outcome::done(format!("created gist {id}")).with_output("id", id))
         }
         UpgradeStep::WriteGist(w) => {
-            expect_revision(ops, &w.gist_id, &w.expect_revision)?;
-            ops.write_gist_files(&w.gist_id, &w.files)
+            ops.write_gist_files(&w.gist_id, &w.files, &w.expect_revision)
                 .map_err(|e| failed(&format!("writing gist {}", w.gist_id), e))?;
             Ok(Outcome::done(format!(
                 "{} file(s) written to gist {}",
