@@ -337,7 +337,7 @@ pub fn plan_upgrade(
                 Some(w) if w.state == "active" => {
                     actions.push(Action::new(
                         Category::Workflow,
-                        Operation::Configure,
+                        Operation::Update,
                         WORKFLOW_PATH,
                         "disable the original's workflow until the new one is on the default branch",
                         UpgradeStep::WorkflowState(WorkflowStateStep {
@@ -383,7 +383,7 @@ pub fn plan_upgrade(
         {
             let action = Action::new(
                 Category::Workflow,
-                Operation::Configure,
+                Operation::Update,
                 WORKFLOW_PATH,
                 "re-enable the workflow: the default branch now runs ghtraf",
                 UpgradeStep::WorkflowState(WorkflowStateStep {

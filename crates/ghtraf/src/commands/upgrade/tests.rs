@@ -408,7 +408,7 @@ fn the_originals_legacy_deployment_is_taken_over_without_converting_yet() {
     // Safety rule: the original's workflow is disabled, the state is not converted.
     assert!(has(
         &p,
-        "workflow:configure:.github/workflows/traffic-badges.yml"
+        "workflow:update:.github/workflows/traffic-badges.yml"
     ));
     assert!(has(&p, "gist:skip:badges.state"));
     assert!(!has(&p, "gist:update:badges.state"));
@@ -461,7 +461,7 @@ fn the_state_is_not_converted_while_the_default_branch_runs_the_original() {
     assert!(has(&p, "file:skip:.github/workflows/traffic-badges.yml"));
     assert!(!has(
         &p,
-        "workflow:configure:.github/workflows/traffic-badges.yml"
+        "workflow:update:.github/workflows/traffic-badges.yml"
     ));
 
     let mut busy = original_legacy_world();
@@ -505,7 +505,7 @@ fn with_commit_the_conversion_follows_the_workflow_write_archive_first() {
     assert!(has(&p, "file:skip:.github/workflows/traffic-badges.yml"));
     assert!(!has(
         &p,
-        "workflow:configure:.github/workflows/traffic-badges.yml"
+        "workflow:update:.github/workflows/traffic-badges.yml"
     ));
     match &state.details {
         UpgradeStep::WriteGist(w) => {
@@ -554,10 +554,7 @@ fn without_commit_the_second_upgrade_after_a_push_re_enables_and_converts() {
     assert!(only_skips(&waiting), "{:#?}", ops(&waiting));
     push(&mut world);
     let p = plan(&i, &world);
-    let enable = find(
-        &p,
-        "workflow:configure:.github/workflows/traffic-badges.yml",
-    );
+    let enable = find(&p, "workflow:update:.github/workflows/traffic-badges.yml");
     let state = find(&p, "gist:update:badges.state");
     assert!(state.depends_on.contains(&enable.id));
     apply_verified(&p, &mut world);
@@ -620,7 +617,7 @@ fn a_deployment_made_only_by_the_originals_workflow_gets_an_archive_gist() {
         changes,
         [
             "file:create:backup",
-            "workflow:configure:.github/workflows/traffic-badges.yml"
+            "workflow:update:.github/workflows/traffic-badges.yml"
         ]
     );
     apply(&next, &mut converged);
@@ -843,7 +840,7 @@ fn an_edited_original_workflow_on_the_branch_is_not_committed_over_without_force
     ));
     assert!(has(
         &p,
-        "workflow:configure:.github/workflows/traffic-badges.yml"
+        "workflow:update:.github/workflows/traffic-badges.yml"
     ));
     assert!(!has(&p, "gist:update:badges.state"));
     i.edited = EditedFiles::Force;
