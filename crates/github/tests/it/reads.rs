@@ -1,10 +1,6 @@
 //! Every read operation against fakehub, including pagination and truncated gist files.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use ghtraf_github::{GitHubRead, RepoRef, RepoScope};
 
 #[test]

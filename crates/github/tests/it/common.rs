@@ -1,8 +1,6 @@
 //! Shared setup for the integration tests: a fakehub with a canary token, a client whose
 //! sleeper records waits instead of sleeping, and the end-of-test contract check.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use fakehub::{Config, FakeHub, Fault, FaultKind, World};
 use ghtraf_github::{Client, ClientConfig, RepoRef, RequestEvent, RetryPolicy, Sleeper, Token};
 use std::sync::{Arc, Mutex};
