@@ -16,7 +16,7 @@ mod world;
 
 pub use world::{
     Asset, Gist, Job, Pages, Permissions, PopularPath, Referrer, Release, Repo, Run, SecretMeta,
-    Stargazer, TrafficDay, User, Variable, Workflow, World,
+    Stargazer, TokenGrant, TrafficDay, User, Variable, Workflow, World,
 };
 
 use serde::{Deserialize, Serialize};

@@ -24,6 +24,46 @@ pub struct World {
     /// everything (fine-grained with all permissions). Without `gist`, gist writes are 404;
     /// without `repo` (or `public_repo` on a public repo), repository settings and traffic are 403.
     pub token_scopes: Option<Vec<String>>,
+    /// Further tokens by their value, each with its own grant (all belong to `user`). A token
+    /// not listed here is the default token (`token_scopes`), unless `reject_unknown_tokens`.
+    pub tokens: BTreeMap<String, TokenGrant>,
+    /// Answer 401 "Bad credentials" to any token not in `tokens` (and 401 "Requires
+    /// authentication" without one), as GitHub does for a revoked or mistyped token.
+    pub reject_unknown_tokens: bool,
+}
+
+/// What a token may do, in GitHub's two token models.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenGrant {
+    /// A classic personal access token: its scopes are sent back as `X-OAuth-Scopes`.
+    Classic { scopes: Vec<String> },
+    /// A fine-grained token: no `X-OAuth-Scopes` header; permissions by lower-case name
+    /// (`administration`, `actions`, `contents`, `gists`, `metadata`, `pages`, `secrets`,
+    /// `variables`, `workflows`) with level `read` or `write` (write includes read).
+    /// `metadata: read` is always granted, as on GitHub.
+    FineGrained {
+        permissions: BTreeMap<String, String>,
+    },
+}
+
+impl TokenGrant {
+    /// A classic token with these scopes.
+    pub fn classic(scopes: &[&str]) -> TokenGrant {
+        TokenGrant::Classic {
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// A fine-grained token with these `(permission, level)` grants.
+    pub fn fine_grained(permissions: &[(&str, &str)]) -> TokenGrant {
+        TokenGrant::FineGrained {
+            permissions: permissions
+                .iter()
+                .map(|(name, level)| (name.to_string(), level.to_string()))
+                .collect(),
+        }
+    }
 }
 
 /// The authenticated user.
@@ -524,8 +564,7 @@ impl World {
             today: pinned,
             user: User::default(),
             repos,
-            gists: BTreeMap::new(),
-            token_scopes: None,
+            ..World::default()
         }
     }
 }

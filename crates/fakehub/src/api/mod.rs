@@ -21,7 +21,7 @@ mod gists;
 mod repos;
 mod settings;
 
-use access::access_denied;
+use access::{access_denied, authenticate, presented_token, scopes_header};
 use actions::*;
 use contents::*;
 use gists::*;
@@ -295,7 +295,7 @@ pub fn serve(shared: &Shared, request: &Request) -> (Response, Option<String>) {
             .push(("Access-Control-Allow-Origin".to_string(), "*".to_string()));
         return (response, None);
     }
-    let (reply, operation) = route(shared, request, &base);
+    let (reply, operation, scopes) = route(shared, request, &base);
     let mut state = lock(&shared.state);
     state.requests_served += 1;
     let used = state.requests_served;
@@ -317,8 +317,8 @@ pub fn serve(shared: &Shared, request: &Request) -> (Response, Option<String>) {
         ),
         ("X-RateLimit-Resource".to_string(), "core".to_string()),
     ];
-    if let Some(scopes) = &state.world.token_scopes {
-        headers.push(("X-OAuth-Scopes".to_string(), scopes.join(", ")));
+    if let Some(scopes) = scopes {
+        headers.push(("X-OAuth-Scopes".to_string(), scopes));
     }
     headers.extend(reply.headers);
     let body = match reply.body {
@@ -364,31 +364,30 @@ fn route(
     shared: &Shared,
     request: &Request,
     base: &str,
-) -> (Reply, Option<&'static openapi::Operation>) {
+) -> (Reply, Option<&'static openapi::Operation>, Option<String>) {
     if request.header("user-agent").is_none_or(str::is_empty) {
         return (
             error(403, "Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required)."),
             None,
+            None,
         );
     }
-    if let Some(expected) = &shared.token {
-        let presented = request.header("authorization").and_then(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-                .or_else(|| value.strip_prefix("token "))
-        });
-        match presented {
-            None => return (error(401, "Requires authentication"), None),
-            Some(token) if token.trim() != expected => {
-                return (error(401, "Bad credentials"), None)
-            }
-            Some(_) => {}
-        }
-    }
+    let grant = {
+        let state = lock(&shared.state);
+        authenticate(
+            &state.world,
+            shared.token.as_deref(),
+            presented_token(request),
+        )
+    };
+    let grant = match grant {
+        Ok(grant) => grant,
+        Err(denied) => return (denied, None, None),
+    };
+    let scopes = scopes_header(grant.as_ref());
     let matched = match openapi::spec().find(&request.method, &request.path) {
         Ok(matched) => matched,
-        Err(_) => return (not_found(), None),
+        Err(_) => return (not_found(), None, scopes),
     };
     let operation = matched.operation;
     let mut body = Value::Null;
@@ -400,7 +399,7 @@ fn route(
                     "request {} {}: missing body",
                     operation.operation_id, request.path
                 ));
-                return (error(400, "Problems parsing JSON"), Some(operation));
+                return (error(400, "Problems parsing JSON"), Some(operation), scopes);
             }
         } else {
             body = match serde_json::from_str(&text) {
@@ -410,7 +409,7 @@ fn route(
                         "request {} {}: body is not JSON",
                         operation.operation_id, request.path
                     ));
-                    return (error(400, "Problems parsing JSON"), Some(operation));
+                    return (error(400, "Problems parsing JSON"), Some(operation), scopes);
                 }
             };
             let problems = validate(schema, &body);
@@ -421,7 +420,7 @@ fn route(
                         operation.operation_id, request.path
                     ));
                 }
-                return (invalid(&problems.join("\n")), Some(operation));
+                return (invalid(&problems.join("\n")), Some(operation), scopes);
             }
         }
     }
@@ -436,11 +435,11 @@ fn route(
         accept: request.header("accept").unwrap_or_default(),
     };
     let mut state = lock(&shared.state);
-    let reply = match access_denied(&state, operation, &call) {
+    let reply = match access_denied(&state, grant.as_ref(), operation, &call) {
         Some(denied) => denied,
         None => dispatch(&mut state, &operation.operation_id, &call),
     };
-    (reply, Some(operation))
+    (reply, Some(operation), scopes)
 }
 
 fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {

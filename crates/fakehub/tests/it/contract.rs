@@ -1,11 +1,8 @@
 //! Proves the contract: one request to every operation in the OpenAPI subset, each answered
 //! with a documented status and a body that validates against the subset's schema.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::call;
 use base64::Engine;
-use common::call;
 use crypto_box::aead::OsRng;
 use fakehub::{Config, FakeHub, World};
 use serde_json::json;
@@ -198,8 +195,8 @@ fn every_operation_answers_and_validates_against_the_subset() {
 fn list_variants_validate_too() {
     let hub = demo_hub();
     let b = hub.url();
-    let starred = common::send(
-        &common::agent(),
+    let starred = crate::common::send(
+        &crate::common::agent(),
         "GET",
         &format!("{b}/repos/octo/demo/stargazers"),
         None,
