@@ -11,6 +11,13 @@ use std::collections::BTreeMap;
 pub trait GitHubRead: Send + Sync {
     /// `GET /user`: who the token belongs to (the owner of the gists we create).
     fn current_user(&self) -> Result<User, Error>;
+    /// `GET /user` read for its `X-OAuth-Scopes` header: the token's login and its classic
+    /// scopes, or [`TokenScopes::FineGrained`] when GitHub sends no scopes header. A rejected
+    /// token is an [`crate::ErrorKind::Unauthorized`] error.
+    fn whoami(&self) -> Result<TokenInfo, Error>;
+    /// The same reads made with another token (e.g. the workflow token ghtraf is about to
+    /// store), so a planner can check what that token may do without being able to write.
+    fn as_token(&self, token: &crate::Token) -> Box<dyn GitHubRead>;
     /// `GET /repos/{o}/{r}`.
     fn repo(&self, r: &RepoRef) -> Result<Repo, Error>;
     /// Repositories of a user or organization, all pages.

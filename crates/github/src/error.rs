@@ -153,6 +153,9 @@ pub(crate) struct FailureHeaders {
     pub retry_after: Option<u64>,
     pub ratelimit_remaining: Option<u64>,
     pub ratelimit_reset: Option<u64>,
+    /// What GitHub says the endpoint accepts (`X-Accepted-GitHub-Permissions` for fine-grained
+    /// tokens, `X-Accepted-OAuth-Scopes` for classic ones).
+    pub accepted: Option<String>,
 }
 
 /// A rate-limit answer: the request was rejected unapplied, so any method may be retried.
@@ -304,11 +307,16 @@ pub(crate) fn from_status(
                 .with_hint("check the OWNER/REPO spelling; private repositories also need a token that can see them"),
             403 => {
                 let needed = needed_permission(method, path);
+                let accepted = headers
+                    .accepted
+                    .as_deref()
+                    .map(|accepted| format!(" (GitHub says this request accepts: {accepted})"))
+                    .unwrap_or_default();
                 Error::new(
                     ErrorKind::MissingPermission { needed: needed.clone() },
                     format!("GitHub denied access (403{said})"),
                 )
-                .with_hint(format!("the token needs {needed}"))
+                .with_hint(format!("the token needs {needed}{accepted}"))
             }
             409 => Error::new(ErrorKind::Conflict, format!("GitHub reported a conflict (409{said})"))
                 .with_hint("it already exists or was changed at the same time; look at its current state and run the command again"),
@@ -338,6 +346,7 @@ mod tests {
             retry_after,
             ratelimit_remaining: remaining,
             ratelimit_reset: reset,
+            accepted: None,
         }
     }
 

@@ -291,3 +291,47 @@ pub struct RateLimit {
     /// Unix seconds when `remaining` refills.
     pub reset: u64,
 }
+
+/// What kind of token answered, and what it may do, as GitHub reveals it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenScopes {
+    /// A classic token: the scopes of its `X-OAuth-Scopes` header (possibly none).
+    Classic(Vec<String>),
+    /// No `X-OAuth-Scopes` header: a fine-grained token (or a GitHub App token). Its
+    /// permissions are not listed anywhere; only read-only probes can tell.
+    FineGrained,
+}
+
+impl TokenScopes {
+    /// Parses an `X-OAuth-Scopes` header (`None` = header absent = fine-grained).
+    pub fn from_header(header: Option<&str>) -> TokenScopes {
+        match header {
+            Some(list) => TokenScopes::Classic(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|scope| !scope.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            None => TokenScopes::FineGrained,
+        }
+    }
+
+    /// Whether a classic token holds `scope` (or a scope that includes it: `repo` includes
+    /// `public_repo`). Always false for fine-grained tokens, whose grants are not listed.
+    pub fn has(&self, scope: &str) -> bool {
+        match self {
+            TokenScopes::Classic(scopes) => scopes
+                .iter()
+                .any(|held| held == scope || (held == "repo" && scope == "public_repo")),
+            TokenScopes::FineGrained => false,
+        }
+    }
+}
+
+/// Who a token belongs to and what kind it is ([`crate::GitHubRead::whoami`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub login: String,
+    pub scopes: TokenScopes,
+}

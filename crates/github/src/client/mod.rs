@@ -88,6 +88,8 @@ struct Answer {
     status: u16,
     body: String,
     next: Option<String>,
+    /// `X-OAuth-Scopes` of the answer (classic tokens only).
+    scopes: Option<String>,
 }
 
 /// What one send produced.
@@ -96,6 +98,8 @@ enum Sent {
         status: u16,
         headers: FailureHeaders,
         next: Option<String>,
+        /// `X-OAuth-Scopes`: present for classic tokens only.
+        scopes: Option<String>,
         body: String,
     },
     NoResponse(String),
@@ -150,6 +154,19 @@ impl Client {
             host,
             config,
         })
+    }
+
+    /// The same client (host, retries, hooks) speaking with another token.
+    pub fn with_token(&self, token: crate::Token) -> Client {
+        let mut config = self.config.clone();
+        config.token = token;
+        Client {
+            agent: self.agent.clone(),
+            base: self.base.clone(),
+            origin: self.origin.clone(),
+            host: self.host.clone(),
+            config,
+        }
     }
 
     /// The API base URL this client talks to.
@@ -212,7 +229,13 @@ impl Client {
             retry_after: header_u64(&response, "retry-after"),
             ratelimit_remaining: header_u64(&response, "x-ratelimit-remaining"),
             ratelimit_reset: header_u64(&response, "x-ratelimit-reset"),
+            accepted: response
+                .header("x-accepted-github-permissions")
+                .or_else(|| response.header("x-accepted-oauth-scopes"))
+                .map(|value| value.trim().to_string())
+                .filter(|value| !value.is_empty()),
         };
+        let scopes = response.header("x-oauth-scopes").map(str::to_string);
         let next = response.header("link").and_then(next_link);
         let mut bytes = Vec::new();
         if let Err(error) = response
@@ -226,6 +249,7 @@ impl Client {
             status,
             headers,
             next,
+            scopes,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
@@ -363,8 +387,17 @@ impl Client {
         let may_resend = call.retry != Retry::Never && attempts_left;
         match sent {
             Sent::Response {
-                status, next, body, ..
-            } if (200..300).contains(&status) => Next::Done(Answer { status, body, next }),
+                status,
+                next,
+                body,
+                scopes,
+                ..
+            } if (200..300).contains(&status) => Next::Done(Answer {
+                status,
+                body,
+                next,
+                scopes,
+            }),
             Sent::Response {
                 status,
                 headers,

@@ -102,6 +102,19 @@ impl GitHubRead for Client {
         self.get("/user")
     }
 
+    fn whoami(&self) -> Result<TokenInfo, Error> {
+        let answer = self.execute("GET", Target::Api("/user"), None, Retry::Safe)?;
+        let user: User = self.decode("GET /user", &answer.body)?;
+        Ok(TokenInfo {
+            login: user.login,
+            scopes: TokenScopes::from_header(answer.scopes.as_deref()),
+        })
+    }
+
+    fn as_token(&self, token: &crate::Token) -> Box<dyn GitHubRead> {
+        Box::new(self.with_token(token.clone()))
+    }
+
     fn repo(&self, r: &RepoRef) -> Result<Repo, Error> {
         self.get(&repo_path(r, ""))
     }

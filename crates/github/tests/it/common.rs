@@ -91,6 +91,23 @@ pub fn setup_with(world: World) -> Setup {
     }
 }
 
+/// Like [`setup_with`], but the world's `tokens` decide who is accepted (no `--token`).
+pub fn setup_open(world: World) -> Setup {
+    let hub = FakeHub::start(Config {
+        world,
+        ..Config::default()
+    })
+    .unwrap();
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let (client, events) = client_for(&hub, CANARY, Arc::clone(&sleeper));
+    Setup {
+        hub,
+        client,
+        sleeper,
+        events,
+    }
+}
+
 pub fn setup() -> Setup {
     setup_with(demo_world())
 }

@@ -6,5 +6,6 @@
 mod common;
 mod errors;
 mod reads;
+mod tokens;
 mod transport;
 mod writes;
