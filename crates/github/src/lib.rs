@@ -42,6 +42,7 @@ mod client;
 mod config;
 mod error;
 mod fanout;
+mod raw_base;
 mod repo_ref;
 mod secret;
 mod types;
@@ -54,6 +55,7 @@ pub use config::{
 };
 pub use error::{Error, ErrorKind};
 pub use fanout::{fan_out, DEFAULT_FAN_OUT};
+pub use raw_base::gist_raw_base;
 pub use repo_ref::RepoRef;
 pub use secret::seal_secret;
 pub use types::*;

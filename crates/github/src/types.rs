@@ -335,3 +335,14 @@ pub struct TokenInfo {
     pub login: String,
     pub scopes: TokenScopes,
 }
+
+impl Gist {
+    /// The raw base of this gist's files (see [`crate::gist_raw_base`]), from the first file
+    /// whose `raw_url` has GitHub's shape.
+    pub fn raw_base(&self) -> Option<String> {
+        self.files
+            .values()
+            .filter_map(|file| file.raw_url.as_deref())
+            .find_map(|url| crate::gist_raw_base(url, &self.id))
+    }
+}

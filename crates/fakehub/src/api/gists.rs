@@ -23,12 +23,13 @@ pub(super) fn cut(text: &str, limit: usize) -> &str {
 }
 
 pub(super) fn gist_json(
-    base: &str,
+    call: &Call<'_>,
     world: &World,
     id: &str,
     gist: &Gist,
     with_content: bool,
 ) -> Value {
+    let base = call.base;
     let mut files = Map::new();
     for (name, text) in &gist.files {
         let (mime, language) = file_type(name);
@@ -36,7 +37,7 @@ pub(super) fn gist_json(
             "filename": name,
             "type": mime,
             "language": language,
-            "raw_url": format!("{base}/gist-raw/{}/{id}/raw/{name}", gist.owner),
+            "raw_url": format!("{}/{}/{id}/raw/{name}", call.raw_base, gist.owner),
             "size": text.len(),
         });
         if with_content {
@@ -87,7 +88,7 @@ pub(super) fn list_gists(state: &mut State, call: &Call<'_>) -> Reply {
     gists.sort_by(|a, b| b.1.updated_at.cmp(&a.1.updated_at).then(a.0.cmp(b.0)));
     let items = gists
         .into_iter()
-        .map(|(id, gist)| gist_json(call.base, &state.world, id, gist, false))
+        .map(|(id, gist)| gist_json(call, &state.world, id, gist, false))
         .collect();
     paged(call, items, 100)
 }
@@ -132,7 +133,7 @@ pub(super) fn create_gist(state: &mut State, call: &Call<'_>) -> Reply {
         created_at: now.clone(),
         updated_at: now,
     };
-    let body = gist_json(call.base, &state.world, &id, &gist, true);
+    let body = gist_json(call, &state.world, &id, &gist, true);
     state.world.gists.insert(id.clone(), gist);
     Reply {
         status: 201,
@@ -144,7 +145,7 @@ pub(super) fn create_gist(state: &mut State, call: &Call<'_>) -> Reply {
 pub(super) fn get_gist(state: &mut State, call: &Call<'_>) -> Reply {
     let id = call.param("gist_id");
     match state.world.gists.get(id) {
-        Some(gist) => reply(200, gist_json(call.base, &state.world, id, gist, true)),
+        Some(gist) => reply(200, gist_json(call, &state.world, id, gist, true)),
         None => not_found(),
     }
 }
@@ -193,7 +194,7 @@ pub(super) fn update_gist(state: &mut State, call: &Call<'_>) -> Reply {
         return invalid("files can't be blank");
     }
     gist.updated_at = state.now();
-    let body = gist_json(call.base, &state.world, &id, &gist, true);
+    let body = gist_json(call, &state.world, &id, &gist, true);
     state.world.gists.insert(id, gist);
     reply(200, body)
 }

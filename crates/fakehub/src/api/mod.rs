@@ -92,7 +92,11 @@ fn invalid(detail: &str) -> Reply {
 
 /// One API call's inputs.
 struct Call<'a> {
+    /// The API base (origin + API prefix).
     base: &'a str,
+    /// The base of gist raw URLs (origin + raw prefix).
+    raw_base: &'a str,
+    /// The API path without the API prefix.
     path: &'a str,
     params: &'a HashMap<String, String>,
     query: &'a BTreeMap<String, String>,
@@ -241,9 +245,10 @@ impl State {
         variable.updated_at = now;
     }
 
-    /// Serves `/gist-raw/{owner}/{id}/raw/{file}`: the full file text, like gist.githubusercontent.com.
+    /// Serves `{raw_prefix}/{owner}/{id}/raw/{file}` (given without the prefix): the full
+    /// file text, like gist.githubusercontent.com.
     pub fn raw_gist(&self, path: &str) -> Option<String> {
-        let rest = path.strip_prefix("/gist-raw/")?;
+        let rest = path.strip_prefix('/')?;
         let mut parts = rest.splitn(4, '/');
         let (owner, id, raw, file) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         let gist = self.world.gists.get(id)?;
@@ -284,8 +289,12 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 /// Handles one API request end to end (after faults and latency).
 pub fn serve(shared: &Shared, request: &Request) -> (Response, Option<String>) {
     let base = shared.base_url();
-    if request.method == "GET" && request.path.starts_with("/gist-raw/") {
-        let text = lock(&shared.state).raw_gist(&request.path);
+    let raw_path = request
+        .path
+        .strip_prefix(shared.raw_prefix.as_str())
+        .filter(|rest| rest.starts_with('/'));
+    if let (Some(raw_path), "GET") = (raw_path, request.method.as_str()) {
+        let text = lock(&shared.state).raw_gist(raw_path);
         let mut response = match text {
             Some(text) => http::plain(200, &text),
             None => http::plain(404, "404: Not Found"),
@@ -385,7 +394,14 @@ fn route(
         Err(denied) => return (denied, None, None),
     };
     let scopes = scopes_header(grant.as_ref());
-    let matched = match openapi::spec().find(&request.method, &request.path) {
+    let Some(path) = request
+        .path
+        .strip_prefix(shared.api_prefix.as_str())
+        .filter(|rest| rest.starts_with('/'))
+    else {
+        return (not_found(), None, scopes);
+    };
+    let matched = match openapi::spec().find(&request.method, path) {
         Ok(matched) => matched,
         Err(_) => return (not_found(), None, scopes),
     };
@@ -427,7 +443,8 @@ fn route(
     let query = parse_query(&request.query);
     let call = Call {
         base,
-        path: &request.path,
+        raw_base: &shared.raw_base(),
+        path,
         params: &matched.params,
         query: &query,
         raw_query: &request.query,

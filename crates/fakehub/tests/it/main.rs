@@ -7,5 +7,6 @@ mod api;
 mod binary;
 mod common;
 mod contract;
+mod enterprise;
 mod faults;
 mod tokens;

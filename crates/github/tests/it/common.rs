@@ -79,6 +79,7 @@ pub fn setup_with(world: World) -> Setup {
         token: Some(CANARY.to_string()),
         world,
         latency: Duration::ZERO,
+        ..Config::default()
     })
     .unwrap();
     let sleeper = Arc::new(RecordingSleeper::default());

@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod enterprise;
 mod errors;
 mod reads;
 mod tokens;
