@@ -66,6 +66,11 @@ OPERATIONS = [
     "repos/get-pages",
     "repos/create-pages-site",
     "repos/update-information-about-pages-site",
+    "gists/list-commits",
+    "gists/get-revision",
+    "repos/list-forks",
+    "actions/disable-workflow",
+    "actions/enable-workflow",
 ]
 
 DROPPED_KEYS = {"externalDocs", "x-github", "x-octokit"}

@@ -15,8 +15,8 @@ mod schema;
 mod world;
 
 pub use world::{
-    Asset, Gist, Job, Pages, Permissions, PopularPath, Referrer, Release, Repo, Run, SecretMeta,
-    Stargazer, TokenGrant, TrafficDay, User, Variable, Workflow, World,
+    Asset, Fork, Gist, GistRevision, Job, Pages, Permissions, PopularPath, Referrer, Release, Repo,
+    Run, SecretMeta, Stargazer, TokenGrant, TrafficDay, User, Variable, Workflow, World,
 };
 
 use serde::{Deserialize, Serialize};

@@ -241,3 +241,20 @@ pub(super) fn list_jobs(state: &mut State, call: &Call<'_>) -> Reply {
         .collect();
     paged_wrapped(call, "jobs", items, 100)
 }
+
+/// `PUT .../workflows/{id}/disable|enable`: the state the workflow list then shows.
+pub(super) fn set_workflow_state(state: &mut State, call: &Call<'_>, to: &str) -> Reply {
+    let Some(repo) = repo_mut(state, call) else {
+        return not_found();
+    };
+    let Some((id, _)) = find_workflow(repo, call.param("workflow_id")) else {
+        return not_found();
+    };
+    match repo.workflows.get_mut(&id.to_string()) {
+        Some(workflow) => {
+            workflow.state = to.to_string();
+            no_content()
+        }
+        None => not_found(),
+    }
+}

@@ -6,7 +6,7 @@
 use crate::http::{self, Request, Response};
 use crate::openapi::{self, percent_decode};
 use crate::schema::{validate, Filler};
-use crate::world::{self, Gist, Pages, Repo, Run, SecretMeta, Variable, World};
+use crate::world::{self, Gist, GistRevision, Pages, Repo, Run, SecretMeta, Variable, World};
 use crate::{lock, Shared};
 use base64::Engine;
 use crypto_box::{PublicKey, SecretKey};
@@ -210,20 +210,20 @@ impl State {
     ) -> String {
         let id = self.fresh_gist_id();
         let now = self.now();
-        self.world.gists.insert(
-            id.clone(),
-            Gist {
-                owner: owner.to_string(),
-                description: Some(description.to_string()),
-                public,
-                files: files
-                    .iter()
-                    .map(|(name, text)| (name.to_string(), text.to_string()))
-                    .collect(),
-                created_at: now.clone(),
-                updated_at: now,
-            },
-        );
+        let mut gist = Gist {
+            owner: owner.to_string(),
+            description: Some(description.to_string()),
+            public,
+            files: files
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.to_string()))
+                .collect(),
+            created_at: now.clone(),
+            updated_at: now.clone(),
+            history: Vec::new(),
+        };
+        record_revision(&mut gist, &id, &now);
+        self.world.gists.insert(id.clone(), gist);
         id
     }
 
@@ -249,13 +249,25 @@ impl State {
     /// file text, like gist.githubusercontent.com.
     pub fn raw_gist(&self, path: &str) -> Option<String> {
         let rest = path.strip_prefix('/')?;
-        let mut parts = rest.splitn(4, '/');
-        let (owner, id, raw, file) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let parts: Vec<&str> = rest.split('/').collect();
+        let (owner, id, raw, sha, file) = match parts.as_slice() {
+            [owner, id, raw, file] => (*owner, *id, *raw, None, *file),
+            [owner, id, raw, sha, file] => (*owner, *id, *raw, Some(*sha), *file),
+            _ => return None,
+        };
         let gist = self.world.gists.get(id)?;
         if raw != "raw" || gist.owner != owner {
             return None;
         }
-        gist.files.get(&percent_decode(file)).cloned()
+        let file = percent_decode(file);
+        match sha {
+            None => gist.files.get(&file).cloned(),
+            Some(sha) => revisions(id, gist)
+                .into_iter()
+                .find(|revision| revision.version == sha)?
+                .files
+                .remove(&file),
+        }
     }
 }
 
@@ -468,6 +480,8 @@ fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {
         "gists/get" => get_gist(state, call),
         "gists/update" => update_gist(state, call),
         "gists/delete" => delete_gist(state, call),
+        "gists/list-commits" => list_gist_commits(state, call),
+        "gists/get-revision" => get_gist_revision(state, call),
         "repos/get" => get_repo(state, call),
         "repos/list-for-authenticated-user" => {
             let login = state.world.user.login.clone();
@@ -476,6 +490,7 @@ fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {
         "repos/list-for-user" => list_repos(state, call, call.param("username")),
         "repos/list-for-org" => list_repos(state, call, call.param("org")),
         "activity/list-stargazers-for-repo" => stargazers(state, call),
+        "repos/list-forks" => forks(state, call),
         "repos/get-clones" => traffic(state, call, "clones"),
         "repos/get-views" => traffic(state, call, "views"),
         "repos/get-top-referrers" => popular(state, call, true),
@@ -494,6 +509,8 @@ fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {
         "actions/list-repo-workflows" => list_workflows(state, call),
         "actions/get-workflow" => get_workflow(state, call),
         "actions/create-workflow-dispatch" => dispatch_workflow(state, call),
+        "actions/disable-workflow" => set_workflow_state(state, call, "disabled_manually"),
+        "actions/enable-workflow" => set_workflow_state(state, call, "active"),
         "actions/list-workflow-runs-for-repo" => list_runs(state, call, None),
         "actions/list-workflow-runs" => {
             let repo = call.repo_key();
@@ -518,11 +535,8 @@ fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {
 }
 
 /// Slices `items` for `per_page`/`page` and builds GitHub's `Link` header.
-fn paginate(
-    call: &Call<'_>,
-    items: Vec<Value>,
-    max_per_page: usize,
-) -> (Vec<Value>, Vec<(String, String)>) {
+/// The page a request asks for: `(page, per_page)`, 1-based, `per_page` capped.
+fn page_request(call: &Call<'_>, max_per_page: usize) -> (usize, usize) {
     let per_page = call
         .query
         .get("per_page")
@@ -535,12 +549,11 @@ fn paginate(
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(1)
         .max(1);
-    let last = items.len().div_ceil(per_page).max(1);
-    let slice: Vec<Value> = items
-        .into_iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .collect();
+    (page, per_page)
+}
+
+/// GitHub's `Link` header for `page` of `last` pages (none when there is one page).
+fn link_header(call: &Call<'_>, page: usize, last: usize) -> Vec<(String, String)> {
     // Like GitHub: keep the caller's parameters in order, replace `page` at the end.
     let kept: Vec<&str> = call
         .raw_query
@@ -564,12 +577,56 @@ fn paginate(
     if page > 1 {
         links.push(format!("{}; rel=\"first\"", link_to(1)));
     }
-    let headers = if links.is_empty() {
+    if links.is_empty() {
         Vec::new()
     } else {
         vec![("Link".to_string(), links.join(", "))]
-    };
-    (slice, headers)
+    }
+}
+
+/// Pages over `total` items without building them all: `page_items` gets the index range of
+/// the requested page. `max_pages` caps how far a list may be paged, as GitHub does for
+/// stargazers (400 pages): beyond it, 422; `rel="last"` never points past it.
+fn paged_range(
+    call: &Call<'_>,
+    total: usize,
+    max_per_page: usize,
+    max_pages: Option<usize>,
+    page_items: impl FnOnce(std::ops::Range<usize>) -> Vec<Value>,
+) -> Reply {
+    let (page, per_page) = page_request(call, max_per_page);
+    let mut last = total.div_ceil(per_page).max(1);
+    if let Some(cap) = max_pages {
+        if page > cap {
+            return error(
+                422,
+                "In order to keep the API fast for everyone, pagination is limited for this resource. Check the rel=last link relation in the Link response header to see how far back you can jump.",
+            );
+        }
+        last = last.min(cap);
+    }
+    let start = ((page - 1) * per_page).min(total);
+    let end = (start + per_page).min(total);
+    Reply {
+        status: 200,
+        body: Some(Value::Array(page_items(start..end))),
+        headers: link_header(call, page, last),
+    }
+}
+
+fn paginate(
+    call: &Call<'_>,
+    items: Vec<Value>,
+    max_per_page: usize,
+) -> (Vec<Value>, Vec<(String, String)>) {
+    let (page, per_page) = page_request(call, max_per_page);
+    let last = items.len().div_ceil(per_page).max(1);
+    let slice: Vec<Value> = items
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    (slice, link_header(call, page, last))
 }
 
 fn paged(call: &Call<'_>, items: Vec<Value>, max_per_page: usize) -> Reply {

@@ -88,6 +88,11 @@ pub(super) fn repo_json(base: &str, world: &World, full_name: &str, repo: &Repo)
     let (owner, name) = full_name.split_once('/').unwrap_or((full_name, ""));
     let api = format!("{base}/repos/{full_name}");
     let stars = repo.stargazers.len();
+    let forks = if repo.fork_list.is_empty() {
+        repo.forks
+    } else {
+        repo.fork_list.len() as u64
+    };
     json!({
         "id": repo.id,
         "node_id": format!("R_{}", repo.id),
@@ -112,9 +117,9 @@ pub(super) fn repo_json(base: &str, world: &World, full_name: &str, repo: &Repo)
         "watchers_count": stars,
         "watchers": stars,
         "subscribers_count": 3,
-        "network_count": repo.forks,
-        "forks_count": repo.forks,
-        "forks": repo.forks,
+        "network_count": forks,
+        "forks_count": forks,
+        "forks": forks,
         "open_issues_count": repo.open_issues,
         "open_issues": repo.open_issues,
         "default_branch": repo.default_branch,
@@ -161,24 +166,84 @@ pub(super) fn list_repos(state: &mut State, call: &Call<'_>, owner: &str) -> Rep
     paged(call, items, 100)
 }
 
+/// GitHub pages stargazers only this far (400 pages of 100 = 40,000 stars).
+const STARGAZER_PAGE_CAP: usize = 400;
+
+/// Stargazers (with `starred_at` under `application/vnd.github.star+json`), oldest first.
+/// Beyond 400 pages GitHub answers 422; a repository whose stargazer list is restricted
+/// (GitHub, July 2026: admins and collaborators only) answers 403 to anyone else.
 pub(super) fn stargazers(state: &mut State, call: &Call<'_>) -> Reply {
     let Some(repo) = state.world.repos.get(&call.repo_key()) else {
         return not_found();
     };
+    if repo.stargazers_restricted && !repo.permissions.push {
+        return error(
+            403,
+            "Listing stargazers is restricted to repository admins and collaborators.",
+        );
+    }
     let with_dates = call.accept.contains("star+json");
-    let items = repo
-        .stargazers
-        .iter()
-        .map(|star| {
-            let user = simple_user(call.base, &state.world, &star.login);
-            if with_dates {
-                json!({"starred_at": star.starred_at, "user": user})
-            } else {
-                user
-            }
-        })
-        .collect();
-    paged(call, items, 100)
+    let world = &state.world;
+    paged_range(
+        call,
+        repo.stargazers.len(),
+        100,
+        Some(STARGAZER_PAGE_CAP),
+        |range| {
+            repo.stargazers[range]
+                .iter()
+                .map(|star| {
+                    let user = simple_user(call.base, world, &star.login);
+                    if with_dates {
+                        json!({"starred_at": star.starred_at, "user": user})
+                    } else {
+                        user
+                    }
+                })
+                .collect()
+        },
+    )
+}
+
+/// Forks with their `created_at`; `sort=newest` (default), `oldest`, `stargazers`, `watchers`.
+pub(super) fn forks(state: &mut State, call: &Call<'_>) -> Reply {
+    let key = call.repo_key();
+    let Some(repo) = state.world.repos.get(&key) else {
+        return not_found();
+    };
+    let mut list: Vec<&world::Fork> = repo.fork_list.iter().collect();
+    match call.query.get("sort").map(String::as_str) {
+        Some("oldest") => list.sort_by(|a, b| a.created_at.cmp(&b.created_at)),
+        Some("newest") | None => list.sort_by(|a, b| b.created_at.cmp(&a.created_at)),
+        Some("stargazers") | Some("watchers") => {}
+        Some(_) => return invalid("sort must be newest, oldest, stargazers or watchers"),
+    }
+    let world = &state.world;
+    paged_range(call, list.len(), 100, None, |range| {
+        list[range]
+            .iter()
+            .enumerate()
+            .map(|(index, fork)| fork_json(call.base, world, repo, fork, index))
+            .collect()
+    })
+}
+
+fn fork_json(base: &str, world: &World, parent: &Repo, fork: &world::Fork, index: usize) -> Value {
+    let (owner, name) = fork
+        .full_name
+        .split_once('/')
+        .unwrap_or((fork.full_name.as_str(), ""));
+    let id = parent.id * 1000 + index as u64 + 1;
+    let full_name = &fork.full_name;
+    json!({
+        "id": id, "node_id": format!("R_{id}"), "name": name, "full_name": full_name,
+        "owner": simple_user(base, world, owner), "private": false,
+        "html_url": format!("{base}/{full_name}"), "description": parent.description,
+        "fork": true, "url": format!("{base}/repos/{full_name}"),
+        "created_at": fork.created_at, "updated_at": fork.created_at, "pushed_at": fork.created_at,
+        "stargazers_count": 0, "watchers_count": 0, "forks_count": 0,
+        "default_branch": parent.default_branch,
+    })
 }
 
 pub(super) fn pushable_repo<'w>(state: &'w State, call: &Call<'_>) -> Result<&'w Repo, Reply> {

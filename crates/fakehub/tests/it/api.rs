@@ -98,10 +98,15 @@ fn large_gist_files_are_truncated_but_raw_url_serves_everything() {
     assert_eq!(file["size"], 1_500_000);
     assert_eq!(gist["files"]["small.json"]["truncated"], false);
     let raw_url = file["raw_url"].as_str().unwrap();
+    // Like GitHub: the raw_url names the revision; the URL without it serves the newest.
+    let version = gist["history"][0]["version"].as_str().unwrap();
     assert_eq!(
         raw_url,
-        format!("{}/gist-raw/octo/{id}/raw/big.json", hub.url())
+        format!("{}/gist-raw/octo/{id}/raw/{version}/big.json", hub.url())
     );
+    let latest = format!("{}/gist-raw/octo/{id}/raw/big.json", hub.url());
+    let latest = crate::common::agent().get(&latest).call().unwrap();
+    assert_eq!(latest.into_string().unwrap().len(), 1_500_000);
     let raw = crate::common::agent().get(raw_url).call().unwrap();
     assert_eq!(raw.header("access-control-allow-origin"), Some("*"));
     assert_eq!(raw.into_string().unwrap().len(), 1_500_000);

@@ -51,7 +51,12 @@ fn every_operation_answers_and_validates_against_the_subset() {
         Some(json!({"files": {"b.svg": {"content": "<svg/>"}}})),
         200,
     );
+    let commits = expect("GET", &format!("/gists/{id}/commits"), None, 200).json();
+    assert_eq!(commits.as_array().unwrap().len(), 2, "create + update");
+    let first = commits[1]["version"].as_str().unwrap();
+    expect("GET", &format!("/gists/{id}/{first}"), None, 200);
     expect("DELETE", &format!("/gists/{id}"), None, 204);
+    expect("GET", "/repos/octo/demo/forks?sort=oldest", None, 200);
 
     for path in ["clones", "views", "popular/referrers", "popular/paths"] {
         expect(
@@ -95,6 +100,18 @@ fn every_operation_answers_and_validates_against_the_subset() {
         "POST",
         "/repos/octo/demo/actions/workflows/ci.yml/dispatches",
         Some(json!({"ref": "main"})),
+        204,
+    );
+    expect(
+        "PUT",
+        &format!("/repos/octo/demo/actions/workflows/{workflow_id}/disable"),
+        None,
+        204,
+    );
+    expect(
+        "PUT",
+        "/repos/octo/demo/actions/workflows/ci.yml/enable",
+        None,
         204,
     );
 

@@ -9,4 +9,6 @@ mod common;
 mod contract;
 mod enterprise;
 mod faults;
+mod history;
+mod lists;
 mod tokens;
