@@ -22,6 +22,10 @@ pub enum ErrorKind {
     Validation { message: String },
     /// 409: the thing already exists or changed concurrently.
     Conflict,
+    /// A write's precondition failed: the gist is no longer at the revision observed while
+    /// planning (the message names both); `found` is its revision now, None when it is gone.
+    /// Nothing was written.
+    StaleRevision { found: Option<String> },
     /// Could not talk to the host at all (DNS, refused, reset, timeout).
     Network { host: String },
     /// 5xx after retries were exhausted (or not allowed).
@@ -55,6 +59,23 @@ impl Error {
             request: None,
             after_retry: false,
         }
+    }
+
+    /// The precondition error of a gist write whose revision moved.
+    pub(crate) fn stale_revision(id: &str, expected: &str, found: Option<&str>) -> Error {
+        let message = match found {
+            Some(found) => format!(
+                "gist {id} changed since the plan was made (revision {found}, planned against {expected})"
+            ),
+            None => format!("gist {id} no longer exists (planned against revision {expected})"),
+        };
+        Error::new(
+            ErrorKind::StaleRevision {
+                found: found.map(str::to_string),
+            },
+            message,
+        )
+        .with_hint("someone else wrote it meanwhile (the daily workflow?); nothing was written: run the command again")
     }
 
     pub(crate) fn config(message: impl Into<String>, hint: impl Into<String>) -> Error {

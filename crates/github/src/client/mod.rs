@@ -30,8 +30,13 @@ mod reads;
 mod urls;
 mod writes;
 
+mod pages;
+
 pub(crate) use urls::next_link;
-use urls::{contents_path, encode, header_u64, proxy_allowed, repo_path, split_origin};
+use urls::{
+    contents_path, encode, header_u64, link_rel, page_number, proxy_allowed, repo_path,
+    split_origin, with_page,
+};
 /// Responses larger than this are refused rather than exhausting memory.
 const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
 /// A pagination chain longer than this is a server bug, not data.
@@ -41,6 +46,8 @@ const MAX_PAGES: usize = 10_000;
 const JSON: &str = "application/vnd.github+json";
 /// The stargazers media type that adds `starred_at`.
 const STAR_JSON: &str = "application/vnd.github.star+json";
+/// GitHub lists at most this many pages of stargazers (40,000 at 100 a page).
+const STARGAZER_PAGE_CAP: usize = 400;
 
 /// Whether a request may be sent again after a 5xx or a lost connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +95,8 @@ struct Answer {
     status: u16,
     body: String,
     next: Option<String>,
+    /// The `Link: rel="last"` URL, when the list has more pages.
+    last: Option<String>,
     /// `X-OAuth-Scopes` of the answer (classic tokens only).
     scopes: Option<String>,
 }
@@ -98,6 +107,7 @@ enum Sent {
         status: u16,
         headers: FailureHeaders,
         next: Option<String>,
+        last: Option<String>,
         /// `X-OAuth-Scopes`: present for classic tokens only.
         scopes: Option<String>,
         body: String,
@@ -236,7 +246,9 @@ impl Client {
                 .filter(|value| !value.is_empty()),
         };
         let scopes = response.header("x-oauth-scopes").map(str::to_string);
-        let next = response.header("link").and_then(next_link);
+        let link = response.header("link");
+        let next = link.and_then(next_link);
+        let last = link.and_then(|header| link_rel(header, "last"));
         let mut bytes = Vec::new();
         if let Err(error) = response
             .into_reader()
@@ -249,6 +261,7 @@ impl Client {
             status,
             headers,
             next,
+            last,
             scopes,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
@@ -389,6 +402,7 @@ impl Client {
             Sent::Response {
                 status,
                 next,
+                last,
                 body,
                 scopes,
                 ..
@@ -396,6 +410,7 @@ impl Client {
                 status,
                 body,
                 next,
+                last,
                 scopes,
             }),
             Sent::Response {
@@ -455,51 +470,6 @@ impl Client {
             Err(error) if error.kind == ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
         }
-    }
-
-    /// Follows `Link: rel="next"` from `first_path`; `items_key` names the array inside wrapped
-    /// answers (`{"total_count":..,"variables":[..]}`), None for bare arrays.
-    fn get_all<T: DeserializeOwned>(
-        &self,
-        first_path: &str,
-        items_key: Option<&str>,
-    ) -> Result<Vec<T>, Error> {
-        self.get_all_as(first_path, items_key, JSON)
-    }
-
-    /// [`Client::get_all`] asking for the `accept` media type.
-    fn get_all_as<T: DeserializeOwned>(
-        &self,
-        first_path: &str,
-        items_key: Option<&str>,
-        accept: &str,
-    ) -> Result<Vec<T>, Error> {
-        let mut items = Vec::new();
-        let mut answer =
-            self.execute_as("GET", Target::Api(first_path), None, Retry::Safe, accept)?;
-        let mut request = format!("GET {first_path}");
-        for _ in 0..MAX_PAGES {
-            let page: Value = self.decode(&request, &answer.body)?;
-            let list = match items_key {
-                Some(key) => page.get(key).cloned().unwrap_or(Value::Null),
-                None => page,
-            };
-            let mut page_items: Vec<T> =
-                serde_json::from_value(list).map_err(|e| Error::decode(&request, e))?;
-            items.append(&mut page_items);
-            let Some(next) = answer.next.take() else {
-                return Ok(items);
-            };
-            if split_origin(&next).is_none_or(|(origin, _)| origin != self.origin) {
-                return Err(Error::decode(
-                    &request,
-                    "a pagination link pointed to another host",
-                ));
-            }
-            answer = self.execute_as("GET", Target::Next(&next), None, Retry::Safe, accept)?;
-            request = format!("GET {}", self.resolve(&Target::Next(&next)).1);
-        }
-        Err(Error::decode(&request, "pagination did not end"))
     }
 }
 

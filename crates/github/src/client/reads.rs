@@ -33,6 +33,42 @@ struct WireGist {
     owner: Option<WireOwner>,
     #[serde(default)]
     user: Option<WireOwner>,
+    /// Revisions, newest first (only in full gist answers).
+    #[serde(default)]
+    history: Option<Vec<WireRevision>>,
+}
+
+#[derive(Deserialize)]
+struct WireRevision {
+    version: String,
+}
+
+#[derive(Deserialize)]
+struct WireChangeStatus {
+    #[serde(default)]
+    additions: Option<u64>,
+    #[serde(default)]
+    deletions: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct WireCommit {
+    version: String,
+    committed_at: String,
+    #[serde(default)]
+    change_status: Option<WireChangeStatus>,
+}
+
+impl From<WireCommit> for GistCommit {
+    fn from(wire: WireCommit) -> GistCommit {
+        let status = wire.change_status;
+        GistCommit {
+            version: wire.version,
+            committed_at: wire.committed_at,
+            additions: status.as_ref().and_then(|s| s.additions).unwrap_or(0),
+            deletions: status.as_ref().and_then(|s| s.deletions).unwrap_or(0),
+        }
+    }
 }
 
 impl WireGist {
@@ -92,6 +128,10 @@ impl Client {
             owner_login,
             html_url: wire.html_url,
             updated_at: wire.updated_at,
+            revision: wire
+                .history
+                .and_then(|history| history.into_iter().next())
+                .map(|newest| newest.version),
             files,
         })
     }
@@ -128,21 +168,72 @@ impl GitHubRead for Client {
         self.get_all(&path, None)
     }
 
-    fn stargazers(&self, r: &RepoRef) -> Result<Vec<Stargazer>, Error> {
+    fn stargazers(&self, r: &RepoRef) -> Result<StarList, Error> {
         #[derive(Deserialize)]
         struct Starred {
             starred_at: String,
             user: WireOwner,
         }
         let path = repo_path(r, "/stargazers?per_page=100");
-        let starred: Vec<Starred> = self.get_all_as(&path, None, STAR_JSON)?;
-        Ok(starred
+        let paged = self.get_all_as::<Starred>(&path, None, STAR_JSON)?;
+        Ok(StarList {
+            capped: paged.last_page >= STARGAZER_PAGE_CAP,
+            stargazers: paged
+                .items
+                .into_iter()
+                .map(|s| Stargazer {
+                    login: s.user.login,
+                    starred_at: s.starred_at,
+                })
+                .collect(),
+        })
+    }
+
+    fn forks(&self, r: &RepoRef) -> Result<Vec<Fork>, Error> {
+        #[derive(Deserialize)]
+        struct WireFork {
+            full_name: String,
+            created_at: String,
+        }
+        let path = repo_path(r, "/forks?sort=oldest&per_page=100");
+        let forks: Vec<WireFork> = self.get_all(&path, None)?;
+        Ok(forks
             .into_iter()
-            .map(|s| Stargazer {
-                login: s.user.login,
-                starred_at: s.starred_at,
+            .map(|fork| Fork {
+                full_name: fork.full_name,
+                created_at: fork.created_at,
             })
             .collect())
+    }
+
+    fn gist_revision(&self, id: &str) -> Result<Option<String>, Error> {
+        let path = format!("/gists/{}/commits?per_page=1", encode(id));
+        let newest: Option<Vec<WireCommit>> = self.get_optional(&path)?;
+        Ok(newest.and_then(|commits| commits.into_iter().next().map(|c| c.version)))
+    }
+
+    fn gist_commits(&self, id: &str) -> Result<Option<Vec<GistCommit>>, Error> {
+        let path = format!("/gists/{}/commits?per_page=100", encode(id));
+        match self.get_all::<WireCommit>(&path, None) {
+            Ok(commits) => Ok(Some(commits.into_iter().map(GistCommit::from).collect())),
+            Err(error) if error.kind == ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn gist_at(&self, id: &str, version: &str) -> Result<Option<Gist>, Error> {
+        let path = format!("/gists/{}/{}", encode(id), encode(version));
+        match self.execute("GET", Target::Api(&path), None, Retry::Safe) {
+            Ok(answer) => self
+                .complete_gist(&format!("GET {path}"), &answer.body)
+                .map(|mut gist| {
+                    gist.revision = Some(version.to_string());
+                    gist
+                }),
+            Err(error) if error.kind == ErrorKind::NotFound => return Ok(None),
+            Err(error) => Err(error),
+        }
+        .map(Some)
     }
 
     fn list_gists(&self) -> Result<Vec<GistSummary>, Error> {

@@ -60,6 +60,13 @@ pub(super) fn encode(text: &str) -> String {
 
 /// The `rel="next"` URL of a `Link` header, if any.
 pub(crate) fn next_link(header: &str) -> Option<String> {
+    link_rel(header, "next")
+}
+
+/// The URL of a `Link` header with relation `rel` (`next`, `last`, ...), if any.
+pub(crate) fn link_rel(header: &str, rel: &str) -> Option<String> {
+    let quoted = format!("rel=\"{rel}\"");
+    let bare = format!("rel={rel}");
     header.split(',').find_map(|part| {
         let (url_part, params) = part.split_once(';')?;
         let url = url_part.trim().strip_prefix('<')?.strip_suffix('>')?;
@@ -67,10 +74,31 @@ pub(crate) fn next_link(header: &str) -> Option<String> {
             .split(';')
             .any(|p| {
                 let p = p.trim();
-                p == "rel=\"next\"" || p == "rel=next"
+                p == quoted || p == bare
             })
             .then(|| url.to_string())
     })
+}
+
+/// The `page` query parameter of a URL, if it is a number.
+pub(crate) fn page_number(url: &str) -> Option<usize> {
+    let (_, query) = url.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|value| value.parse().ok())
+}
+
+/// `url` with its `page` query parameter set to `page`.
+pub(crate) fn with_page(url: &str, page: usize) -> String {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("page="))
+        .map(str::to_string)
+        .collect();
+    pairs.push(format!("page={page}"));
+    format!("{path}?{}", pairs.join("&"))
 }
 
 pub(super) fn header_u64(response: &ureq::Response, name: &str) -> Option<u64> {
@@ -90,6 +118,20 @@ pub(super) fn contents_path(r: &RepoRef, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_links_and_page_numbers() {
+        let header = r#"<https://api.github.com/repositories/1/stargazers?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/stargazers?per_page=100&page=400>; rel="last""#;
+        let last = link_rel(header, "last").unwrap();
+        assert_eq!(page_number(&last), Some(400));
+        assert_eq!(
+            with_page(&last, 7),
+            "https://api.github.com/repositories/1/stargazers?per_page=100&page=7"
+        );
+        assert_eq!(with_page("http://h/x", 2), "http://h/x?page=2");
+        assert_eq!(page_number("http://h/x?page=abc"), None);
+        assert_eq!(link_rel(header, "prev"), None);
+    }
 
     #[test]
     fn link_header_next() {

@@ -26,20 +26,73 @@ impl GitHubWrite for Client {
         id: &str,
         files: &BTreeMap<String, Option<String>>,
     ) -> Result<Gist, Error> {
-        let files: serde_json::Map<String, Value> = files
-            .iter()
-            .map(|(name, content)| {
-                let value = match content {
-                    Some(content) => json!({ "content": content }),
-                    None => Value::Null,
-                };
-                (name.clone(), value)
-            })
-            .collect();
         let path = format!("/gists/{}", encode(id));
-        let body = json!({ "files": files });
+        let body = json!({ "files": gist_files(files) });
         let answer = self.execute("PATCH", Target::Api(&path), Some(&body), Retry::Safe)?;
         self.complete_gist(&format!("PATCH {path}"), &answer.body)
+    }
+
+    fn update_gist_at(
+        &self,
+        id: &str,
+        files: &BTreeMap<String, Option<String>>,
+        revision: &str,
+    ) -> Result<GistUpdate, Error> {
+        #[derive(Deserialize)]
+        struct Version {
+            version: String,
+        }
+        #[derive(Deserialize)]
+        struct History {
+            #[serde(default)]
+            history: Vec<Version>,
+        }
+        let current = self.gist_revision(id)?;
+        if current.as_deref() != Some(revision) {
+            return Err(Error::stale_revision(id, revision, current.as_deref()));
+        }
+        let path = format!("/gists/{}", encode(id));
+        let body = json!({ "files": gist_files(files) });
+        let answer = self.execute("PATCH", Target::Api(&path), Some(&body), Retry::Safe)?;
+        let request = format!("PATCH {path}");
+        let gist = self.complete_gist(&request, &answer.body)?;
+        let history: History = self.decode(&request, &answer.body)?;
+        let overwritten_revision = match history.history.as_slice() {
+            // No new revision (nothing changed), or ours directly follows the planned one.
+            [newest, ..] if newest.version == revision => None,
+            [_, previous, ..] if previous.version == revision => None,
+            [_, previous, ..] => Some(previous.version.clone()),
+            _ => None,
+        };
+        Ok(GistUpdate {
+            gist,
+            overwritten_revision,
+        })
+    }
+
+    fn rename_gist(&self, id: &str, description: &str) -> Result<Gist, Error> {
+        let path = format!("/gists/{}", encode(id));
+        let body = json!({ "description": description });
+        let answer = self.execute("PATCH", Target::Api(&path), Some(&body), Retry::Safe)?;
+        self.complete_gist(&format!("PATCH {path}"), &answer.body)
+    }
+
+    fn disable_workflow(&self, r: &RepoRef, workflow: &str) -> Result<(), Error> {
+        let path = repo_path(
+            r,
+            &format!("/actions/workflows/{}/disable", encode(workflow)),
+        );
+        self.execute("PUT", Target::Api(&path), None, Retry::Safe)
+            .map(|_| ())
+    }
+
+    fn enable_workflow(&self, r: &RepoRef, workflow: &str) -> Result<(), Error> {
+        let path = repo_path(
+            r,
+            &format!("/actions/workflows/{}/enable", encode(workflow)),
+        );
+        self.execute("PUT", Target::Api(&path), None, Retry::Safe)
+            .map(|_| ())
     }
 
     fn delete_gist(&self, id: &str) -> Result<(), Error> {
@@ -175,4 +228,18 @@ impl GitHubWrite for Client {
         self.execute("POST", Target::Api(&path), Some(&body), Retry::Never)
             .map(|_| ())
     }
+}
+
+/// The `files` member of a gist PATCH: `{content}` writes a file, `null` deletes it.
+fn gist_files(files: &BTreeMap<String, Option<String>>) -> serde_json::Map<String, Value> {
+    files
+        .iter()
+        .map(|(name, content)| {
+            let value = match content {
+                Some(content) => json!({ "content": content }),
+                None => Value::Null,
+            };
+            (name.clone(), value)
+        })
+        .collect()
 }

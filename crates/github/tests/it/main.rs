@@ -6,6 +6,8 @@
 mod common;
 mod enterprise;
 mod errors;
+mod history;
+mod lists;
 mod reads;
 mod tokens;
 mod transport;
