@@ -24,6 +24,46 @@ pub struct World {
     /// everything (fine-grained with all permissions). Without `gist`, gist writes are 404;
     /// without `repo` (or `public_repo` on a public repo), repository settings and traffic are 403.
     pub token_scopes: Option<Vec<String>>,
+    /// Further tokens by their value, each with its own grant (all belong to `user`). A token
+    /// not listed here is the default token (`token_scopes`), unless `reject_unknown_tokens`.
+    pub tokens: BTreeMap<String, TokenGrant>,
+    /// Answer 401 "Bad credentials" to any token not in `tokens` (and 401 "Requires
+    /// authentication" without one), as GitHub does for a revoked or mistyped token.
+    pub reject_unknown_tokens: bool,
+}
+
+/// What a token may do, in GitHub's two token models.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenGrant {
+    /// A classic personal access token: its scopes are sent back as `X-OAuth-Scopes`.
+    Classic { scopes: Vec<String> },
+    /// A fine-grained token: no `X-OAuth-Scopes` header; permissions by lower-case name
+    /// (`administration`, `actions`, `contents`, `gists`, `metadata`, `pages`, `secrets`,
+    /// `variables`, `workflows`) with level `read` or `write` (write includes read).
+    /// `metadata: read` is always granted, as on GitHub.
+    FineGrained {
+        permissions: BTreeMap<String, String>,
+    },
+}
+
+impl TokenGrant {
+    /// A classic token with these scopes.
+    pub fn classic(scopes: &[&str]) -> TokenGrant {
+        TokenGrant::Classic {
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// A fine-grained token with these `(permission, level)` grants.
+    pub fn fine_grained(permissions: &[(&str, &str)]) -> TokenGrant {
+        TokenGrant::FineGrained {
+            permissions: permissions
+                .iter()
+                .map(|(name, level)| (name.to_string(), level.to_string()))
+                .collect(),
+        }
+    }
 }
 
 /// The authenticated user.
@@ -62,6 +102,11 @@ pub struct Repo {
     pub open_issues: u64,
     pub permissions: Permissions,
     pub stargazers: Vec<Stargazer>,
+    /// Only admins and collaborators (`permissions.push`) may list stargazers (GitHub's
+    /// July 2026 restriction); others get 403.
+    pub stargazers_restricted: bool,
+    /// Forks with their creation time; when empty, `forks` is the count shown.
+    pub fork_list: Vec<Fork>,
     /// Daily traffic keyed by `YYYY-MM-DD`; the API shows the 14 days ending at `today`.
     pub traffic: BTreeMap<String, TrafficDay>,
     pub referrers: Vec<Referrer>,
@@ -94,6 +139,8 @@ impl Default for Repo {
             open_issues: 0,
             permissions: Permissions::default(),
             stargazers: Vec::new(),
+            stargazers_restricted: false,
+            fork_list: Vec::new(),
             traffic: BTreeMap::new(),
             referrers: Vec::new(),
             paths: Vec::new(),
@@ -132,6 +179,15 @@ impl Default for Permissions {
 pub struct Stargazer {
     pub login: String,
     pub starred_at: String,
+}
+
+/// A fork of a repository.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Fork {
+    /// `owner/name` of the fork.
+    pub full_name: String,
+    pub created_at: String,
 }
 
 /// One day of traffic as GitHub reports it.
@@ -264,6 +320,22 @@ pub struct Gist {
     pub files: BTreeMap<String, String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Revisions, newest first, each with the files as they were (GitHub keeps a gist as a
+    /// git repository). Empty for a gist seeded without history: it then has one implied
+    /// revision holding its current files.
+    pub history: Vec<GistRevision>,
+}
+
+/// One revision of a gist: what `GET /gists/{id}/commits` lists and `GET /gists/{id}/{sha}`
+/// shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GistRevision {
+    /// 40 hex characters.
+    pub version: String,
+    pub committed_at: String,
+    /// File name -> full text at this revision.
+    pub files: BTreeMap<String, String>,
 }
 
 /// Formats a UTC timestamp the way GitHub does (`2024-01-31T12:00:00Z`).
@@ -331,6 +403,118 @@ impl World {
         world
     }
 
+    /// Gives `owner/name` (created if missing) `count` stargazers, oldest first, one every
+    /// ~13 minutes from the repository's creation: cheap enough for 40,000 and more (beyond
+    /// GitHub's 400-page cap).
+    pub fn add_stargazers(&mut self, full_name: &str, count: usize) {
+        let repo = self.repos.entry(full_name.to_string()).or_default();
+        let start = parse_day(&repo.created_at)
+            .unwrap_or(Date::MIN)
+            .with_time(Time::MIDNIGHT)
+            .assume_utc();
+        let first = repo.stargazers.len();
+        repo.stargazers
+            .extend((first..first + count).map(|n| Stargazer {
+                login: format!("fan{n}"),
+                starred_at: timestamp(start + Duration::minutes(13 * n as i64 + 1)),
+            }));
+    }
+
+    /// A world of `repos` public repositories `{owner}/r000…` for the world's user, each with
+    /// a badge and an archive gist named the way ghtraf names them (`[GTT] O/R · badges`,
+    /// `[GTT] O/R · archive`) holding a small state, and the variables pointing at them.
+    /// Gist ids are deterministic (`{n:016x}` twice, badge then archive).
+    pub fn many_repos(owner: &str, repos: usize) -> World {
+        let mut world = World::empty_repo(owner, "r000");
+        world.repos.clear();
+        let stamp = "2026-01-01T00:00:00Z".to_string();
+        for n in 0..repos {
+            let name = format!("{owner}/r{n:03}");
+            let mut repo = Repo {
+                id: 10_000 + n as u64,
+                ..Repo::default()
+            };
+            for (kind, public, file, offset) in [
+                ("badges", true, "state.json", 0u64),
+                ("archive", false, "archive.json", 1u64),
+            ] {
+                let id = format!("{:016x}{:016x}", 2 * n as u64 + offset + 1, 0xfeed_u64);
+                let variable = if kind == "badges" {
+                    "TRAFFIC_GIST_ID"
+                } else {
+                    "TRAFFIC_ARCHIVE_GIST_ID"
+                };
+                repo.variables.insert(
+                    variable.to_string(),
+                    Variable {
+                        value: id.clone(),
+                        created_at: stamp.clone(),
+                        updated_at: stamp.clone(),
+                    },
+                );
+                world.gists.insert(
+                    id,
+                    Gist {
+                        owner: owner.to_string(),
+                        description: Some(format!("[GTT] {name} · {kind}")),
+                        public,
+                        files: BTreeMap::from([(
+                            file.to_string(),
+                            format!("{{\"repo\":\"{name}\"}}"),
+                        )]),
+                        created_at: stamp.clone(),
+                        updated_at: stamp.clone(),
+                        history: Vec::new(),
+                    },
+                );
+            }
+            world.repos.insert(name, repo);
+        }
+        world
+    }
+
+    /// Seeds gists the way the Python original named them before 0.2.7 (`O/R traffic badges`
+    /// and, with `archive`, `O/R traffic archive`) with the given state text, for `upgrade`
+    /// tests. Returns the ids (badges first); ids are derived from the name, so stable.
+    pub fn add_legacy_gists(&mut self, full_name: &str, state: &str, archive: bool) -> Vec<String> {
+        let owner = self.user.login.clone();
+        let seed = full_name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |acc, b| {
+            (acc ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let stamp = "2025-06-01T06:00:00Z".to_string();
+        let mut ids = Vec::new();
+        let kinds: &[(&str, bool, &str)] = if archive {
+            &[
+                ("badges", true, "state.json"),
+                ("archive", false, "archive.json"),
+            ]
+        } else {
+            &[("badges", true, "state.json")]
+        };
+        for (index, (kind, public, file)) in kinds.iter().enumerate() {
+            let id = format!("{:016x}{:016x}", mix(seed), mix(seed ^ (index as u64 + 1)));
+            let text = if *kind == "badges" {
+                state.to_string()
+            } else {
+                "{}".to_string()
+            };
+            self.gists.insert(
+                id.clone(),
+                Gist {
+                    owner: owner.clone(),
+                    description: Some(format!("{full_name} traffic {kind}")),
+                    public: *public,
+                    files: BTreeMap::from([(file.to_string(), text)]),
+                    created_at: stamp.clone(),
+                    updated_at: stamp.clone(),
+                    history: Vec::new(),
+                },
+            );
+            ids.push(id);
+        }
+        ids
+    }
+
     /// The README demo: `octo/demo` ending at the real current UTC date.
     pub fn demo() -> World {
         World::demo_ending(OffsetDateTime::now_utc().date(), None)
@@ -362,6 +546,12 @@ impl World {
                     10,
                     (n % 60) as u8,
                 ),
+            })
+            .collect();
+        repo.fork_list = (0..7u64)
+            .map(|n| Fork {
+                full_name: format!("forker{n}/demo"),
+                created_at: at(created + Duration::days((n * 45 + 20) as i64), 14, 5),
             })
             .collect();
         for back in 0..60i64 {
@@ -524,8 +714,7 @@ impl World {
             today: pinned,
             user: User::default(),
             repos,
-            gists: BTreeMap::new(),
-            token_scopes: None,
+            ..World::default()
         }
     }
 }

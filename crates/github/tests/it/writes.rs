@@ -1,10 +1,6 @@
 //! Every write operation against fakehub, checked through fakehub's state.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use ghtraf_github::{ErrorKind, GitHubRead, GitHubWrite, SecretWrite};
 use std::collections::BTreeMap;
 
@@ -210,7 +206,7 @@ fn put_content_creates_and_updates_files() {
 fn lost_put_content_answer_is_resolved_by_reading_back() {
     let s = setup();
     let repo = demo_repo();
-    s.hub.inject(common::fault(
+    s.hub.inject(crate::common::fault(
         "PUT",
         "/repos/octo/demo/contents/docs/a.txt",
         1,
