@@ -10,4 +10,5 @@ mod create;
 mod init;
 mod status;
 mod transcripts;
+mod upgrade;
 mod verify;

@@ -199,10 +199,13 @@ fn history_checks(plan: &Plan<UpgradeStep>, before: &Observed, after: &Observed)
 
     match gist(after, badge) {
         Some(g) => {
+            // A badge file the gist served before and no longer does breaks its URL.
+            let served_before =
+                |f: &str| gist(before, badge).is_some_and(|b| b.files.contains_key(f));
             let missing: Vec<&str> = BADGE_FILES
                 .iter()
                 .copied()
-                .filter(|f| !g.files.contains_key(*f))
+                .filter(|f| served_before(f) && !g.files.contains_key(*f))
                 .collect();
             findings.push(if missing.is_empty() {
                 Finding::ok(
