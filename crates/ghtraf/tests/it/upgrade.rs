@@ -197,3 +197,49 @@ fn the_originals_deployment_is_taken_over_as_planned() {
     assert!(changes.is_empty(), "{changes:#?}");
     assert!(l.hub.mutations().is_empty());
 }
+
+#[test]
+fn create_adopts_a_legacy_named_gist_instead_of_orphaning_its_history() {
+    let l = legacy();
+    let out = on(&l.hub).gist_token(GIST_TOKEN).run(
+        l.dir.path(),
+        &[
+            "create",
+            "-n",
+            "--repo",
+            "octo/demo",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let planned = actions(&out.json());
+    let ids: Vec<&str> = planned.iter().map(|(id, _)| id.as_str()).collect();
+    assert!(!ids.contains(&"gist:create:badges"), "{ids:#?}");
+    assert!(!ids.contains(&"gist:create:archive"), "{ids:#?}");
+    assert!(ids.contains(&"variable:skip:TRAFFIC_GIST_ID"), "{ids:#?}");
+    let warnings = out.json()["plan"]["warnings"].to_string();
+    assert!(warnings.contains("ghtraf upgrade"), "{warnings}");
+
+    // Also when only the variable names it (no .ghtraf.json).
+    std::fs::remove_file(l.dir.path().join(".ghtraf.json")).unwrap();
+    let out = on(&l.hub).gist_token(GIST_TOKEN).run(
+        l.dir.path(),
+        &[
+            "create",
+            "-n",
+            "--repo",
+            "octo/demo",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let planned = actions(&out.json());
+    assert!(
+        !planned.iter().any(|(id, _)| id == "gist:create:badges"),
+        "{planned:#?}"
+    );
+}

@@ -64,19 +64,30 @@ pub(super) fn observe_github(
     // Errors surface in the order the reads are listed, as before.
     let login = user?.login;
     let r = repo_read?;
-    let gists = gists?
+    let gists = gists?;
+    let variables: BTreeMap<String, String> = match variables {
+        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
+        None => BTreeMap::new(),
+    };
+    // The original's gists carry other names (`O/R traffic badges`): a gist a variable
+    // names, or one named the original's way for this repository, is kept so `create`
+    // adopts it instead of orphaning its history.
+    let named_by_variable = |id: &String| {
+        [BADGE_VARIABLE, ARCHIVE_VARIABLE]
+            .iter()
+            .any(|v| variables.get(*v) == Some(id))
+    };
+    let gists = gists
         .into_iter()
         .filter(|g| {
             g.description == gist_description(repo, GistRole::Badges)
                 || g.description == gist_description(repo, GistRole::Archive)
                 || Some(&g.id) == inputs.badge_gist_id.as_ref()
                 || Some(&g.id) == inputs.archive_gist_id.as_ref()
+                || named_by_variable(&g.id)
+                || legacy_role(&g.description, repo).is_some()
         })
         .collect();
-    let variables = match variables {
-        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
-        None => BTreeMap::new(),
-    };
     let secret = secret?;
     let pages = match pages {
         Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
@@ -100,4 +111,15 @@ pub(super) fn observe_github(
         ),
     );
     Ok(side)
+}
+
+/// The role a description gives a gist under the original's pre-0.2.7 naming
+/// (`O/R traffic badges|archive`) for this repository, if it is one.
+pub(super) fn legacy_role(description: &str, repo: &RepoRef) -> Option<GistRole> {
+    use crate::commands::upgrade::fingerprint::{classify_description, Naming, Role};
+    match classify_description(description, &repo.owner, &repo.name) {
+        Naming::Legacy(Role::Badges) => Some(GistRole::Badges),
+        Naming::Legacy(Role::Archive) => Some(GistRole::Archive),
+        _ => None,
+    }
 }
