@@ -411,3 +411,45 @@ fn a_gist_written_between_plan_and_apply_makes_the_saved_plan_stale() {
     let again = upgrade(&l, &["--commit", "--convert-state", "now"]);
     assert_eq!(again.code, 0, "{}", again.transcript());
 }
+
+#[test]
+fn the_new_token_is_stored_sealed_and_never_printed() {
+    let l = legacy();
+    let backup = l.backups.path().join("b");
+    let out = on(&l.hub).gist_token(CANARY).run(
+        l.dir.path(),
+        &[
+            "upgrade",
+            "-n",
+            "-vv",
+            "--update-secret",
+            "--backup-dir",
+            backup.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY));
+    assert_eq!(
+        l.hub
+            .secret_plaintext("octo", "demo", "TRAFFIC_GIST_TOKEN")
+            .as_deref(),
+        Some(CANARY)
+    );
+    for entry in walk(l.backups.path()) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        assert!(!text.contains(CANARY), "{}", entry.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
