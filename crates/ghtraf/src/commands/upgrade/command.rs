@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use ghtraf_github::{Client, ErrorKind, GitHubRead, GitHubWrite, RepoRef};
 use ghtraf_plan::{Action, ActionResult, Finding, Outcome, Outputs, Plan, Secret, StepError};
@@ -29,6 +30,7 @@ use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
 use crate::project;
+use crate::prompt::Overwrite;
 use crate::templates::{DASHBOARD_CONFIG_PATH, TEMPLATES};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -48,6 +50,8 @@ pub struct UpgradeWorld {
     observed: Observed,
     repo: RepoRef,
     client: Client,
+    /// "All" / "skip all" answered to an earlier file question.
+    answered_for_all: Mutex<Option<bool>>,
 }
 
 impl MutatingCommand for Upgrade {
@@ -66,6 +70,7 @@ impl MutatingCommand for Upgrade {
             observed,
             repo,
             client,
+            answered_for_all: Mutex::new(None),
         })
     }
 
@@ -98,6 +103,13 @@ impl MutatingCommand for Upgrade {
         action: &Action<UpgradeStep>,
         outputs: &Outputs,
     ) -> std::result::Result<Outcome, StepError> {
+        if action.requires_input {
+            if let UpgradeStep::File(f) = &action.details {
+                if !may_overwrite(ctx, world, &f.path, f.diff.as_deref().unwrap_or_default())? {
+                    return Ok(Outcome::declined(format!("{} kept, as answered", f.path)));
+                }
+            }
+        }
         let ops = ClientOps {
             client: &world.client,
             repo: &world.repo,
@@ -165,6 +177,38 @@ impl MutatingCommand for Upgrade {
             ));
         }
     }
+}
+
+/// Asks whether an edited file may be replaced, remembering "all" and "skip all".
+fn may_overwrite(
+    ctx: &Context,
+    world: &UpgradeWorld,
+    path: &str,
+    diff: &str,
+) -> std::result::Result<bool, StepError> {
+    let mut memory = world
+        .answered_for_all
+        .lock()
+        .map_err(|_| StepError::new("internal: the answers were lost"))?;
+    if let Some(all) = *memory {
+        return Ok(all);
+    }
+    let answer = ctx
+        .prompter
+        .overwrite(path, diff)
+        .map_err(|e| StepError::new(e.message))?;
+    Ok(match answer {
+        Overwrite::Yes => true,
+        Overwrite::No => false,
+        Overwrite::All => {
+            *memory = Some(true);
+            true
+        }
+        Overwrite::SkipAll => {
+            *memory = Some(false);
+            false
+        }
+    })
 }
 
 /// `--repo-dir`, else the nearest directory upwards holding `.git`, else the usual discovery.
