@@ -348,9 +348,9 @@ pub fn plan_upgrade(
                         }),
                     ));
                     plan.warn(format!(
-                        "the original's workflow is disabled so it cannot trim the history; \
-                         commit and push {WORKFLOW_PATH}, then run `ghtraf upgrade` again: it \
-                         re-enables the workflow"
+                        "the original's workflow will be disabled so it cannot trim the \
+                         history; afterwards commit and push {WORKFLOW_PATH}, then run `ghtraf \
+                         upgrade` again: it re-enables the workflow"
                     ));
                 }
                 Some(w) => {
@@ -646,7 +646,7 @@ fn plan_secret(
         generation,
         Generation::Original | Generation::OriginalLegacy | Generation::Mixed
     );
-    if from_original && !inputs.update_secret {
+    if from_original && !inputs.update_secret && updated_at.is_some() {
         plan.warn(format!(
             "the secret {name} probably dates from the original tool, which told users to create \
              a token with only the `gist` scope; ghtraf collect also reads traffic, which needs a \
