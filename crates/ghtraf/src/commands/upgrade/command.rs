@@ -24,6 +24,7 @@ use super::plan::{plan_upgrade, UpgradeInputs, ARCHIVE_VARIABLE, BADGE_VARIABLE}
 use super::step::UpgradeStep;
 use super::verify::verify_upgrade;
 use crate::api;
+use crate::checkout::{Checkout, Local};
 use crate::context::Context;
 use crate::deployment::DEFAULT_TOKEN_NAME;
 use crate::driver::MutatingCommand;
@@ -60,7 +61,7 @@ impl MutatingCommand for Upgrade {
 
     fn observe(&self, ctx: &Context) -> Result<UpgradeWorld> {
         let root = repository_root(self.args.repo_dir.as_deref(), &ctx.cwd);
-        let config = read_config(&root.join(CONFIG_FILE))?;
+        let config = read_config(&root);
         let repo = resolve_repo(&self.args, config.as_ref(), &root)?;
         let inputs = resolve_inputs(ctx, &self.args, &repo, root)?;
         let client = api::client(ctx)?;
@@ -222,15 +223,17 @@ fn repository_root(repo_dir: Option<&Path>, cwd: &Path) -> PathBuf {
         .unwrap_or_else(|| project::discover_root(None, cwd))
 }
 
-/// `.ghtraf.json` as a raw object (either spelling); None when absent or unreadable
-/// (the planner reports an unreadable one and leaves it alone).
-fn read_config(path: &Path) -> Result<Option<serde_json::Map<String, serde_json::Value>>> {
-    let bytes = fsio::read_optional(path)
-        .map_err(|e| CliError::runtime(format!("cannot read {}: {e}", path.display())))?;
-    Ok(bytes.and_then(|b| match serde_json::from_slice(&b) {
+/// `.ghtraf.json` at the root as a raw object (either spelling), through the confined
+/// layer; None when absent, refused or unreadable (the plan reports those and leaves them).
+fn read_config(root: &Path) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let bytes = Checkout::new(root)
+        .read(CONFIG_FILE, fsio::LOCAL_FILE_CAP)
+        .ok()
+        .flatten()?;
+    match serde_json::from_slice(&bytes) {
         Ok(serde_json::Value::Object(m)) => Some(m),
         _ => None,
-    }))
+    }
 }
 
 fn resolve_repo(
@@ -348,17 +351,37 @@ fn observe(
     gh: &dyn GitHubRead,
 ) -> Result<Observed> {
     let mut files = BTreeMap::new();
+    let mut refused = BTreeMap::new();
+    let checkout = Checkout::new(&inputs.root);
     for path in checkout_paths() {
-        let bytes = fsio::read_optional(&inputs.root.join(&path))
+        let local = checkout
+            .observe(&path, fsio::LOCAL_FILE_CAP)
             .map_err(|e| CliError::runtime(format!("cannot read {path}: {e}")))?;
-        files.insert(path, bytes);
+        match local {
+            Local::Absent => {
+                files.insert(path, None);
+            }
+            Local::File(bytes) => {
+                files.insert(path, Some(bytes));
+            }
+            Local::Refused(r) => {
+                refused.insert(path, r.reason);
+            }
+        }
     }
     let stray_config = if ctx.cwd != inputs.root && ctx.cwd.starts_with(&inputs.root) {
-        let path = ctx.cwd.join(CONFIG_FILE);
-        fsio::read_optional(&path).ok().flatten().and_then(|b| {
-            path.strip_prefix(&inputs.root)
+        let rel = ctx
+            .cwd
+            .join(CONFIG_FILE)
+            .strip_prefix(&inputs.root)
+            .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+            .ok();
+        rel.and_then(|rel| {
+            checkout
+                .read(&rel, fsio::LOCAL_FILE_CAP)
                 .ok()
-                .map(|rel| (rel.to_string_lossy().replace('\\', "/"), b))
+                .flatten()
+                .map(|b| (rel, b))
         })
     } else {
         None
@@ -484,6 +507,7 @@ fn observe(
     };
     Ok(Observed {
         files,
+        refused,
         stray_config,
         github: GitHubSide {
             login: user.login,

@@ -13,12 +13,14 @@
 //! world (and faults injected) without a server; the command adapts the
 //! real client to it.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use ghtraf_plan::{Action, Outcome, Outputs, StepError};
 
 use super::backup::{write_backup, GistFiles};
 use super::step::{Expect, UpgradeStep};
+use crate::checkout::Checkout;
+use crate::fsio;
 
 /// Why an operation failed; `conflict` means GitHub refused a precondition (409/412).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,28 +119,6 @@ fn expect_revision(ops: &dyn UpgradeOps, id: &str, revision: &str) -> Result<Gis
     }
 }
 
-/// A repo-relative path that stays inside the checkout.
-fn inside(root: &Path, rel: &str) -> Result<std::path::PathBuf, StepError> {
-    let p = Path::new(rel);
-    if rel.is_empty()
-        || p.is_absolute()
-        || p.components().any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return Err(StepError::new(format!(
-            "{rel} is not a path inside the repository; nothing was written"
-        )));
-    }
-    Ok(root.join(p))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Carries out `action`. Skips never reach here (the plan runner settles them).
 pub fn step(
     action: &Action<UpgradeStep>,
@@ -222,28 +202,22 @@ pub fn step(
             Ok(Outcome::done(format!("{} stored", s.name)))
         }
         UpgradeStep::File(f) => {
-            let path = inside(cx.root, &f.path)?;
-            let current = match std::fs::read(&path) {
-                Ok(b) => Some(b),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(StepError::new(format!("reading {}: {e}", f.path))),
-            };
+            // Through the confined layer: no symlink followed, nothing outside the checkout.
+            let checkout = Checkout::new(cx.root);
+            let current = checkout
+                .read(&f.path, fsio::LOCAL_FILE_CAP)
+                .map_err(|e| StepError::new(format!("reading {}: {e}", f.path)))?;
             let matches = match (&f.expect, &current) {
                 (Expect::Absent, None) => true,
-                (Expect::Sha256(h), Some(b)) => *h == sha256_hex(b),
+                (Expect::Sha256(h), Some(b)) => *h == fsio::sha256_hex(b),
                 _ => false,
             };
             if !matches {
                 return Err(stale(format!("{} changed since planning", f.path)));
             }
             let text = f.content.resolve(outputs)?;
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| StepError::new(format!("creating {}: {e}", dir.display())))?;
-            }
-            let tmp = path.with_extension("ghtraf-tmp");
-            std::fs::write(&tmp, text.as_bytes())
-                .and_then(|()| std::fs::rename(&tmp, &path))
+            checkout
+                .write(&f.path, text.as_bytes())
                 .map_err(|e| StepError::new(format!("writing {}: {e}", f.path)))?;
             Ok(Outcome::done(format!("{} written", f.path)))
         }

@@ -396,6 +396,7 @@ mod tests {
     fn observed(gists: Vec<GistSeen>) -> Observed {
         Observed {
             files: BTreeMap::new(),
+            refused: BTreeMap::new(),
             stray_config: None,
             github: GitHubSide {
                 login: "octo".to_string(),

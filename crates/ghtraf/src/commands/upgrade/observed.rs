@@ -76,6 +76,9 @@ pub struct Observed {
     /// Repo-relative path → bytes (None: absent) for every path the upgrade may write
     /// or report: the workflow, `docs/stats/*`, `docs/images/ghtraf-*.png`, `.ghtraf.json`.
     pub files: BTreeMap<String, Option<Vec<u8>>>,
+    /// Managed paths ghtraf will neither read nor write (a symlink, a FIFO, a file where
+    /// a directory belongs), with the reason; they are left alone and reported.
+    pub refused: BTreeMap<String, String>,
     /// A `.ghtraf.json` found in the working directory rather than the repository root
     /// (the original wrote it to the cwd): repo-relative path and bytes.
     pub stray_config: Option<(String, Vec<u8>)>,

@@ -242,6 +242,10 @@ pub fn plan_upgrade(
         && remote.is_some_and(|r| r.text != desired_workflow)
         && (!remote_edited || inputs.edited == EditedFiles::Force);
     for (path, text) in &rendered {
+        if let Some(why) = observed.refused.get(path) {
+            actions.push(keep(Category::File, path, &format!("left alone: {why}")));
+            continue;
+        }
         if path == WORKFLOW_PATH && inputs.keep_old_workflow {
             actions.push(keep(
                 Category::File,
@@ -1352,6 +1356,13 @@ fn plan_dashboard_config(
     ids: &Ids,
     inputs: &UpgradeInputs,
 ) -> Option<Action<UpgradeStep>> {
+    if let Some(why) = observed.refused.get(DASHBOARD_CONFIG_PATH) {
+        return Some(keep(
+            Category::File,
+            DASHBOARD_CONFIG_PATH,
+            &format!("left alone: {why}"),
+        ));
+    }
     let existing = match observed.files.get(DASHBOARD_CONFIG_PATH).cloned().flatten() {
         None => Map::new(),
         Some(bytes) => match serde_json::from_slice::<Value>(&bytes) {
@@ -1412,6 +1423,13 @@ fn plan_project_config(
 ) -> Option<Action<UpgradeStep>> {
     if config.unreadable {
         return None;
+    }
+    if let Some(why) = observed.refused.get(CONFIG_FILE) {
+        return Some(keep(
+            Category::Config,
+            CONFIG_FILE,
+            &format!("left alone: {why}"),
+        ));
     }
     let base = config.object.clone().unwrap_or_default();
     let migration = migrate(&base);

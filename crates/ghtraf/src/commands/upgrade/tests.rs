@@ -118,6 +118,7 @@ pub(super) fn original_legacy_world() -> Observed {
     );
     Observed {
         files,
+        refused: BTreeMap::new(),
         stray_config: None,
         github: GitHubSide {
             login: "octo".to_string(),
