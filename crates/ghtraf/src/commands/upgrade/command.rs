@@ -298,7 +298,7 @@ fn resolve_inputs(
         ));
     }
     let backup_dir = match &args.backup_dir {
-        Some(d) => ctx.cwd.join(d),
+        Some(d) => lexical(&ctx.cwd.join(d)),
         None => default_backup_dir(&|k| ctx.env(k), &repo.owner, &repo.name, ctx.now).ok_or_else(
             || {
                 CliError::usage("no place for the backup: neither XDG_STATE_HOME nor HOME is set")
@@ -332,6 +332,22 @@ fn resolve_inputs(
         api_base: ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k)),
         version: VERSION.to_string(),
     })
+}
+
+/// `a/b/../c` → `a/c` without touching the file system, so `--backup-dir ../x` is
+/// judged by where it points, not by how it is spelled.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The repo-relative paths upgrade may write or report.
@@ -664,5 +680,23 @@ impl UpgradeOps for ClientOps<'_> {
         } else {
             self.client.disable_workflow(self.repo, &id).map_err(op)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_paths_are_judged_by_where_they_point() {
+        assert_eq!(
+            lexical(Path::new("/repo/../elsewhere/b")),
+            PathBuf::from("/elsewhere/b")
+        );
+        assert_eq!(
+            lexical(Path::new("/repo/./x/../y")),
+            PathBuf::from("/repo/y")
+        );
+        assert!(!lexical(Path::new("/repo/../x")).starts_with("/repo"));
     }
 }
