@@ -8,13 +8,15 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PAGE_DIR = join(here, '..', '..', 'crates', 'ghtraf', 'templates', 'docs', 'stats');
-export const PAGE_FILES = ['index.html', 'dashboard.js', 'data.js', 'charts.js', 'style.css', 'favicon.svg', 'README.md'];
+/** A page file name: no directories, no dot files (nothing outside the page folder). */
+const PAGE_FILE = /^[\w-][\w.-]*$/;
 
 const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', svg: 'image/svg+xml', json: 'application/json', md: 'text/markdown' };
 
 /**
  * `scenarios`: { name: { config: {...without gistRawBase}, gists: { gistId: { file: object } },
- * statuses: { 'gistId/file' or 'gistId/*': httpStatus } } }.
+ * statuses: { 'gistId/file' or 'gistId/*': httpStatus }, pageDir: folder of the page's files
+ * (default the dashboard template; the bench serves an older copy beside it) } }.
  * Returns { origin, pageUrl(name), requests: [{scenario, path, status}], close() }.
  */
 export async function startServer(scenarios) {
@@ -42,9 +44,14 @@ export async function startServer(scenarios) {
         if (scenario.config === null) return send(404, 'not found');
         return send(200, JSON.stringify({ gistRawBase: `${origin}/raw/${parts[1]}`, apiBase: `${origin}/api`, ...scenario.config }), TYPES.json);
       }
-      if (!PAGE_FILES.includes(file)) return send(404, 'not found');
-      const body = await readFile(normalize(join(PAGE_DIR, file)));
-      return send(200, body, TYPES[file.split('.').pop()]);
+      if (!PAGE_FILE.test(file)) return send(404, 'not found');
+      let body;
+      try {
+        body = await readFile(normalize(join(scenario.pageDir || PAGE_DIR, file)));
+      } catch {
+        return send(404, 'not found');
+      }
+      return send(200, body, TYPES[file.split('.').pop()] || 'application/octet-stream');
     }
     if (parts[0] === 'raw' && parts[4] === 'raw' && parts.length === 6) {
       const [, , , gistId, , file] = parts;

@@ -343,15 +343,57 @@ test('a full load stitches all archive months and caches them under owner/repo k
   assert.equal(result.archive.status, 'ok');
   assert.deepEqual(result.archive.months, V4_MONTHS);
   assert.equal(result.days.length, 99);
-  assert.equal(first.calls.length, 2 + V4_MONTHS.length, 'state, index and each month once');
+  assert.equal(first.calls.length, 1 + V4_MONTHS.length, 'state and each month once');
+  assert.ok(!first.calls.some((u) => u.endsWith('/archive.json')), 'a ghtraf state names its months: no index round trip');
   assert.ok(first.calls.every((u) => u.startsWith('http://gists.test/octo/') && u.includes('/raw/')));
   assert.ok(cache.keys().length > 0 && cache.keys().every((k) => k.startsWith('ghtraf:octo/demo:')));
   const second = fakeFetch(v4Files());
   await D.loadDashboard({ config, fetchJson: second.fetchJson, cache });
-  assert.equal(second.calls.length, 2, 'immutable month files come from the cache');
+  assert.equal(second.calls.length, 1, 'unchanged month files come from the cache');
   const other = fakeFetch(v4Files());
   await D.loadDashboard({ config: { ...config, repo: 'other' }, fetchJson: other.fetchJson, cache });
-  assert.equal(other.calls.length, 2 + V4_MONTHS.length, 'another repo on the same origin does not reuse the cache');
+  assert.equal(other.calls.length, 1 + V4_MONTHS.length, 'another repo on the same origin does not reuse the cache');
+});
+
+test('a backfill that rewrote an archived month invalidates the cached months', async () => {
+  const cache = memoryStorage();
+  await D.loadDashboard({ config, fetchJson: fakeFetch(v4Files()).fetchJson, cache });
+  const files = v4Files();
+  const month = structuredClone(files['a/raw/archive-2025-12.json']);
+  month.dailyHistory[0].clones += 100;
+  files['a/raw/archive-2025-12.json'] = month;
+  const state = files['b/raw/state.json'];
+  state.archived.totals.clones += 100;
+  state.totals.clones += 100;
+  const again = fakeFetch(files);
+  const result = await D.loadDashboard({ config, fetchJson: again.fetchJson, cache });
+  assert.equal(again.calls.length, 1 + V4_MONTHS.length, 'every month is read again');
+  assert.equal(result.days.find((d) => d.date === month.dailyHistory[0].date.slice(0, 10)).clones, month.dailyHistory[0].clones);
+});
+
+test('only the months the shown range needs are downloaded; longer ranges load the rest', async () => {
+  const state = v4State();
+  assert.deepEqual(D.monthsForRange(D.normalizeState(state), V4_MONTHS, '31'), [], 'the state covers 31 days');
+  assert.deepEqual(D.monthsForRange(D.normalizeState(state), V4_MONTHS, '90'), V4_MONTHS.filter((m) => m >= D.addDays('2026-02-26', -89).slice(0, 7)));
+  assert.deepEqual(D.monthsForRange(D.normalizeState(state), V4_MONTHS, 'all'), V4_MONTHS);
+  const { fetchJson, calls } = fakeFetch(v4Files());
+  const early = [];
+  const result = await D.loadDashboard({ config, fetchJson, range: '31', onState: (r) => early.push(r) });
+  assert.deepEqual(calls, ['http://gists.test/octo/b/raw/state.json']);
+  assert.equal(early.length, 0, 'nothing to wait for, so no early result');
+  assert.equal(result.archive.status, 'ok');
+  assert.deepEqual(result.archive.months, []);
+  assert.deepEqual(result.archive.pending, V4_MONTHS);
+  assert.equal(result.days.filter((d) => !d.missing).length, state.dailyHistory.length);
+  const month = await D.extendDashboard(result, { range: '60' });
+  assert.deepEqual(month.archive.months, ['2025-12']);
+  assert.deepEqual(month.archive.pending, ['2025-11']);
+  const all = await D.extendDashboard(month, { range: 'all' });
+  assert.deepEqual(all.archive.months, V4_MONTHS);
+  assert.deepEqual(all.archive.pending, []);
+  assert.equal(all.days.length, 99);
+  assert.equal(calls.length, 1 + V4_MONTHS.length, 'each month was asked for once');
+  assert.equal(await D.extendDashboard(all, { range: 'all' }), all, 'nothing left to load');
 });
 
 test('the state-only result arrives before the archives', async () => {
@@ -365,11 +407,11 @@ test('the state-only result arrives before the archives', async () => {
 });
 
 test('a rate-limited archive still yields the state\'s days', async () => {
-  const { fetchJson } = fakeFetch(v4Files(), { 'a/raw/archive.json': 403 });
+  const { fetchJson } = fakeFetch({ ...v4Files(), 'b/raw/state.json': gttState() }, { 'a/raw/archive.json': 403 });
   const result = await D.loadDashboard({ config, fetchJson });
   assert.equal(result.setup, 'ok');
   assert.equal(result.archive.status, 'rate-limited');
-  assert.equal(result.days.filter((d) => !d.missing).length, v4State().dailyHistory.length);
+  assert.equal(result.days.filter((d) => !d.missing).length, gttState().dailyHistory.length);
 });
 
 test('a month failing with 403 marks the archive rate-limited', async () => {
@@ -393,8 +435,15 @@ test('without an index the months named by the state are fetched', async () => {
   delete files['a/raw/archive.json'];
   const { fetchJson } = fakeFetch(files);
   const result = await D.loadDashboard({ config, fetchJson });
-  assert.equal(result.archive.status, 'no-index');
+  assert.equal(result.archive.status, 'ok', 'a ghtraf state lists its months, so the index is not needed');
   assert.deepEqual(result.archive.months, V4_MONTHS);
+  // A state that does not list its months (no `archived` object): the index is asked for.
+  const old = v4State();
+  delete old.archived;
+  const withoutList = fakeFetch({ ...files, 'b/raw/state.json': old });
+  const fallback = await D.loadDashboard({ config, fetchJson: withoutList.fetchJson });
+  assert.ok(withoutList.calls.some((u) => u.endsWith('/archive.json')));
+  assert.equal(fallback.archive.status, 'no-index');
 });
 
 test('a legacy state without an index probes months since creation', async () => {

@@ -102,7 +102,7 @@ function applyHash({ focusSection = true } = {}) {
   $('range').value = ui.range;
   $('group').value = ui.group;
   showTab(parsed.tab);
-  if (rangeChanged) renderAll();
+  if (rangeChanged) { renderAll(); loadRange(); }
   if (parsed.section && focusSection) {
     const target = document.querySelector(`[data-section="${parsed.section}"]`);
     if (target) target.scrollIntoView({ block: 'start' });
@@ -164,6 +164,7 @@ function setupControls() {
     ui.range = event.target.value;
     history.replaceState(null, '', hashFor(ui.tab));
     renderAll();
+    loadRange();
   });
   $('group').addEventListener('change', (event) => {
     ui.group = event.target.value;
@@ -174,7 +175,9 @@ function setupControls() {
   $('export-json').addEventListener('click', () => download('json'));
 }
 
-function download(kind) {
+async function download(kind) {
+  // The files hold all of history, whatever range is shown.
+  await loadRange('all');
   const { state, days } = ui.result;
   const { owner, repo } = ui.config;
   const body = kind === 'csv' ? D.toCSV(days) : D.toJSON(state, days, { owner, repo, now: Date.now() });
@@ -509,9 +512,14 @@ function archiveMessage(result) {
   const span = `${fmt(measured)} days of history`;
   const stateDays = state.days.length;
   switch (archive.status) {
-    case 'ok':
-      if (archive.months.length === 0) return [`Loaded ${span} from state.json (no month archived yet).`, 'info'];
-      return [`Loaded ${span} (${archive.months.length} archived month${archive.months.length === 1 ? '' : 's'} + current state).`, 'info'];
+    case 'ok': {
+      const pending = archive.pending.length;
+      const months = (n) => `${n} archived month${n === 1 ? '' : 's'}`;
+      if (archive.months.length === 0 && pending === 0) return [`Loaded ${span} from state.json (no month archived yet).`, 'info'];
+      if (pending === 0) return [`Loaded ${span} (${months(archive.months.length)} + current state).`, 'info'];
+      if (archive.months.length === 0) return [`Showing ${span} from state.json; ${months(pending)} of older history load when a longer range or a download needs them.`, 'info'];
+      return [`Showing ${span} (${archive.months.length} of ${months(archive.months.length + pending)} + current state); the other ${pending} load when a longer range or a download needs them.`, 'info'];
+    }
     case 'none':
       return [`Loaded ${span} from state.json (no archive gist configured).`, 'info'];
     case 'no-index':
@@ -546,26 +554,80 @@ async function fetchJson(url) {
   return { status: 200, data: await response.json() };
 }
 
+/**
+ * index.html's first script starts config.json and state.json before this module has even
+ * loaded (`window.ghtrafBoot`); their responses are used here instead of asking again.
+ */
+const boot = window.ghtrafBoot || null;
+
+function bootConfig() {
+  if (boot && boot.config) return boot.config;
+  return fetch('config.json').then((response) => {
+    if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
+    return response.json();
+  });
+}
+
+const bootState = boot && boot.state ? boot.state.catch(() => null) : Promise.resolve(null);
+let bootUsed = false;
+
+/**
+ * The first request (state.json) is answered by the boot request when it asked for the
+ * same URL; later ones go out at once, so month downloads start before anything is drawn.
+ */
+function fetchFirst(url) {
+  if (bootUsed) return fetchJson(url);
+  bootUsed = true;
+  return bootState.then((early) => (early && early.url === url ? early.response : fetchJson(url)));
+}
+
+function showResult() {
+  renderHeader();
+  renderAll();
+  showStatus();
+}
+
+function showStatus() {
+  const [message, kind] = archiveMessage(ui.result);
+  const notes = [message];
+  if (ui.result.stateFromCache) notes.push('state.json could not be fetched; showing the copy cached on this device.');
+  const fresh = D.freshness(ui.result.state.capturedAt, ui.now);
+  if (fresh.level === 'old') notes.push(`The last collection was ${Math.floor(fresh.hours / 24)} days ago: the daily workflow may have stopped (see the Dev tab).`);
+  setStatus(notes.join(' '), ui.result.stateFromCache || fresh.level === 'old' ? 'warn' : kind);
+}
+
+/** Loads the archive months `range` (default: the shown one) needs, then redraws. */
+async function loadRange(range = ui.range) {
+  if (!ui.result || ui.result.setup !== 'ok' || !ui.result.loader) return;
+  const before = ui.result;
+  if (range === ui.range && before.archive.pending.length) setStatus('Loading archived months…', 'info');
+  const after = await D.extendDashboard(before, { range });
+  if (after === before) { if (range === ui.range) showStatus(); return; }
+  // A later load may have finished first: the loader only grows, so keep the fuller result.
+  if (after.archive.months.length >= ui.result.archive.months.length) ui.result = after;
+  showResult();
+}
+
 async function main() {
   setupTabs();
   setupControls();
   applyHash({ focusSection: false });
   try {
-    const response = await fetch('config.json');
-    if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
-    ui.config = await response.json();
+    ui.config = await bootConfig();
   } catch (error) {
     renderEmpty('no-gist');
     setStatus(`This dashboard is not configured (${error.message}). Run \`ghtraf init\` to write docs/stats/config.json.`, 'error');
     return;
   }
   renderHeader();
+  const loadedRange = ui.range;
   try {
     ui.result = await D.loadDashboard({
       config: ui.config,
-      fetchJson,
+      fetchJson: fetchFirst,
       cache: window.localStorage,
       now: ui.now,
+      range: ui.range,
       onState: (early) => {
         // Numbers from state.json first; all history follows when the archives arrive.
         if (early.setup !== 'ok') return;
@@ -586,13 +648,9 @@ async function main() {
     renderEmpty(ui.result.setup);
     return;
   }
-  renderAll();
-  const [message, kind] = archiveMessage(ui.result);
-  const notes = [message];
-  if (ui.result.stateFromCache) notes.push('state.json could not be fetched; showing the copy cached on this device.');
-  const fresh = D.freshness(ui.result.state.capturedAt, ui.now);
-  if (fresh.level === 'old') notes.push(`The last collection was ${Math.floor(fresh.hours / 24)} days ago: the daily workflow may have stopped (see the Dev tab).`);
-  setStatus(notes.join(' '), ui.result.stateFromCache || fresh.level === 'old' ? 'warn' : kind);
+  showResult();
+  // The range was changed while the first months were loading.
+  if (ui.range !== loadedRange) loadRange();
   $('export-csv').disabled = false;
   $('export-json').disabled = false;
   applyHash();

@@ -697,26 +697,53 @@ function writeCache(cache, key, value) {
 }
 
 /**
- * Fetch everything the page shows. `fetchJson(url)` resolves to `{status, data}` (data is
+ * The months a range needs from the archive: all of them for 'all' (and for the original
+ * tool's states, whose totals are recomputed over every day), else those that overlap the
+ * last `range` days and are not covered by the state's own days.
+ */
+export function monthsForRange(state, months, range) {
+  if (range === 'all' || state.legacy) return months.slice();
+  const n = Number(range);
+  const last = state.days.length ? state.days[state.days.length - 1].date : null;
+  if (!last || !Number.isInteger(n) || n <= 0) return months.slice();
+  const from = addDays(last, -(n - 1));
+  if (state.days[0].date <= from) return [];
+  return months.filter((m) => m >= from.slice(0, 7));
+}
+
+/**
+ * What makes a cached month stale: ghtraf's month files only change when a backfill writes
+ * into an archived month, and then the state's archived totals change with them.
+ */
+function archiveGeneration(rawState) {
+  const totals = rawState && rawState.archived && rawState.archived.totals;
+  return totals && typeof totals === 'object' ? TOTAL_FIELDS.map((f) => count(totals[f]) ?? 0).join(',') : null;
+}
+
+/**
+ * Fetch what the page shows first. `fetchJson(url)` resolves to `{status, data}` (data is
  * the parsed body when status is 200) or rejects on a network error; `cache` is a
  * Storage-like object (keys are prefixed with owner/repo so repos on one origin never
  * share data). Never throws for a missing archive: the result says what happened.
  *
+ * Only the archive months `range` needs are downloaded (`monthsForRange`); a ghtraf state
+ * names its archived months itself, so the archive index is read only for the original
+ * tool's states. `extendDashboard` later loads the months a longer range needs.
+ *
  * `onState(result)`, if given, gets a state-only result (archive.status 'loading') while the
  * archive months are still downloading, so the page can show numbers early.
  *
- * Result: `{setup, state, days, archive: {status, months, failed}, stateFromCache}` where
- * setup is 'ok' | 'no-gist' (not set up yet) | 'no-data' (gist exists, nothing collected)
- * and archive.status is 'ok' | 'none' | 'no-index' | 'partial' | 'failed' | 'rate-limited'.
+ * Result: `{setup, state, days, archive: {status, months, failed, pending}, stateFromCache}`
+ * where setup is 'ok' | 'no-gist' (not set up yet) | 'no-data' (gist exists, nothing
+ * collected), archive.status is 'ok' | 'none' | 'no-index' | 'partial' | 'failed' |
+ * 'rate-limited', and archive.pending lists the archived months not loaded yet.
  */
-export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now(), onState = null }) {
-  if (!config || !config.badgeGistId) return { setup: 'no-gist', state: null, days: [], archive: { status: 'none', months: [], failed: [] } };
+export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now(), onState = null, range = 'all' }) {
+  const noArchive = { status: 'none', months: [], failed: [], pending: [] };
+  if (!config || !config.badgeGistId) return { setup: 'no-gist', state: null, days: [], archive: noArchive };
   let rawState = null;
   let stateFromCache = false;
   let stateError = null;
-  // The archive index and the months it names need nothing from the state, so they are
-  // downloaded while the state is.
-  const archiveRequest = config.archiveGistId ? requestArchives({ config, fetchJson, cache }) : null;
   try {
     const response = await fetchJson(gistFileUrl(config, config.badgeGistId, 'state.json'));
     if (response.status === 200) rawState = response.data;
@@ -733,37 +760,121 @@ export async function loadDashboard({ config, fetchJson, cache = null, now = Dat
   }
   const state = rawState ? normalizeState(rawState) : null;
   if (!state || (state.days.length === 0 && state.totals.clones + state.totals.views + state.totals.downloads === 0)) {
-    return { setup: 'no-data', state, days: [], archive: { status: 'none', months: [], failed: [] }, stateFromCache };
+    return { setup: 'no-data', state, days: [], archive: noArchive, stateFromCache };
   }
-  if (onState && archiveRequest) {
-    onState({
-      setup: 'ok',
-      state,
-      days: applyProjections(fillGaps(state.days), { capturedAt: state.capturedAt, now }),
-      archive: { status: 'loading', months: [], failed: [] },
-      stateFromCache,
-      stateError,
-    });
-  }
-  const archive = await loadArchives({ config, fetchJson, cache, state, archiveRequest });
-  const stitched = stitch(state.days, archive.files);
-  if (state.legacyCounters) state.totals = legacyTotals(state.legacyCounters, stitched);
-  const days = applyProjections(fillGaps(stitched), { capturedAt: state.capturedAt, now });
-  delete archive.files;
-  return { setup: 'ok', state, days, archive, stateFromCache, stateError };
+  const result = {
+    setup: 'ok',
+    state,
+    days: applyProjections(fillGaps(state.days), { capturedAt: state.capturedAt, now }),
+    archive: { ...noArchive, status: 'loading' },
+    stateFromCache,
+    stateError,
+  };
+  if (!config.archiveGistId) return { ...result, archive: noArchive };
+  const listed = !state.legacy && rawState.archived && Array.isArray(rawState.archived.months);
+  const loader = {
+    config,
+    fetchJson,
+    cache,
+    now,
+    generation: archiveGeneration(rawState),
+    // The months there are, once known: from the state, or from the index below.
+    all: listed ? state.archivedMonths : null,
+    indexStatus: listed ? 200 : null,
+    probing: false,
+    files: new Map(),
+    failures: new Map(),
+  };
+  Object.defineProperty(result, 'loader', { value: loader, enumerable: false });
+  // The month requests go out first; drawing the state's numbers then overlaps with them.
+  const complete = extendDashboard(result, { range });
+  if (onState && (!listed || monthsForRange(state, loader.all, range).length > 0)) onState({ ...result });
+  return complete;
 }
 
-/** Fetch month files (immutable v4 ones come from and go to this repo's cache). */
-function fetchMonths({ config, fetchJson, cache }, months) {
+/**
+ * The same result with every month `range` needs loaded (months already held are not asked
+ * for again). Resolves to the input when nothing is missing.
+ */
+export async function extendDashboard(result, { range = 'all' } = {}) {
+  const loader = result.loader;
+  if (!loader) return result;
+  const { state } = result;
+  if (!loader.all) await readIndex(loader, state);
+  if (!loader.all) return finish(result, loader, range);
+  const wanted = monthsForRange(state, loader.all, range)
+    .filter((m) => !loader.files.has(m) && !loader.failures.has(m));
+  if (wanted.length === 0 && result.archive.status !== 'loading') return result;
+  for (const f of await fetchMonths(loader, wanted)) {
+    if (f.raw) loader.files.set(f.period, f.raw);
+    else loader.failures.set(f.period, f.error);
+  }
+  return finish(result, loader, range);
+}
+
+function finish(result, loader, range) {
+  const { state } = result;
+  const archive = { status: 'none', months: [], failed: [], pending: [] };
+  const limited = (s) => s === 403 || s === 429;
+  if (limited(loader.indexStatus)) archive.status = 'rate-limited';
+  else if (loader.indexStatus !== 200 && loader.indexStatus !== 404) archive.status = 'failed';
+  const periods = [...loader.files.keys()].sort();
+  archive.months = periods;
+  for (const [period, error] of [...loader.failures.entries()].sort()) {
+    if (!(loader.probing && error === 404)) archive.failed.push(period);
+  }
+  archive.pending = (loader.all || []).filter((m) => !loader.files.has(m) && !loader.failures.has(m));
+  if (archive.status === 'none') {
+    if ([...loader.failures.values()].some(limited)) archive.status = 'rate-limited';
+    else if (loader.indexStatus === 404) archive.status = 'no-index';
+    else archive.status = archive.failed.length === 0 ? 'ok' : archive.months.length ? 'partial' : 'failed';
+  }
+  const stitched = stitch(state.days, periods.map((period) => ({ period, raw: loader.files.get(period) })));
+  if (state.legacyCounters) state.totals = legacyTotals(state.legacyCounters, stitched);
+  const days = applyProjections(fillGaps(stitched), { capturedAt: state.capturedAt, now: loader.now });
+  const next = { ...result, days, archive };
+  Object.defineProperty(next, 'loader', { value: loader, enumerable: false });
+  return next;
+}
+
+/** The original tool's states do not list their months: read the index, else probe. */
+async function readIndex(loader, state) {
+  let index;
+  try {
+    index = await loader.fetchJson(gistFileUrl(loader.config, loader.config.archiveGistId, 'archive.json'));
+  } catch {
+    index = { status: 0, data: null };
+  }
+  loader.indexStatus = index.status;
+  const months = index.status === 200 ? archiveMonthsFromIndex(index.data) : null;
+  if (months) { loader.all = months; return; }
+  if (index.status !== 200 && index.status !== 404) return;
+  // Without a usable index, ask for the months the state says are archived, else every
+  // month from the repo's tracking start to the first day the state holds.
+  loader.indexStatus = 404;
+  let named = state.archivedMonths.slice();
+  const firstDay = state.days[0] && state.days[0].date;
+  const since = dayKey(loader.config.created) || state.trackingSince;
+  if (named.length === 0 && firstDay && since && since.slice(0, 7) <= firstDay.slice(0, 7)) {
+    named = monthsBetween(since.slice(0, 7), firstDay.slice(0, 7));
+    loader.probing = true;
+  }
+  loader.all = named;
+}
+
+/**
+ * Fetch month files, all at once. ghtraf's (v4) months come from and go to this repo's
+ * cache, tagged with the state's archive generation so a backfilled month is read again.
+ */
+function fetchMonths({ config, fetchJson, cache, generation }, months) {
   return Promise.all(months.map(async (period) => {
     const key = cacheKey(config, `archive-${period}`);
     const cached = readCache(cache, key);
-    if (cached) return { period, raw: cached };
+    if (cached && generation != null && cached.generation === generation && cached.data) return { period, raw: cached.data };
     try {
       const response = await fetchJson(gistFileUrl(config, config.archiveGistId, `archive-${period}.json`));
       if (response.status === 200 && response.data && typeof response.data === 'object') {
-        // ghtraf's month files never change once written; the original's may be rewritten.
-        if ((response.data.schemaVersion ?? 0) >= 4) writeCache(cache, key, response.data);
+        if (generation != null && (response.data.schemaVersion ?? 0) >= 4) writeCache(cache, key, { generation, data: response.data });
         return { period, raw: response.data };
       }
       return { period, error: response.status };
@@ -771,47 +882,4 @@ function fetchMonths({ config, fetchJson, cache }, months) {
       return { period, error: 0 };
     }
   }));
-}
-
-async function requestArchives(context) {
-  let index;
-  try {
-    index = await context.fetchJson(gistFileUrl(context.config, context.config.archiveGistId, 'archive.json'));
-  } catch {
-    index = { status: 0, data: null };
-  }
-  const months = index.status === 200 ? archiveMonthsFromIndex(index.data) : null;
-  return { indexStatus: index.status, months, fetched: months ? await fetchMonths(context, months) : null };
-}
-
-async function loadArchives({ config, fetchJson, cache, state, archiveRequest }) {
-  const result = { status: 'none', months: [], failed: [], files: [] };
-  if (!archiveRequest) return result;
-  const requested = await archiveRequest;
-  const { indexStatus } = requested;
-  let { months, fetched } = requested;
-  if (indexStatus === 403 || indexStatus === 429) return { ...result, status: 'rate-limited' };
-  if (indexStatus !== 200 && indexStatus !== 404) return { ...result, status: 'failed' };
-  let probing = false;
-  if (!months) {
-    // Without an index, ask for the months the state says are archived, else every
-    // month from the repo's tracking start to the first day the state holds.
-    months = state.archivedMonths.slice();
-    const firstDay = state.days[0] && state.days[0].date;
-    const since = dayKey(config.created) || state.trackingSince;
-    if (months.length === 0 && firstDay && since && since.slice(0, 7) <= firstDay.slice(0, 7)) {
-      months = monthsBetween(since.slice(0, 7), firstDay.slice(0, 7));
-      probing = true;
-    }
-    result.status = 'no-index';
-    fetched = await fetchMonths({ config, fetchJson, cache }, months);
-  }
-  for (const f of fetched) {
-    if (f.raw) { result.files.push(f); result.months.push(f.period); }
-    else if (!(probing && f.error === 404)) result.failed.push(f.period);
-  }
-  const limited = fetched.some((f) => f.error === 403 || f.error === 429);
-  if (limited) result.status = 'rate-limited';
-  else if (result.status === 'none') result.status = result.failed.length === 0 ? 'ok' : result.months.length ? 'partial' : 'failed';
-  return result;
 }
