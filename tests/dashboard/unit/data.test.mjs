@@ -477,3 +477,63 @@ test('a failed state fetch falls back to this repo\'s cached copy', async () => 
   assert.equal(result.stateFromCache, true);
   assert.equal(result.setup, 'ok');
 });
+
+// ---- backfill: series, day provenance ----
+
+test('series points are read sorted, one per day, unreadable ones dropped', () => {
+  const s = D.readSeries({ points: [['2024-03-05', 13], ['2024-03-01', 12], ['bad', 3], ['2024-03-05', 14], ['2024-02-30', 1], ['2024-03-07', -2], ['2024-03-08', 'x']], complete: false, note: ' cap ', source: 'stargazers', at: '2026-12-01T03:00:00Z' });
+  assert.deepEqual(s.points, [['2024-03-01', 12], ['2024-03-05', 14], ['2024-03-07', 0]]);
+  assert.equal(s.complete, false);
+  assert.equal(s.note, 'cap');
+  assert.equal(D.readSeries({ points: [] }), null);
+  assert.equal(D.readSeries({ points: [['x', 1]] }), null);
+  assert.equal(D.readSeries(null), null);
+  assert.equal(D.readSeries({ points: [['2024-03-01', 1]] }).complete, true, 'complete unless it says otherwise');
+});
+
+test('series buckets hold the count at the end of each period, 0 before the first point', () => {
+  const stars = D.readSeries({ points: [['2024-03-05', 1], ['2024-03-07', 3]], complete: true, at: '2024-03-09T03:00:00Z' });
+  const { size, buckets } = D.seriesBuckets({ stars }, { from: '2024-03-01T12:00:00Z' });
+  assert.equal(size, 'day');
+  assert.deepEqual(buckets.map((b) => [b.key, b.values.stars]), [
+    ['2024-03-01', 0], ['2024-03-02', 0], ['2024-03-03', 0], ['2024-03-04', 0], ['2024-03-05', 1],
+    ['2024-03-06', 1], ['2024-03-07', 3], ['2024-03-08', 3], ['2024-03-09', 3],
+  ]);
+  const weekly = D.seriesBuckets({ stars }, { from: '2024-03-01', size: 'week' }).buckets;
+  assert.deepEqual(weekly.map((b) => [b.key, b.values.stars]), [['2024-02-26', 0], ['2024-03-04', 3]]);
+});
+
+test('an incomplete series stops at its last point; a complete one runs to the day it was read', () => {
+  const stars = D.readSeries({ points: [['2024-03-01', 1], ['2024-03-03', 2]], complete: false, note: 'cap', at: '2024-03-06T00:00:00Z' });
+  const forks = D.readSeries({ points: [['2024-03-02', 1]], complete: true, at: '2024-03-06T00:00:00Z' });
+  const { buckets } = D.seriesBuckets({ stars, forks });
+  assert.deepEqual(buckets.map((b) => [b.key, b.values.stars, b.values.forks]), [
+    ['2024-03-01', 1, 0], ['2024-03-02', 1, 1], ['2024-03-03', 2, 1], ['2024-03-04', null, 1], ['2024-03-05', null, 1], ['2024-03-06', null, 1],
+  ]);
+  assert.equal(D.seriesBuckets({ stars: null, forks: null }).buckets.length, 0);
+});
+
+test('normalised states carry series, provenance (newest first) and each day\'s backfill', () => {
+  const state = D.normalizeState(readFixture('backfill', 'state.json'));
+  assert.equal(state.series.stars.points.at(-1)[1], state.repoStats.stars);
+  assert.ok(state.series.forks);
+  assert.deepEqual(state.provenance.map((p) => p.source), ['stargazers', 'github-repo-stats']);
+  const feb2 = state.days.find((d) => d.date === '2026-02-02');
+  assert.deepEqual(feb2.backfill, { source: 'github-repo-stats', fields: ['clones', 'uniqueClones'] });
+  assert.equal(state.days.find((d) => d.date === '2026-02-10').backfill, null);
+  assert.equal(D.normalizeState(v4State()).series, null);
+  assert.deepEqual(D.normalizeState(v4State()).provenance, []);
+});
+
+test('a backfill marks the figures made of the fields it wrote, and buckets count those days', () => {
+  const day = D.normalizeDay({ date: '2026-02-02', clones: 5, views: 9, backfill: { source: 'github-repo-stats', fields: ['uniqueClones', 'clones'] } });
+  assert.equal(D.isBackfilled(day, 'clones'), true);
+  assert.equal(D.isBackfilled(day, 'organicClones'), true, 'organic clones are made of clones');
+  assert.equal(D.isBackfilled(day, 'installs'), true);
+  assert.equal(D.isBackfilled(day, 'views'), false);
+  assert.equal(D.isBackfilled(D.normalizeDay({ date: '2026-02-03', clones: 1 }), 'clones'), false);
+  const other = D.normalizeDay({ date: '2026-02-03', clones: 1, views: 2 });
+  const [bucket] = D.bucketize([day, other], 'week', ['clones', 'views']);
+  assert.deepEqual(bucket.backfilled, { clones: 1, views: 0 });
+  assert.deepEqual(bucket.backfillSources, ['github-repo-stats']);
+});

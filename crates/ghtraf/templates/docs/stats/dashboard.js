@@ -12,7 +12,7 @@ const chartsModule = import('./charts.js').catch((error) => {
 
 const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 /** Deep-link targets that are sections inside a tab (the badges link to #clones). */
-const SECTION_LINKS = { clones: 'dev', downloads: 'installs', referrers: 'views', paths: 'views', ci: 'dev', freshness: 'dev' };
+const SECTION_LINKS = { clones: 'dev', downloads: 'installs', referrers: 'views', paths: 'views', ci: 'dev', freshness: 'dev', history: 'community', sources: 'dev' };
 const RANGES = ['7', '31', '90', '365', 'all'];
 const GROUPS = ['auto', 'day', 'week', 'month'];
 
@@ -216,7 +216,17 @@ function pointFor(bucket, field) {
   // Stars, forks and issues are observations even on an incomplete day.
   const snapshot = field === 'stars' || field === 'forks' || field === 'openIssues';
   const isProjection = !snapshot && (bucket.partial || (projected != null && projected !== measured));
-  return { y: isProjection ? projected ?? measured : measured, projected: isProjection };
+  return { y: isProjection ? projected ?? measured : measured, projected: isProjection, backfilled: bucket.backfilled[field] > 0 };
+}
+
+/** The table's Source cell of a bucket: ghtraf, or which backfill wrote its shown figures. */
+function sourceText(bucket, fields, size) {
+  const touched = fields.filter((f) => bucket.backfilled[f.key] > 0);
+  if (touched.length === 0) return 'ghtraf';
+  const days = Math.max(...touched.map((f) => bucket.backfilled[f.key]));
+  const sources = bucket.backfillSources.join(', ');
+  const what = touched.map((f) => f.name.toLowerCase()).join(', ');
+  return size === 'day' ? `backfill: ${sources} (${what})` : `${days} of ${bucket.days} days backfill: ${sources} (${what})`;
 }
 
 function cellText(bucket, field) {
@@ -238,13 +248,15 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   const tableHost = h('div', { class: 'table-wrap' });
   const details = h('details', { class: 'chart-table', 'data-table': id },
     h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
+  const backfilled = buckets.some((b) => fields.some((f) => b.backfilled[f.key] > 0));
   const draw = async () => {
     const charts = await chartsModule;
     const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
     const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => pointFor(b, f.key)) }));
+    const marks = buckets.map((b) => visible.some((f) => b.backfilled[f.key] > 0));
     try {
       if (!charts) throw new Error('charts.js did not load');
-      (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series });
+      (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series, marks });
     } catch (error) {
       chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
       console.error(error);
@@ -266,15 +278,22 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
         },
       }, swatch, f.name);
     }),
-    h('span', { class: 'legend-item projection-key' }, h('span', { class: 'swatch projected', 'aria-hidden': 'true' }), 'projected (incomplete day)'));
+    h('span', { class: 'legend-item projection-key' }, h('span', { class: 'swatch projected', 'aria-hidden': 'true' }), 'projected (incomplete day)'),
+    backfilled ? h('span', { class: 'legend-item backfill-key', title: 'Days written by ghtraf backfill from another source (another tracker, the CI history, older gist revisions), not collected by ghtraf on the day. The table names the source.' },
+      h('span', { class: 'swatch backfilled', 'aria-hidden': 'true' }), 'strip: backfilled days (see the table’s Source column)') : null);
   const fillTable = () => {
     if (tableHost.firstChild) return;
     tableHost.append(h('table', {},
       h('caption', { class: 'visually-hidden', text: `${title} ${unit}` }),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: size === 'day' ? 'Date' : 'Period' }), fields.map((f) => h('th', { scope: 'col', text: f.name })))),
-      h('tbody', {}, buckets.slice().reverse().map((b) => h('tr', { class: b.partial || b.hasProjection ? 'projected-row' : null, 'data-period': b.key },
-        h('th', { scope: 'row', text: b.partial ? `${b.label} (incomplete)` : b.label }),
-        fields.map((f) => h('td', { 'data-field': f.key, text: cellText(b, f.key) })))))));
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: size === 'day' ? 'Date' : 'Period' }), fields.map((f) => h('th', { scope: 'col', text: f.name })),
+        backfilled ? h('th', { scope: 'col', text: 'Source' }) : null)),
+      h('tbody', {}, buckets.slice().reverse().map((b) => {
+        const marked = fields.some((f) => b.backfilled[f.key] > 0);
+        return h('tr', { class: [b.partial || b.hasProjection ? 'projected-row' : null, marked ? 'backfilled-row' : null].filter(Boolean).join(' ') || null, 'data-period': b.key, 'data-backfilled': marked ? 'true' : null },
+          h('th', { scope: 'row', text: b.partial ? `${b.label} (incomplete)` : b.label }),
+          fields.map((f) => h('td', { 'data-field': f.key, text: cellText(b, f.key) })),
+          backfilled ? h('td', { 'data-field': 'source', text: sourceText(b, fields, size) }) : null);
+      }))));
   };
   details.addEventListener('toggle', () => { if (details.open) fillTable(); });
   // Charts are drawn at the pixel width of their box; redraw when it changes noticeably.
@@ -408,6 +427,64 @@ function trend(field) {
   return h('p', { class: 'card-detail', 'data-metric': `${field}-trend`, text: `${change > 0 ? '+' : change < 0 ? '−' : '±'}${fmt(Math.abs(change))} in 30 days` });
 }
 
+const SERIES_SOURCES = { stargazers: 'the stargazer list', forks: 'the fork list' };
+
+/**
+ * Stars and forks since the repository's creation, from the state's `series` (written by
+ * `ghtraf backfill --from stars|forks`): a line chart, a note when a series is incomplete,
+ * and a table. null when the state has no series.
+ */
+function historyBlock(created) {
+  const { series } = ui.result.state;
+  if (!series) return null;
+  const fields = [['stars', 'Stars'], ['forks', 'Forks']].filter(([key]) => series[key]).map(([key, name]) => ({ key, name }));
+  const { size, buckets } = D.seriesBuckets(series, { from: created });
+  const unit = { day: 'per day', week: 'per week', month: 'per month' }[size];
+  const chartHost = h('div', { class: 'chart', id: 'chart-history' });
+  const title = `${fields.map((f, i) => (i ? f.name.toLowerCase() : f.name)).join(' and ')} since ${D.dayKey(created) && D.dayKey(created) <= buckets[0].start ? 'the repository’s creation' : buckets[0].start}`;
+  const notes = fields.map((f) => {
+    const s = series[f.key];
+    const read = D.dayKey(s.at);
+    const from = `${f.name} from ${SERIES_SOURCES[s.source] || s.source || 'a backfill'}${read ? `, read ${read}` : ''}`;
+    if (s.complete) return h('p', { class: 'muted', 'data-series': f.key, text: `${from}.` });
+    return h('p', { class: 'series-note', role: 'note', 'data-series': f.key, 'data-series-note': 'incomplete' },
+      h('strong', { text: `${f.name}: incomplete. ` }), s.note || 'The list could not be read whole.', ` (${from}; the line stops at the last known day.)`);
+  });
+  const draw = async () => {
+    const charts = await chartsModule;
+    try {
+      if (!charts) throw new Error('charts.js did not load');
+      charts.lineChart(chartHost, {
+        title: `${title}, end of each ${size}`,
+        labels: buckets.map((b) => b.label),
+        series: fields.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => (b.values[f.key] == null ? null : { y: b.values[f.key], projected: false })) })),
+      });
+    } catch (error) {
+      chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
+      console.error(error);
+    }
+  };
+  const tableHost = h('div', { class: 'table-wrap' });
+  const details = h('details', { class: 'chart-table', 'data-table': 'history' },
+    h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
+  details.addEventListener('toggle', () => {
+    if (!details.open || tableHost.firstChild) return;
+    tableHost.append(h('table', {},
+      h('caption', { class: 'visually-hidden', text: `${title}, count at the end of each ${size}` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: size === 'day' ? 'Date' : 'Period' }), fields.map((f) => h('th', { scope: 'col', text: f.name })))),
+      h('tbody', {}, buckets.slice().reverse().map((b) => h('tr', { 'data-period': b.key },
+        // Years of history: a week is named by its full date.
+        h('th', { scope: 'row', text: size === 'week' ? `Week of ${b.key}` : b.label }),
+        fields.map((f) => h('td', { 'data-field': f.key, text: b.values[f.key] == null ? 'not known' : fmt(b.values[f.key]) })))))));
+  });
+  const legend = h('div', { class: 'legend', role: 'group', 'aria-label': `${title} series` },
+    fields.map((f) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `--series:${COLORS[f.key]}`, 'aria-hidden': 'true' }), f.name)));
+  const block = h('section', { class: 'chart-block', 'aria-labelledby': 'h-history', 'data-section': 'history' },
+    h('h2', { id: 'h-history' }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, ...notes, chartHost, details);
+  draw();
+  return block;
+}
+
 function renderCommunity(panel) {
   const { state } = ui.result;
   const created = state.repoStats.createdAt || ui.config.created;
@@ -419,6 +496,7 @@ function renderCommunity(panel) {
       card('open-issues', 'Open issues', fmt(state.repoStats.openIssues ?? lastObserved('openIssues')), trend('openIssues')),
       card('age', 'Repository age', age == null ? 'unknown' : age >= 365 ? `${(age / 365).toFixed(1)} years` : `${fmt(age)} days`,
         created ? `created ${D.dayKey(created)}` : null)),
+    historyBlock(created),
     chartBlock({
       id: 'community',
       title: `Community, ${rangeLabel()}`,
@@ -426,6 +504,26 @@ function renderCommunity(panel) {
       fields: [{ key: 'stars', name: 'Stars' }, { key: 'forks', name: 'Forks' }, { key: 'openIssues', name: 'Open issues' }],
     }),
     h('p', { class: 'muted', text: 'Stars, forks and issues are daily snapshots, drawn on the days they were observed.' }));
+}
+
+/** The backfill runs the state records, for the Dev tab; null when there were none. */
+function provenanceBlock() {
+  const { provenance } = ui.result.state;
+  if (provenance.length === 0) return null;
+  return h('section', { class: 'block', 'data-section': 'sources' },
+    h('h2', { text: 'Backfilled data' }),
+    h('p', { class: 'muted', text: 'Days ghtraf did not collect itself, written by ghtraf backfill (newest run first). Charts mark them with a strip under the bars or lines, and their tables have a Source column.' }),
+    simpleTable('Backfill runs', [
+      { key: 'source', label: 'Source' }, { key: 'at', label: 'Run' }, { key: 'range', label: 'Days' },
+      { key: 'daysAdded', label: 'Added', num: true }, { key: 'daysRaised', label: 'Raised', num: true }, { key: 'fields', label: 'Fields' },
+    ], provenance.map((p) => ({
+      source: p.source,
+      at: p.at ? p.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : 'unknown',
+      range: p.from && p.to ? `${p.from} – ${p.to}` : p.from || p.to || '—',
+      daysAdded: p.daysAdded,
+      daysRaised: p.daysRaised,
+      fields: p.fields.join(', ') || '—',
+    })), { 'data-table': 'provenance' }));
 }
 
 function renderDev(panel) {
@@ -468,7 +566,8 @@ function renderDev(panel) {
         h('p', { class: 'muted', text: inRange ? `Runs and checkouts, ${rangeLabel()}.` : 'Runs and checkouts of the latest collected day.' }),
         simpleTable('CI by workflow', [
           { key: 'name', label: 'Workflow' }, { key: 'runs', label: 'Runs', num: true }, { key: 'checkouts', label: 'Checkouts', num: true },
-        ], workflows, { 'data-table': 'workflows' }))));
+        ], workflows, { 'data-table': 'workflows' }))),
+    provenanceBlock());
 }
 
 const RENDERERS = { overview: renderOverview, installs: renderInstalls, views: renderViews, community: renderCommunity, dev: renderDev };

@@ -89,9 +89,127 @@ export function normalizeDay(raw, ciByDate = {}) {
     openIssues: count(raw.openIssues),
     capturedAt: typeof raw.capturedAt === 'string' ? raw.capturedAt : null,
     ciWorkflows: readWorkflows(raw.ciWorkflows ?? (legacyCi && legacyCi.byWorkflow)),
+    backfill: readBackfill(raw.backfill),
     partial: false,
     missing: false,
   };
+}
+
+/**
+ * A day's provenance (`"backfill": {source, fields}`, written by `ghtraf backfill`): which
+ * source wrote or raised which fields of it. null for days ghtraf collected itself.
+ */
+function readBackfill(raw) {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const fields = Array.isArray(raw.fields) ? raw.fields.filter((f) => typeof f === 'string').sort() : [];
+  return { source: typeof raw.source === 'string' && raw.source ? raw.source : 'backfill', fields };
+}
+
+/** The stored fields each shown figure is made of, to tell whether a backfill touched it. */
+const FIGURE_SOURCES = {
+  installs: ['downloads', 'clones', 'ciCheckouts', 'organicClones'],
+  organicClones: ['clones', 'ciCheckouts', 'organicClones'],
+  organicUniqueClones: ['uniqueClones', 'clones', 'ciCheckouts', 'organicUniqueClones'],
+};
+
+/** Whether a backfill wrote any of the stored fields behind `field` on this day. */
+export function isBackfilled(day, field) {
+  if (!day || !day.backfill) return false;
+  const sources = FIGURE_SOURCES[field] || [field];
+  return day.backfill.fields.length === 0 || day.backfill.fields.some((f) => sources.includes(f));
+}
+
+/** A `YYYY-MM-DD` string naming a real calendar day (not 2024-02-30), else null. */
+function readDate(value) {
+  const key = dayKey(value);
+  if (!key || key !== value) return null;
+  const ms = dayStartMs(key);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === key ? key : null;
+}
+
+/**
+ * A state-level cumulative series (`series.stars` / `series.forks`, written by `ghtraf
+ * backfill --from stars|forks`): `{points: [[date, count]], complete, note, source, at}`.
+ * Unreadable points are dropped; the rest are sorted with one point per day (the last one
+ * given wins). null when there is no usable point.
+ */
+export function readSeries(raw) {
+  if (!raw || typeof raw !== 'object' || !Array.isArray(raw.points)) return null;
+  const byDate = new Map();
+  for (const point of raw.points) {
+    if (!Array.isArray(point) || point.length < 2) continue;
+    const date = readDate(point[0]);
+    const n = count(point[1]);
+    if (date && n != null) byDate.set(date, n);
+  }
+  if (byDate.size === 0) return null;
+  return {
+    points: [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+    complete: raw.complete !== false,
+    note: typeof raw.note === 'string' && raw.note.trim() ? raw.note.trim() : null,
+    source: typeof raw.source === 'string' ? raw.source : null,
+    at: typeof raw.at === 'string' ? raw.at : null,
+  };
+}
+
+/**
+ * Stars and forks from the series, one value per bucket (the count at the end of it), from
+ * `from` (the repository's creation; else the first point) to the day the series was read,
+ * or, for an incomplete series, to its last point (nothing is known after it; the bucket
+ * values are null there). Before a series' first point its count is 0. `size` as in
+ * bucketize; 'auto' picks day, week or month by length.
+ * Returns `{size, buckets: [{key, label, start, end, values: {stars, forks}}]}`.
+ */
+export function seriesBuckets(series, { size = 'auto', from = null } = {}) {
+  const present = Object.entries(series || {}).filter(([, s]) => s);
+  if (present.length === 0) return { size: 'day', buckets: [] };
+  const starts = present.map(([, s]) => s.points[0][0]);
+  const start = dayKey(from);
+  const first = [...starts, ...(start ? [start] : [])].sort()[0];
+  const endOf = {};
+  for (const [name, s] of present) {
+    const last = s.points[s.points.length - 1][0];
+    const read = dayKey(s.at);
+    endOf[name] = s.complete && read && read > last ? read : last;
+  }
+  const end = Object.values(endOf).sort().at(-1);
+  const spanDays = (dayStartMs(end) - dayStartMs(first)) / DAY_MS + 1;
+  const chosen = size === 'auto' ? (spanDays > 730 ? 'month' : spanDays > 120 ? 'week' : 'day') : size;
+  const buckets = [];
+  const cursor = Object.fromEntries(present.map(([name]) => [name, { i: 0, value: 0 }]));
+  let current = null;
+  for (let date = first; date <= end; date = addDays(date, 1)) {
+    const key = bucketKey(date, chosen);
+    if (!current || current.key !== key) {
+      current = { key, label: bucketLabel(key, chosen), start: date, end: date, values: {} };
+      for (const [name] of present) current.values[name] = null;
+      buckets.push(current);
+    }
+    current.end = date;
+    for (const [name, s] of present) {
+      const c = cursor[name];
+      while (c.i < s.points.length && s.points[c.i][0] <= date) { c.value = s.points[c.i][1]; c.i += 1; }
+      if (date <= endOf[name]) current.values[name] = c.value;
+    }
+  }
+  return { size: chosen, buckets };
+}
+
+/** The state's backfill runs (`provenance`), newest first. */
+function readProvenance(raw) {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((p) => p && typeof p === 'object' && typeof p.source === 'string')
+    .map((p) => ({
+      source: p.source,
+      at: typeof p.at === 'string' ? p.at : null,
+      from: dayKey(p.from),
+      to: dayKey(p.to),
+      daysAdded: count(p.daysAdded) ?? 0,
+      daysRaised: count(p.daysRaised) ?? 0,
+      fields: Array.isArray(p.fields) ? p.fields.filter((f) => typeof f === 'string') : [],
+    }))
+    .sort((a, b) => (Date.parse(b.at ?? '') || 0) - (Date.parse(a.at ?? '') || 0));
 }
 
 function normalizeDays(list, ciByDate) {
@@ -216,7 +334,16 @@ export function normalizeState(raw) {
     ciWorkflows: readWorkflows(raw.ciWorkflows) ?? {},
     archivedMonths: Array.isArray(archived.months) ? archived.months.filter((m) => /^\d{4}-\d{2}$/.test(m)) : [],
     legacyCounters,
+    series: readStateSeries(raw.series),
+    provenance: readProvenance(raw.provenance),
   };
+}
+
+function readStateSeries(raw) {
+  if (!raw || typeof raw !== 'object') return null;
+  const stars = readSeries(raw.stars);
+  const forks = readSeries(raw.forks);
+  return stars || forks ? { stars, forks } : null;
 }
 
 /**
@@ -300,7 +427,7 @@ export function stitch(stateDays, archives = []) {
 function missingDay(date) {
   const day = { date, missing: true, partial: false, capturedAt: null, source: null };
   for (const f of DAY_FIELDS) day[f] = null;
-  day.stars = null; day.forks = null; day.openIssues = null; day.ciWorkflows = null;
+  day.stars = null; day.forks = null; day.openIssues = null; day.ciWorkflows = null; day.backfill = null;
   return day;
 }
 
@@ -489,7 +616,8 @@ function bucketLabel(key, size) {
  * Group days into day/week/month buckets. Each bucket has measured sums (`values`, null
  * when no day in it was measured for the field) and `projected` sums where a partial or
  * expired day contributed a projection (`hasProjection`). Snapshot fields (stars, forks,
- * openIssues) take the last observed value in the bucket.
+ * openIssues) take the last observed value in the bucket. `backfilled[field]` counts the
+ * days whose figure a backfill wrote, `backfillSources` names those sources.
  */
 export function bucketize(days, size, fields) {
   const buckets = [];
@@ -497,8 +625,8 @@ export function bucketize(days, size, fields) {
   for (const day of days) {
     const key = bucketKey(day.date, size);
     if (!current || current.key !== key) {
-      current = { key, label: bucketLabel(key, size), start: day.date, end: day.date, days: 0, missingDays: 0, partial: false, hasProjection: false, values: {}, projected: {} };
-      for (const f of fields) { current.values[f] = null; current.projected[f] = null; }
+      current = { key, label: bucketLabel(key, size), start: day.date, end: day.date, days: 0, missingDays: 0, partial: false, hasProjection: false, values: {}, projected: {}, backfilled: {}, backfillSources: [] };
+      for (const f of fields) { current.values[f] = null; current.projected[f] = null; current.backfilled[f] = 0; }
       buckets.push(current);
     }
     current.end = day.date;
@@ -506,7 +634,9 @@ export function bucketize(days, size, fields) {
     if (day.missing) { current.missingDays += 1; continue; }
     if (day.partial) current.partial = true;
     if (day.projection) current.hasProjection = true;
+    if (day.backfill && !current.backfillSources.includes(day.backfill.source)) current.backfillSources.push(day.backfill.source);
     for (const f of fields) {
+      if (isBackfilled(day, f)) current.backfilled[f] += 1;
       const measured = valueOf(day, f);
       if (['stars', 'forks', 'openIssues'].includes(f)) {
         if (measured != null) { current.values[f] = measured; current.projected[f] = measured; }
@@ -638,6 +768,8 @@ const EXPORT_FIELDS = [
   ['forks', (d) => d.forks],
   ['open_issues', (d) => d.openIssues],
   ['partial', (d) => d.partial],
+  ['backfill_source', (d) => (d.backfill ? d.backfill.source : null)],
+  ['backfill_fields', (d) => (d.backfill ? d.backfill.fields.join(' ') : null)],
 ];
 
 export const EXPORT_COLUMNS = EXPORT_FIELDS.map(([name]) => name);
