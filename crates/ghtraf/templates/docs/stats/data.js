@@ -650,10 +650,13 @@ export function bucketize(days, size, fields) {
   return buckets;
 }
 
+/** One formatter for every number: `toLocaleString` builds a new one per call, and long tables make thousands of calls. */
+const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** Thousands separators, fixed to en-US so the page matches the badges. */
 export function formatNumber(n) {
   if (n == null || Number.isNaN(n)) return '—';
-  return Math.round(n).toLocaleString('en-US');
+  return NUMBER_FORMAT.format(Math.round(n));
 }
 
 export function formatPercent(part, whole) {
