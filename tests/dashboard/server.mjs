@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PAGE_DIR = join(here, '..', '..', 'crates', 'ghtraf', 'templates', 'docs', 'stats');
+export const PORTFOLIO_DIR = join(here, '..', '..', 'crates', 'ghtraf', 'templates', 'docs', 'portfolio');
 /** A page file name: no directories, no dot files (nothing outside the page folder). */
 const PAGE_FILE = /^[\w-][\w.-]*$/;
 
@@ -16,7 +17,8 @@ const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', svg: 
 /**
  * `scenarios`: { name: { config: {...without gistRawBase}, gists: { gistId: { file: object } },
  * statuses: { 'gistId/file' or 'gistId/*': httpStatus }, pageDir: folder of the page's files
- * (default the dashboard template; the bench serves an older copy beside it) } }.
+ * (default the dashboard template; the bench serves an older copy beside it), pageDirs:
+ * folders searched in turn (the portfolio page with the dashboard's style.css) } }.
  * Returns { origin, pageUrl(name), requests: [{scenario, path, status}], close() }.
  */
 export async function startServer(scenarios) {
@@ -45,13 +47,16 @@ export async function startServer(scenarios) {
         return send(200, JSON.stringify({ gistRawBase: `${origin}/raw/${parts[1]}`, apiBase: `${origin}/api`, ...scenario.config }), TYPES.json);
       }
       if (!PAGE_FILE.test(file)) return send(404, 'not found');
-      let body;
-      try {
-        body = await readFile(normalize(join(scenario.pageDir || PAGE_DIR, file)));
-      } catch {
-        return send(404, 'not found');
+      for (const dir of scenario.pageDirs || [scenario.pageDir || PAGE_DIR]) {
+        let body;
+        try {
+          body = await readFile(normalize(join(dir, file)));
+        } catch {
+          continue;
+        }
+        return send(200, body, TYPES[file.split('.').pop()] || 'application/octet-stream');
       }
-      return send(200, body, TYPES[file.split('.').pop()] || 'application/octet-stream');
+      return send(404, 'not found');
     }
     if (parts[0] === 'raw' && parts[4] === 'raw' && parts.length === 6) {
       const [, , , gistId, , file] = parts;
