@@ -43,6 +43,8 @@ async function open(scenario, hash = '') {
 async function table(page, id) {
   const details = page.locator(`details[data-table="${id}"]`);
   if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  // The table is filled on the toggle event, which follows the click asynchronously.
+  await details.locator('tbody tr').first().waitFor();
   return details.locator('tbody tr').evaluateAll((rows) => rows.map((row) => ({
     period: row.dataset.period,
     backfilled: row.dataset.backfilled === 'true',

@@ -201,7 +201,7 @@ test('the sparkline can show downloads instead of views', async () => {
 test('a portfolio named by portfolioUrl; errors are said plainly', async () => {
   // config.json with a direct URL instead of a gist id.
   const page = await browser.context.newPage();
-  await page.route('**/s/hub-url/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ portfolioUrl: `${server.origin}/raw/hub-url/any/g/raw/portfolio.json` }) }));
+  await page.route('**/s/hub-url/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ portfolioUrl: `${server.gistOrigin}/raw/hub-url/any/g/raw/portfolio.json` }) }));
   await page.goto(server.pageUrl('hub-url'));
   await page.waitForSelector('html[data-ready="true"]');
   assert.equal((await rows(page)).length, 3);
