@@ -396,6 +396,15 @@ test('only the months the shown range needs are downloaded; longer ranges load t
   assert.equal(await D.extendDashboard(all, { range: 'all' }), all, 'nothing left to load');
 });
 
+test('two loads at once (a range change during a download) ask for each month once', async () => {
+  const { fetchJson, calls } = fakeFetch(v4Files());
+  const result = await D.loadDashboard({ config, fetchJson, range: '7' });
+  const [a, b] = await Promise.all([D.extendDashboard(result, { range: 'all' }), D.extendDashboard(result, { range: '365' })]);
+  assert.deepEqual(a.archive.months, V4_MONTHS);
+  assert.deepEqual(b.archive.months, V4_MONTHS);
+  assert.equal(calls.length, 1 + V4_MONTHS.length);
+});
+
 test('the state-only result arrives before the archives', async () => {
   const early = [];
   const { fetchJson } = fakeFetch(v4Files());

@@ -919,6 +919,7 @@ export async function loadDashboard({ config, fetchJson, cache = null, now = Dat
     probing: false,
     files: new Map(),
     failures: new Map(),
+    inflight: new Map(),
   };
   Object.defineProperty(result, 'loader', { value: loader, enumerable: false });
   // The month requests go out first; drawing the state's numbers then overlaps with them.
@@ -940,10 +941,20 @@ export async function extendDashboard(result, { range = 'all' } = {}) {
   const wanted = monthsForRange(state, loader.all, range)
     .filter((m) => !loader.files.has(m) && !loader.failures.has(m));
   if (wanted.length === 0 && result.archive.status !== 'loading') return result;
-  for (const f of await fetchMonths(loader, wanted)) {
-    if (f.raw) loader.files.set(f.period, f.raw);
-    else loader.failures.set(f.period, f.error);
+  // A month another call is already downloading (a range change during a download) is
+  // waited for, not asked for twice.
+  const fresh = wanted.filter((m) => !loader.inflight.has(m));
+  if (fresh.length) {
+    const request = fetchMonths(loader, fresh).then((fetched) => {
+      for (const f of fetched) {
+        if (f.raw) loader.files.set(f.period, f.raw);
+        else loader.failures.set(f.period, f.error);
+        loader.inflight.delete(f.period);
+      }
+    });
+    for (const m of fresh) loader.inflight.set(m, request);
   }
+  await Promise.all([...new Set(wanted.map((m) => loader.inflight.get(m)).filter(Boolean))]);
   return finish(result, loader, range);
 }
 
