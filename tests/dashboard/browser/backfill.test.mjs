@@ -187,6 +187,18 @@ test('the CSV download names each day\'s backfill source and fields', async () =
   await page.close();
 });
 
+test('#history and #sources link to the star history and the backfill runs', async () => {
+  const page = await open('backfill', '#history');
+  assert.equal(await page.getAttribute('#tab-community', 'aria-selected'), 'true');
+  const box = await page.locator('[data-section="history"]').boundingBox();
+  assert.ok(box.y < 200, `scrolled into view (y=${box.y}, scrollY=${await page.evaluate(() => scrollY)})`);
+  await page.close();
+  const dev = await open('backfill', '#sources');
+  assert.equal(await dev.getAttribute('#tab-dev', 'aria-selected'), 'true');
+  assert.equal(await dev.isVisible('[data-table="provenance"]'), true);
+  await dev.close();
+});
+
 test('no page threw and nothing left loopback', () => {
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(browser.offLoopback, []);
