@@ -333,12 +333,36 @@ test('state numbers render while the archive months are still downloading', asyn
   await page.clock.setFixedTime(NOW);
   await page.goto(server.pageUrl('v4', '#views?range=all'));
   await page.waitForSelector('[data-metric="views-total-2"]');
-  assert.match(await page.textContent('#status'), /loading archived months/);
+  assert.match(await page.textContent('#status'), /loading (archived months|their days)…$/);
   assert.equal(await metric(page, 'views-total-2'), fmt(state.totals.views));
   assert.equal(await page.getAttribute('html', 'data-ready'), null);
   release();
   await page.waitForSelector('html[data-ready="true"]');
   assert.match(await page.textContent('#status'), new RegExp(`${V4_MONTHS.length} archived months`));
+  await page.close();
+});
+
+test('all history by month shows every month\'s index totals while the month files download', async () => {
+  const index = readFixture('v4', 'archive.json');
+  const page = await browser.context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.addInitScript(() => localStorage.clear());
+  await page.route(/\/raw\/archive-\d{4}-\d{2}\.json$/, async (route) => { await held; await route.continue(); });
+  await page.clock.setFixedTime(NOW);
+  await page.goto(server.pageUrl('v4', '#installs?range=all&group=month'));
+  await page.waitForFunction(() => /monthly totals of 2 archived months/.test(document.getElementById('status').textContent));
+  const rows = await tableRows(page, 'installs');
+  for (const m of index.months) {
+    const label = `${new Date(`${m.period}-01T00:00:00Z`).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${m.period.slice(0, 4)} (monthly total from the archive index)`;
+    const row = rows.find((r) => r[0] === label);
+    assert.ok(row, label);
+    assert.deepEqual(row.slice(1), [fmt(m.totals.downloads), fmt(m.totals.organicClones)]);
+  }
+  release();
+  await page.waitForSelector('html[data-ready="true"]');
+  const final = await tableRows(page, 'installs');
+  assert.deepEqual(final.map((r) => r[0]), ['Feb 2026 (incomplete)', 'Jan 2026', 'Dec 2025', 'Nov 2025'], 'the days replaced the stand-ins');
   await page.close();
 });
 
@@ -367,7 +391,8 @@ test('an archive gist without months yet says so plainly', async () => {
 test('a missing archive index: a ghtraf state names its months, so they are still found', async () => {
   const page = await open('v4-noindex', '#overview?range=all');
   assert.equal(await page.textContent('#status'), `Loaded ${v4History().length} days of history (${V4_MONTHS.length} archived months + current state).`);
-  assert.ok(!page.requested.some((p) => p.endsWith('/archive.json')), 'the index is not asked for');
+  // The index is only asked for its monthly totals, to draw months early; without it the
+  // months still come from the list in state.json.
   await page.close();
 });
 

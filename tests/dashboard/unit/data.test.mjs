@@ -546,3 +546,31 @@ test('a backfill marks the figures made of the fields it wrote, and buckets coun
   assert.deepEqual(bucket.backfilled, { clones: 1, views: 0 });
   assert.deepEqual(bucket.backfillSources, ['github-repo-stats']);
 });
+
+test('all history by month: archived months stand in as their index totals until their days arrive', async () => {
+  const index = readFixture('v4', 'archive.json');
+  const summaries = D.monthSummaries(index, V4_MONTHS);
+  assert.deepEqual([...summaries.keys()], V4_MONTHS);
+  const nov = summaries.get('2025-11');
+  assert.equal(nov.summary, true);
+  assert.equal(nov.views, index.months.find((m) => m.period === '2025-11').totals.views);
+  assert.equal(D.monthSummaries({ months: [{ period: '2025-11' }] }, ['2025-11']).size, 0, 'no totals, no stand-in');
+  const state = D.normalizeState(v4State());
+  const merged = D.withSummaries(state.days, summaries);
+  assert.deepEqual(merged.filter((d) => d.summary).map((d) => d.date), ['2025-11-01', '2025-12-01']);
+  assert.equal(merged.length, state.days.length + 2);
+  const buckets = D.bucketize(merged, 'month', ['views']);
+  assert.equal(buckets[0].values.views, nov.views);
+  assert.equal(buckets[0].summary, true);
+  // A month whose days are held is not doubled.
+  assert.equal(D.withSummaries([...D.normalizeState(v4State()).days, D.normalizeDay({ date: '2025-11-25', views: 1 })], summaries).filter((d) => d.summary).length, 1);
+  // loadDashboard hands them over (index asked for first) while the months download.
+  const { fetchJson, calls } = fakeFetch(v4Files());
+  let handed = null;
+  await D.loadDashboard({ config, fetchJson, range: 'all', onSummaries: (s) => { handed = s; } });
+  assert.equal(calls[1], 'http://gists.test/octo/a/raw/archive.json', 'the index goes out before the months');
+  assert.deepEqual([...handed.keys()], V4_MONTHS);
+  const quiet = fakeFetch(v4Files());
+  await D.loadDashboard({ config, fetchJson: quiet.fetchJson, range: '31', onSummaries: () => assert.fail('31 days need no archive') });
+  assert.ok(!quiet.calls.some((u) => u.endsWith('/archive.json')));
+});

@@ -40,6 +40,8 @@ const ui = {
   group: 'auto',
   hiddenSeries: new Set(),
   now: Date.now(),
+  /** Archived months' totals from the index, shown by month until their files arrive. */
+  summaries: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -205,8 +207,11 @@ function recencyNote(field) {
 
 function currentBuckets(fields) {
   const days = D.filterRange(ui.result.days, ui.range);
-  const size = ui.group === 'auto' ? D.autoBucket(ui.range, days.length) : ui.group;
-  return { size, buckets: D.bucketize(days, size, fields) };
+  // All history while month files download: months not held yet are their index totals.
+  const merged = ui.range === 'all' ? D.withSummaries(days, ui.summaries) : days;
+  const stand = merged.filter((d) => d.summary).reduce((n, d) => n + (d.summaryDays ?? 30), 0);
+  const size = ui.group === 'auto' ? D.autoBucket(ui.range, days.length + stand) : ui.group;
+  return { size, buckets: D.bucketize(size === 'month' ? merged : days, size, fields) };
 }
 
 function pointFor(bucket, field) {
@@ -290,7 +295,7 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
       h('tbody', {}, buckets.slice().reverse().map((b) => {
         const marked = fields.some((f) => b.backfilled[f.key] > 0);
         return h('tr', { class: [b.partial || b.hasProjection ? 'projected-row' : null, marked ? 'backfilled-row' : null].filter(Boolean).join(' ') || null, 'data-period': b.key, 'data-backfilled': marked ? 'true' : null },
-          h('th', { scope: 'row', text: b.partial ? `${b.label} (incomplete)` : b.label }),
+          h('th', { scope: 'row', text: b.partial ? `${b.label} (incomplete)` : b.summary ? `${b.label} (monthly total from the archive index)` : b.label }),
           fields.map((f) => h('td', { 'data-field': f.key, text: cellText(b, f.key) })),
           backfilled ? h('td', { 'data-field': 'source', text: sourceText(b, fields, size) }) : null);
       }))));
@@ -734,6 +739,13 @@ async function main() {
         renderAll();
         setStatus('Showing recent days from state.json; loading archived months…', 'info');
         performance.mark('ghtraf:first-render');
+      },
+      onSummaries: (summaries) => {
+        if (!ui.result || ui.result.setup !== 'ok' || ui.result.loader) return;
+        ui.summaries = summaries;
+        renderAll();
+        setStatus(`Showing the monthly totals of ${summaries.size} archived months from the archive index; loading their days…`, 'info');
+        performance.mark('ghtraf:summaries');
       },
     });
     performance.mark('ghtraf:loaded');

@@ -634,6 +634,7 @@ export function bucketize(days, size, fields) {
     if (day.missing) { current.missingDays += 1; continue; }
     if (day.partial) current.partial = true;
     if (day.projection) current.hasProjection = true;
+    if (day.summary) current.summary = true;
     if (day.backfill && !current.backfillSources.includes(day.backfill.source)) current.backfillSources.push(day.backfill.source);
     for (const f of fields) {
       if (isBackfilled(day, f)) current.backfilled[f] += 1;
@@ -823,6 +824,14 @@ function readCache(cache, key) {
   }
 }
 
+function isCached(cache, key) {
+  try {
+    return Boolean(cache && cache.getItem(key));
+  } catch {
+    return false;
+  }
+}
+
 function writeCache(cache, key, value) {
   try {
     if (cache) cache.setItem(key, JSON.stringify(value));
@@ -844,6 +853,38 @@ export function monthsForRange(state, months, range) {
   const from = addDays(last, -(n - 1));
   if (state.days[0].date <= from) return [];
   return months.filter((m) => m >= from.slice(0, 7));
+}
+
+/**
+ * Stand-ins for archived months from a ghtraf archive index (`months: [{period, days,
+ * totals}]`): one pseudo-day per month (dated the 1st, `summary: true`) holding the month's
+ * totals, so month buckets show every month's sums before its file arrives. Only for month
+ * buckets: as days they would be wrong. Months without totals are left out.
+ */
+export function monthSummaries(index, months) {
+  const out = new Map();
+  if (!index || !Array.isArray(index.months)) return out;
+  for (const entry of index.months) {
+    if (!entry || typeof entry.period !== 'string' || !months.includes(entry.period)) continue;
+    const totals = readTotals(entry.totals);
+    if (!totals) continue;
+    const day = missingDay(`${entry.period}-01`);
+    Object.assign(day, totals, { missing: false, summary: true, summaryDays: count(entry.days), projection: null });
+    out.set(entry.period, day);
+  }
+  return out;
+}
+
+/**
+ * `days` with the summaries of months none of whose days are held, in date order: what all
+ * of history by month shows while month files are still downloading (or failed).
+ */
+export function withSummaries(days, summaries) {
+  if (!summaries || summaries.size === 0) return days;
+  const held = new Set(days.filter((d) => !d.missing).map((d) => d.date.slice(0, 7)));
+  const extra = [...summaries.entries()].filter(([period]) => !held.has(period)).map(([, day]) => day);
+  if (extra.length === 0) return days;
+  return [...extra, ...days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 /**
@@ -873,7 +914,7 @@ function archiveGeneration(rawState) {
  * collected), archive.status is 'ok' | 'none' | 'no-index' | 'partial' | 'failed' |
  * 'rate-limited', and archive.pending lists the archived months not loaded yet.
  */
-export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now(), onState = null, range = 'all' }) {
+export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now(), onState = null, onSummaries = null, range = 'all' }) {
   const noArchive = { status: 'none', months: [], failed: [], pending: [] };
   if (!config || !config.badgeGistId) return { setup: 'no-gist', state: null, days: [], archive: noArchive };
   let rawState = null;
@@ -923,8 +964,17 @@ export async function loadDashboard({ config, fetchJson, cache = null, now = Dat
   };
   Object.defineProperty(result, 'loader', { value: loader, enumerable: false });
   // The month requests go out first; drawing the state's numbers then overlaps with them.
+  const wanted = listed ? monthsForRange(state, loader.all, range) : null;
+  // All of history by month can be drawn from the index's monthly totals (one request, asked
+  // for before the month files so it is first in the queue) while the days download.
+  const uncached = wanted ? wanted.filter((m) => !isCached(cache, cacheKey(config, `archive-${m}`))) : [];
+  if (onSummaries && range === 'all' && uncached.length > 0) {
+    fetchJson(gistFileUrl(config, config.archiveGistId, 'archive.json'))
+      .then((index) => { if (index.status === 200 && loader.files.size < wanted.length) onSummaries(monthSummaries(index.data, wanted)); })
+      .catch(() => { /* the month files are on their way anyway */ });
+  }
   const complete = extendDashboard(result, { range });
-  if (onState && (!listed || monthsForRange(state, loader.all, range).length > 0)) onState({ ...result });
+  if (onState && (!listed || wanted.length > 0)) onState({ ...result });
   return complete;
 }
 
