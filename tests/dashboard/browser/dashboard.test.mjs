@@ -366,6 +366,25 @@ test('all history by month shows every month\'s index totals while the month fil
   await page.close();
 });
 
+test('choosing all history later also shows the index totals while the months download', async () => {
+  const page = await browser.context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.addInitScript(() => localStorage.clear());
+  await page.route(/\/raw\/archive-\d{4}-\d{2}\.json$/, async (route) => { await held; await route.continue(); });
+  await page.clock.setFixedTime(NOW);
+  await page.goto(server.pageUrl('v4', '#installs?group=month'));
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.selectOption('#range', 'all');
+  await page.waitForFunction(() => /monthly totals of 2 archived months/.test(document.getElementById('status').textContent));
+  const rows = await tableRows(page, 'installs');
+  assert.deepEqual(rows.map((r) => r[0]).slice(-2), ['Dec 2025 (monthly total from the archive index)', 'Nov 2025 (monthly total from the archive index)']);
+  release();
+  await page.waitForFunction(() => /^Loaded /.test(document.getElementById('status').textContent));
+  assert.deepEqual((await tableRows(page, 'installs')).map((r) => r[0]).slice(-2), ['Dec 2025', 'Nov 2025']);
+  await page.close();
+});
+
 test('a rate-limited archive gist: state data renders and the status says so', async () => {
   const state = readFixture('v4', 'state.json');
   const page = await open('v4-403', '#views?range=all');

@@ -705,6 +705,15 @@ async function loadRange(range = ui.range) {
   if (!ui.result || ui.result.setup !== 'ok' || !ui.result.loader) return;
   const before = ui.result;
   if (range === ui.range && before.archive.pending.length) setStatus('Loading archived months…', 'info');
+  if (range === ui.range) {
+    // All history by month: the index's monthly totals first, as on a first visit.
+    D.loadSummaries(before, { range }).then((summaries) => {
+      if (!summaries || ui.result !== before || ui.range !== range) return;
+      ui.summaries = summaries;
+      renderAll();
+      setStatus(`Showing the monthly totals of ${summaries.size} archived months from the archive index; loading their days…`, 'info');
+    });
+  }
   const after = await D.extendDashboard(before, { range });
   if (after === before) { if (range === ui.range) showStatus(); return; }
   // A later load may have finished first: the loader only grows, so keep the fuller result.

@@ -961,21 +961,38 @@ export async function loadDashboard({ config, fetchJson, cache = null, now = Dat
     files: new Map(),
     failures: new Map(),
     inflight: new Map(),
+    listed,
+    index: null,
   };
   Object.defineProperty(result, 'loader', { value: loader, enumerable: false });
-  // The month requests go out first; drawing the state's numbers then overlaps with them.
+  // Requests go out before the state's numbers are drawn, so drawing overlaps with them:
+  // the index (for all history by month) first in the queue, then the month files.
   const wanted = listed ? monthsForRange(state, loader.all, range) : null;
-  // All of history by month can be drawn from the index's monthly totals (one request, asked
-  // for before the month files so it is first in the queue) while the days download.
-  const uncached = wanted ? wanted.filter((m) => !isCached(cache, cacheKey(config, `archive-${m}`))) : [];
-  if (onSummaries && range === 'all' && uncached.length > 0) {
-    fetchJson(gistFileUrl(config, config.archiveGistId, 'archive.json'))
-      .then((index) => { if (index.status === 200 && loader.files.size < wanted.length) onSummaries(monthSummaries(index.data, wanted)); })
-      .catch(() => { /* the month files are on their way anyway */ });
-  }
+  if (onSummaries) loadSummaries(result, { range }).then((summaries) => { if (summaries) onSummaries(summaries); });
   const complete = extendDashboard(result, { range });
   if (onState && (!listed || wanted.length > 0)) onState({ ...result });
   return complete;
+}
+
+/**
+ * For all of history by month while month files download: the archive index's totals of the
+ * months `range` needs that are neither held nor cached (`monthSummaries`), read once per
+ * load. Resolves to null when there is nothing to stand in for, or no usable index (the
+ * month files are on their way anyway). Only ghtraf states, whose months are listed.
+ */
+export function loadSummaries(result, { range = 'all' } = {}) {
+  const loader = result.loader;
+  if (!loader || !loader.listed || range !== 'all') return Promise.resolve(null);
+  const { config, cache } = loader;
+  const wanted = monthsForRange(result.state, loader.all, range)
+    .filter((m) => !loader.files.has(m) && !isCached(cache, cacheKey(config, `archive-${m}`)));
+  if (wanted.length === 0) return Promise.resolve(null);
+  loader.index ||= loader.fetchJson(gistFileUrl(config, config.archiveGistId, 'archive.json')).catch(() => null);
+  return loader.index.then((index) => {
+    if (!index || index.status !== 200) return null;
+    const summaries = monthSummaries(index.data, wanted);
+    return summaries.size ? summaries : null;
+  });
 }
 
 /**
