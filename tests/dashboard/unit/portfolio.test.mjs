@@ -47,14 +47,14 @@ test('sparklines share one 30-day axis; missing days are gaps; totals and maxima
   assert.equal(dates[0], '2026-01-28');
   assert.equal(dates[29], '2026-02-26');
   const last30 = [{ date: '2026-02-24', views: 4, clones: 1, downloads: 2 }, { date: '2026-02-26', views: 8, clones: 0, downloads: null }];
-  const s = P.sparkline(last30, 'views', { end: '2026-02-26' });
+  const s = P.sparkline(last30, 'views', { end: '2026-02-26', width: 120, height: 28 });
   assert.equal(s.points, 2);
   assert.equal(s.total, 12);
   assert.equal(s.max, 8);
   assert.equal((s.path.match(/M/g) || []).length, 2, 'Feb 25 is missing: two runs');
   assert.equal(s.path, 'M110.9,14.0M119.0,1.0', 'x: 1 + day × 118/29; y: 1 + 26 × (1 − value/max)');
   assert.equal(P.sparkline(last30, 'installs', { end: '2026-02-26' }).total, 3 + 0);
-  assert.deepEqual(P.sparkline([], 'views', { end: '2026-02-26' }), { path: '', points: 0, max: 0, total: 0, width: 120, height: 28 });
+  assert.deepEqual(P.sparkline([], 'views', { end: '2026-02-26' }), { path: '', points: 0, max: 0, total: 0, width: 96, height: 26 });
   assert.equal(P.last30Sum({ last30 }, 'downloads'), 2);
   assert.equal(P.last30Sum({ last30: [] }, 'views'), null);
 });

@@ -133,7 +133,7 @@ export function last30Sum(repo, field) {
  * portfolio, so every row shares one time axis): one slot per day, days without data are
  * gaps. Returns `{path, points, max, total, width, height}`; `path` is an SVG path.
  */
-export function sparkline(last30, field, { end, days = 30, width = 120, height = 28, dates = sparkDates(end, days) } = {}) {
+export function sparkline(last30, field, { end, days = 30, width = 96, height = 26, dates = sparkDates(end, days) } = {}) {
   const values = new Map(last30.map((d) => [d.date, dayValue(d, field)]));
   const slots = dates.map((date) => values.get(date) ?? null);
   const known = slots.filter((v) => v != null);
