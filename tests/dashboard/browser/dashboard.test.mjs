@@ -349,6 +349,8 @@ test('all history by month shows every month\'s index totals while the month fil
   const held = new Promise((resolve) => { release = resolve; });
   await page.addInitScript(() => localStorage.clear());
   await page.route(/\/raw\/archive-\d{4}-\d{2}\.json$/, async (route) => { await held; await route.continue(); });
+  const requested = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname.split('/').pop()));
   await page.clock.setFixedTime(NOW);
   await page.goto(server.pageUrl('v4', '#installs?range=all&group=month'));
   await page.waitForFunction(() => /monthly totals of 2 archived months/.test(document.getElementById('status').textContent));
@@ -363,6 +365,9 @@ test('all history by month shows every month\'s index totals while the month fil
   await page.waitForSelector('html[data-ready="true"]');
   const final = await tableRows(page, 'installs');
   assert.deepEqual(final.map((r) => r[0]), ['Feb 2026 (incomplete)', 'Jan 2026', 'Dec 2025', 'Nov 2025'], 'the days replaced the stand-ins');
+  // index.html's first script asked for state.json and archive.json; neither was asked twice.
+  assert.equal(requested.filter((f) => f === 'state.json').length, 1);
+  assert.equal(requested.filter((f) => f === 'archive.json').length, 1);
   await page.close();
 });
 

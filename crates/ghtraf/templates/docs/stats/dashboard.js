@@ -594,6 +594,7 @@ function renderTab(tab) {
 }
 
 function renderAll() {
+  if (renderFrame) { cancelAnimationFrame(renderFrame); renderFrame = 0; }
   renderedTabs.clear();
   renderTab(ui.tab);
 }
@@ -659,8 +660,9 @@ async function fetchJson(url) {
 }
 
 /**
- * index.html's first script starts config.json and state.json before this module has even
- * loaded (`window.ghtrafBoot`); their responses are used here instead of asking again.
+ * index.html's first script starts config.json, state.json (and for all history the archive
+ * index) before this module has even loaded (`window.ghtrafBoot`); their responses are used
+ * here instead of asking again.
  */
 const boot = window.ghtrafBoot || null;
 
@@ -672,17 +674,25 @@ function bootConfig() {
   });
 }
 
-const bootState = boot && boot.state ? boot.state.catch(() => null) : Promise.resolve(null);
-let bootUsed = false;
+const bootEarly = boot && boot.early ? boot.early.catch(() => null) : Promise.resolve(null);
+let bootResponses = null;
+bootEarly.then((list) => { bootResponses = Array.isArray(list) ? list : []; });
 
 /**
- * The first request (state.json) is answered by the boot request when it asked for the
- * same URL; later ones go out at once, so month downloads start before anything is drawn.
+ * A URL the boot script asked for is answered by its response (once); once those are known,
+ * other requests go out at once, so month downloads start before anything is drawn.
  */
 function fetchFirst(url) {
-  if (bootUsed) return fetchJson(url);
-  bootUsed = true;
-  return bootState.then((early) => (early && early.url === url ? early.response : fetchJson(url)));
+  if (!bootResponses) return bootEarly.then(() => fetchFirst(url));
+  const index = bootResponses.findIndex((e) => e.url === url);
+  if (index < 0) return fetchJson(url);
+  return bootResponses.splice(index, 1)[0].response;
+}
+
+/** Renders of the loading phase wait for the next frame, so data arriving together draws once. */
+let renderFrame = 0;
+function scheduleRender() {
+  if (!renderFrame) renderFrame = requestAnimationFrame(() => { renderFrame = 0; renderAll(); });
 }
 
 function showResult() {
@@ -745,14 +755,14 @@ async function main() {
         // Numbers from state.json first; all history follows when the archives arrive.
         if (early.setup !== 'ok') return;
         ui.result = early;
-        renderAll();
+        scheduleRender();
         setStatus('Showing recent days from state.json; loading archived months…', 'info');
         performance.mark('ghtraf:first-render');
       },
       onSummaries: (summaries) => {
         if (!ui.result || ui.result.setup !== 'ok' || ui.result.loader) return;
         ui.summaries = summaries;
-        renderAll();
+        scheduleRender();
         setStatus(`Showing the monthly totals of ${summaries.size} archived months from the archive index; loading their days…`, 'info');
         performance.mark('ghtraf:summaries');
       },
