@@ -157,7 +157,7 @@ pub struct DeployArgs {
     #[arg(long, value_name = "NAME")]
     pub gist_token_name: Option<String>,
 
-    /// Command the workflow uses to install ghtraf (default: cargo install of this version).
+    /// Command the workflow uses to install ghtraf (default: this version's release binary, checked against SHA256SUMS).
     #[arg(long, value_name = "COMMAND")]
     pub install_command: Option<String>,
 

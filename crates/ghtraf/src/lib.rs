@@ -13,6 +13,7 @@ pub mod commands;
 pub mod driver;
 pub mod error;
 pub mod fsio;
+pub mod install;
 pub mod output;
 pub mod project;
 pub mod prompt;

@@ -87,7 +87,9 @@ pub struct Inputs {
     pub gist_owner: Option<String>,
     pub ci_workflows: Vec<String>,
     pub gist_token_name: String,
-    pub install_command: String,
+    /// A custom install step (`--install-command` or `.ghtraf.json`); None: the default
+    /// verified download of the release binary.
+    pub install_command: Option<String>,
     pub api_base: String,
     pub files_only: bool,
     pub skip_variables: bool,
@@ -219,11 +221,10 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         } else {
             d.ci_workflows.clone()
         },
-        install_command: d
+        install_command: d.install_command.clone().or(cfg
             .install_command
             .clone()
-            .or(cfg.install_command.clone())
-            .unwrap_or_else(|| format!("cargo install ghtraf --version {VERSION} --locked")),
+            .filter(|c| !crate::install::is_legacy_default(c))),
         gist_token_name,
         api_base,
         files_only: args.files_only,
@@ -801,7 +802,12 @@ fn canonical(
 }
 
 /// Keys we own but may leave out (absent means "not known yet").
-const DROPPED_KEYS: [&str; 3] = ["badgeGistId", "archiveGistId", "ciWorkflows"];
+const DROPPED_KEYS: [&str; 4] = [
+    "badgeGistId",
+    "archiveGistId",
+    "ciWorkflows",
+    "installCommand",
+];
 
 fn json_content(obj: serde_json::Map<String, serde_json::Value>, fills: Vec<Fill>) -> Content {
     let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(obj))
@@ -857,7 +863,11 @@ fn desired_files(
         ("DISPLAY_NAME", inputs.display_name.clone()),
         ("CREATED", ids.created.clone()),
         ("VERSION", VERSION.to_string()),
-        ("INSTALL", inputs.install_command.clone()),
+        (
+            "INSTALL",
+            crate::install::step_script(inputs.install_command.as_deref()),
+        ),
+        ("RELEASES", crate::install::DEFAULT_RELEASES.to_string()),
         ("GIST_TOKEN_NAME", inputs.gist_token_name.clone()),
         ("WORKFLOW_RUN_TRIGGER", trigger),
     ]);
@@ -946,10 +956,9 @@ fn desired_files(
     if !inputs.ci_workflows.is_empty() {
         obj.insert("ciWorkflows".into(), inputs.ci_workflows.clone().into());
     }
-    obj.insert(
-        "installCommand".into(),
-        inputs.install_command.clone().into(),
-    );
+    if let Some(command) = &inputs.install_command {
+        obj.insert("installCommand".into(), command.clone().into());
+    }
     let obj = canonical(obj, existing);
     let config_rel = observed
         .project
