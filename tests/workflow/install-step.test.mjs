@@ -1,5 +1,5 @@
-// The deployed workflow's install step, run for real: the script is taken from the workflow
-// `ghtraf init` renders (not from the template), and run with bash the way Actions runs a
+// The deployed workflow's install step, run for real: the script and its env are taken from
+// the workflow `ghtraf init --releases-url URL` renders (not from the template), and run with bash the way Actions runs a
 // step, against a release served on loopback that scripts/dist packed from a freshly built
 // ghtraf. Proves: it installs and the installed ghtraf reports its version; a tampered
 // archive is refused and never unpacked or run; a platform or release without a binary
@@ -91,8 +91,12 @@ after(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Runs the rendered script like Actions (`bash -e {0}`), with a stub cargo (and uname). */
+/** Renders the step for a loopback release location (`--releases-url`) and runs its script
+ * like Actions (`bash -e {0}`) with the step's env, a stub cargo (and a stub uname). */
 function runStep(releasesDir, { uname } = {}) {
+  const releases = `${baseUrl}/${releasesDir}`;
+  const step = renderedInstallStep("--releases-url", releases);
+  assert.equal(step.env.GHTRAF_RELEASES, releases, "the flag sets the step's release location");
   const box = mkdtempSync(join(work, "run-"));
   const home = join(box, "home");
   const stubs = join(box, "stubs");
@@ -115,7 +119,6 @@ function runStep(releasesDir, { uname } = {}) {
     NO_PROXY: "127.0.0.1,localhost",
     GITHUB_PATH: githubPath,
     ...step.env,
-    GHTRAF_RELEASES: `${baseUrl}/${releasesDir}`,
   };
   requests.length = 0;
   return new Promise((resolve) => {

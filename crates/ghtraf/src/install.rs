@@ -60,6 +60,12 @@ pub fn check_releases_url(url: &str) -> Result<String> {
     });
     if ok {
         Ok(trimmed.to_string())
+    } else if url.contains('@') {
+        // Never echo it: the part before `@` may be a token.
+        Err(CliError::usage(
+            "the release location must not carry credentials (it is written into the workflow file)",
+        )
+        .with_hint("use a releases page readable without credentials, e.g. a public mirror"))
     } else {
         Err(CliError::usage(format!(
             "release location `{url}` is not a plain http(s) URL"
@@ -138,5 +144,7 @@ mod tests {
         ] {
             assert!(check_releases_url(bad).is_err(), "{bad}");
         }
+        let e = check_releases_url("https://user:secret@x/releases").unwrap_err();
+        assert!(!format!("{e:?}").contains("secret"), "{e:?}");
     }
 }

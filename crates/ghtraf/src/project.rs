@@ -39,6 +39,9 @@ pub struct ProjectConfig {
     pub ci_workflows: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
+    /// Releases page the workflow installs ghtraf from (absent: this project's releases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releases_url: Option<String>,
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -1,0 +1,14 @@
+//! The integration tests of `ghtraf`, one binary (one link step) for all:
+//! each module drives the real command line against `fakehub` or a
+//! temporary checkout.
+
+mod common;
+
+mod apply;
+mod collect;
+mod create;
+mod init;
+mod install_step;
+mod status;
+mod transcripts;
+mod verify;
