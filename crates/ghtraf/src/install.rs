@@ -7,6 +7,7 @@
 //! GitHub Enterprise mirrors work; a custom install command replaces the whole script.
 
 use crate::error::{CliError, Result};
+use crate::values::Source;
 
 /// This project's GitHub releases: `<base>/download/v<version>/<archive>` and `SHA256SUMS`.
 pub const DEFAULT_RELEASES: &str = "https://github.com/ghtraf/ghtraf/releases";
@@ -44,10 +45,10 @@ pub fn is_legacy_default(command: &str) -> bool {
     )
 }
 
-/// Checks a release location given by a flag or `.ghtraf.json`: an `http(s)` URL without
-/// characters that would need quoting in the workflow (it is rendered into a YAML string
-/// and a shell variable). Returns it without a trailing `/`.
-pub fn check_releases_url(url: &str) -> Result<String> {
+/// Checks a release location given by a flag or `.ghtraf.json` (`source`, named in the
+/// error): an `http(s)` URL without characters that would need quoting in the workflow (it
+/// is rendered into a YAML string and a shell variable). Returns it without a trailing `/`.
+pub fn check_releases_url(url: &str, source: Source<'_>) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -62,23 +63,35 @@ pub fn check_releases_url(url: &str) -> Result<String> {
         Ok(trimmed.to_string())
     } else if url.contains('@') {
         // Never echo it: the part before `@` may be a token.
-        Err(CliError::usage(
-            "the release location must not carry credentials (it is written into the workflow file)",
-        )
+        Err(CliError::usage(format!(
+            "{source}: the release location must not carry credentials (it is written into the workflow file)"
+        ))
         .with_hint("use a releases page readable without credentials, e.g. a public mirror"))
     } else {
-        Err(CliError::usage(format!(
-            "release location `{url}` is not a plain http(s) URL"
-        ))
-        .with_hint(format!(
+        Err(
+            CliError::usage(format!("{source}: `{url}` is not a plain http(s) URL")).with_hint(
+                format!(
             "give the releases page holding download/v<version>/SHA256SUMS, e.g. {DEFAULT_RELEASES}"
-        )))
+        ),
+            ),
+        )
     }
+}
+
+/// [`check_releases_url`] in the shape of the `.ghtraf.json` validators.
+pub fn validate_releases_url(url: &str, source: Source<'_>) -> Result<()> {
+    check_releases_url(url, source).map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const FLAG: Source<'static> = Source::Flag("--releases-url");
+
+    fn check_releases_url(url: &str) -> Result<String> {
+        super::check_releases_url(url, FLAG)
+    }
 
     #[test]
     fn the_script_names_the_archives_the_release_workflow_uploads() {

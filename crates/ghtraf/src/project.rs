@@ -76,13 +76,18 @@ impl ProjectConfig {
     /// Each value through the validator its flag uses.
     fn validate(&self, path: &Path) -> Result<()> {
         let at = |key| Source::File { path, key };
-        let checks: [(&str, &Option<String>, Validator); 6] = [
+        let checks: [(&str, &Option<String>, Validator); 7] = [
             ("owner", &self.owner, values::owner),
             ("repo", &self.repo, values::repo_name),
             ("created", &self.created, values::date),
             ("badgeGistId", &self.badge_gist_id, values::gist_id),
             ("archiveGistId", &self.archive_gist_id, values::gist_id),
             ("gistTokenName", &self.gist_token_name, values::secret_name),
+            (
+                "releasesUrl",
+                &self.releases_url,
+                crate::install::validate_releases_url,
+            ),
         ];
         for (key, value, check) in checks {
             if let Some(v) = value {

@@ -156,3 +156,23 @@ fn a_release_location_that_is_not_a_plain_url_is_refused_before_anything_is_writ
         assert!(!dir.path().join(".github").exists(), "nothing written");
     }
 }
+
+#[test]
+fn a_bad_release_location_in_the_config_names_the_file_and_key() {
+    let dir = checkout();
+    let cfg = r#"{"owner": "octo", "repo": "demo", "releasesUrl": "https://x/$(id)"}"#;
+    std::fs::write(dir.path().join(".ghtraf.json"), cfg).unwrap();
+    let out = run_init(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(".ghtraf.json: key \"releasesUrl\""),
+        "{stderr}"
+    );
+    assert!(!dir.path().join(".github").exists(), "nothing written");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".ghtraf.json")).unwrap(),
+        cfg,
+        "the config is left as it was"
+    );
+}

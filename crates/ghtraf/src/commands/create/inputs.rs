@@ -85,9 +85,13 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         TokenSource::Missing
     };
     let api_base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k));
-    let releases_url = match d.releases_url.as_deref().or(cfg.releases_url.as_deref()) {
-        Some(url) => crate::install::check_releases_url(url)?,
-        None => crate::install::DEFAULT_RELEASES.to_string(),
+    // .ghtraf.json's value was checked when the file was read.
+    let releases_url = match (&d.releases_url, &cfg.releases_url) {
+        (Some(url), _) => {
+            crate::install::check_releases_url(url, crate::values::Source::Flag("--releases-url"))?
+        }
+        (None, Some(url)) => url.trim().trim_end_matches('/').to_string(),
+        (None, None) => crate::install::DEFAULT_RELEASES.to_string(),
     };
     Ok(Inputs {
         display_name: d
