@@ -9,6 +9,7 @@ mod collect;
 mod create;
 mod hostile;
 mod init;
+mod install_step;
 mod status;
 mod transcripts;
 mod upgrade;
