@@ -96,6 +96,10 @@ pub struct UpgradeArgs {
     #[arg(long, value_name = "COMMAND")]
     pub install_command: Option<String>,
 
+    /// Releases page the workflow downloads ghtraf from (default: .ghtraf.json, then ghtraf's).
+    #[arg(long, value_name = "URL")]
+    pub releases_url: Option<String>,
+
     /// Keep the original's workflow as it is; the state is then not converted.
     #[arg(long)]
     pub keep_old_workflow: bool,

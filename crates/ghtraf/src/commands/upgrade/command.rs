@@ -325,10 +325,14 @@ fn resolve_inputs(
             .gist_token_name
             .clone()
             .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string()),
-        install_command: args
-            .install_command
-            .clone()
-            .unwrap_or_else(|| format!("cargo install ghtraf --version {VERSION} --locked")),
+        install_command: args.install_command.clone(),
+        releases_url: match &args.releases_url {
+            Some(url) => Some(crate::install::check_releases_url(
+                url,
+                crate::values::Source::Flag("--releases-url"),
+            )?),
+            None => None,
+        },
         api_base: ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k)),
         version: VERSION.to_string(),
     })

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Snake-case keys of the original and the key ghtraf uses for the same fact.
-pub const RENAMED: [(&str, &str); 8] = [
+pub const RENAMED: [(&str, &str); 9] = [
     ("display_name", "displayName"),
     ("badge_gist_id", "badgeGistId"),
     ("archive_gist_id", "archiveGistId"),
@@ -20,6 +20,7 @@ pub const RENAMED: [(&str, &str); 8] = [
     ("gist_owner", "gistOwner"),
     ("install_command", "installCommand"),
     ("repo_dir", "repoDir"),
+    ("releases_url", "releasesUrl"),
 ];
 
 /// Keys that only described the original's own file format; they mean nothing to ghtraf

@@ -91,7 +91,12 @@ pub struct UpgradeInputs {
     pub update_secret: bool,
     pub token: Option<Secret>,
     pub gist_token_name: String,
-    pub install_command: String,
+    /// A custom install command for the workflow (`--install-command`); None: the default
+    /// install step (or `.ghtraf.json`'s `installCommand`).
+    pub install_command: Option<String>,
+    /// Where the workflow downloads ghtraf from (`--releases-url`); None: `.ghtraf.json`'s
+    /// `releasesUrl`, else the default.
+    pub releases_url: Option<String>,
     pub api_base: String,
     /// ghtraf's version, as written into generated files.
     pub version: String,
@@ -1082,7 +1087,8 @@ struct Values {
     created: String,
     ci_workflows: Vec<String>,
     gist_token_name: String,
-    install_command: String,
+    install_command: Option<String>,
+    releases_url: String,
     version: String,
     gist_owner: String,
 }
@@ -1148,7 +1154,25 @@ impl Values {
                 from_config
             },
             gist_token_name: inputs.gist_token_name.clone(),
-            install_command: inputs.install_command.clone(),
+            // A stored default of older versions pins the old version: not the user's choice.
+            install_command: inputs.install_command.clone().or_else(|| {
+                config
+                    .id("installCommand", "install_command")
+                    .filter(|c| !crate::install::is_legacy_default(c))
+            }),
+            releases_url: inputs
+                .releases_url
+                .clone()
+                .or_else(|| {
+                    config.id("releasesUrl", "releases_url").and_then(|url| {
+                        let source = crate::values::Source::File {
+                            path: std::path::Path::new(CONFIG_FILE),
+                            key: "releasesUrl",
+                        };
+                        crate::install::check_releases_url(&url, source).ok()
+                    })
+                })
+                .unwrap_or_else(|| crate::install::DEFAULT_RELEASES.to_string()),
             version: inputs.version.clone(),
             gist_owner: config
                 .id("gistOwner", "gist_owner")
@@ -1176,7 +1200,11 @@ impl Values {
             ("DISPLAY_NAME", self.display_name.clone()),
             ("CREATED", self.created.clone()),
             ("VERSION", self.version.clone()),
-            ("INSTALL", self.install_command.clone()),
+            (
+                "INSTALL",
+                crate::install::step_script(self.install_command.as_deref()),
+            ),
+            ("RELEASES", self.releases_url.clone()),
             ("GIST_TOKEN_NAME", self.gist_token_name.clone()),
             ("WORKFLOW_RUN_TRIGGER", trigger),
         ]);
@@ -1335,6 +1363,16 @@ fn json_text(object: Map<String, Value>, deferred: &[(&str, &Deferred)]) -> Text
     }
 }
 
+/// Keys ghtraf owns but leaves out when they have no value (as `create` does): a stale
+/// copy in the user's file is dropped rather than kept.
+const OWNED_OPTIONAL: [&str; 5] = [
+    "badgeGistId",
+    "archiveGistId",
+    "ciWorkflows",
+    "installCommand",
+    "releasesUrl",
+];
+
 /// Our keys first in a fixed order, then the rest in theirs.
 fn ours_then_theirs(ours: Vec<(&str, Value)>, theirs: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
@@ -1342,7 +1380,7 @@ fn ours_then_theirs(ours: Vec<(&str, Value)>, theirs: &Map<String, Value>) -> Ma
         out.insert(k.to_string(), v);
     }
     for (k, v) in theirs {
-        if !out.contains_key(k) {
+        if !out.contains_key(k) && !OWNED_OPTIONAL.contains(&k.as_str()) {
             out.insert(k.clone(), v.clone());
         }
     }
@@ -1461,7 +1499,12 @@ fn plan_project_config(
     if !values.ci_workflows.is_empty() {
         ours.push(("ciWorkflows", values.ci_workflows.clone().into()));
     }
-    ours.push(("installCommand", values.install_command.clone().into()));
+    if let Some(command) = &values.install_command {
+        ours.push(("installCommand", command.clone().into()));
+    }
+    if values.releases_url != crate::install::DEFAULT_RELEASES {
+        ours.push(("releasesUrl", values.releases_url.clone().into()));
+    }
     let object = ours_then_theirs(ours, &migration.object);
     let text = json_text(
         object,

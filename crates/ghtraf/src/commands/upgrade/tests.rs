@@ -61,7 +61,8 @@ pub(super) fn inputs() -> UpgradeInputs {
         update_secret: false,
         token: None,
         gist_token_name: "TRAFFIC_GIST_TOKEN".to_string(),
-        install_command: "cargo install ghtraf --locked".to_string(),
+        install_command: None,
+        releases_url: None,
         api_base: "https://api.github.com".to_string(),
         version: VERSION.to_string(),
     }
@@ -1232,4 +1233,38 @@ fn verification_catches_what_the_upgrade_must_protect() {
         .description = "octo/demo traffic badges".to_string();
     let found = deviations(&drifted);
     assert_eq!(found, ["gist:update:badges.description"]);
+}
+
+#[test]
+fn an_older_default_install_command_is_not_carried_over() {
+    let mut world = original_legacy_world();
+    world.files.insert(
+        ".ghtraf.json".to_string(),
+        Some(
+            br#"{"owner": "octo", "repo": "demo", "installCommand": "cargo install ghtraf --version 0.0.1 --locked", "releasesUrl": "https://example.com/mirror/"}"#
+                .to_vec(),
+        ),
+    );
+    let p = plan(&inputs(), &world);
+    match &find(&p, "config:update:.ghtraf.json").details {
+        UpgradeStep::File(f) => {
+            assert!(
+                !f.content.text.contains("installCommand"),
+                "{}",
+                f.content.text
+            );
+            assert!(f
+                .content
+                .text
+                .contains("\"releasesUrl\": \"https://example.com/mirror\""));
+        }
+        other => panic!("{other:?}"),
+    }
+    match &find(&p, "file:overwrite:.github/workflows/traffic-badges.yml").details {
+        UpgradeStep::File(f) => {
+            assert!(f.content.text.contains("https://example.com/mirror"));
+            assert!(!f.content.text.contains("--version 0.0.1"));
+        }
+        other => panic!("{other:?}"),
+    }
 }
