@@ -483,12 +483,6 @@ fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {
         "gists/list-commits" => list_gist_commits(state, call),
         "gists/get-revision" => get_gist_revision(state, call),
         "repos/get" => get_repo(state, call),
-        "repos/list-for-authenticated-user" => {
-            let login = state.world.user.login.clone();
-            list_repos(state, call, &login)
-        }
-        "repos/list-for-user" => list_repos(state, call, call.param("username")),
-        "repos/list-for-org" => list_repos(state, call, call.param("org")),
         "activity/list-stargazers-for-repo" => stargazers(state, call),
         "repos/list-forks" => forks(state, call),
         "repos/get-clones" => traffic(state, call, "clones"),
@@ -500,12 +494,9 @@ fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {
         "actions/create-repo-variable" => create_variable(state, call),
         "actions/get-repo-variable" => get_variable(state, call),
         "actions/update-repo-variable" => update_variable(state, call),
-        "actions/delete-repo-variable" => delete_variable(state, call),
-        "actions/list-repo-secrets" => list_secrets(state, call),
         "actions/get-repo-public-key" => public_key(state, call),
         "actions/get-repo-secret" => get_secret(state, call),
         "actions/create-or-update-repo-secret" => put_secret(state, call),
-        "actions/delete-repo-secret" => delete_secret(state, call),
         "actions/list-repo-workflows" => list_workflows(state, call),
         "actions/get-workflow" => get_workflow(state, call),
         "actions/create-workflow-dispatch" => dispatch_workflow(state, call),

@@ -159,15 +159,6 @@ impl GitHubRead for Client {
         self.get(&repo_path(r, ""))
     }
 
-    fn list_repos(&self, scope: &RepoScope) -> Result<Vec<RepoSummary>, Error> {
-        let path = match scope {
-            RepoScope::Mine => "/user/repos?per_page=100".to_string(),
-            RepoScope::User(login) => format!("/users/{}/repos?per_page=100", encode(login)),
-            RepoScope::Org(org) => format!("/orgs/{}/repos?per_page=100", encode(org)),
-        };
-        self.get_all(&path, None)
-    }
-
     fn stargazers(&self, r: &RepoRef) -> Result<StarList, Error> {
         #[derive(Deserialize)]
         struct Starred {
