@@ -148,6 +148,8 @@ pub struct ClientConfig {
     /// Pages of a list fetched at once once the first page's `Link: rel="last"` is known
     /// (1 = one after the other). GitHub's secondary limits allow 100 concurrent requests.
     pub page_fan_out: usize,
+    /// Where [`ClientConfig::token`] came from; a 401 then names it.
+    pub token_source: Option<TokenSource>,
 }
 
 /// Default of [`ClientConfig::page_fan_out`].
@@ -170,6 +172,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(60),
             on_request: None,
             page_fan_out: DEFAULT_PAGE_FAN_OUT,
+            token_source: None,
         }
     }
 }
@@ -217,16 +220,54 @@ pub fn resolve_api_base(flag: Option<&str>, env: &dyn Fn(&str) -> Option<String>
     chosen.trim_end_matches('/').to_string()
 }
 
+/// Where a token came from: a 401 names it, so the user knows which token to replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    GhToken,
+    GithubToken,
+    /// `gh auth token`.
+    GhCli,
+}
+
+impl TokenSource {
+    /// What to do about a rejected token from this source.
+    pub fn fix(self) -> &'static str {
+        match self {
+            TokenSource::GhToken => "GH_TOKEN holds a token GitHub does not accept (invalid, expired or revoked): put a valid one in GH_TOKEN, or unset it to use GITHUB_TOKEN or `gh auth login`",
+            TokenSource::GithubToken => "GITHUB_TOKEN holds a token GitHub does not accept (invalid, expired or revoked): put a valid one in GH_TOKEN (it wins over GITHUB_TOKEN)",
+            TokenSource::GhCli => "the GitHub CLI's token was not accepted: run `gh auth login` again, or set GH_TOKEN",
+        }
+    }
+}
+
+impl fmt::Display for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenSource::GhToken => "GH_TOKEN",
+            TokenSource::GithubToken => "GITHUB_TOKEN",
+            TokenSource::GhCli => "the GitHub CLI (`gh auth token`)",
+        })
+    }
+}
+
 /// The token: `GH_TOKEN`, else `GITHUB_TOKEN`, else what `gh_cli` returns (normally
 /// [`gh_cli_token`]). The error says exactly how to provide one.
 pub fn resolve_token(
     env: &dyn Fn(&str) -> Option<String>,
     gh_cli: &dyn Fn() -> Option<String>,
 ) -> Result<Token, Error> {
+    resolve_token_with_source(env, gh_cli).map(|(token, _)| token)
+}
+
+/// [`resolve_token`], also saying where the token came from (for [`ClientConfig::token_source`]).
+pub fn resolve_token_with_source(
+    env: &dyn Fn(&str) -> Option<String>,
+    gh_cli: &dyn Fn() -> Option<String>,
+) -> Result<(Token, TokenSource), Error> {
     non_empty(env("GH_TOKEN"))
-        .or_else(|| non_empty(env("GITHUB_TOKEN")))
-        .or_else(|| non_empty(gh_cli()))
-        .map(Token)
+        .map(|t| (Token(t), TokenSource::GhToken))
+        .or_else(|| non_empty(env("GITHUB_TOKEN")).map(|t| (Token(t), TokenSource::GithubToken)))
+        .or_else(|| non_empty(gh_cli()).map(|t| (Token(t), TokenSource::GhCli)))
         .ok_or_else(|| {
             Error::config(
                 "no GitHub token found",

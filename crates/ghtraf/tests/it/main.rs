@@ -9,5 +9,6 @@ mod collect;
 mod create;
 mod init;
 mod status;
+mod tokens;
 mod transcripts;
 mod verify;
