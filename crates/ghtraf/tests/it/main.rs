@@ -7,6 +7,7 @@ mod common;
 mod apply;
 mod collect;
 mod create;
+mod enterprise;
 mod init;
 mod status;
 mod tokens;

@@ -34,8 +34,12 @@ pub fn step(
         SetupStep::File(f) => execute_file(&inputs.root, action, f, outputs, prompter, memory),
         SetupStep::Gist(g) => {
             match gh.create_gist(&g.description, g.public, &g.files) {
-                Ok(created) => Ok(Outcome::done(format!("created gist {}", created.id))
-                    .with_output("id", created.id)),
+                Ok(created) => {
+                    let raw_base = created.raw_base().unwrap_or_default();
+                    Ok(Outcome::done(format!("created gist {}", created.id))
+                        .with_output("id", created.id)
+                        .with_output("raw_base", raw_base))
+                }
                 Err(e) => {
                     // A lost response may have created it: look before anyone tries again.
                     let found = gh
@@ -47,6 +51,7 @@ pub fn step(
                             "created gist {} (the response was lost; found it by its description)",
                             x.id
                         ))
+                        .with_output("raw_base", x.raw_base.unwrap_or_default())
                         .with_output("id", x.id)),
                         None => Err(fail(e)),
                     }

@@ -64,7 +64,9 @@ pub(super) fn observe_github(
     // Errors surface in the order the reads are listed, as before.
     let login = user?.login;
     let r = repo_read?;
-    let gists = gists?
+    let gists = gists?;
+    let raw_base = gists.iter().find_map(|g| g.raw_base.clone());
+    let gists = gists
         .into_iter()
         .filter(|g| {
             g.description == gist_description(repo, GistRole::Badges)
@@ -87,6 +89,7 @@ pub(super) fn observe_github(
         repo_created_at: r.created_at,
         default_branch: r.default_branch,
         gists,
+        raw_base,
         variables,
         secret,
         pages,

@@ -334,6 +334,7 @@ pub fn plan_create(
     let mut producers = Vec::new();
     let mut gist_owner = inputs.gist_owner.clone();
     let mut created = inputs.created.clone();
+    let mut raw_base = None;
 
     if let Some(gh) = &observed.github {
         plan.set_context("user", gh.login.clone());
@@ -343,6 +344,11 @@ pub fn plan_create(
         }
         let (b, b_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Badges, now);
         let (a, a_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Archive, now);
+        raw_base = match (&gh.raw_base, &b_id) {
+            (Some(known), _) => Some(Deferred::Known(known.clone())),
+            (None, Some(creator)) => Some(Deferred::after(creator, "raw_base")),
+            (None, None) => None,
+        };
         if !inputs.skip_variables {
             plan_variable(&mut plan, gh, BADGE_VARIABLE, &b, b_id.as_ref());
             plan_variable(&mut plan, gh, ARCHIVE_VARIABLE, &a, a_id.as_ref());
@@ -363,6 +369,7 @@ pub fn plan_create(
             archive: archive.as_ref(),
             gist_owner,
             created: created.unwrap_or_else(|| date_string(now)),
+            raw_base: raw_base.as_ref(),
         };
         let desired = desired_files(&mut plan, inputs, observed, &ids)?;
         plan_files(
