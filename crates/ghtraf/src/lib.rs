@@ -22,3 +22,4 @@ pub mod prompt;
 pub mod saved;
 pub mod target;
 pub mod templates;
+pub mod tokens;

@@ -14,6 +14,10 @@ fn deployed() -> (FakeHub, tempfile::TempDir) {
     world
         .tokens
         .insert(API_TOKEN.into(), TokenGrant::classic(&["repo", "gist"]));
+    world.tokens.insert(
+        GIST_TOKEN.into(),
+        TokenGrant::classic(&["gist", "public_repo"]),
+    );
     let hub = FakeHub::start(Config {
         world,
         ..Config::default()
@@ -68,4 +72,118 @@ fn a_rejected_github_token_is_named_as_such() {
         "{}",
         out.stderr
     );
+}
+
+/// A world where ghtraf's own token can do everything and `workflow` has `grant`.
+fn with_workflow_token(grant: Option<TokenGrant>) -> FakeHub {
+    let mut world = World::demo_on("2026-02-26").unwrap();
+    world.reject_unknown_tokens = true;
+    world
+        .tokens
+        .insert(API_TOKEN.into(), TokenGrant::classic(&["repo", "gist"]));
+    if let Some(grant) = grant {
+        world.tokens.insert(CANARY.into(), grant);
+    }
+    FakeHub::start(Config {
+        world,
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+fn create_with_canary(hub: &FakeHub) -> (Output, tempfile::TempDir) {
+    let dir = checkout();
+    let out = on(hub)
+        .gist_token(CANARY)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY));
+    (out, dir)
+}
+
+fn refused_before_any_change(hub: &FakeHub, out: &Output, dir: &tempfile::TempDir, names: &str) {
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains(names), "{}", out.stderr);
+    assert!(
+        hub.mutations().is_empty(),
+        "nothing changed: {:?}",
+        hub.mutations()
+    );
+    assert!(hub
+        .secret_plaintext("octo", "demo", "TRAFFIC_GIST_TOKEN")
+        .is_none());
+    assert!(snapshot_tree(dir.path()).is_empty(), "no file written");
+}
+
+#[test]
+fn a_gist_only_classic_workflow_token_is_refused_naming_repo_or_public_repo() {
+    let hub = with_workflow_token(Some(TokenGrant::classic(&["gist"])));
+    let (out, dir) = create_with_canary(&hub);
+    refused_before_any_change(
+        &hub,
+        &out,
+        &dir,
+        "read traffic needs the `repo` or `public_repo` scope",
+    );
+}
+
+#[test]
+fn a_classic_workflow_token_without_gist_is_refused() {
+    let hub = with_workflow_token(Some(TokenGrant::classic(&["public_repo"])));
+    let (out, dir) = create_with_canary(&hub);
+    refused_before_any_change(&hub, &out, &dir, "write the gists needs the `gist` scope");
+}
+
+#[test]
+fn a_fine_grained_workflow_token_without_administration_read_is_refused() {
+    let hub = with_workflow_token(Some(TokenGrant::fine_grained(&[
+        ("gists", "write"),
+        ("actions", "read"),
+    ])));
+    let (out, dir) = create_with_canary(&hub);
+    refused_before_any_change(
+        &hub,
+        &out,
+        &dir,
+        "\"Administration: read\" (to read traffic)",
+    );
+}
+
+#[test]
+fn a_fine_grained_workflow_token_without_actions_read_is_refused() {
+    let hub = with_workflow_token(Some(TokenGrant::fine_grained(&[
+        ("gists", "write"),
+        ("administration", "read"),
+    ])));
+    let (out, dir) = create_with_canary(&hub);
+    refused_before_any_change(&hub, &out, &dir, "\"Actions: read\" (to read runs)");
+}
+
+#[test]
+fn a_rejected_workflow_token_is_refused() {
+    let hub = with_workflow_token(None);
+    let (out, dir) = create_with_canary(&hub);
+    refused_before_any_change(&hub, &out, &dir, "GitHub rejected the workflow token (401)");
+}
+
+#[test]
+fn workflow_tokens_that_can_do_the_job_are_checked_and_stored() {
+    for grant in [
+        TokenGrant::classic(&["gist", "public_repo"]),
+        TokenGrant::classic(&["gist", "repo"]),
+        TokenGrant::fine_grained(&[
+            ("gists", "write"),
+            ("administration", "read"),
+            ("actions", "read"),
+        ]),
+    ] {
+        let hub = with_workflow_token(Some(grant.clone()));
+        let (out, _dir) = create_with_canary(&hub);
+        assert_eq!(out.code, 0, "{grant:?}: {out:?}");
+        assert!(out.stdout.contains("checked: "), "{}", out.stdout);
+        assert_eq!(
+            hub.secret_plaintext("octo", "demo", "TRAFFIC_GIST_TOKEN")
+                .as_deref(),
+            Some(CANARY)
+        );
+    }
 }

@@ -80,6 +80,22 @@ pub(super) fn observe_github(
         None => BTreeMap::new(),
     };
     let secret = secret?;
+    // A workflow token given up front is checked now, read-only, before anything changes:
+    // one that cannot do the job stops the run here instead of half-applying it.
+    let will_store = secret.is_none() || inputs.update_secret;
+    if let (TokenSource::Given(token), true) = (&inputs.token, will_store) {
+        let token = ghtraf_github::Token::new(token.expose());
+        if let Err(why) = execute::check_workflow_token(gh, repo, &token) {
+            return Err(CliError::usage(format!(
+                "the workflow token for {} cannot be used: {why}",
+                inputs.gist_token_name
+            ))
+            .with_hint(format!(
+                "give the workflow a token that can ({}); nothing was changed",
+                crate::tokens::describe(crate::tokens::WORKFLOW)
+            )));
+        }
+    }
     let pages = match pages {
         Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
         None => None,

@@ -242,7 +242,9 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                 Category::Secret,
                 Operation::Set,
                 &name,
-                format!("{verb} the workflow token (encrypted with the repository key)"),
+                format!(
+                    "{verb} the workflow token (checked first, encrypted with the repository key)"
+                ),
                 step(Some(t.clone())),
             ));
         }
@@ -252,7 +254,7 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                     Category::Secret,
                     Operation::Set,
                     &name,
-                    format!("{verb} the workflow token, asked for at apply"),
+                    format!("{verb} the workflow token, asked for at apply and checked first"),
                     step(None),
                 )
                 .requires_input(true),
@@ -267,7 +269,8 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                 step(None),
             ));
             plan.warn(format!(
-                "the workflow cannot collect until the secret {name} holds a token with the gist scope"
+                "the workflow cannot collect until the secret {name} holds a token that can ({})",
+                crate::tokens::describe(crate::tokens::WORKFLOW)
             ));
         }
     }
