@@ -18,12 +18,14 @@ pub struct Need {
     pub fine_grained: &'static str,
 }
 
-const GISTS: Need = Need {
+/// Creating and writing gists.
+pub const GISTS: Need = Need {
     what: "write the gists",
     classic: &["gist"],
     fine_grained: "Gists: write",
 };
-const TRAFFIC: Need = Need {
+/// Reading traffic (push access).
+pub const TRAFFIC: Need = Need {
     what: "read traffic",
     classic: &["repo", "public_repo"],
     fine_grained: "Administration: read",
@@ -39,26 +41,30 @@ const METADATA: Need = Need {
     fine_grained: "Metadata: read",
 };
 
+/// Setting the repository variables.
+pub const VARIABLES: Need = Need {
+    what: "set the repository variables",
+    classic: &["repo", "public_repo"],
+    fine_grained: "Variables: write",
+};
+/// Storing the repository secret.
+pub const SECRETS: Need = Need {
+    what: "store the repository secret",
+    classic: &["repo", "public_repo"],
+    fine_grained: "Secrets: write",
+};
+/// Enabling GitHub Pages.
+pub const PAGES: Need = Need {
+    what: "enable GitHub Pages",
+    classic: &["repo", "public_repo"],
+    fine_grained: "Pages: write",
+};
+
 /// The workflow token (`TRAFFIC_GIST_TOKEN`): what `collect` does in Actions.
 pub const WORKFLOW: &[Need] = &[GISTS, TRAFFIC, RUNS, METADATA];
 
 /// ghtraf's own token (`GH_TOKEN`): what `create` and `collect` do from a terminal.
-pub const OWN: &[Need] = &[
-    GISTS,
-    Need {
-        what: "set the repository variables",
-        classic: &["repo", "public_repo"],
-        fine_grained: "Variables: write",
-    },
-    Need {
-        what: "store the repository secret",
-        classic: &["repo", "public_repo"],
-        fine_grained: "Secrets: write",
-    },
-    TRAFFIC,
-    RUNS,
-    METADATA,
-];
+pub const OWN: &[Need] = &[GISTS, VARIABLES, SECRETS, TRAFFIC, RUNS, METADATA];
 
 /// Both token kinds' requirements in one line, e.g. for the workflow token:
 /// classic `gist` + `repo` (or `public_repo`); fine-grained "Gists: write", ….

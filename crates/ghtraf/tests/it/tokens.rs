@@ -187,3 +187,68 @@ fn workflow_tokens_that_can_do_the_job_are_checked_and_stored() {
         );
     }
 }
+
+/// ghtraf's own token has `own`; the workflow token can do its job.
+fn with_own_token(own: &[&str]) -> FakeHub {
+    let mut world = World::demo_on("2026-02-26").unwrap();
+    world.reject_unknown_tokens = true;
+    world
+        .tokens
+        .insert(API_TOKEN.into(), TokenGrant::classic(own));
+    world.tokens.insert(
+        GIST_TOKEN.into(),
+        TokenGrant::classic(&["gist", "public_repo"]),
+    );
+    FakeHub::start(Config {
+        world,
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn own_token_without_gist_is_found_while_observing_and_nothing_changes() {
+    let hub = with_own_token(&["public_repo"]);
+    let dir = checkout();
+    for args in [
+        &["create", "-n", "--repo", "octo/demo", "--dry-run"][..],
+        &["create", "-n", "--repo", "octo/demo"],
+    ] {
+        let out = on(&hub).gist_token(GIST_TOKEN).run(dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(
+            out.stderr
+                .contains("write the gists needs the `gist` scope")
+                && out
+                    .stderr
+                    .contains("gist:create:badges, gist:create:archive"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stdout.contains("Verified"), "{}", out.stdout);
+    }
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    assert!(snapshot_tree(dir.path()).is_empty());
+    assert!(hub
+        .secret_plaintext("octo", "demo", "TRAFFIC_GIST_TOKEN")
+        .is_none());
+}
+
+#[test]
+fn own_token_with_only_gist_is_stopped_while_observing_the_variables() {
+    let hub = with_own_token(&["gist"]);
+    let dir = checkout();
+    let out = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("Resource not accessible by personal access token")
+            && out.stderr.contains("accepts: repo, public_repo"),
+        "{}",
+        out.stderr
+    );
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    assert!(snapshot_tree(dir.path()).is_empty());
+}

@@ -90,6 +90,8 @@ pub struct Inputs {
 #[derive(Debug, Clone)]
 pub struct GitHubSide {
     pub login: String,
+    /// ghtraf's own token: classic scopes (`X-OAuth-Scopes`) or fine-grained.
+    pub scopes: ghtraf_github::TokenScopes,
     pub repo_created_at: String,
     pub default_branch: String,
     pub gists: Vec<GistSummary>,

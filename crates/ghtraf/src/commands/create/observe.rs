@@ -46,7 +46,7 @@ pub(super) fn observe_github(
 ) -> Result<GitHubSide> {
     let repo = &inputs.repo;
     let (user, repo_read, gists, variables, secret, pages) = std::thread::scope(|s| {
-        let user = s.spawn(|| gh.current_user());
+        let user = s.spawn(|| gh.whoami());
         let repo_read = s.spawn(|| gh.repo(repo));
         let gists = s.spawn(|| gh.list_gists());
         let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
@@ -62,7 +62,8 @@ pub(super) fn observe_github(
         )
     });
     // Errors surface in the order the reads are listed, as before.
-    let login = user?.login;
+    let user = user?;
+    let (login, scopes) = (user.login, user.scopes);
     let r = repo_read?;
     let gists = gists?;
     let raw_base = gists.iter().find_map(|g| g.raw_base.clone());
@@ -102,6 +103,7 @@ pub(super) fn observe_github(
     };
     let side = GitHubSide {
         login,
+        scopes,
         repo_created_at: r.created_at,
         default_branch: r.default_branch,
         gists,

@@ -318,6 +318,49 @@ pub(super) fn plan_pages(plan: &mut Plan<SetupStep>, gh: &GitHubSide) {
 }
 
 /// The plan: pure, from settled inputs and the observed world.
+/// ghtraf's own token: a classic token that lacks a scope an action of this plan needs is
+/// found here, before any change, naming the actions that could not work (today's failure
+/// mode was a half-applied run: gists failed, the secret and files were still written).
+/// A fine-grained token's permissions are not listed by GitHub; its refusals name them.
+fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliError> {
+    use crate::tokens::{missing_scopes, name_missing, Need, GISTS, PAGES, SECRETS, VARIABLES};
+    let mut blocked: Vec<(String, Need)> = Vec::new();
+    for action in &plan.actions {
+        if action.operation == Operation::Skip {
+            continue;
+        }
+        let need = match action.category {
+            Category::Gist => GISTS,
+            Category::Variable => VARIABLES,
+            Category::Secret => SECRETS,
+            Category::Pages => PAGES,
+            _ => continue,
+        };
+        if !missing_scopes(&[need], &gh.scopes).is_empty() {
+            blocked.push((action.id.to_string(), need));
+        }
+    }
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    let mut needs: Vec<Need> = Vec::new();
+    for (_, need) in &blocked {
+        if !needs.contains(need) {
+            needs.push(*need);
+        }
+    }
+    let actions: Vec<&str> = blocked.iter().map(|(id, _)| id.as_str()).collect();
+    Err(CliError::usage(format!(
+        "ghtraf's token cannot do what this plan needs: {} ({}); nothing was changed",
+        name_missing(&needs),
+        actions.join(", ")
+    ))
+    .with_hint(format!(
+        "give ghtraf's token (GH_TOKEN) {}",
+        crate::tokens::describe(crate::tokens::OWN)
+    )))
+}
+
 pub fn plan_create(
     inputs: &Inputs,
     observed: &Observed,
@@ -364,6 +407,7 @@ pub fn plan_create(
         producers.extend(a_id);
         badge = Some(b);
         archive = Some(a);
+        check_own_token(&plan, gh)?;
     }
 
     if !inputs.skip_files {
