@@ -97,6 +97,18 @@ pub fn describe(needs: &[Need]) -> String {
     )
 }
 
+/// `--help` text of the workflow-token flags.
+pub fn workflow_token_help() -> String {
+    format!(
+        "Read the workflow token from standard input (instead of $GHTRAF_GIST_TOKEN or a prompt).\n\
+         The workflow token is what `ghtraf collect` uses in Actions; create checks it before \
+         storing it. It needs: {}.\n\
+         ghtraf's own token (GH_TOKEN, GITHUB_TOKEN or `gh auth token`) needs: {}.",
+        describe(WORKFLOW),
+        describe(OWN)
+    )
+}
+
 /// The needs a classic token's scopes do not cover (none for a fine-grained token, whose
 /// permissions GitHub does not list: probe those instead).
 pub fn missing_scopes(needs: &[Need], scopes: &TokenScopes) -> Vec<Need> {

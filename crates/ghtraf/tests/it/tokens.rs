@@ -252,3 +252,20 @@ fn own_token_with_only_gist_is_stopped_while_observing_the_variables() {
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
     assert!(snapshot_tree(dir.path()).is_empty());
 }
+
+#[test]
+fn help_and_readme_state_the_one_definition() {
+    let help = ghtraf(std::path::Path::new("."), &["create", "--help"], &[]);
+    let flat = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    for needs in [ghtraf::tokens::WORKFLOW, ghtraf::tokens::OWN] {
+        let text = ghtraf::tokens::describe(needs);
+        assert!(
+            flat.contains(&text),
+            "--help lacks {text}:\n{}",
+            help.stdout
+        );
+        assert!(readme.contains(&text), "README lacks {text}");
+    }
+}
