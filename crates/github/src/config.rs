@@ -199,21 +199,24 @@ fn non_empty(value: Option<String>) -> Option<String> {
 }
 
 /// The API base URL: `--api-url`, else `GHTRAF_API_URL`, else `https://HOST/api/v3` when
-/// `GH_HOST` names a GitHub Enterprise Server host, else `https://api.github.com`.
+/// `GH_HOST` names a GitHub Enterprise Server host (`http://HOST` keeps http), else
+/// `https://api.github.com`.
 /// Trailing slashes are removed.
 pub fn resolve_api_base(flag: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> String {
     let chosen = non_empty(flag.map(str::to_string))
         .or_else(|| non_empty(env("GHTRAF_API_URL")))
         .or_else(|| {
             non_empty(env("GH_HOST")).and_then(|host| {
-                let host = host
-                    .trim_start_matches("https://")
-                    .trim_start_matches("http://")
-                    .trim_end_matches('/')
-                    .to_string();
+                // A bare host is served over https; an explicit `http://` is kept (a lab
+                // appliance, or fakehub in tests).
+                let (scheme, host) = match host.strip_prefix("http://") {
+                    Some(rest) => ("http", rest.to_string()),
+                    None => ("https", host.trim_start_matches("https://").to_string()),
+                };
+                let host = host.trim_end_matches('/').to_string();
                 let github_com = host.eq_ignore_ascii_case("github.com")
                     || host.eq_ignore_ascii_case("api.github.com");
-                (!github_com).then(|| format!("https://{host}/api/v3"))
+                (!github_com).then(|| format!("{scheme}://{host}/api/v3"))
             })
         })
         .unwrap_or_else(|| DEFAULT_API_URL.to_string());
@@ -322,6 +325,10 @@ mod tests {
         assert_eq!(resolve_api_base(Some(""), &all), "http://127.0.0.1:9");
         let ghe = env_of(&[("GH_HOST", "ghe.corp")]);
         assert_eq!(resolve_api_base(None, &ghe), "https://ghe.corp/api/v3");
+        let lab = env_of(&[("GH_HOST", "http://127.0.0.1:8080/")]);
+        assert_eq!(resolve_api_base(None, &lab), "http://127.0.0.1:8080/api/v3");
+        let explicit = env_of(&[("GH_HOST", "https://ghe.corp")]);
+        assert_eq!(resolve_api_base(None, &explicit), "https://ghe.corp/api/v3");
         let dotcom = env_of(&[("GH_HOST", "github.com")]);
         assert_eq!(resolve_api_base(None, &dotcom), DEFAULT_API_URL);
         assert_eq!(resolve_api_base(None, &env_of(&[])), DEFAULT_API_URL);

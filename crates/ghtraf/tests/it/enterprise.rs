@@ -71,3 +71,26 @@ fn create_takes_the_raw_base_from_any_observed_gist_and_the_dry_run_shows_it() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(raw_base_written(dir.path()), hub.raw_base().as_str());
 }
+
+#[test]
+fn gh_host_finds_the_enterprise_api_and_create_derives_the_raw_base() {
+    let hub = enterprise();
+    let dir = checkout();
+    // GH_HOST names the host; the API is found under /api/v3 on it.
+    let host = hub.origin();
+    let out = ghtraf(
+        dir.path(),
+        &["create", "-n", "--repo", "octo/demo"],
+        &[
+            ("GH_HOST", host.as_str()),
+            ("GH_TOKEN", API_TOKEN),
+            ("GHTRAF_GIST_TOKEN", GIST_TOKEN),
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(raw_base_written(dir.path()), hub.raw_base().as_str());
+    assert!(hub
+        .requests()
+        .iter()
+        .all(|r| r.path.starts_with("/api/v3/")));
+}
