@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod checkout;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -22,4 +23,6 @@ pub mod prompt;
 pub mod saved;
 pub mod target;
 pub mod templates;
+pub mod textstyle;
 pub mod tokens;
+pub mod values;

@@ -8,6 +8,7 @@ mod apply;
 mod collect;
 mod create;
 mod enterprise;
+mod hostile;
 mod init;
 mod status;
 mod tokens;
