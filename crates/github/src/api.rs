@@ -20,8 +20,6 @@ pub trait GitHubRead: Send + Sync {
     fn as_token(&self, token: &crate::Token) -> Box<dyn GitHubRead>;
     /// `GET /repos/{o}/{r}`.
     fn repo(&self, r: &RepoRef) -> Result<Repo, Error>;
-    /// Repositories of a user or organization, all pages.
-    fn list_repos(&self, scope: &RepoScope) -> Result<Vec<RepoSummary>, Error>;
     /// Everyone who starred the repository with the time they did (star+json), oldest first,
     /// all pages (fetched concurrently), up to GitHub's 400-page cap ([`StarList::capped`]).
     /// A repository whose stargazer list is restricted answers 403
@@ -118,8 +116,6 @@ pub trait GitHubWrite: GitHubRead {
     fn create_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
     /// `PATCH .../actions/variables/{name}`.
     fn update_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
-    /// `DELETE .../actions/variables/{name}`; deleting a missing variable succeeds.
-    fn delete_variable(&self, r: &RepoRef, name: &str) -> Result<(), Error>;
     /// Fetches the repository key, seals `plaintext`, `PUT`s it.
     fn put_secret(&self, r: &RepoRef, name: &str, plaintext: &str) -> Result<SecretWrite, Error>;
     /// `PUT .../contents/{path}` on the default branch: creates the file (`sha` None) or

@@ -42,31 +42,6 @@ pub struct Repo {
     pub permissions: Option<RepoPermissions>,
 }
 
-/// Whose repositories to list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RepoScope {
-    /// `GET /user/repos`: every repository the token's user can access (own, collaborator, org).
-    Mine,
-    /// `GET /users/{login}/repos`: a user's public repositories.
-    User(String),
-    /// `GET /orgs/{org}/repos`: an organization's repositories visible to the token.
-    Org(String),
-}
-
-/// A repository as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepoSummary {
-    pub name: String,
-    pub full_name: String,
-    pub private: bool,
-    pub fork: bool,
-    #[serde(default)]
-    pub archived: bool,
-    pub html_url: String,
-    #[serde(default)]
-    pub default_branch: Option<String>,
-}
-
 /// Who starred a repository, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stargazer {
@@ -110,6 +85,10 @@ pub struct GistSummary {
     pub owner_login: Option<String>,
     pub html_url: String,
     pub updated_at: String,
+    /// Where this host serves gist files without the API (see [`crate::gist_raw_base`]),
+    /// from the listed files' `raw_url`; None when GitHub listed none.
+    #[serde(default)]
+    pub raw_base: Option<String>,
 }
 
 /// One file of a fetched gist, always with its complete content.

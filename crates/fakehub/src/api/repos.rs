@@ -154,18 +154,6 @@ pub(super) fn get_repo(state: &mut State, call: &Call<'_>) -> Reply {
     }
 }
 
-pub(super) fn list_repos(state: &mut State, call: &Call<'_>, owner: &str) -> Reply {
-    let prefix = format!("{owner}/");
-    let items = state
-        .world
-        .repos
-        .iter()
-        .filter(|(key, _)| key.starts_with(&prefix))
-        .map(|(key, repo)| repo_json(call.base, &state.world, key, repo))
-        .collect();
-    paged(call, items, 100)
-}
-
 /// GitHub pages stargazers only this far (400 pages of 100 = 40,000 stars).
 const STARGAZER_PAGE_CAP: usize = 400;
 

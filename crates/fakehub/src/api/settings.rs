@@ -101,28 +101,8 @@ pub(super) fn update_variable(state: &mut State, call: &Call<'_>) -> Reply {
     no_content()
 }
 
-pub(super) fn delete_variable(state: &mut State, call: &Call<'_>) -> Reply {
-    let name = call.param("name").to_ascii_uppercase();
-    match repo_mut(state, call).and_then(|r| r.variables.remove(&name)) {
-        Some(_) => no_content(),
-        None => not_found(),
-    }
-}
-
 pub(super) fn secret_json(name: &str, meta: &SecretMeta) -> Value {
     json!({"name": name, "created_at": meta.created_at, "updated_at": meta.updated_at})
-}
-
-pub(super) fn list_secrets(state: &mut State, call: &Call<'_>) -> Reply {
-    let Some(repo) = state.world.repos.get(&call.repo_key()) else {
-        return not_found();
-    };
-    let items = repo
-        .secrets
-        .iter()
-        .map(|(n, m)| secret_json(n, m))
-        .collect();
-    paged_wrapped(call, "secrets", items, 100)
 }
 
 pub(super) fn public_key(state: &mut State, call: &Call<'_>) -> Reply {
@@ -196,23 +176,6 @@ pub(super) fn put_secret(state: &mut State, call: &Call<'_>) -> Reply {
         reply(201, json!({}))
     } else {
         no_content()
-    }
-}
-
-pub(super) fn delete_secret(state: &mut State, call: &Call<'_>) -> Reply {
-    let name = call.param("secret_name").to_ascii_uppercase();
-    let key = call.repo_key();
-    match state
-        .world
-        .repos
-        .get_mut(&key)
-        .and_then(|r| r.secrets.remove(&name))
-    {
-        Some(_) => {
-            state.plaintexts.remove(&format!("{key}/{name}"));
-            no_content()
-        }
-        None => not_found(),
     }
 }
 

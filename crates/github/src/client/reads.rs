@@ -159,15 +159,6 @@ impl GitHubRead for Client {
         self.get(&repo_path(r, ""))
     }
 
-    fn list_repos(&self, scope: &RepoScope) -> Result<Vec<RepoSummary>, Error> {
-        let path = match scope {
-            RepoScope::Mine => "/user/repos?per_page=100".to_string(),
-            RepoScope::User(login) => format!("/users/{}/repos?per_page=100", encode(login)),
-            RepoScope::Org(org) => format!("/orgs/{}/repos?per_page=100", encode(org)),
-        };
-        self.get_all(&path, None)
-    }
-
     fn stargazers(&self, r: &RepoRef) -> Result<StarList, Error> {
         #[derive(Deserialize)]
         struct Starred {
@@ -242,6 +233,12 @@ impl GitHubRead for Client {
             .into_iter()
             .map(|mut gist| GistSummary {
                 owner_login: gist.owner_login(),
+                raw_base: gist
+                    .files
+                    .values()
+                    .flatten()
+                    .filter_map(|file| file.raw_url.as_deref())
+                    .find_map(|url| crate::gist_raw_base(url, &gist.id)),
                 id: gist.id,
                 description: gist.description.unwrap_or_default(),
                 public: gist.public,

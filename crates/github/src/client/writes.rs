@@ -99,13 +99,6 @@ impl GitHubWrite for Client {
         self.delete(&format!("/gists/{}", encode(id)))
     }
 
-    fn delete_variable(&self, r: &RepoRef, name: &str) -> Result<(), Error> {
-        self.delete(&repo_path(
-            r,
-            &format!("/actions/variables/{}", encode(name)),
-        ))
-    }
-
     fn create_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error> {
         let path = repo_path(r, "/actions/variables");
         let body = json!({ "name": name, "value": value });

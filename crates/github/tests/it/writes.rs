@@ -136,21 +136,11 @@ fn dispatch_workflow() {
 }
 
 #[test]
-fn delete_gist_and_variable() {
+fn delete_gist() {
     let s = setup();
-    let repo = demo_repo();
     let id = s.hub.add_gist("octo", "old", true, &[("a.txt", "a")]);
     s.client.delete_gist(&id).unwrap();
     assert_eq!(s.client.gist(&id).unwrap(), None);
-    s.hub.set_variable("octo", "demo", "OLD", "x");
-    s.client.delete_variable(&repo, "OLD").unwrap();
-    assert_eq!(s.client.variable(&repo, "OLD").unwrap(), None);
-    s.client.delete_variable(&repo, "OLD").unwrap();
-    assert_eq!(
-        count(&s.hub, "DELETE", "/repos/octo/demo/actions/variables/OLD"),
-        2,
-        "already gone counts as done"
-    );
     s.assert_contract();
 }
 
