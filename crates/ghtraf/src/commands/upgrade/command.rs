@@ -457,6 +457,7 @@ fn observe(
         variable: variables.get(ARCHIVE_VARIABLE).cloned(),
         config: config_id("archiveGistId", "archive_gist_id"),
     };
+    let raw_base = listed.iter().find_map(|g| g.raw_base.clone());
     let mut wanted = worth_fetching(
         listed.iter().map(|g| {
             (
@@ -540,6 +541,7 @@ fn observe(
                 updated_at: s.updated_at,
             }),
             workflow,
+            raw_base,
             default_branch_workflow: remote.map(|c| RemoteFile {
                 sha: c.sha,
                 text: String::from_utf8_lossy(&c.bytes).into_owned(),

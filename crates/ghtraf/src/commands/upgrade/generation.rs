@@ -406,6 +406,7 @@ mod tests {
                 variables: BTreeMap::new(),
                 secret: None,
                 workflow: None,
+                raw_base: None,
                 default_branch_workflow: None,
             },
         }

@@ -66,6 +66,9 @@ pub struct GitHubSide {
     pub variables: BTreeMap<String, String>,
     pub secret: Option<SecretSeen>,
     pub workflow: Option<WorkflowSeen>,
+    /// Where this host serves gist files, read from a gist's `raw_url` (None: no gist
+    /// showed it); the dashboard's `gistRawBase`.
+    pub raw_base: Option<String>,
     /// `.github/workflows/traffic-badges.yml` on the default branch (None: absent).
     pub default_branch_workflow: Option<RemoteFile>,
 }

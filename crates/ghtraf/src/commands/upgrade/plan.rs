@@ -1413,14 +1413,21 @@ fn plan_dashboard_config(
             }
         },
     };
+    // As `create`: kept if set; else what GitHub showed (a gist's raw_url); never a guess.
     let default_api = inputs.api_base == ghtraf_github::DEFAULT_API_URL;
-    let raw_base = existing.get("gistRawBase").cloned().unwrap_or_else(|| {
-        if default_api {
-            "https://gist.githubusercontent.com".into()
-        } else {
-            format!("{}/gist-raw", inputs.api_base).into()
+    let raw_base = match (existing.get("gistRawBase"), &observed.github.raw_base) {
+        (Some(kept), _) => kept.clone(),
+        (None, Some(seen)) => seen.clone().into(),
+        (None, None) if default_api => "https://gist.githubusercontent.com".into(),
+        (None, None) => {
+            plan.warn(format!(
+                "{DASHBOARD_CONFIG_PATH}: gistRawBase is unknown (no gist showed where {} \
+                 serves gist files); set it by hand",
+                inputs.api_base
+            ));
+            Value::Null
         }
-    });
+    };
     let api = existing
         .get("apiBase")
         .cloned()

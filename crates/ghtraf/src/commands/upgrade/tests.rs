@@ -158,6 +158,7 @@ pub(super) fn original_legacy_world() -> Observed {
                 state: "active".to_string(),
                 runs_in_progress: 0,
             }),
+            raw_base: None,
             default_branch_workflow: Some(RemoteFile {
                 sha: "blob-gtt".to_string(),
                 text: GTT_WORKFLOW.to_string(),
