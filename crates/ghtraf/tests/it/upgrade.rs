@@ -676,3 +676,22 @@ fn a_symlinked_managed_file_is_left_alone() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn after_upgrade_create_has_nothing_to_change() {
+    let l = gtt_with_months();
+    let out = upgrade(&l, &["--commit", "--convert-state", "now"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let remote = l.hub.state()["repos"]["octo/demo"]["contents"][WORKFLOW].clone();
+    std::fs::write(l.dir.path().join(WORKFLOW), remote.as_str().unwrap()).unwrap();
+    let create = on(&l.hub).run(
+        l.dir.path(),
+        &["create", "-n", "--dry-run", "--format", "json"],
+    );
+    assert_eq!(create.code, 0, "{}", create.transcript());
+    let changes: Vec<(String, String)> = actions(&create.json())
+        .into_iter()
+        .filter(|(_, op)| op != "skip")
+        .collect();
+    assert!(changes.is_empty(), "{changes:#?}");
+}
