@@ -18,9 +18,12 @@ pub fn client(ctx: &Context) -> Result<Client> {
     let gh_cli = ctx.gh_cli.clone();
     // No token (GH_TOKEN empty or unset, no gh) and a malformed API URL are
     // missing or wrong input: exit 2, as the README documents.
-    let token = ghtraf_github::resolve_token(&env, &move || gh_cli()).map_err(usage)?;
+    let (token, source) =
+        ghtraf_github::resolve_token_with_source(&env, &move || gh_cli()).map_err(usage)?;
     let mut config =
         ClientConfig::new(base, token, format!("ghtraf/{}", env!("CARGO_PKG_VERSION")));
+    // A 401 then says "GitHub rejected the token from GH_TOKEN" (or GITHUB_TOKEN, gh).
+    config.token_source = Some(source);
     let reporter = ctx.reporter.clone();
     config.on_request = Some(Arc::new(move |ev| {
         reporter.diag(Channel::Api, level::VERBOSE, &ev.to_string());

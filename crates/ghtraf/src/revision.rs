@@ -41,6 +41,7 @@ mod tests {
             owner_login: None,
             html_url: String::new(),
             updated_at: String::new(),
+            revision: None,
             files: files
                 .iter()
                 .map(|(n, c)| {

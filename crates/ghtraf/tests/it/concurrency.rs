@@ -307,11 +307,12 @@ fn duplicated(hub: &FakeHub) -> (tempfile::TempDir, String, String) {
         &stub_archive: {"updated_at": "2026-02-26T02:00:00Z"},
     }}))
     .unwrap();
-    let gh = client(hub);
-    let repo = RepoRef::parse("octo/demo").unwrap();
-    for name in ["TRAFFIC_GIST_ID", "TRAFFIC_ARCHIVE_GIST_ID"] {
-        ghtraf_github::GitHubWrite::delete_variable(&gh, &repo, name).unwrap();
-    }
+    hub.patch_world(json!({"repos": {"octo/demo": {"variables": {
+        "TRAFFIC_GIST_ID": null, "TRAFFIC_ARCHIVE_GIST_ID": null
+    }}}}))
+    .unwrap();
+    let vars = hub.state()["repos"]["octo/demo"]["variables"].clone();
+    assert!(vars.get("TRAFFIC_GIST_ID").is_none(), "{vars}");
     std::fs::remove_file(dir.path().join(".ghtraf.json")).unwrap();
     (dir, original, stub)
 }

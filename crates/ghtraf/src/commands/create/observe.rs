@@ -57,7 +57,7 @@ pub(super) fn observe_github(
 ) -> Result<GitHubSide> {
     let repo = &inputs.repo;
     let (user, repo_read, gists, variables, secret, pages) = std::thread::scope(|s| {
-        let user = s.spawn(|| gh.current_user());
+        let user = s.spawn(|| gh.whoami());
         let repo_read = s.spawn(|| gh.repo(repo));
         let gists = s.spawn(|| gh.list_gists());
         let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
@@ -73,26 +73,55 @@ pub(super) fn observe_github(
         )
     });
     // Errors surface in the order the reads are listed, as before.
-    let login = user?.login;
+    let user = user?;
+    let (login, scopes) = (user.login, user.scopes);
     let r = repo_read?;
     // GitHub's names are case-insensitive; its answer spells the repository
     // as it was created, and every name and comparison uses that spelling.
     let full_name = canonical_repo(repo, &r.full_name);
-    let gists: Vec<GistSummary> = gists?
+    let gists = gists?;
+    let raw_base = gists.iter().find_map(|g| g.raw_base.clone());
+    let variables: BTreeMap<String, String> = match variables {
+        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
+        None => BTreeMap::new(),
+    };
+    // The original's gists carry other names (`O/R traffic badges`): a gist a variable
+    // names, or one named the original's way for this repository, is kept so `create`
+    // adopts it instead of orphaning its history.
+    let named_by_variable = |id: &String| {
+        [BADGE_VARIABLE, ARCHIVE_VARIABLE]
+            .iter()
+            .any(|v| variables.get(*v) == Some(id))
+    };
+    let gists: Vec<GistSummary> = gists
         .into_iter()
         .filter(|g| {
             names_gist(&g.description, &full_name, GistRole::Badges)
                 || names_gist(&g.description, &full_name, GistRole::Archive)
                 || Some(&g.id) == inputs.badge_gist_id.as_ref()
                 || Some(&g.id) == inputs.archive_gist_id.as_ref()
+                || named_by_variable(&g.id)
+                || legacy_role(&g.description, &full_name).is_some()
         })
         .collect();
     let history = duplicate_history(gh, &full_name, &gists)?;
-    let variables = match variables {
-        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
-        None => BTreeMap::new(),
-    };
     let secret = secret?;
+    // A workflow token given up front is checked now, read-only, before anything changes:
+    // one that cannot do the job stops the run here instead of half-applying it.
+    let will_store = secret.is_none() || inputs.update_secret;
+    if let (TokenSource::Given(token), true) = (&inputs.token, will_store) {
+        let token = ghtraf_github::Token::new(token.expose());
+        if let Err(why) = execute::check_workflow_token(gh, repo, &token) {
+            return Err(CliError::usage(format!(
+                "the workflow token for {} cannot be used: {why}",
+                inputs.gist_token_name
+            ))
+            .with_hint(format!(
+                "give the workflow a token that can ({}); nothing was changed",
+                crate::tokens::describe(crate::tokens::WORKFLOW)
+            )));
+        }
+    }
     let pages = match pages {
         Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
         None => None,
@@ -101,9 +130,11 @@ pub(super) fn observe_github(
         history,
         full_name,
         login,
+        scopes,
         repo_created_at: r.created_at,
         default_branch: r.default_branch,
         gists,
+        raw_base,
         variables,
         secret,
         pages,
@@ -154,4 +185,15 @@ fn duplicate_history(
         out.insert(id.clone(), found.unwrap_or_default());
     }
     Ok(out)
+}
+
+/// The role a description gives a gist under the original's pre-0.2.7 naming
+/// (`O/R traffic badges|archive`) for this repository, if it is one.
+pub(super) fn legacy_role(description: &str, repo: &RepoRef) -> Option<GistRole> {
+    use crate::commands::upgrade::fingerprint::{classify_description, Naming, Role};
+    match classify_description(description, &repo.owner, &repo.name) {
+        Naming::Legacy(Role::Badges) => Some(GistRole::Badges),
+        Naming::Legacy(Role::Archive) => Some(GistRole::Archive),
+        _ => None,
+    }
 }

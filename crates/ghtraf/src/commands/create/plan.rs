@@ -35,7 +35,14 @@ pub(super) fn choose_gist(
     });
     let named = candidates.iter().find_map(|(source, id)| {
         let id = (*id)?;
-        if gh.gists.iter().any(|g| &g.id == id) {
+        if let Some(g) = gh.gists.iter().find(|g| &g.id == id) {
+            if !names_gist(&g.description, repo, role) {
+                plan.warn(format!(
+                    "gist {id} (\"{}\") keeps its name; `ghtraf upgrade` renames it and takes \
+                     over the rest of an earlier deployment",
+                    g.description
+                ));
+            }
             Some((*source, id.clone()))
         } else {
             plan.warn(format!(
@@ -45,6 +52,32 @@ pub(super) fn choose_gist(
             None
         }
     });
+    if named.is_none() && matching.is_empty() {
+        // The original's pre-0.2.7 name: adopt it (its history and badge URLs live there).
+        let mut legacy: Vec<&GistSummary> = gh
+            .gists
+            .iter()
+            .filter(|g| super::observe::legacy_role(&g.description, repo) == Some(role))
+            .collect();
+        legacy.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        if let Some(newest) = legacy.first() {
+            plan.warn(format!(
+                "adopting gist {} named the original's way (\"{}\"){}; `ghtraf upgrade` renames \
+                 it, chooses among duplicates by their history and takes over the rest",
+                newest.id,
+                newest.description,
+                if legacy.len() > 1 {
+                    format!(", the newest of {}", legacy.len())
+                } else {
+                    String::new()
+                }
+            ));
+            return GistChoice::Adopt {
+                id: newest.id.clone(),
+                why: format!("adopting existing gist {}", newest.id),
+            };
+        }
+    }
     let chosen = named
         .as_ref()
         .map(|(_, id)| id.clone())
@@ -264,7 +297,9 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                 Category::Secret,
                 Operation::Set,
                 &name,
-                format!("{verb} the workflow token (encrypted with the repository key)"),
+                format!(
+                    "{verb} the workflow token (checked first, encrypted with the repository key)"
+                ),
                 step(Some(t.clone())),
             ));
         }
@@ -274,7 +309,7 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                     Category::Secret,
                     Operation::Set,
                     &name,
-                    format!("{verb} the workflow token, asked for at apply"),
+                    format!("{verb} the workflow token, asked for at apply and checked first"),
                     step(None),
                 )
                 .requires_input(true),
@@ -289,7 +324,8 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                 step(None),
             ));
             plan.warn(format!(
-                "the workflow cannot collect until the secret {name} holds a token with the gist scope"
+                "the workflow cannot collect until the secret {name} holds a token that can ({})",
+                crate::tokens::describe(crate::tokens::WORKFLOW)
             ));
         }
     }
@@ -337,6 +373,49 @@ pub(super) fn plan_pages(plan: &mut Plan<SetupStep>, gh: &GitHubSide) {
 }
 
 /// The plan: pure, from settled inputs and the observed world.
+/// ghtraf's own token: a classic token that lacks a scope an action of this plan needs is
+/// found here, before any change, naming the actions that could not work (today's failure
+/// mode was a half-applied run: gists failed, the secret and files were still written).
+/// A fine-grained token's permissions are not listed by GitHub; its refusals name them.
+fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliError> {
+    use crate::tokens::{missing_scopes, name_missing, Need, GISTS, PAGES, SECRETS, VARIABLES};
+    let mut blocked: Vec<(String, Need)> = Vec::new();
+    for action in &plan.actions {
+        if action.operation == Operation::Skip {
+            continue;
+        }
+        let need = match action.category {
+            Category::Gist => GISTS,
+            Category::Variable => VARIABLES,
+            Category::Secret => SECRETS,
+            Category::Pages => PAGES,
+            _ => continue,
+        };
+        if !missing_scopes(&[need], &gh.scopes).is_empty() {
+            blocked.push((action.id.to_string(), need));
+        }
+    }
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    let mut needs: Vec<Need> = Vec::new();
+    for (_, need) in &blocked {
+        if !needs.contains(need) {
+            needs.push(*need);
+        }
+    }
+    let actions: Vec<&str> = blocked.iter().map(|(id, _)| id.as_str()).collect();
+    Err(CliError::usage(format!(
+        "ghtraf's token cannot do what this plan needs: {} ({}); nothing was changed",
+        name_missing(&needs),
+        actions.join(", ")
+    ))
+    .with_hint(format!(
+        "give ghtraf's token (GH_TOKEN) {}",
+        crate::tokens::describe(crate::tokens::OWN)
+    )))
+}
+
 pub fn plan_create(
     inputs: &Inputs,
     observed: &Observed,
@@ -356,6 +435,7 @@ pub fn plan_create(
     let mut producers = Vec::new();
     let mut gist_owner = inputs.gist_owner.clone();
     let mut created = inputs.created.clone();
+    let mut raw_base = None;
 
     if let Some(gh) = &observed.github {
         plan.set_context("user", gh.login.clone());
@@ -365,6 +445,11 @@ pub fn plan_create(
         }
         let (b, b_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Badges, now);
         let (a, a_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Archive, now);
+        raw_base = match (&gh.raw_base, &b_id) {
+            (Some(known), _) => Some(Deferred::Known(known.clone())),
+            (None, Some(creator)) => Some(Deferred::after(creator, "raw_base")),
+            (None, None) => None,
+        };
         if !inputs.skip_variables {
             plan_variable(&mut plan, gh, BADGE_VARIABLE, &b, b_id.as_ref());
             plan_variable(&mut plan, gh, ARCHIVE_VARIABLE, &a, a_id.as_ref());
@@ -377,6 +462,7 @@ pub fn plan_create(
         producers.extend(a_id);
         badge = Some(b);
         archive = Some(a);
+        check_own_token(&plan, gh)?;
     }
 
     if !inputs.skip_files {
@@ -385,6 +471,7 @@ pub fn plan_create(
             archive: archive.as_ref(),
             gist_owner,
             created: created.unwrap_or_else(|| date_string(now)),
+            raw_base: raw_base.as_ref(),
         };
         let desired = desired_files(&mut plan, inputs, observed, &ids)?;
         plan_files(
