@@ -145,7 +145,13 @@ pub struct ClientConfig {
     /// Whole-request timeout (connect + send + receive).
     pub timeout: Duration,
     pub on_request: Option<RequestHook>,
+    /// Pages of a list fetched at once once the first page's `Link: rel="last"` is known
+    /// (1 = one after the other). GitHub's secondary limits allow 100 concurrent requests.
+    pub page_fan_out: usize,
 }
+
+/// Default of [`ClientConfig::page_fan_out`].
+pub const DEFAULT_PAGE_FAN_OUT: usize = 16;
 
 impl ClientConfig {
     /// Defaults: retry policy above, real sleeping, 10 s connect / 60 s request timeouts, no hook.
@@ -163,6 +169,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             on_request: None,
+            page_fan_out: DEFAULT_PAGE_FAN_OUT,
         }
     }
 }
@@ -177,6 +184,7 @@ impl fmt::Debug for ClientConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("on_request", &self.on_request.is_some())
+            .field("page_fan_out", &self.page_fan_out)
             .finish_non_exhaustive()
     }
 }
