@@ -153,9 +153,7 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
                 },
             },
         ),
-        Invocation::Collect(args) => {
-            driver::run(ctx, &mode, &collect::Collect { args: args.clone() })
-        }
+        Invocation::Collect(args) => collect::run(ctx, &mode, args),
     }
 }
 

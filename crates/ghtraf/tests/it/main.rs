@@ -8,6 +8,7 @@ mod apply;
 mod collect;
 mod create;
 mod hostile;
+mod hub;
 mod init;
 mod status;
 mod transcripts;
