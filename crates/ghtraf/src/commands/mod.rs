@@ -22,6 +22,7 @@ use crate::saved;
 pub mod collect;
 pub mod create;
 pub mod export;
+pub mod hub;
 pub mod status;
 pub mod verify;
 
@@ -58,6 +59,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Every repository you track (found by gist name), with totals and last collection.
     List(status::ListArgs),
+    /// Collect many repositories from one hub: `hub init`, `hub add`, `hub remove`.
+    Hub(hub::HubArgs),
     /// Check the deployment and the stored history; exit 3 on any drift.
     Verify(verify::VerifyArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
@@ -88,9 +91,9 @@ pub fn dispatch(
         return run_invocation(ctx, mode, &invocation);
     }
     match command {
-        Command::Create(_) | Command::Init(_) | Command::Collect(_) => Err(CliError::internal(
-            "internal error: a planning command without an invocation",
-        )),
+        Command::Create(_) | Command::Init(_) | Command::Collect(_) | Command::Hub(_) => Err(
+            CliError::internal("internal error: a planning command without an invocation"),
+        ),
         Command::Apply { path } => apply(ctx, mode, path),
         Command::Export(args) => export::run(ctx, args, csv),
         Command::Verify(args) => verify::run(ctx, args),
@@ -120,6 +123,7 @@ pub enum Invocation {
     Create(CreateArgs),
     Init(DeployArgs),
     Collect(collect::CollectArgs),
+    Hub(hub::HubArgs),
 }
 
 impl Invocation {
@@ -129,6 +133,7 @@ impl Invocation {
             Command::Create(args) => Some(Invocation::Create(args.clone())),
             Command::Init(args) => Some(Invocation::Init(args.clone())),
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+            Command::Hub(args) => Some(Invocation::Hub(args.clone())),
             _ => None,
         }
     }
@@ -154,6 +159,7 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
             },
         ),
         Invocation::Collect(args) => collect::run(ctx, &mode, args),
+        Invocation::Hub(args) => driver::run(ctx, &mode, &hub::Hub { args: args.clone() }),
     }
 }
 

@@ -18,6 +18,7 @@ use crate::fsio;
 
 pub mod portfolio;
 pub mod shard;
+pub mod workflow;
 
 pub use shard::Shard;
 

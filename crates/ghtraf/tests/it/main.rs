@@ -9,6 +9,7 @@ mod collect;
 mod create;
 mod hostile;
 mod hub;
+mod hub_setup;
 mod init;
 mod status;
 mod transcripts;
