@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CliError, Result};
 use crate::fsio;
 
+pub mod page;
 pub mod portfolio;
 pub mod shard;
 pub mod workflow;

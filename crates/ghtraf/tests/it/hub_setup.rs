@@ -66,6 +66,16 @@ fn hub_setup_plans_what_it_does_and_converges() {
     assert_eq!(init.code, 0, "{init:?}");
     assert_eq!(hub_file(d)["portfolioGistId"], HUB_GIST);
     assert!(d.join(".github/workflows/traffic-hub.yml").exists());
+    assert!(
+        d.join("docs/portfolio/index.html").exists(),
+        "the portfolio page"
+    );
+    let page: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("docs/portfolio/config.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(page["portfolioGistId"], HUB_GIST);
+    assert_eq!(page["gistOwner"], "octo");
     let again = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]);
     assert!(again.stdout.contains("Nothing to do"), "{}", again.stdout);
 

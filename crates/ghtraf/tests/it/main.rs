@@ -11,6 +11,7 @@ mod hostile;
 mod hub;
 mod hub_setup;
 mod init;
+mod install_step;
 mod status;
 mod transcripts;
 mod verify;

@@ -79,7 +79,11 @@ pub struct Inputs {
     pub gist_owner: Option<String>,
     pub ci_workflows: Vec<String>,
     pub gist_token_name: String,
-    pub install_command: String,
+    /// A custom install step (`--install-command` or `.ghtraf.json`); None: the default
+    /// verified download of the release binary.
+    pub install_command: Option<String>,
+    /// Where the workflow downloads release binaries from (checked, no trailing `/`).
+    pub releases_url: String,
     pub api_base: String,
     pub files_only: bool,
     pub skip_variables: bool,

@@ -31,6 +31,7 @@ use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
+use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
 use crate::hub::shard::canonical;
 use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
 use crate::hub::{HubConfig, TrackedRepo, HUB_FILE, HUB_SCHEMA};
@@ -127,8 +128,11 @@ pub struct HubWorld {
     root: std::path::PathBuf,
     client: Option<ghtraf_github::Client>,
     existing: Option<HubConfig>,
-    /// The hub's badge gist (holds portfolio.json), found by name.
+    /// The hub's badge gist (holds portfolio.json) and its owner, found by name.
     hub_gist: Option<String>,
+    gist_owner: Option<String>,
+    /// The API base, for the page's raw gist URLs.
+    api_base: String,
     candidates: Vec<Candidate>,
     files: BTreeMap<String, Local>,
     memory: ConflictMemory,
@@ -160,7 +164,15 @@ impl MutatingCommand for Hub {
         let existing = HubConfig::read(&root)?;
         let checkout = Checkout::new(&root);
         let mut files = BTreeMap::new();
-        for path in [HUB_FILE, HUB_WORKFLOW_PATH] {
+        let page: Vec<String> = PAGE_FILES
+            .iter()
+            .map(|(n, _)| format!("{PAGE_DIR}/{n}"))
+            .chain([format!("{PAGE_DIR}/config.json")])
+            .collect();
+        for path in [HUB_FILE, HUB_WORKFLOW_PATH]
+            .into_iter()
+            .chain(page.iter().map(String::as_str))
+        {
             let local = checkout
                 .observe(path, fsio::LOCAL_FILE_CAP)
                 .map_err(|e| CliError::runtime(format!("cannot read {path}: {e}")))?;
@@ -171,6 +183,8 @@ impl MutatingCommand for Hub {
             client: None,
             existing,
             hub_gist: None,
+            gist_owner: None,
+            api_base: String::new(),
             candidates: Vec::new(),
             files,
             memory: ConflictMemory::default(),
@@ -204,6 +218,14 @@ impl MutatingCommand for Hub {
                 .map(|id| id.to_string())
         };
         world.hub_gist = find(&hub_repo, GistRole::Badges);
+        world.gist_owner = world.hub_gist.as_ref().map(|id| {
+            gists
+                .iter()
+                .find(|g| &g.id == id)
+                .and_then(|g| g.owner_login.clone())
+                .unwrap_or_else(|| hub_repo.owner.clone())
+        });
+        world.api_base = client.base_url().to_string();
         if let HubAction::Add { repos, .. } = &self.args.action {
             let repos = repos
                 .iter()
@@ -446,6 +468,22 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
             managed: true,
         },
     ];
+    // The portfolio page, wherever the hub gist is known (init and add).
+    let mut desired = desired;
+    if let (Some(gist), Some(owner)) = (&world.hub_gist, &world.gist_owner) {
+        for (name, text) in PAGE_FILES {
+            desired.push(DesiredFile {
+                path: format!("{PAGE_DIR}/{name}"),
+                content: Content::known((*text).to_string()),
+                managed: false,
+            });
+        }
+        desired.push(DesiredFile {
+            path: format!("{PAGE_DIR}/config.json"),
+            content: Content::known(config_json(gist, owner, &world.api_base)),
+            managed: true,
+        });
+    }
     let policy = if world.interactive {
         ConflictPolicy::Ask
     } else {
