@@ -99,7 +99,9 @@ fn hub_setup_plans_what_it_does_and_converges() {
     retire.push("--retire-own-workflow");
     let run = ghtraf_hub(&hub, d, &retire);
     assert_eq!(run.code, 0, "{run:?}");
-    let disabled: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    // The executor runs independent actions in parallel: compare as a set.
+    let mut disabled: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    disabled.sort();
     assert_eq!(
         disabled,
         [
@@ -164,4 +166,38 @@ fn an_own_workflow_is_kept_and_the_hub_skips_it() {
             .contains("octo/r001: skipped: it keeps its own workflow"),
         "{dry:?}"
     );
+}
+
+#[test]
+fn a_saved_hub_plan_is_applied_exactly_as_previewed() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let args = ["add", "octo/r001", "octo/r005", "--retire-own-workflow"];
+    let mut preview = args.to_vec();
+    preview.extend([
+        "--dry-run",
+        "--format",
+        "json",
+        "--plan-out",
+        "hub-plan.json",
+    ]);
+    let dry = ghtraf_hub(&hub, d, &preview);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(hub.mutations().is_empty(), "the preview is inert");
+    let applied = on(&hub)
+        .now(NOW)
+        .run(d, &["-n", "--format", "json", "apply", "hub-plan.json"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    assert_eq!(
+        applied.json()["plan"]["actions"],
+        dry.json()["plan"]["actions"],
+        "what was previewed is what ran"
+    );
+    assert_eq!(hub.mutations().len(), 1, "r001's own workflow retired");
+    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 2);
 }
