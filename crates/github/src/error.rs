@@ -91,6 +91,19 @@ impl Error {
         .with_hint("this is likely a ghtraf bug or an incompatible GitHub Enterprise version; please report it")
     }
 
+    /// Names where a rejected token came from (a 401 only).
+    pub(crate) fn with_token_source(mut self, source: crate::TokenSource) -> Error {
+        if self.kind == ErrorKind::Unauthorized {
+            self.message = self.message.replacen(
+                "GitHub rejected the token",
+                &format!("GitHub rejected the token from {source}"),
+                1,
+            );
+            self.hint = Some(source.fix().to_string());
+        }
+        self
+    }
+
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Error {
         self.hint = Some(hint.into());
         self

@@ -64,8 +64,9 @@ mod types;
 pub use api::{GitHubRead, GitHubWrite};
 pub use client::Client;
 pub use config::{
-    gh_cli_token, resolve_api_base, resolve_token, ClientConfig, RequestEvent, RequestHook,
-    RetryPolicy, Sleeper, ThreadSleeper, Token, DEFAULT_API_URL, DEFAULT_PAGE_FAN_OUT,
+    gh_cli_token, resolve_api_base, resolve_token, resolve_token_with_source, ClientConfig,
+    RequestEvent, RequestHook, RetryPolicy, Sleeper, ThreadSleeper, Token, TokenSource,
+    DEFAULT_API_URL, DEFAULT_PAGE_FAN_OUT,
 };
 pub use error::{Error, ErrorKind};
 pub use fanout::{fan_out, DEFAULT_FAN_OUT};

@@ -85,6 +85,10 @@ pub struct GistSummary {
     pub owner_login: Option<String>,
     pub html_url: String,
     pub updated_at: String,
+    /// Where this host serves gist files without the API (see [`crate::gist_raw_base`]),
+    /// from the listed files' `raw_url`; None when GitHub listed none.
+    #[serde(default)]
+    pub raw_base: Option<String>,
 }
 
 /// One file of a fetched gist, always with its complete content.

@@ -170,6 +170,7 @@ impl Client {
     pub fn with_token(&self, token: crate::Token) -> Client {
         let mut config = self.config.clone();
         config.token = token;
+        config.token_source = None;
         Client {
             agent: self.agent.clone(),
             base: self.base.clone(),
@@ -385,7 +386,10 @@ impl Client {
                     "check your network connection, proxy settings (HTTPS_PROXY, NO_PROXY) and --api-url / GH_HOST"
                 }),
             };
-            let failure = failure.with_request(&format!("{method} {shown}"));
+            let mut failure = failure.with_request(&format!("{method} {shown}"));
+            if let Some(source) = self.config.token_source {
+                failure = failure.with_token_source(source);
+            }
             return Err(if attempt > 1 {
                 failure.mark_after_retry()
             } else {

@@ -233,6 +233,12 @@ impl GitHubRead for Client {
             .into_iter()
             .map(|mut gist| GistSummary {
                 owner_login: gist.owner_login(),
+                raw_base: gist
+                    .files
+                    .values()
+                    .flatten()
+                    .filter_map(|file| file.raw_url.as_deref())
+                    .find_map(|url| crate::gist_raw_base(url, &gist.id)),
                 id: gist.id,
                 description: gist.description.unwrap_or_default(),
                 public: gist.public,

@@ -95,3 +95,23 @@ fn a_rejected_token_is_401_and_a_missing_repository_404() {
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(missing.status(), Some(404));
 }
+
+#[test]
+fn a_rejected_token_names_where_it_came_from() {
+    let s = setup_tokens();
+    let env = |key: &str| (key == "GITHUB_TOKEN").then(|| "ghp_stale_0000".to_string());
+    let (token, source) = ghtraf_github::resolve_token_with_source(&env, &|| None).unwrap();
+    assert_eq!(source, ghtraf_github::TokenSource::GithubToken);
+    let mut config = ghtraf_github::ClientConfig::new(s.hub.url(), token, "ghtraf/test");
+    config.token_source = Some(source);
+    let client = ghtraf_github::Client::new(config).unwrap();
+    let error = client.current_user().unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Unauthorized);
+    let text = error.to_string();
+    assert!(
+        text.contains("GitHub rejected the token from GITHUB_TOKEN"),
+        "{text}"
+    );
+    assert!(text.contains("put a valid one in GH_TOKEN"), "{text}");
+    assert!(!text.contains("ghp_stale_0000"), "{text}");
+}
