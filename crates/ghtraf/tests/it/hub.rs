@@ -236,3 +236,47 @@ fn shards_cover_every_repository_exactly_once() {
         "the shards' entries add up"
     );
 }
+
+#[test]
+fn bad_selections_are_usage_errors_that_touch_nothing() {
+    let hub = world();
+    let dir = hub_checkout(badge_id);
+    for args in [
+        &["--only", "octo/stranger"][..],
+        &["--shard", "0/3"],
+        &["--shard", "4/3"],
+        &["--all", "--repo", "octo/r000"],
+    ] {
+        let out = collect(&hub, dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+    }
+    let elsewhere = checkout();
+    let out = collect(&hub, elsewhere.path(), &["--all"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains(".ghtraf-hub.json"), "{}", out.stderr);
+    assert!(hub.mutations().is_empty());
+}
+
+#[test]
+fn a_missing_portfolio_gist_is_named_and_the_repositories_are_still_written() {
+    let hub = world();
+    let dir = hub_checkout(badge_id);
+    let text = std::fs::read_to_string(dir.path().join(".ghtraf-hub.json")).unwrap();
+    std::fs::write(
+        dir.path().join(".ghtraf-hub.json"),
+        text.replace(PORTFOLIO_GIST, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"),
+    )
+    .unwrap();
+    let out = collect(
+        &hub,
+        dir.path(),
+        &["--only", "octo/r002", "--only", "Octo/R004"],
+    );
+    assert_eq!(out.code, 6, "{out:?}");
+    assert!(out.stderr.contains("portfolio"), "{}", out.stderr);
+    let writes = patched(&hub);
+    assert_eq!(
+        writes.keys().cloned().collect::<Vec<_>>(),
+        [badge_id(2), badge_id(4)]
+    );
+}
