@@ -24,6 +24,7 @@ pub mod create;
 pub mod export;
 pub mod hub;
 pub mod status;
+pub mod upgrade;
 pub mod verify;
 
 use create::{CreateArgs, DeployArgs};
@@ -55,6 +56,9 @@ pub enum Command {
     Init(DeployArgs),
     /// Merge today's traffic window into the history (what the daily workflow runs).
     Collect(collect::CollectArgs),
+    /// Bring an earlier deployment (the Python original of any version, an older ghtraf)
+    /// to this ghtraf, keeping every day and every badge URL.
+    Upgrade(upgrade::args::UpgradeArgs),
     /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
     Status(status::StatusArgs),
     /// Every repository you track (found by gist name), with totals and last collection.
@@ -91,9 +95,13 @@ pub fn dispatch(
         return run_invocation(ctx, mode, &invocation);
     }
     match command {
-        Command::Create(_) | Command::Init(_) | Command::Collect(_) | Command::Hub(_) => Err(
-            CliError::internal("internal error: a planning command without an invocation"),
-        ),
+        Command::Create(_)
+        | Command::Init(_)
+        | Command::Collect(_)
+        | Command::Hub(_)
+        | Command::Upgrade(_) => Err(CliError::internal(
+            "internal error: a planning command without an invocation",
+        )),
         Command::Apply { path } => apply(ctx, mode, path),
         Command::Export(args) => export::run(ctx, args, csv),
         Command::Verify(args) => verify::run(ctx, args),
@@ -124,6 +132,7 @@ pub enum Invocation {
     Init(DeployArgs),
     Collect(collect::CollectArgs),
     Hub(hub::HubArgs),
+    Upgrade(upgrade::args::UpgradeArgs),
 }
 
 impl Invocation {
@@ -134,6 +143,7 @@ impl Invocation {
             Command::Init(args) => Some(Invocation::Init(args.clone())),
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
             Command::Hub(args) => Some(Invocation::Hub(args.clone())),
+            Command::Upgrade(args) => Some(Invocation::Upgrade(args.clone())),
             _ => None,
         }
     }
@@ -160,6 +170,11 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
         ),
         Invocation::Collect(args) => collect::run(ctx, &mode, args),
         Invocation::Hub(args) => driver::run(ctx, &mode, &hub::Hub { args: args.clone() }),
+        Invocation::Upgrade(args) => driver::run(
+            ctx,
+            &mode,
+            &upgrade::command::Upgrade { args: args.clone() },
+        ),
     }
 }
 

@@ -16,4 +16,5 @@ mod install_step;
 mod status;
 mod tokens;
 mod transcripts;
+mod upgrade;
 mod verify;
