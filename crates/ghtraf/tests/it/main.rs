@@ -10,6 +10,8 @@ mod concurrency;
 mod create;
 mod enterprise;
 mod hostile;
+mod hub;
+mod hub_setup;
 mod init;
 mod install_step;
 mod status;

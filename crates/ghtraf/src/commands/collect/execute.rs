@@ -11,19 +11,8 @@ pub fn step(
     gh: &dyn GitHubWrite,
 ) -> std::result::Result<Outcome, StepError> {
     let w = &action.details;
-    let current = gh.gist(&w.gist_id).map_err(api::step_error)?;
-    let still = current.as_ref().map(gist_revision);
-    if still.as_deref() != Some(w.revision.as_str()) {
-        let what = if still.is_some() {
-            "changed since this plan (another collect, or a hand edit, wrote it)"
-        } else {
-            "is gone"
-        };
-        return Err(StepError::stale(format!(
-            "the {} gist {} {what}; nothing was written to it\nhint: run `ghtraf collect` again: it re-reads the gist and merges into what is there now",
-            w.role.name(),
-            w.gist_id
-        )));
+    if let Some(planned) = &w.revision {
+        precondition(w, planned, gh)?;
     }
     let files: BTreeMap<String, Option<String>> = w
         .files
@@ -35,6 +24,29 @@ pub fn step(
     Ok(Outcome::done(format!(
         "wrote {} file(s) to gist {}",
         w.files.len(),
+        w.gist_id
+    )))
+}
+
+/// The gist, read again now, still has the revision the plan was made from.
+fn precondition(
+    w: &GistWrite,
+    planned: &str,
+    gh: &dyn GitHubWrite,
+) -> std::result::Result<(), StepError> {
+    let current = gh.gist(&w.gist_id).map_err(api::step_error)?;
+    let still = current.as_ref().map(gist_revision);
+    if still.as_deref() == Some(planned) {
+        return Ok(());
+    }
+    let what = if still.is_some() {
+        "changed since this plan (another collect, or a hand edit, wrote it)"
+    } else {
+        "is gone"
+    };
+    Err(StepError::stale(format!(
+        "the {} gist {} {what}; nothing was written to it\nhint: run `ghtraf collect` again: it re-reads the gist and merges into what is there now",
+        w.role.name(),
         w.gist_id
     )))
 }

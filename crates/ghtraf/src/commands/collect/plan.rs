@@ -8,6 +8,12 @@ use super::*;
 
 /// The merge and the writes it needs. Pure.
 pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
+    plan_collect_merged(observed).map(|(plan, _)| plan)
+}
+
+/// [`plan_collect`], and the merged state the plan writes (the hub's
+/// portfolio is made from it). Pure.
+pub fn plan_collect_merged(observed: &CollectObserved) -> Result<(Plan<GistWrite>, State)> {
     let target = &observed.target;
     let repo_name = format!("{}/{}", target.repo.owner, target.repo.name);
     let now = observed.observation.now;
@@ -29,7 +35,7 @@ pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
     let archive_action = plan_archive(&mut plan, observed, &mut outcome, rewrites, &archive_files)?;
     let state_changed = outcome.changed || imported || archive_action.is_some();
     plan_badges(&mut plan, observed, &outcome, state_changed, archive_action);
-    Ok(plan)
+    Ok((plan, outcome.state))
 }
 
 /// The badge gist's state, parsed (a state that does not parse stops
@@ -206,7 +212,7 @@ fn plan_archive(
         GistWrite {
             role: GistRole::Archive,
             gist_id: archive_id.clone(),
-            revision: gist_revision(archive_gist),
+            revision: Some(gist_revision(archive_gist)),
             files,
             changes,
             totals: None,
@@ -247,7 +253,7 @@ fn plan_badges(
             GistWrite {
                 role: GistRole::Badges,
                 gist_id: target.badge_gist_id.clone(),
-                revision: gist_revision(&observed.badge_gist),
+                revision: Some(gist_revision(&observed.badge_gist)),
                 files: BTreeMap::new(),
                 changes: Vec::new(),
                 totals: Some(outcome.state.totals),
@@ -277,7 +283,7 @@ fn plan_badges(
             GistWrite {
                 role: GistRole::Badges,
                 gist_id: target.badge_gist_id.clone(),
-                revision: gist_revision(&observed.badge_gist),
+                revision: Some(gist_revision(&observed.badge_gist)),
                 files: desired,
                 changes,
                 totals: Some(outcome.state.totals),
