@@ -2,6 +2,7 @@
 //! observe → plan → display → execute → verify; `setup` holds what `create`
 //! and `init` share.
 
+pub mod backfill;
 pub mod collect;
 pub mod create;
 pub mod export;
