@@ -7,37 +7,32 @@ use std::sync::Arc;
 use ghtraf_github::{Client, ClientConfig};
 use ghtraf_plan::StepError;
 
-use crate::driver::Context;
+use crate::context::Context;
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 
 /// The client for this run; every request is reported on the `api` channel (`-v`).
 pub fn client(ctx: &Context) -> Result<Client> {
     let env = |k: &str| ctx.env(k);
-    let base = ghtraf_github::resolve_api_base(ctx.global.api_url.as_deref(), &env);
+    let base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &env);
     let gh_cli = ctx.gh_cli.clone();
-    let token =
-        ghtraf_github::resolve_token(&env, &move || gh_cli()).map_err(|e| error(None, e))?;
+    let token = ghtraf_github::resolve_token(&env, &move || gh_cli())?;
     let mut config =
         ClientConfig::new(base, token, format!("ghtraf/{}", env!("CARGO_PKG_VERSION")));
     let reporter = ctx.reporter.clone();
     config.on_request = Some(Arc::new(move |ev| {
         reporter.diag(Channel::Api, level::VERBOSE, &ev.to_string());
     }));
-    Client::new(config).map_err(|e| error(None, e))
+    Ok(Client::new(config)?)
 }
 
 /// A GitHub error as a CLI error, optionally saying what we were doing.
 pub fn error(doing: Option<&str>, e: ghtraf_github::Error) -> CliError {
-    let message = match doing {
-        Some(d) => format!("{d}: {}", e.message()),
-        None => e.message().to_string(),
-    };
-    let c = CliError::runtime(message);
-    match e.hint() {
-        Some(h) => c.with_hint(h.to_string()),
-        None => c,
+    let mut c = CliError::from(e);
+    if let Some(d) = doing {
+        c.message = format!("{d}: {}", c.message);
     }
+    c
 }
 
 /// A GitHub error as an executor's step error, hint on its own line.
@@ -47,4 +42,13 @@ pub fn step_error(e: ghtraf_github::Error) -> StepError {
         m.push_str(&format!("\nhint: {h}"));
     }
     StepError::new(m)
+}
+
+/// The value of a scoped read; a panic in the read goes on unwinding (the
+/// process's panic hook reports it), as it would have without the thread.
+pub fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match handle.join() {
+        Ok(value) => value,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
 }

@@ -12,16 +12,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
-use crate::cli::{Cli, Command, CreateArgs, FormatArg};
+use crate::cli::FormatArg;
 use crate::clock;
-use crate::commands;
-use crate::driver::{Context, Env};
+use crate::commands::{self, Cli, Command};
+use crate::context::{Context, Env};
+use crate::driver::RunMode;
 use crate::error::{exit, CliError};
-use crate::output::{color_enabled, Channel, Format, Reporter, Verbosity};
+use crate::output::{color_enabled, Channel, Format, Reporter, Show, Verbosity};
 use crate::prompt::{Prompter, TerminalPrompter};
-use crate::saved::{self, Invocation};
 
 /// What the process provides; tests build their own.
 pub struct Io {
@@ -114,7 +114,8 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         );
         return exit::SUCCESS;
     }
-    let show = match cli.parse_show() {
+    let show: Result<Vec<Show>, String> = cli.global.show.iter().map(|s| s.parse()).collect();
+    let show = match show {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(stderr, "error: --show: {e}");
@@ -153,15 +154,8 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(n) => n,
         Err(e) => return report(&reporter, &e),
     };
-    let invocation = match &cli.command {
-        Command::Create(args) => Some(Invocation::Create(args.clone())),
-        Command::Init(args) => Some(Invocation::Init(args.clone())),
-        Command::Collect(args) => Some(Invocation::Collect(args.clone())),
-        _ => None,
-    };
     let mut ctx = Context {
         interactive: !cli.global.non_interactive && io.stdin_is_tty && !ci,
-        global: cli.global.clone(),
         reporter: reporter.clone(),
         prompter: io.prompter,
         env: io.env,
@@ -169,102 +163,45 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         now,
         stdin: Mutex::new(io.stdin),
         gh_cli: io.gh_cli,
-        invocation,
-        expected_plan: None,
+        config: cli.global.config.clone(),
+        api_url: cli.global.api_url.clone(),
     };
-    if ctx.global.plan_out.is_some() && !ctx.global.dry_run {
-        return report(
-            &reporter,
-            &CliError::usage("--plan-out saves a preview: use it with --dry-run"),
-        );
-    }
-    if ctx.global.detailed_exitcode && !ctx.global.dry_run {
-        return report(
-            &reporter,
-            &CliError::usage("--detailed-exitcode only makes sense with --dry-run"),
-        );
-    }
-    let result = match &cli.command {
-        Command::Create(_) | Command::Init(_) | Command::Collect(_) => match ctx.invocation.clone()
-        {
-            Some(inv) => run_invocation(&ctx, &inv),
-            None => Err(CliError::runtime("internal error: no invocation")),
-        },
-        Command::Apply { path } => apply(&mut ctx, path),
-        Command::Export(args) => commands::export::run(&ctx, args, csv),
-        Command::Verify(args) => commands::verify::run(&ctx, args),
-        Command::Status(args) => commands::status::status(&ctx, args),
-        Command::List(args) => commands::status::list(&ctx, args),
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);
-            reporter.raw(&String::from_utf8_lossy(&buf));
-            Ok(exit::SUCCESS)
-        }
-        Command::Man => {
-            let mut buf = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
-                Ok(()) => {
-                    reporter.raw(&String::from_utf8_lossy(&buf));
-                    Ok(exit::SUCCESS)
-                }
-                Err(e) => Err(CliError::runtime(format!(
-                    "cannot render the man page: {e}"
-                ))),
-            }
-        }
+    let mode = match RunMode::new(&cli.global, matches!(cli.command, Command::Apply { .. })) {
+        Ok(mode) => mode,
+        Err(e) => return report(&reporter, &e),
     };
+    let result = commands::dispatch(&mut ctx, mode, &cli.command, csv);
     match result {
-        Ok(code) => code,
+        Ok(status) => status.code(),
         Err(e) => report(&reporter, &e),
     }
 }
 
-fn run_invocation(ctx: &Context, invocation: &Invocation) -> Result<u8, CliError> {
-    match invocation {
-        Invocation::Create(args) => commands::create::run(ctx, args),
-        Invocation::Init(deploy) => commands::create::run(
-            ctx,
-            &CreateArgs {
-                deploy: deploy.clone(),
-                files_only: true,
-                ..CreateArgs::default()
-            },
-        ),
-        Invocation::Collect(args) => commands::collect::run(ctx, args),
-    }
-}
-
-/// `ghtraf apply FILE`: the saved command, re-planned at its pinned time in its
-/// directory, run only if the plan is unchanged.
-fn apply(ctx: &mut Context, path: &std::path::Path) -> Result<u8, CliError> {
-    if ctx.global.dry_run {
-        return Err(CliError::usage(
-            "apply runs a reviewed plan; to preview, run the planning command with --dry-run",
-        ));
-    }
-    let path = ctx.cwd.join(path);
-    let saved = saved::read(&path)?;
-    ctx.now = saved::planned_at(&saved)?;
-    ctx.cwd = saved.cwd.clone();
-    if ctx.global.api_url.is_none() {
-        ctx.global.api_url = saved.api_url.clone();
-    }
-    ctx.global.config = saved.config.clone();
-    ctx.global.non_interactive = true;
-    ctx.interactive = false;
-    ctx.expected_plan = Some(saved.plan.clone());
-    ctx.invocation = Some(saved.invocation.clone());
-    run_invocation(ctx, &saved.invocation)
-}
-
 fn report(reporter: &Reporter, e: &CliError) -> u8 {
-    reporter.error(&e.message, e.hint.as_deref());
+    reporter.error(&e.message, &e.hints);
     if reporter.json_mode() {
-        reporter.json(&serde_json::json!({
-            "format_version": 1,
-            "error": { "message": e.message, "hint": e.hint, "exit_code": e.exit_code() },
-        }));
+        reporter.json(&ErrorReport {
+            format_version: 1,
+            error: ErrorBody {
+                message: &e.message,
+                hint: e.hint(),
+                exit_code: e.exit_code(),
+            },
+        });
     }
     e.exit_code()
+}
+
+/// The machine-readable account of a failed command (`--format json`).
+#[derive(serde::Serialize)]
+struct ErrorReport<'a> {
+    format_version: u32,
+    error: ErrorBody<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ErrorBody<'a> {
+    message: &'a str,
+    hint: Option<&'a str>,
+    exit_code: u8,
 }

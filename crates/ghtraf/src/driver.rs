@@ -1,129 +1,255 @@
-//! The command driver: display → (stop on dry-run) → confirm → execute → verify.
+//! The command driver: observe → plan → display → (stop on dry-run) → confirm
+//! → execute → verify → finish.
 //!
-//! This is the only code that knows about `--dry-run`. Planners never see it
-//! (they cannot: they are pure functions of their inputs), executors never see
-//! it (they do exactly what an action says). The preview and the real run
-//! both come through here with the same plan value, so what is shown is what
-//! is run.
-
-use std::io::Read;
-use std::path::PathBuf;
-use std::sync::Arc;
+//! This is the only code that knows about `--dry-run`, and the compiler keeps
+//! it so: [`RunMode`]'s fields are private to this module and the
+//! [`Context`] commands receive has no run mode at all. Planners never see it
+//! (they are pure functions of their inputs), executors never see it (they do
+//! exactly what an action says). The preview and the real run both come
+//! through [`run`] with the same plan value, so what is shown is what is run.
+//!
+//! A mutating command is a [`MutatingCommand`]: five phases the driver calls
+//! in order. A new command implements the trait; it does not copy a `run`
+//! body.
 
 use ghtraf_plan::{
-    execute, id_width, render_results, render_text, render_verification, ActionResult, ExecOptions,
-    Finding, FindingStatus, Payload, Plan, ResultStatus, StepFn,
+    execute, id_width, render_results, render_text, render_verification, Action, ActionResult,
+    ExecOptions, Finding, FindingStatus, Outcome, Outputs, Payload, Plan, ResultStatus, StepError,
 };
-use time::OffsetDateTime;
+use serde::Serialize;
 
 use crate::cli::GlobalArgs;
-use crate::error::{exit, CliError, ErrorKind, Result};
-use crate::output::{level, Channel, Reporter};
-use crate::prompt::Prompter;
-use crate::saved::{self, Invocation};
+use crate::context::Context;
+use crate::error::{CliError, ErrorKind, ExitStatus, Result};
+use crate::output::{level, Channel};
+use crate::saved;
 
-/// Environment lookup, injectable for tests.
-pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+/// How many actions run at once (the same bound the GitHub client uses for
+/// its own concurrent reads; the executor needs no client to know it).
+const MAX_PARALLEL: usize = 8;
 
-/// What a command gets from the process: never read from globals directly.
-pub struct Context {
-    pub global: GlobalArgs,
-    pub reporter: Arc<Reporter>,
-    pub prompter: Arc<dyn Prompter>,
-    pub env: Env,
-    pub cwd: PathBuf,
-    pub now: OffsetDateTime,
-    /// Questions may be asked (a terminal, not --non-interactive, not CI).
-    pub interactive: bool,
-    /// Standard input, for `--gist-token-stdin`.
-    pub stdin: std::sync::Mutex<Box<dyn Read + Send>>,
-    /// How to ask the gh CLI for a token (absent in tests).
-    pub gh_cli: Arc<dyn Fn() -> Option<String> + Send + Sync>,
-    /// The command as parsed, for `--plan-out`.
-    pub invocation: Option<Invocation>,
-    /// `ghtraf apply`: the reviewed plan the new one must equal.
-    pub expected_plan: Option<serde_json::Value>,
+/// The shape every mutating command has. The driver calls the phases in
+/// order; only it decides whether `step` is ever called.
+///
+/// `World` is what `observe` read plus what the steps need to act (a GitHub
+/// client, settled inputs); it is shared by every step, possibly from several
+/// threads at once.
+pub trait MutatingCommand: Sync {
+    /// One action's payload.
+    type Payload: Payload;
+    /// What was observed, and what acting on it needs.
+    type World: Sync;
+
+    /// Reads the world (GitHub, the checkout) through read-only handles.
+    fn observe(&self, ctx: &Context) -> Result<Self::World>;
+    /// Decides, purely, what to do about it.
+    fn plan(&self, ctx: &Context, world: &Self::World) -> Result<Plan<Self::Payload>>;
+    /// The line shown above the plan.
+    fn heading(&self, ctx: &Context, world: &Self::World, plan: &Plan<Self::Payload>) -> String;
+    /// The least detail level the plan is shown at (`--diff` raises it to 1).
+    fn detail_level(&self) -> i32 {
+        0
+    }
+    /// Carries out one action exactly as planned.
+    fn step(
+        &self,
+        ctx: &Context,
+        world: &Self::World,
+        action: &Action<Self::Payload>,
+        outputs: &Outputs,
+    ) -> std::result::Result<Outcome, StepError>;
+    /// Re-reads the world and compares it with what the plan promised.
+    fn verify(
+        &self,
+        ctx: &Context,
+        world: &Self::World,
+        plan: &Plan<Self::Payload>,
+        results: &[ActionResult],
+    ) -> Vec<Finding>;
+    /// After a successful real run (not a preview): what to tell the user next.
+    fn finish(
+        &self,
+        _ctx: &Context,
+        _world: &Self::World,
+        _plan: &Plan<Self::Payload>,
+        _results: &[ActionResult],
+    ) {
+    }
 }
 
-impl Context {
-    pub fn env(&self, key: &str) -> Option<String> {
-        (self.env)(key)
+/// How this run treats plans: preview or apply, and what to do around them.
+/// Built once by [`RunMode::new`] from the global flags; its fields are
+/// visible to this module only.
+#[derive(Debug, Clone, Default)]
+pub struct RunMode {
+    dry_run: bool,
+    plan_out: Option<std::path::PathBuf>,
+    detailed_exitcode: bool,
+    fail_fast: bool,
+    /// `ghtraf apply`: the reviewed plan the new one must equal.
+    expected_plan: Option<serde_json::Value>,
+    /// The command as parsed, for `--plan-out`.
+    invocation: Option<serde_json::Value>,
+}
+
+impl RunMode {
+    /// The run mode the flags ask for; `apply` says the command is `ghtraf apply`.
+    /// Refuses combinations that make no sense.
+    pub fn new(global: &GlobalArgs, apply: bool) -> Result<RunMode> {
+        if global.plan_out.is_some() && !global.dry_run {
+            return Err(CliError::usage(
+                "--plan-out saves a preview: use it with --dry-run",
+            ));
+        }
+        if global.detailed_exitcode && !global.dry_run {
+            return Err(CliError::usage(
+                "--detailed-exitcode only makes sense with --dry-run",
+            ));
+        }
+        if apply && global.dry_run {
+            return Err(CliError::usage(
+                "apply runs a reviewed plan; to preview, run the planning command with --dry-run",
+            ));
+        }
+        Ok(RunMode {
+            dry_run: global.dry_run,
+            plan_out: global.plan_out.clone(),
+            detailed_exitcode: global.detailed_exitcode,
+            fail_fast: global.fail_fast,
+            expected_plan: None,
+            invocation: None,
+        })
     }
 
-    pub fn read_stdin(&self) -> Result<String> {
-        let mut text = String::new();
-        let mut guard = self
-            .stdin
-            .lock()
-            .map_err(|_| CliError::runtime("standard input is unavailable"))?;
-        guard
-            .read_to_string(&mut text)
-            .map_err(|e| CliError::runtime(format!("cannot read standard input: {e}")))?;
-        Ok(text)
+    /// The command as it would be saved by `--plan-out` (and re-run by `apply`).
+    pub fn saving_as(mut self, invocation: serde_json::Value) -> RunMode {
+        self.invocation = Some(invocation);
+        self
     }
+
+    /// `ghtraf apply`: run only if the new plan equals `plan`, without asking.
+    pub fn expecting(mut self, plan: serde_json::Value) -> RunMode {
+        self.expected_plan = Some(plan);
+        self
+    }
+}
+
+/// The machine-readable account of a driven plan (`--format json`).
+#[derive(Serialize)]
+struct RunReport<'a> {
+    format_version: u32,
+    dry_run: bool,
+    plan: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    results: Option<&'a [ActionResult]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<&'a [Finding]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<Summary>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    ok: usize,
+    failed: usize,
+    skipped: usize,
+    deviations: usize,
+}
+
+/// Runs `command` under `mode`: the one way a mutating command is run.
+pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Result<ExitStatus> {
+    let world = command.observe(ctx)?;
+    let plan = command.plan(ctx, &world)?;
+    let heading = command.heading(ctx, &world, &plan);
+    let step = |a: &Action<C::Payload>, o: &Outputs| command.step(ctx, &world, a, o);
+    let verify = |results: &[ActionResult]| command.verify(ctx, &world, &plan, results);
+    let driven = drive(
+        ctx,
+        mode,
+        &plan,
+        &heading,
+        command.detail_level(),
+        &step,
+        &verify,
+    )?;
+    if driven.ran && driven.status == ExitStatus::Success {
+        command.finish(ctx, &world, &plan, &driven.results);
+    }
+    Ok(driven.status)
 }
 
 /// How a driven plan ended.
-pub struct Driven {
-    pub exit_code: u8,
-    pub results: Vec<ActionResult>,
+struct Driven {
+    status: ExitStatus,
+    results: Vec<ActionResult>,
     /// The plan was run for real (not only previewed).
-    pub ran: bool,
+    ran: bool,
 }
 
 /// Shows `plan`; unless dry-run, asks to proceed (interactive), runs it with
 /// `step`, and verifies with `verify`. `min_level` raises the detail shown
 /// (`--diff` shows level-1 details such as diffs without `-v`).
-pub fn drive<P: Payload>(
+fn drive<P: Payload>(
     ctx: &Context,
+    mode: &RunMode,
     plan: &Plan<P>,
     heading: &str,
     min_level: i32,
-    step: &StepFn<'_, P>,
+    step: &ghtraf_plan::StepFn<'_, P>,
     verify: &dyn Fn(&[ActionResult]) -> Vec<Finding>,
 ) -> Result<Driven> {
     plan.validate()
-        .map_err(|e| CliError::runtime(format!("internal error: invalid plan: {e}")))?;
-    if let Some(expected) = &ctx.expected_plan {
+        .map_err(|e| CliError::internal(format!("internal error: invalid plan: {e}")))?;
+    if let Some(expected) = &mode.expected_plan {
         saved::check_unchanged(expected, &plan.to_json())?;
     }
     let r = &ctx.reporter;
     let level = r.verbosity().plan_level().max(min_level);
     r.lines(&render_text(plan, level, heading));
 
-    if ctx.global.dry_run {
-        if let Some(path) = &ctx.global.plan_out {
-            saved::write(ctx, plan, path)?;
+    if mode.dry_run {
+        if let Some(path) = &mode.plan_out {
+            let Some(invocation) = &mode.invocation else {
+                return Err(CliError::usage(format!(
+                    "`ghtraf {}` plans cannot be saved",
+                    plan.command
+                )));
+            };
+            saved::write(ctx, invocation, plan, path)?;
         }
-        r.json(&serde_json::json!({
-            "format_version": plan.format_version,
-            "dry_run": true,
-            "plan": plan.to_json(),
-        }));
+        r.json(&RunReport {
+            format_version: plan.format_version,
+            dry_run: true,
+            plan: plan.to_json(),
+            results: None,
+            verification: None,
+            summary: None,
+        });
         r.say("Dry run: nothing was changed.");
-        let code = if ctx.global.detailed_exitcode && plan.has_changes() {
-            exit::CHANGES_PENDING
+        let code = if mode.detailed_exitcode && plan.has_changes() {
+            ExitStatus::ChangesPending
         } else {
-            exit::SUCCESS
+            ExitStatus::Success
         };
         return Ok(Driven {
-            exit_code: code,
+            status: code,
             results: Vec::new(),
             ran: false,
         });
     }
 
     if !plan.has_changes() {
-        r.json(&serde_json::json!({
-            "format_version": plan.format_version,
-            "dry_run": false,
-            "plan": plan.to_json(),
-            "results": [],
-            "verification": [],
-        }));
+        r.json(&RunReport {
+            format_version: plan.format_version,
+            dry_run: false,
+            plan: plan.to_json(),
+            results: Some(&[]),
+            verification: Some(&[]),
+            summary: None,
+        });
         r.say("Nothing to do: everything is as planned.");
         return Ok(Driven {
-            exit_code: exit::SUCCESS,
+            status: ExitStatus::Success,
             results: Vec::new(),
             ran: true,
         });
@@ -131,7 +257,7 @@ pub fn drive<P: Payload>(
 
     // A saved plan was reviewed when it was made: no second question.
     if ctx.interactive
-        && ctx.expected_plan.is_none()
+        && mode.expected_plan.is_none()
         && !ctx.prompter.confirm("Apply this plan?", false)?
     {
         return Err(CliError::new(
@@ -143,8 +269,8 @@ pub fn drive<P: Payload>(
     r.say("Applying:");
     let width = id_width(plan);
     let options = ExecOptions {
-        fail_fast: ctx.global.fail_fast,
-        max_parallel: ghtraf_github::DEFAULT_FAN_OUT,
+        fail_fast: mode.fail_fast,
+        max_parallel: MAX_PARALLEL,
     };
     let results = execute(plan, &options, step, &mut |action, result| {
         r.lines(&render_results(action, result, width));
@@ -154,7 +280,7 @@ pub fn drive<P: Payload>(
             &format!("{} -> {:?}", action.id, result.status),
         );
     })
-    .map_err(|e| CliError::runtime(format!("internal error: {e}")))?;
+    .map_err(|e| CliError::internal(format!("internal error: {e}")))?;
 
     let failed = results
         .iter()
@@ -182,25 +308,30 @@ pub fn drive<P: Payload>(
             plan.command
         ));
     }
-    r.json(&serde_json::json!({
-        "format_version": plan.format_version,
-        "dry_run": false,
-        "plan": plan.to_json(),
-        "results": results,
-        "verification": findings,
-        "summary": { "ok": ok, "failed": failed, "skipped": skipped, "deviations": deviations },
-    }));
+    r.json(&RunReport {
+        format_version: plan.format_version,
+        dry_run: false,
+        plan: plan.to_json(),
+        results: Some(&results),
+        verification: Some(&findings),
+        summary: Some(Summary {
+            ok,
+            failed,
+            skipped,
+            deviations,
+        }),
+    });
     let code = if stale {
-        exit::STALE_PLAN
+        ExitStatus::StalePlan
     } else if failed > 0 {
-        exit::RUNTIME
+        ExitStatus::Failed
     } else if deviations > 0 {
-        exit::DEVIATION
+        ExitStatus::Deviation
     } else {
-        exit::SUCCESS
+        ExitStatus::Success
     };
     Ok(Driven {
-        exit_code: code,
+        status: code,
         results,
         ran: true,
     })

@@ -2,10 +2,12 @@
 //!
 //! Every failure that reaches `main` carries a kind (which decides the exit
 //! code, so scripts can tell "you typed it wrong" from "GitHub said no" from
-//! "the deployment drifted") and, where we know it, a hint saying what to do.
+//! "ghtraf has a bug"), the hints saying what to do where we know them, and
+//! the error that caused it. The success side is typed too: [`ExitStatus`]
+//! says why a run that did not fail still exits non-zero.
 
 use std::fmt;
-use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -22,70 +24,108 @@ pub mod exit {
     pub const CHANGES_PENDING: u8 = 5;
     /// The user stopped the command at a prompt.
     pub const INTERRUPTED: u8 = 130;
-    /// A bug in ghtraf (an internal panic was caught).
+    /// A bug in ghtraf (a broken internal invariant, or a caught panic).
     pub const INTERNAL: u8 = 70;
+}
+
+/// How a command that returned (rather than failed) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything asked for was done, or there was nothing to do.
+    Success,
+    /// Some actions failed; the rest were done and reported.
+    Failed,
+    /// The world differs from what the plan promised (or `verify` found drift).
+    Deviation,
+    /// A saved plan's precondition no longer holds; nothing after it was done.
+    StalePlan,
+    /// `--dry-run --detailed-exitcode`: the plan has changes.
+    ChangesPending,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => exit::SUCCESS,
+            ExitStatus::Failed => exit::RUNTIME,
+            ExitStatus::Deviation => exit::DEVIATION,
+            ExitStatus::StalePlan => exit::STALE_PLAN,
+            ExitStatus::ChangesPending => exit::CHANGES_PENDING,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     Usage,
     Runtime,
-    Deviation,
     StalePlan,
     Interrupted,
+    /// A broken internal invariant: a bug, exit 70.
+    Internal,
 }
+
+/// The cause of an error, kept for `source()`.
+type Cause = Arc<dyn std::error::Error + Send + Sync>;
 
 #[derive(Debug, Clone)]
 pub struct CliError {
     pub kind: ErrorKind,
     pub message: String,
-    pub hint: Option<String>,
+    /// What to do about it, most useful first.
+    pub hints: Vec<String>,
+    source: Option<Cause>,
 }
 
 pub type Result<T, E = CliError> = std::result::Result<T, E>;
 
 impl CliError {
-    pub fn usage(message: impl Into<String>) -> Self {
-        CliError {
-            kind: ErrorKind::Usage,
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn runtime(message: impl Into<String>) -> Self {
-        CliError {
-            kind: ErrorKind::Runtime,
-            message: message.into(),
-            hint: None,
-        }
-    }
-
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         CliError {
             kind,
             message: message.into(),
-            hint: None,
+            hints: Vec::new(),
+            source: None,
         }
     }
 
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::new(ErrorKind::Usage, message)
+    }
+
+    pub fn runtime(message: impl Into<String>) -> Self {
+        CliError::new(ErrorKind::Runtime, message)
+    }
+
+    /// A broken invariant of ghtraf itself (exit 70), never the user's fault.
+    pub fn internal(message: impl Into<String>) -> Self {
+        CliError::new(ErrorKind::Internal, message)
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hints.push(hint.into());
         self
+    }
+
+    /// Keeps `cause` as this error's source.
+    pub fn with_source(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(cause));
+        self
+    }
+
+    /// The first hint, if any.
+    pub fn hint(&self) -> Option<&str> {
+        self.hints.first().map(String::as_str)
     }
 
     pub fn exit_code(&self) -> u8 {
         match self.kind {
             ErrorKind::Usage => exit::USAGE,
             ErrorKind::Runtime => exit::RUNTIME,
-            ErrorKind::Deviation => exit::DEVIATION,
             ErrorKind::StalePlan => exit::STALE_PLAN,
             ErrorKind::Interrupted => exit::INTERRUPTED,
+            ErrorKind::Internal => exit::INTERNAL,
         }
-    }
-
-    pub fn to_exit(&self) -> ExitCode {
-        ExitCode::from(self.exit_code())
     }
 }
 
@@ -95,4 +135,35 @@ impl fmt::Display for CliError {
     }
 }
 
-impl std::error::Error for CliError {}
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A GitHub error keeps its message, its hint and itself as the cause.
+impl From<ghtraf_github::Error> for CliError {
+    fn from(e: ghtraf_github::Error) -> Self {
+        let mut c = CliError::runtime(e.message().to_string());
+        if let Some(h) = e.hint() {
+            c = c.with_hint(h.to_string());
+        }
+        c.with_source(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_breaches_exit_70_and_causes_are_kept() {
+        assert_eq!(CliError::internal("x").exit_code(), 70);
+        let io = std::io::Error::other("disk on fire");
+        let e = CliError::runtime("cannot write").with_source(io);
+        let cause = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("disk on fire"));
+    }
+}

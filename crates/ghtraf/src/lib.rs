@@ -1,7 +1,7 @@
 //! ghtraf: permanent, zero-server GitHub traffic history.
 //!
 //! The binary is a thin shell over this library: [`app::run`] parses the
-//! command line, builds a [`driver::Context`] from what the process provides
+//! command line, builds a [`context::Context`] from what the process provides
 //! (environment, terminal, clock) and dispatches to a command module. Tests
 //! call the same entry point with a scripted prompter and captured output.
 
@@ -10,11 +10,15 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod context;
+pub mod deployment;
 pub mod driver;
 pub mod error;
 pub mod fsio;
+pub mod managed_file;
 pub mod output;
 pub mod project;
 pub mod prompt;
 pub mod saved;
+pub mod target;
 pub mod templates;

@@ -308,7 +308,7 @@ impl Reporter {
         }
     }
 
-    pub fn error(&self, message: &str, hint: Option<&str>) {
+    pub fn error(&self, message: &str, hints: &[String]) {
         if self.verbosity.enabled(Channel::Error, level::ERROR) {
             let head = if self.color_err {
                 paint(LineKind::Failed, "error:")
@@ -316,7 +316,7 @@ impl Reporter {
                 "error:".to_string()
             };
             self.write_err(&format!("{head} {message}"));
-            if let Some(h) = hint {
+            for h in hints {
                 self.write_err(&format!("  hint: {h}"));
             }
         }
@@ -369,7 +369,7 @@ impl Reporter {
     }
 
     /// The JSON document on stdout (JSON mode only). Always printed: it is what was asked for.
-    pub fn json(&self, value: &serde_json::Value) {
+    pub fn json<T: serde::Serialize + ?Sized>(&self, value: &T) {
         if self.json_mode() {
             let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
             self.write_out(&text);

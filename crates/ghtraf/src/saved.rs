@@ -13,30 +13,22 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ghtraf_plan::{Payload, Plan};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::cli::{CreateArgs, DeployArgs};
-use crate::commands::collect::CollectArgs;
-use crate::driver::Context;
+use crate::context::Context;
 use crate::error::{CliError, ErrorKind, Result};
 use crate::fsio;
 
 const KIND: &str = "ghtraf-saved-plan";
 
-/// The planning command, as parsed.
+/// The file `--plan-out` writes. `I` is the planning command as parsed: this
+/// module stores it as data and names no command (the list of plannable
+/// commands is `commands::Invocation`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "command", content = "args", rename_all = "snake_case")]
-pub enum Invocation {
-    Create(CreateArgs),
-    Init(DeployArgs),
-    Collect(CollectArgs),
-}
-
-/// The file `--plan-out` writes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SavedPlan {
+pub struct SavedPlan<I = serde_json::Value> {
     pub format_version: u32,
     pub kind: String,
     pub ghtraf_version: String,
@@ -45,18 +37,17 @@ pub struct SavedPlan {
     pub cwd: PathBuf,
     pub api_url: Option<String>,
     pub config: Option<PathBuf>,
-    pub invocation: Invocation,
+    pub invocation: I,
     pub plan: serde_json::Value,
 }
 
-/// Writes the saved plan for `plan`.
-pub fn write<P: Payload>(ctx: &Context, plan: &Plan<P>, path: &Path) -> Result<()> {
-    let Some(invocation) = ctx.invocation.clone() else {
-        return Err(CliError::usage(format!(
-            "`ghtraf {}` plans cannot be saved",
-            plan.command
-        )));
-    };
+/// Writes the saved plan for `plan`, made by `invocation`.
+pub fn write<P: Payload>(
+    ctx: &Context,
+    invocation: &serde_json::Value,
+    plan: &Plan<P>,
+    path: &Path,
+) -> Result<()> {
     if let Some(asking) = plan.actions.iter().find(|a| a.requires_input) {
         return Err(CliError::usage(format!(
             "{} needs an answer at apply time, so this plan cannot be saved",
@@ -72,9 +63,9 @@ pub fn write<P: Payload>(ctx: &Context, plan: &Plan<P>, path: &Path) -> Result<(
         ghtraf_version: env!("CARGO_PKG_VERSION").to_string(),
         planned_at: ctx.now.format(&Rfc3339).unwrap_or_default(),
         cwd: ctx.cwd.clone(),
-        api_url: ctx.global.api_url.clone(),
-        config: ctx.global.config.clone(),
-        invocation,
+        api_url: ctx.api_url.clone(),
+        config: ctx.config.clone(),
+        invocation: invocation.clone(),
         plan: plan.to_json(),
     };
     let mut text = serde_json::to_string_pretty(&saved)
@@ -91,10 +82,10 @@ pub fn write<P: Payload>(ctx: &Context, plan: &Plan<P>, path: &Path) -> Result<(
 }
 
 /// Reads and checks a saved plan file.
-pub fn read(path: &Path) -> Result<SavedPlan> {
+pub fn read<I: DeserializeOwned>(path: &Path) -> Result<SavedPlan<I>> {
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
-    let saved: SavedPlan = serde_json::from_slice(&bytes).map_err(|e| {
+    let saved: SavedPlan<I> = serde_json::from_slice(&bytes).map_err(|e| {
         CliError::usage(format!(
             "{} is not a saved ghtraf plan: {e}",
             path.display()
@@ -123,7 +114,7 @@ pub fn read(path: &Path) -> Result<SavedPlan> {
 }
 
 /// The time a saved plan was made at.
-pub fn planned_at(saved: &SavedPlan) -> Result<OffsetDateTime> {
+pub fn planned_at<I>(saved: &SavedPlan<I>) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(&saved.planned_at, &Rfc3339)
         .map_err(|e| CliError::usage(format!("the saved plan's time is unreadable: {e}")))
 }

@@ -21,6 +21,7 @@ pub enum Category {
     File,
     Config,
     Pages,
+    /// Not used yet: `upgrade` replaces the workflow of the original tool.
     Workflow,
 }
 
@@ -47,19 +48,18 @@ pub enum Operation {
     Set,
     Copy,
     Overwrite,
-    Configure,
+    /// Not used yet: `upgrade` removes empty duplicate gists.
     Delete,
     Skip,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 8] = [
+    pub const ALL: [Operation; 7] = [
         Operation::Create,
         Operation::Update,
         Operation::Set,
         Operation::Copy,
         Operation::Overwrite,
-        Operation::Configure,
         Operation::Delete,
         Operation::Skip,
     ];
@@ -71,7 +71,6 @@ impl Operation {
             Operation::Set => "set",
             Operation::Copy => "copy",
             Operation::Overwrite => "overwrite",
-            Operation::Configure => "configure",
             Operation::Delete => "delete",
             Operation::Skip => "skip",
         }

@@ -48,9 +48,7 @@ impl Line {
 fn marker(op: Operation) -> (&'static str, LineKind) {
     match op {
         Operation::Create | Operation::Copy => ("+", LineKind::Add),
-        Operation::Update | Operation::Set | Operation::Overwrite | Operation::Configure => {
-            ("~", LineKind::Change)
-        }
+        Operation::Update | Operation::Set | Operation::Overwrite => ("~", LineKind::Change),
         Operation::Delete => ("-", LineKind::Remove),
         Operation::Skip => ("=", LineKind::Unchanged),
     }

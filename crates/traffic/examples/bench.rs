@@ -1,12 +1,14 @@
 //! Measures what a decade of daily collection costs: merge time (total and per run), the
-//! size of state.json, and the archive files. Run with
+//! size of state.json, and the archive files; then what importing a decade of another
+//! tracker's history costs (read, backfill, the idempotent second pass). Run with
 //! `cargo run -p ghtraf-traffic --release --example bench`.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use ghtraf_traffic::{
-    check_identity, initial_state, merge, CiDay, Observation, TrafficPoint, WorkflowCi,
+    backfill, check_identity, import_tracker_files, initial_state, merge, BackfillMode, CiDay,
+    Observation, TrafficPoint, WorkflowCi,
 };
 use time::macros::date;
 use time::Duration;
@@ -105,4 +107,81 @@ fn main() {
         sizes.iter().sum::<usize>()
     );
     println!("identity problems:     {}", problems.len());
+    bench_import();
+}
+
+/// A decade of github-repo-stats history (3 650 days, 40 000 stars) read and backfilled into
+/// the state of a repository tracked since 2026.
+fn bench_import() {
+    let start = date!(2016 - 01 - 01);
+    let mut aggregate =
+        String::from("time_iso8601,clones_total,clones_unique,views_total,views_unique\n");
+    for i in 0..DAYS {
+        let day = start + Duration::days(i);
+        let n = i as u64;
+        aggregate.push_str(&format!(
+            "{day} 00:00:00+00:00,{}.0,{},{},{}\n",
+            n % 97,
+            n % 13,
+            if i % 10 == 0 {
+                String::new()
+            } else {
+                (n % 400).to_string()
+            },
+            n % 50
+        ));
+    }
+    let mut stars = String::from("time_iso8601,stars_cumulative\n");
+    for i in 0..DAYS {
+        let day = start + Duration::days(i);
+        stars.push_str(&format!(
+            "{day} 00:00:00+00:00,{}.0\n",
+            (i as u64 + 1) * 40_000 / DAYS as u64
+        ));
+    }
+    let files: [(&str, &[u8]); 2] = [
+        ("views_clones_aggregate.csv", aggregate.as_bytes()),
+        ("stargazers.csv", stars.as_bytes()),
+    ];
+    let started = Instant::now();
+    let inputs = import_tracker_files(&files).unwrap_or_default();
+    let read_time = started.elapsed();
+    let state = initial_state("octo/demo", date!(2026 - 11 - 01).midnight().assume_utc());
+    let now = date!(2026 - 12 - 01).midnight().assume_utc();
+    let started = Instant::now();
+    let Ok(out) = backfill(&state, &[], &inputs, BackfillMode::FillAbsent, now) else {
+        println!("import: backfill refused");
+        return;
+    };
+    let backfill_time = started.elapsed();
+    let started = Instant::now();
+    let again = backfill(
+        &out.state,
+        &out.archives,
+        &inputs,
+        BackfillMode::FillAbsent,
+        now,
+    );
+    let again_time = started.elapsed();
+    println!(
+        "import: files read     {:.1} ms ({} bytes)",
+        read_time.as_secs_f64() * 1e3,
+        aggregate.len() + stars.len()
+    );
+    println!(
+        "import: backfill       {:.1} ms ({} days added, {} archive months written)",
+        backfill_time.as_secs_f64() * 1e3,
+        out.reports.iter().map(|r| r.days_added).sum::<u64>(),
+        out.archive_updates.len()
+    );
+    println!(
+        "import: second pass    {:.1} ms (changed: {})",
+        again_time.as_secs_f64() * 1e3,
+        again.map(|a| a.changed).unwrap_or(true)
+    );
+    println!("import: state.json     {} bytes", out.state.to_json().len());
+    println!(
+        "import: identity       {} problems",
+        check_identity(&out.state, &out.archives).len()
+    );
 }

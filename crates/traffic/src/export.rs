@@ -24,9 +24,12 @@ pub struct ExportRow {
     pub organic_clones: u64,
     /// An estimate (see the CI separation in docs/state-format.md).
     pub organic_unique_clones: Option<u64>,
+    /// Workflow runs with a checkout (absent when not collected); with `ci_checkouts` it
+    /// lets an import recompute the organic estimate exactly.
+    pub ci_runs: Option<u64>,
 }
 
-const CSV_HEADER: &str = "date,clones,unique_clones,views,unique_views,downloads,ci_checkouts,organic_clones,organic_unique_clones";
+const CSV_HEADER: &str = "date,clones,unique_clones,views,unique_views,downloads,ci_checkouts,organic_clones,organic_unique_clones,ci_runs";
 
 /// Every day held anywhere, ascending; a day in both keeps the higher figures.
 pub fn export_rows(state: &State, archives: &[ArchiveMonth]) -> Vec<ExportRow> {
@@ -54,6 +57,7 @@ pub fn export_rows(state: &State, archives: &[ArchiveMonth]) -> Vec<ExportRow> {
             ci_checkouts: day.ci_checkouts.unwrap_or(0),
             organic_clones: day.organic_clones_value(),
             organic_unique_clones: day.organic_unique_clones_value(),
+            ci_runs: day.ci_runs,
         })
         .collect()
 }
@@ -70,7 +74,7 @@ pub fn to_csv(rows: &[ExportRow]) -> String {
     out.push('\n');
     for row in rows {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             row.date,
             row.clones,
             cell(row.unique_clones),
@@ -79,7 +83,8 @@ pub fn to_csv(rows: &[ExportRow]) -> String {
             row.downloads,
             row.ci_checkouts,
             row.organic_clones,
-            cell(row.organic_unique_clones)
+            cell(row.organic_unique_clones),
+            cell(row.ci_runs)
         ));
     }
     out

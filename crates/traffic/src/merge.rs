@@ -13,7 +13,7 @@ use crate::ci::{organic_clones, organic_unique_clones};
 use crate::dates::{format_date, format_timestamp};
 use crate::model::{
     period_of, ArchiveIndex, ArchiveMonth, Day, DownloadSnapshot, PopularPath, Referrer, RepoStats,
-    State, Totals, WorkflowCi, GENERATOR, SCHEMA_VERSION, TOTAL_FIELDS,
+    State, Totals, WorkflowCi, GENERATOR, SCHEMA_VERSION,
 };
 
 /// The archive gist's index file.
@@ -218,6 +218,8 @@ pub fn initial_state(repo: &str, now: OffsetDateTime) -> State {
         referrers: Vec::new(),
         popular_paths: Vec::new(),
         ci_workflows: None,
+        series: Default::default(),
+        provenance: Vec::new(),
         imported: None,
         extra: Default::default(),
     }
@@ -360,6 +362,15 @@ pub fn merge(state: &State, obs: &Observation) -> MergeOutcome {
         }
         let previous = before.get(date);
         let fields = field_changes(previous, day);
+        // A figure GitHub now reports higher is collected, no longer backfilled.
+        if let Some(provenance) = &mut day.backfill {
+            provenance
+                .fields
+                .retain(|field| !fields.iter().any(|change| change.field == field));
+            if provenance.fields.is_empty() {
+                day.backfill = None;
+            }
+        }
         if previous.is_none() || !fields.is_empty() {
             day.captured_at = Some(now_text.clone());
             changes.push(DayChange {
@@ -401,7 +412,11 @@ pub fn merge(state: &State, obs: &Observation) -> MergeOutcome {
 }
 
 /// Moves every month that is complete and out of the retained lookback to an archive file.
-fn archive_complete_months(state: &mut State, today: Date, now_text: &str) -> Vec<ArchiveMonth> {
+pub(crate) fn archive_complete_months(
+    state: &mut State,
+    today: Date,
+    now_text: &str,
+) -> Vec<ArchiveMonth> {
     let Some(cutoff) = today.checked_sub(Duration::days(RETAINED_DAYS)) else {
         return Vec::new();
     };
@@ -468,7 +483,19 @@ fn day_figures(day: &Day) -> [(&'static str, Option<u64>); 12] {
     ]
 }
 
-fn field_changes(before: Option<&Day>, after: &Day) -> Vec<FieldChange> {
+/// The figures two records of the same day disagree on, as `clones (12 and 15)`; an absent
+/// figure shows as `absent`.
+pub(crate) fn differing_figures(a: &Day, b: &Day) -> Vec<String> {
+    let show = |value: Option<u64>| value.map_or_else(|| "absent".to_string(), |v| v.to_string());
+    day_figures(a)
+        .iter()
+        .zip(day_figures(b))
+        .filter(|((_, x), (_, y))| x != y)
+        .map(|((field, x), (_, y))| format!("{field} ({} and {})", show(*x), show(y)))
+        .collect()
+}
+
+pub(crate) fn field_changes(before: Option<&Day>, after: &Day) -> Vec<FieldChange> {
     let after_figures = day_figures(after);
     let before_figures = before.map(day_figures);
     let mut changes = Vec::new();
@@ -523,6 +550,9 @@ pub(crate) fn max_into(mine: &mut Day, other: &Day) {
     mine.stars = max_opt(mine.stars, other.stars);
     mine.forks = max_opt(mine.forks, other.forks);
     mine.open_issues = max_opt(mine.open_issues, other.open_issues);
+    if mine.backfill.is_none() {
+        mine.backfill.clone_from(&other.backfill);
+    }
     if mine.captured_at < other.captured_at {
         mine.captured_at.clone_from(&other.captured_at);
     }
@@ -531,73 +561,4 @@ pub(crate) fn max_into(mine: &mut Day, other: &Day) {
             .entry(key.clone())
             .or_insert_with(|| value.clone());
     }
-}
-
-/// Checks the identities a state must satisfy; each broken one is a message. `archives` are
-/// the month files of the archive gist (all of them).
-pub fn check_identity(state: &State, archives: &[ArchiveMonth]) -> Vec<String> {
-    let mut problems = Vec::new();
-    let derived = state.derived_totals();
-    for field in TOTAL_FIELDS {
-        if state.totals.get(field) != derived.get(field) {
-            problems.push(format!(
-                "totals.{field} is {} but baseline + archived + days = {}",
-                state.totals.get(field),
-                derived.get(field)
-            ));
-        }
-    }
-    for pair in state.daily_history.windows(2) {
-        if pair[1].date <= pair[0].date {
-            problems.push(format!(
-                "dailyHistory is not strictly ascending at {}",
-                format_date(pair[1].date)
-            ));
-        }
-    }
-    let periods: Vec<&str> = archives.iter().map(|month| month.period.as_str()).collect();
-    let listed: Vec<&str> = state.archived.months.iter().map(String::as_str).collect();
-    if periods != listed {
-        problems.push(format!(
-            "archived.months lists {listed:?} but the archive files are {periods:?}"
-        ));
-    }
-    let mut archived_sum = Totals::default();
-    for month in archives {
-        if let Some(stray) = month
-            .daily_history
-            .iter()
-            .find(|day| day.period() != month.period)
-        {
-            problems.push(format!(
-                "{} holds {}, outside its month",
-                month.file_name(),
-                format_date(stray.date)
-            ));
-        }
-        let days = Totals::of_days(&month.daily_history);
-        if days != month.totals {
-            problems.push(format!(
-                "{} totals do not equal the sum of its days",
-                month.file_name()
-            ));
-        }
-        if let Some(held) = month
-            .daily_history
-            .iter()
-            .find(|day| state.daily_history.iter().any(|mine| mine.date == day.date))
-        {
-            problems.push(format!(
-                "{} is both in {} and in state.json",
-                format_date(held.date),
-                month.file_name()
-            ));
-        }
-        archived_sum = archived_sum.plus(&month.totals);
-    }
-    if archived_sum != state.archived.totals {
-        problems
-            .push("archived.totals do not equal the sum of the archive files' totals".to_string());
-    }
-    problems
 }

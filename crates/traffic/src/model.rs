@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::Date;
 
+use crate::provenance::{DayBackfill, Provenance, SeriesSet};
+
 /// Schema version this crate writes.
 pub const SCHEMA_VERSION: u64 = 4;
 
@@ -152,6 +154,9 @@ pub struct Day {
     pub forks: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub open_issues: Option<u64>,
+    /// The last backfill that wrote or raised figures of this day; absent = collected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<DayBackfill>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -175,6 +180,7 @@ impl Day {
             stars: None,
             forks: None,
             open_issues: None,
+            backfill: None,
             extra: Map::new(),
         }
     }
@@ -301,6 +307,12 @@ pub struct State {
     /// Breakdown of the most recent day with CI data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci_workflows: Option<BTreeMap<String, WorkflowCi>>,
+    /// Star and fork series reconstructed by backfills.
+    #[serde(skip_serializing_if = "SeriesSet::is_empty")]
+    pub series: SeriesSet,
+    /// One entry per backfill run of a source that changed something, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provenance: Vec<Provenance>,
     /// The original's fields that v4 replaced, kept verbatim from an import for audit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub imported: Option<Map<String, Value>>,

@@ -5,12 +5,12 @@
 use ghtraf_github::{fan_out, GitHubRead};
 use ghtraf_traffic::{export_rows, parse_state, to_csv, to_json, STATE_FILE};
 
-use super::collect::archive_months;
-use super::target::{self, TargetArgs};
 use crate::api;
-use crate::driver::Context;
-use crate::error::{exit, CliError, Result};
+use crate::context::Context;
+use crate::deployment::archive_months;
+use crate::error::{CliError, ExitStatus, Result};
 use crate::output::Format;
+use crate::target::{self, TargetArgs};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ExportArgs {
@@ -18,7 +18,7 @@ pub struct ExportArgs {
     pub target: TargetArgs,
 }
 
-pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
+pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &gh)?;
     // Both gists in one round trip.
@@ -55,5 +55,5 @@ pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<u8> {
         body.push('\n');
     }
     ctx.reporter.raw(&body);
-    Ok(exit::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -1,12 +1,177 @@
-//! One module per command. Mutating commands read top to bottom as
-//! observe → plan → display → execute → verify; `setup` holds what `create`
-//! and `init` share.
+//! One module per command, and the one list of plannable commands.
+//!
+//! Mutating commands implement [`crate::driver::MutatingCommand`] (observe →
+//! plan → step → verify → finish) and are run only through
+//! [`crate::driver::run`]; `init` is `create --files-only`.
+//! [`Invocation`] is the list of commands whose plans can be saved with
+//! `--plan-out` and run by `ghtraf apply`. Adding a plannable command touches
+//! this file only: a [`Command`] variant, an [`Invocation`] variant, and its
+//! arms in [`Invocation::of`] and [`run_invocation`].
+
+use std::path::{Path, PathBuf};
+
+use clap::{CommandFactory, Parser, Subcommand};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::GlobalArgs;
+use crate::context::Context;
+use crate::driver::{self, RunMode};
+use crate::error::{CliError, ExitStatus, Result};
+use crate::saved;
 
 pub mod backfill;
 pub mod collect;
 pub mod create;
 pub mod export;
-pub mod setup;
 pub mod status;
-pub mod target;
 pub mod verify;
+
+use create::{CreateArgs, DeployArgs};
+
+/// Permanent, zero-server GitHub traffic history: gists, badges and a dashboard.
+///
+/// Every command that changes your account or repository shows its plan first;
+/// --dry-run shows exactly that plan and changes nothing.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ghtraf",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up traffic tracking for a repository: gists, variables, secret, workflow, dashboard.
+    Create(CreateArgs),
+    /// Deploy or refresh only the workflow and dashboard files (same as `create --files-only`).
+    Init(DeployArgs),
+    /// Merge today's traffic window into the history (what the daily workflow runs).
+    Collect(collect::CollectArgs),
+    /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
+    Status(status::StatusArgs),
+    /// Every repository you track (found by gist name), with totals and last collection.
+    List(status::ListArgs),
+    /// Check the deployment and the stored history; exit 3 on any drift.
+    Verify(verify::VerifyArgs),
+    /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
+    Export(export::ExportArgs),
+    /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
+    /// (exit 4) if the world changed since.
+    Apply {
+        /// The saved plan.
+        path: PathBuf,
+    },
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Runs the command the user typed.
+pub fn dispatch(
+    ctx: &mut Context,
+    mode: RunMode,
+    command: &Command,
+    csv: bool,
+) -> Result<ExitStatus> {
+    if let Some(invocation) = Invocation::of(command) {
+        return run_invocation(ctx, mode, &invocation);
+    }
+    match command {
+        Command::Create(_) | Command::Init(_) | Command::Collect(_) => Err(CliError::internal(
+            "internal error: a planning command without an invocation",
+        )),
+        Command::Apply { path } => apply(ctx, mode, path),
+        Command::Export(args) => export::run(ctx, args, csv),
+        Command::Verify(args) => verify::run(ctx, args),
+        Command::Status(args) => status::status(ctx, args),
+        Command::List(args) => status::list(ctx, args),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);
+            ctx.reporter.raw(&String::from_utf8_lossy(&buf));
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| CliError::runtime(format!("cannot render the man page: {e}")))?;
+            ctx.reporter.raw(&String::from_utf8_lossy(&buf));
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+/// A planning command, as parsed (and as a saved plan records it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "command", content = "args", rename_all = "snake_case")]
+pub enum Invocation {
+    Create(CreateArgs),
+    Init(DeployArgs),
+    Collect(collect::CollectArgs),
+}
+
+impl Invocation {
+    /// The planning command `command` is, if it is one.
+    pub fn of(command: &Command) -> Option<Invocation> {
+        match command {
+            Command::Create(args) => Some(Invocation::Create(args.clone())),
+            Command::Init(args) => Some(Invocation::Init(args.clone())),
+            Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// Runs a planning command through the driver.
+pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> Result<ExitStatus> {
+    let recorded = serde_json::to_value(invocation).map_err(|e| {
+        CliError::internal(format!("internal error: cannot record the command: {e}"))
+    })?;
+    let mode = mode.saving_as(recorded);
+    match invocation {
+        Invocation::Create(args) => driver::run(ctx, &mode, &create::Create { args: args.clone() }),
+        Invocation::Init(deploy) => driver::run(
+            ctx,
+            &mode,
+            &create::Create {
+                args: CreateArgs {
+                    deploy: deploy.clone(),
+                    files_only: true,
+                    ..CreateArgs::default()
+                },
+            },
+        ),
+        Invocation::Collect(args) => {
+            driver::run(ctx, &mode, &collect::Collect { args: args.clone() })
+        }
+    }
+}
+
+/// `ghtraf apply FILE`: the saved command, re-planned at its pinned time in its
+/// directory, run only if the plan is unchanged.
+pub fn apply(ctx: &mut Context, mode: RunMode, path: &Path) -> Result<ExitStatus> {
+    let path = ctx.cwd.join(path);
+    let saved: saved::SavedPlan<Invocation> = saved::read(&path)?;
+    ctx.now = saved::planned_at(&saved)?;
+    ctx.cwd = saved.cwd.clone();
+    if ctx.api_url.is_none() {
+        ctx.api_url = saved.api_url.clone();
+    }
+    ctx.config = saved.config.clone();
+    ctx.interactive = false;
+    let mode = mode.expecting(saved.plan.clone());
+    run_invocation(ctx, mode, &saved.invocation)
+}

@@ -8,11 +8,11 @@ use ghtraf_github::{fan_out, GitHubRead, RepoRef};
 use ghtraf_traffic::{parse_state, thousands, State, STATE_FILE};
 use serde::Serialize;
 
-use super::create::{gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE};
-use super::target::{self, TargetArgs};
 use crate::api;
-use crate::driver::Context;
-use crate::error::{exit, Result};
+use crate::context::Context;
+use crate::deployment::{tracked_repo, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME};
+use crate::error::{ExitStatus, Result};
+use crate::target::{self, TargetArgs};
 use crate::templates::WORKFLOW_PATH;
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -21,7 +21,7 @@ pub struct StatusArgs {
     pub target: TargetArgs,
 
     /// Name of the workflow token secret to look for.
-    #[arg(long, value_name = "NAME", default_value = super::create::DEFAULT_TOKEN_NAME)]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_TOKEN_NAME)]
     pub gist_token_name: String,
 }
 
@@ -81,74 +81,26 @@ struct Status {
     problems: Vec<String>,
 }
 
-pub fn status(ctx: &Context, args: &StatusArgs) -> Result<u8> {
+pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &gh)?;
     let repo = &target.repo;
     let mut problems = Vec::new();
 
-    let jobs = ["state", "variables", "secret", "content", "runs"];
-    #[derive(Default)]
-    struct Seen {
-        summary: Option<Summary>,
-        variables: Vec<(String, Option<String>)>,
-        secret: Option<String>,
-        pushed: Option<bool>,
-        run: Option<String>,
-        problem: Option<String>,
-    }
-    let seen = fan_out(&jobs, jobs.len(), |job| {
-        let mut s = Seen::default();
-        match *job {
-            "state" => match gh.gist(&target.badge_gist_id) {
-                Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
-                    Some(Ok(p)) => s.summary = Some(Summary::of(&p.state)),
-                    Some(Err(e)) => s.problem = Some(e.to_string()),
-                    None => s.problem = Some(format!("gist {} has no {STATE_FILE}", g.id)),
-                },
-                Ok(None) => {
-                    s.problem = Some(format!("badge gist {} not found", target.badge_gist_id))
-                }
-                Err(e) => s.problem = Some(e.message().to_string()),
-            },
-            "variables" => match gh.list_variables(repo) {
-                Ok(vars) => {
-                    for name in [BADGE_VARIABLE, ARCHIVE_VARIABLE] {
-                        let v = vars
-                            .iter()
-                            .find(|v| v.name == name)
-                            .map(|v| v.value.clone());
-                        s.variables.push((name.to_string(), v));
-                    }
-                }
-                Err(e) => s.problem = Some(format!("variables: {}", e.message())),
-            },
-            "secret" => match gh.secret(repo, &args.gist_token_name) {
-                Ok(meta) => s.secret = meta.map(|m| m.updated_at),
-                Err(e) => s.problem = Some(format!("secret: {}", e.message())),
-            },
-            "content" => match gh.content(repo, WORKFLOW_PATH) {
-                Ok(c) => s.pushed = Some(c.is_some()),
-                Err(e) => s.problem = Some(format!("workflow file: {}", e.message())),
-            },
-            _ => match gh.latest_runs(repo, "traffic-badges.yml", 1) {
-                Ok(Some(runs)) => {
-                    s.run = runs.first().map(|r| {
-                        format!(
-                            "{} {}",
-                            r.conclusion
-                                .clone()
-                                .or(r.status.clone())
-                                .unwrap_or_default(),
-                            r.created_at
-                        )
-                    })
-                }
-                Ok(None) => {}
-                Err(e) => s.problem = Some(format!("workflow runs: {}", e.message())),
-            },
-        }
-        s
+    // One named, typed read per thread; a failed read is a problem, not an error.
+    let (state, variables, secret, content, runs) = std::thread::scope(|s| {
+        let state = s.spawn(|| gh.gist(&target.badge_gist_id));
+        let variables = s.spawn(|| gh.list_variables(repo));
+        let secret = s.spawn(|| gh.secret(repo, &args.gist_token_name));
+        let content = s.spawn(|| gh.content(repo, WORKFLOW_PATH));
+        let runs = s.spawn(|| gh.latest_runs(repo, "traffic-badges.yml", 1));
+        (
+            api::join(state),
+            api::join(variables),
+            api::join(secret),
+            api::join(content),
+            api::join(runs),
+        )
     });
     let mut st = Status {
         repository: format!("{}/{}", repo.owner, repo.name),
@@ -162,13 +114,50 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<u8> {
         summary: None,
         problems: Vec::new(),
     };
-    for s in seen {
-        st.summary = st.summary.or(s.summary);
-        st.variables.extend(s.variables);
-        st.secret = st.secret.or(s.secret);
-        st.workflow_on_default_branch = st.workflow_on_default_branch.or(s.pushed);
-        st.last_workflow_run = st.last_workflow_run.or(s.run);
-        problems.extend(s.problem);
+    match state {
+        Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
+            Some(Ok(p)) => st.summary = Some(Summary::of(&p.state)),
+            Some(Err(e)) => problems.push(e.to_string()),
+            None => problems.push(format!("gist {} has no {STATE_FILE}", g.id)),
+        },
+        Ok(None) => problems.push(format!("badge gist {} not found", target.badge_gist_id)),
+        Err(e) => problems.push(e.message().to_string()),
+    }
+    match variables {
+        Ok(vars) => {
+            for name in [BADGE_VARIABLE, ARCHIVE_VARIABLE] {
+                let v = vars
+                    .iter()
+                    .find(|v| v.name == name)
+                    .map(|v| v.value.clone());
+                st.variables.push((name.to_string(), v));
+            }
+        }
+        Err(e) => problems.push(format!("variables: {}", e.message())),
+    }
+    match secret {
+        Ok(meta) => st.secret = meta.map(|m| m.updated_at),
+        Err(e) => problems.push(format!("secret: {}", e.message())),
+    }
+    match content {
+        Ok(c) => st.workflow_on_default_branch = Some(c.is_some()),
+        Err(e) => problems.push(format!("workflow file: {}", e.message())),
+    }
+    match runs {
+        Ok(Some(runs)) => {
+            st.last_workflow_run = runs.first().map(|r| {
+                format!(
+                    "{} {}",
+                    r.conclusion
+                        .clone()
+                        .or(r.status.clone())
+                        .unwrap_or_default(),
+                    r.created_at
+                )
+            })
+        }
+        Ok(None) => {}
+        Err(e) => problems.push(format!("workflow runs: {}", e.message())),
     }
     let root = crate::project::discover_root(args.target.repo_dir.as_deref(), &ctx.cwd);
     st.workflow_in_checkout = root.join(WORKFLOW_PATH).exists();
@@ -219,9 +208,9 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<u8> {
     }
     r.json(&serde_json::to_value(&st).unwrap_or_default());
     Ok(if st.problems.is_empty() {
-        exit::SUCCESS
+        ExitStatus::Success
     } else {
-        exit::RUNTIME
+        ExitStatus::Failed
     })
 }
 
@@ -236,16 +225,7 @@ struct Row {
     problem: Option<String>,
 }
 
-/// The repository a badge gist description names, if it follows the convention.
-pub fn tracked_repo(description: &str) -> Option<RepoRef> {
-    let rest = description.strip_prefix("[GTT] ")?;
-    let (repo, role) = rest.rsplit_once(" · ")?;
-    let parsed = RepoRef::parse(repo).ok()?;
-    (gist_description(&parsed, GistRole::Badges) == description && role == "badges")
-        .then_some(parsed)
-}
-
-pub fn list(ctx: &Context, _args: &ListArgs) -> Result<u8> {
+pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
     let gists = gh
         .list_gists()
@@ -307,22 +287,8 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<u8> {
     }
     r.json(&serde_json::to_value(&rows).unwrap_or_default());
     Ok(if rows.iter().any(|r| r.problem.is_some()) {
-        exit::RUNTIME
+        ExitStatus::Failed
     } else {
-        exit::SUCCESS
+        ExitStatus::Success
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tracked_repos_follow_the_naming_convention() {
-        let r = tracked_repo("[GTT] octo/demo · badges").unwrap();
-        assert_eq!(r.to_string(), "octo/demo");
-        assert!(tracked_repo("[GTT] octo/demo · archive").is_none());
-        assert!(tracked_repo("my notes").is_none());
-        assert!(tracked_repo("[GTT] not a repo · badges").is_none());
-    }
 }

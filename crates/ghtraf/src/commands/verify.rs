@@ -14,13 +14,12 @@ use ghtraf_traffic::{check_identity, parse_state, STATE_FILE};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::collect::archive_months;
-use super::create::{self, Inputs, TokenSource};
-use super::setup::{ConflictPolicy, SetupStep};
+use super::create::{self, CreateArgs, DeployArgs, Inputs, SetupStep, TokenSource};
 use crate::api;
-use crate::cli::{CreateArgs, DeployArgs};
-use crate::driver::Context;
-use crate::error::{exit, Result};
+use crate::context::Context;
+use crate::deployment::{archive_months, GistRole};
+use crate::error::{ExitStatus, Result};
+use crate::managed_file::{ConflictPolicy, FileStep, SkipReason};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
 
@@ -47,9 +46,13 @@ pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
                 (Operation::Skip, SetupStep::Secret(s)) if s.existing_updated_at.is_none() => {
                     Some(format!("secret {} is missing", s.name))
                 }
-                (Operation::Skip, _) if a.description.starts_with("kept: differs") => {
-                    Some("differs from the template".to_string())
-                }
+                (
+                    Operation::Skip,
+                    SetupStep::File(FileStep {
+                        skip_reason: Some(SkipReason::DiffersFromTemplate),
+                        ..
+                    }),
+                ) => Some("differs from the template".to_string()),
                 (Operation::Skip, _) => None,
                 (_, _) => Some(format!("not as deployed: create would {}", a.description)),
             };
@@ -150,7 +153,7 @@ fn workflow_finding(gh: &dyn GitHubRead, inputs: &Inputs) -> Finding {
     }
 }
 
-pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let create_args = CreateArgs {
         deploy: DeployArgs {
             repo: args.repo.clone(),
@@ -160,7 +163,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
         ..CreateArgs::default()
     };
     let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
-    let project = project::observe(&root, ctx.global.config.as_deref())?;
+    let project = project::observe(&root, ctx.config.as_deref())?;
     let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
     // Verifying never asks and never needs the workflow token.
     inputs.policy = ConflictPolicy::Keep;
@@ -173,13 +176,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
     let repairable = findings
         .iter()
         .any(|f| f.status == FindingStatus::Deviation);
-    let gist_id = |role: &str| {
+    let gist_id = |role: GistRole| {
         plan.actions.iter().find_map(|a| match &a.details {
             SetupStep::Gist(g) if g.role == role => g.id.clone(),
             _ => None,
         })
     };
-    let (badge, archive) = (gist_id("badges"), gist_id("archive"));
+    let (badge, archive) = (gist_id(GistRole::Badges), gist_id(GistRole::Archive));
     findings.extend(state_findings(
         &gh,
         badge.as_deref(),
@@ -194,19 +197,28 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
         .iter()
         .filter(|f| f.status == FindingStatus::Deviation)
         .count();
-    ctx.reporter.json(&serde_json::json!({
-        "format_version": ghtraf_plan::FORMAT_VERSION,
-        "repository": format!("{}/{}", inputs.repo.owner, inputs.repo.name),
-        "verification": findings,
-        "deviations": drift,
-    }));
+    ctx.reporter.json(&VerifyReport {
+        format_version: ghtraf_plan::FORMAT_VERSION,
+        repository: format!("{}/{}", inputs.repo.owner, inputs.repo.name),
+        verification: &findings,
+        deviations: drift,
+    });
     if repairable {
         ctx.reporter
             .hint("`ghtraf create --dry-run` shows what would repair the deployment");
     }
     if drift > 0 {
-        Ok(exit::DEVIATION)
+        Ok(ExitStatus::Deviation)
     } else {
-        Ok(exit::SUCCESS)
+        Ok(ExitStatus::Success)
     }
+}
+
+/// The machine-readable account of `ghtraf verify` (`--format json`).
+#[derive(serde::Serialize)]
+struct VerifyReport<'a> {
+    format_version: u32,
+    repository: String,
+    verification: &'a [Finding],
+    deviations: usize,
 }

@@ -1,0 +1,115 @@
+//! `ghtraf collect`: the daily job. Merges GitHub's 14-day traffic window into
+//! the permanent history in the badge gist, and moves finished months to the
+//! archive gist.
+//!
+//! Same shape as every mutating command: [`observe`] reads the gists and the
+//! traffic API (concurrently); [`plan_collect`] is pure — it parses the stored
+//! state (a state that does not parse stops everything: the gist is never
+//! overwritten with less than it had), merges, and plans at most one PATCH per
+//! gist; the archive is written before the state that drops those days, so a
+//! failure between the two loses nothing; [`verify`] re-reads both gists.
+
+use std::collections::BTreeMap;
+
+use ghtraf_github::{fan_out, Gist, GitHubRead, GitHubWrite, Job};
+use ghtraf_plan::{
+    Action, ActionResult, Category, Finding, Operation, Outcome, Outputs, Plan, ResultStatus,
+    StepError,
+};
+use ghtraf_traffic::{
+    adopt_original_archives, archive_period_of_file, badge_gist_files, format_timestamp,
+    import_archives, merge, parse_archive_index, parse_archive_month, parse_bucket, parse_state,
+    ArchiveMonth, Observation, RepoSnapshot, TrafficPoint, ARCHIVE_INDEX_FILE, STATE_FILE,
+};
+use time::Duration;
+
+use crate::api;
+use crate::context::Context;
+use crate::deployment::GistRole;
+use crate::driver::MutatingCommand;
+use crate::error::{CliError, Result};
+use crate::output::{level, Channel};
+use crate::target::{self, Target};
+
+pub use self::args::CollectArgs;
+pub use self::execute::step;
+pub use self::observe::observe;
+pub use self::payload::GistWrite;
+pub use self::plan::plan_collect;
+pub use self::verify::verify;
+
+mod args;
+mod execute;
+mod observe;
+mod payload;
+mod plan;
+mod verify;
+
+/// Everything read before planning.
+#[derive(Debug, Clone)]
+pub struct CollectObserved {
+    pub target: Target,
+    pub badge_gist: Gist,
+    pub archive_gist: Option<Gist>,
+    pub observation: Observation,
+}
+
+pub(super) fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
+    api::error(Some(what), e)
+}
+
+/// `ghtraf collect` as the driver runs it.
+pub struct Collect {
+    pub args: CollectArgs,
+}
+
+/// What `collect` observed, and the client its steps write with.
+pub struct CollectWorld {
+    client: ghtraf_github::Client,
+    observed: CollectObserved,
+}
+
+impl MutatingCommand for Collect {
+    type Payload = GistWrite;
+    type World = CollectWorld;
+
+    fn observe(&self, ctx: &Context) -> Result<CollectWorld> {
+        let client = api::client(ctx)?;
+        let target = target::resolve(ctx, &self.args.target, &client)?;
+        let observed = observe(ctx, target, &client)?;
+        Ok(CollectWorld { client, observed })
+    }
+
+    fn plan(&self, _ctx: &Context, world: &CollectWorld) -> Result<Plan<GistWrite>> {
+        plan_collect(&world.observed)
+    }
+
+    fn heading(&self, ctx: &Context, world: &CollectWorld, _plan: &Plan<GistWrite>) -> String {
+        format!(
+            "Plan for `ghtraf collect` in {}/{} at {}:",
+            world.observed.target.repo.owner,
+            world.observed.target.repo.name,
+            format_timestamp(ctx.now)
+        )
+    }
+
+    fn step(
+        &self,
+        _ctx: &Context,
+        world: &CollectWorld,
+        action: &Action<GistWrite>,
+        _outputs: &Outputs,
+    ) -> std::result::Result<Outcome, StepError> {
+        step(action, &world.client)
+    }
+
+    fn verify(
+        &self,
+        _ctx: &Context,
+        world: &CollectWorld,
+        plan: &Plan<GistWrite>,
+        results: &[ActionResult],
+    ) -> Vec<Finding> {
+        verify(plan, results, &world.client)
+    }
+}

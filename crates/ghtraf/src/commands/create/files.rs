@@ -1,0 +1,228 @@
+//! `create`'s files: the templates and managed JSON it wants in the
+//! checkout, with deferred gist ids marked for filling after apply.
+
+use super::*;
+use crate::managed_file::{Content, DesiredFile, Fill};
+use crate::templates::fill;
+
+/// Marker text for a deferred value inside a generated file.
+pub(super) fn marker(value: &Deferred) -> Option<(String, Fill)> {
+    value.producer().map(|p| {
+        let m = format!("@@ghtraf:{p}@@");
+        (
+            m.clone(),
+            Fill {
+                marker: m,
+                value: value.clone(),
+            },
+        )
+    })
+}
+
+/// Sets `key` to a deferred value in a JSON object, collecting its fill.
+pub(super) fn put_deferred(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    fills: &mut Vec<Fill>,
+    key: &str,
+    value: Option<&Deferred>,
+) {
+    match value {
+        None => {
+            obj.insert(key.to_string(), serde_json::Value::Null);
+        }
+        Some(v) => match marker(v) {
+            Some((m, f)) => {
+                obj.insert(key.to_string(), m.into());
+                if !fills.contains(&f) {
+                    fills.push(f);
+                }
+            }
+            None => {
+                obj.insert(key.to_string(), v.to_string().into());
+            }
+        },
+    }
+}
+
+/// Our keys first in a fixed order, then the user's in theirs: the same
+/// values always give the same bytes, so a re-run sees "up to date".
+pub(super) fn canonical(
+    ours: serde_json::Map<String, serde_json::Value>,
+    existing: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = ours;
+    for (k, v) in existing {
+        if !out.contains_key(&k) && !DROPPED_KEYS.contains(&k.as_str()) {
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
+/// Keys we own but may leave out (absent means "not known yet").
+pub(super) const DROPPED_KEYS: [&str; 3] = ["badgeGistId", "archiveGistId", "ciWorkflows"];
+
+pub(super) fn json_content(
+    obj: serde_json::Map<String, serde_json::Value>,
+    fills: Vec<Fill>,
+) -> Content {
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(obj))
+        .unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    Content { text, fills }
+}
+
+/// Existing JSON object of a managed file, or None if absent; Err if unreadable.
+pub(super) fn existing_object(
+    observed: &Observed,
+    path: &str,
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
+    match observed.files.get(path).cloned().flatten() {
+        None => Ok(serde_json::Map::new()),
+        Some(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(serde_json::Value::Object(m)) => Ok(m),
+            Ok(_) => Err("is not a JSON object".to_string()),
+            Err(e) => Err(e.to_string()),
+        },
+    }
+}
+
+pub(super) struct Ids<'a> {
+    pub(super) badge: Option<&'a Deferred>,
+    pub(super) archive: Option<&'a Deferred>,
+    pub(super) gist_owner: Option<String>,
+    pub(super) created: String,
+}
+
+pub(super) fn desired_files(
+    plan: &mut Plan<SetupStep>,
+    inputs: &Inputs,
+    observed: &Observed,
+    ids: &Ids<'_>,
+) -> Result<Vec<DesiredFile>, CliError> {
+    let trigger = if inputs.ci_workflows.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = inputs
+            .ci_workflows
+            .iter()
+            .map(|w| serde_json::to_string(w).unwrap_or_default())
+            .collect();
+        format!(
+            "  workflow_run:\n    workflows: [{}]\n    types: [completed]\n",
+            names.join(", ")
+        )
+    };
+    let values: BTreeMap<&str, String> = BTreeMap::from([
+        ("OWNER", inputs.repo.owner.clone()),
+        ("REPO", inputs.repo.name.clone()),
+        ("DISPLAY_NAME", inputs.display_name.clone()),
+        ("CREATED", ids.created.clone()),
+        ("VERSION", VERSION.to_string()),
+        ("INSTALL", inputs.install_command.clone()),
+        ("GIST_TOKEN_NAME", inputs.gist_token_name.clone()),
+        ("WORKFLOW_RUN_TRIGGER", trigger),
+    ]);
+    let mut files = Vec::new();
+    for t in TEMPLATES {
+        files.push(DesiredFile {
+            path: t.path.to_string(),
+            content: Content::known(fill(t.path, t.text, &values)?),
+            managed: false,
+        });
+    }
+
+    // The dashboard's configuration: our keys set, the user's kept.
+    match existing_object(observed, DASHBOARD_CONFIG_PATH) {
+        Ok(existing) => {
+            let mut fills = Vec::new();
+            let mut obj = serde_json::Map::new();
+            obj.insert("owner".into(), inputs.repo.owner.clone().into());
+            obj.insert("repo".into(), inputs.repo.name.clone().into());
+            obj.insert("displayName".into(), inputs.display_name.clone().into());
+            obj.insert("created".into(), ids.created.clone().into());
+            put_deferred(&mut obj, &mut fills, "badgeGistId", ids.badge);
+            put_deferred(&mut obj, &mut fills, "archiveGistId", ids.archive);
+            obj.insert(
+                "gistOwner".into(),
+                ids.gist_owner
+                    .clone()
+                    .unwrap_or_else(|| inputs.repo.owner.clone())
+                    .into(),
+            );
+            let default_api = inputs.api_base == ghtraf_github::DEFAULT_API_URL;
+            // The user may point these elsewhere: set them only when absent.
+            let raw_base = existing.get("gistRawBase").cloned().unwrap_or_else(|| {
+                if default_api {
+                    "https://gist.githubusercontent.com".into()
+                } else {
+                    format!("{}/gist-raw", inputs.api_base).into()
+                }
+            });
+            obj.insert("gistRawBase".into(), raw_base);
+            let api = existing
+                .get("apiBase")
+                .cloned()
+                .unwrap_or_else(|| inputs.api_base.clone().into());
+            obj.insert("apiBase".into(), api);
+            files.push(DesiredFile {
+                path: DASHBOARD_CONFIG_PATH.to_string(),
+                content: json_content(canonical(obj, existing), fills),
+                managed: true,
+            });
+        }
+        Err(why) => {
+            plan.warn(format!(
+                "{DASHBOARD_CONFIG_PATH} {why}; left alone — fix or delete it and run again"
+            ));
+        }
+    }
+
+    // .ghtraf.json: what later commands read instead of flags.
+    let existing = match &observed.project.config {
+        Some(c) => match serde_json::to_value(c) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        },
+        None => serde_json::Map::new(),
+    };
+    let mut obj = serde_json::Map::new();
+    let mut fills = Vec::new();
+    obj.insert("owner".into(), inputs.repo.owner.clone().into());
+    obj.insert("repo".into(), inputs.repo.name.clone().into());
+    obj.insert("displayName".into(), inputs.display_name.clone().into());
+    obj.insert("created".into(), ids.created.clone().into());
+    if ids.badge.is_some() {
+        put_deferred(&mut obj, &mut fills, "badgeGistId", ids.badge);
+    }
+    if ids.archive.is_some() {
+        put_deferred(&mut obj, &mut fills, "archiveGistId", ids.archive);
+    }
+    if let Some(o) = &ids.gist_owner {
+        obj.insert("gistOwner".into(), o.clone().into());
+    }
+    obj.insert(
+        "gistTokenName".into(),
+        inputs.gist_token_name.clone().into(),
+    );
+    if !inputs.ci_workflows.is_empty() {
+        obj.insert("ciWorkflows".into(), inputs.ci_workflows.clone().into());
+    }
+    obj.insert(
+        "installCommand".into(),
+        inputs.install_command.clone().into(),
+    );
+    let obj = canonical(obj, existing);
+    let config_rel = observed
+        .project
+        .config_path
+        .strip_prefix(&inputs.root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| CONFIG_FILE.to_string());
+    files.push(DesiredFile {
+        path: config_rel,
+        content: json_content(obj, fills),
+        managed: true,
+    });
+    Ok(files)
+}

@@ -1,0 +1,258 @@
+//! `ghtraf create` (and `init`, which is `create --files-only`).
+//!
+//! Reads top to bottom as the architecture: [`resolve_inputs`] settles every
+//! value and question that can be settled before planning; [`observe`] reads
+//! GitHub and the checkout through read-only handles; [`plan_create`] is a
+//! pure function from those two values to a plan; [`step`] carries out one
+//! action exactly as planned; [`verify`] re-reads the world and compares.
+//! The driver decides whether execution happens at all.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ghtraf_github::{fan_out, GistSummary, GitHubRead, GitHubWrite, RepoRef, SecretMeta};
+use ghtraf_plan::{
+    Action, ActionId, ActionResult, Category, Deferred, Finding, Operation, Outcome, Outputs, Plan,
+    ResultStatus, Secret, StepError,
+};
+use ghtraf_traffic::ARCHIVE_INDEX_FILE;
+use time::OffsetDateTime;
+
+pub use self::args::{CreateArgs, DeployArgs};
+pub use self::payload::{GistStep, PagesStep, SecretStep, SetupStep, VariableStep};
+
+mod args;
+mod execute;
+mod files;
+mod inputs;
+mod observe;
+mod payload;
+mod plan;
+mod verify;
+
+pub use self::execute::{step, step_files};
+pub use self::inputs::resolve_inputs;
+pub use self::observe::observe;
+pub use self::plan::plan_create;
+pub use self::verify::verify;
+
+use crate::api;
+use crate::clock::date_string;
+use crate::context::Context;
+use crate::deployment::{
+    gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME,
+};
+use crate::driver::MutatingCommand;
+use crate::error::{CliError, Result};
+use crate::fsio;
+use crate::managed_file::{execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy};
+use crate::output::{level, Channel};
+use crate::project::{self, Project, ProjectConfig, CONFIG_FILE};
+use crate::prompt::Prompter;
+use crate::templates::{DASHBOARD_CONFIG_PATH, TEMPLATES};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where the workflow token will come from.
+#[derive(Debug, Clone)]
+pub enum TokenSource {
+    Given(Secret),
+    /// Ask at execution (interactive run).
+    Ask,
+    /// Non-interactive and none given.
+    Missing,
+}
+
+/// Everything settled before planning.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub repo: RepoRef,
+    pub root: PathBuf,
+    pub display_name: String,
+    pub created: Option<String>,
+    pub badge_gist_id: Option<String>,
+    pub archive_gist_id: Option<String>,
+    pub gist_owner: Option<String>,
+    pub ci_workflows: Vec<String>,
+    pub gist_token_name: String,
+    pub install_command: String,
+    pub api_base: String,
+    pub files_only: bool,
+    pub skip_variables: bool,
+    pub skip_files: bool,
+    pub update_secret: bool,
+    pub enable_pages: bool,
+    pub policy: ConflictPolicy,
+    pub token: TokenSource,
+}
+
+/// What GitHub looks like, as far as `create` cares.
+#[derive(Debug, Clone)]
+pub struct GitHubSide {
+    pub login: String,
+    pub repo_created_at: String,
+    pub default_branch: String,
+    pub gists: Vec<GistSummary>,
+    pub variables: BTreeMap<String, String>,
+    pub secret: Option<SecretMeta>,
+    /// `Some(None)`: Pages observed and not enabled; `None`: not observed.
+    pub pages: Option<Option<(String, String)>>,
+}
+
+/// The world `plan_create` decides from.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub project: Project,
+    /// Repo-relative path → current bytes (None: absent).
+    pub files: BTreeMap<String, Option<Vec<u8>>>,
+    pub github: Option<GitHubSide>,
+}
+
+// ---------------------------------------------------------------- command
+
+/// `ghtraf create` as the driver runs it.
+pub struct Create {
+    pub args: CreateArgs,
+}
+
+/// What `create` observed, and what its steps need.
+pub struct CreateWorld {
+    inputs: Inputs,
+    observed: Observed,
+    client: Option<ghtraf_github::Client>,
+    memory: ConflictMemory,
+}
+
+impl MutatingCommand for Create {
+    type Payload = SetupStep;
+    type World = CreateWorld;
+
+    fn observe(&self, ctx: &Context) -> Result<CreateWorld> {
+        let args = &self.args;
+        let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
+        let project = project::observe(&root, ctx.config.as_deref())?;
+        let inputs = resolve_inputs(ctx, args, &project)?;
+        let client = if inputs.files_only {
+            None
+        } else {
+            Some(api::client(ctx)?)
+        };
+        let read: Option<&dyn GitHubRead> = client.as_ref().map(|c| c as &dyn GitHubRead);
+        let observed = observe(ctx, &inputs, &project, read)?;
+        Ok(CreateWorld {
+            inputs,
+            observed,
+            client,
+            memory: ConflictMemory::default(),
+        })
+    }
+
+    fn plan(&self, ctx: &Context, world: &CreateWorld) -> Result<Plan<SetupStep>> {
+        plan_create(&world.inputs, &world.observed, ctx.now)
+    }
+
+    fn heading(&self, _ctx: &Context, world: &CreateWorld, plan: &Plan<SetupStep>) -> String {
+        let inputs = &world.inputs;
+        format!(
+            "Plan for `ghtraf {}` in {}/{} ({}):",
+            plan.command,
+            inputs.repo.owner,
+            inputs.repo.name,
+            inputs.root.display()
+        )
+    }
+
+    fn detail_level(&self) -> i32 {
+        if self.args.deploy.diff {
+            1
+        } else {
+            0
+        }
+    }
+
+    fn step(
+        &self,
+        ctx: &Context,
+        world: &CreateWorld,
+        action: &Action<SetupStep>,
+        outputs: &Outputs,
+    ) -> std::result::Result<Outcome, StepError> {
+        let (inputs, prompter, memory) = (&world.inputs, ctx.prompter.as_ref(), &world.memory);
+        match &world.client {
+            Some(gh) => step(action, outputs, gh, inputs, prompter, memory),
+            None => step_files(action, outputs, inputs, prompter, memory),
+        }
+    }
+
+    fn verify(
+        &self,
+        _ctx: &Context,
+        world: &CreateWorld,
+        plan: &Plan<SetupStep>,
+        results: &[ActionResult],
+    ) -> Vec<Finding> {
+        let read: Option<&dyn GitHubRead> = world.client.as_ref().map(|c| c as &dyn GitHubRead);
+        verify(plan, results, read, &world.inputs)
+    }
+
+    fn finish(
+        &self,
+        ctx: &Context,
+        world: &CreateWorld,
+        plan: &Plan<SetupStep>,
+        results: &[ActionResult],
+    ) {
+        finish(ctx, plan, results, &world.inputs);
+    }
+}
+
+fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], inputs: &Inputs) {
+    let r = &ctx.reporter;
+    let RepoRef { owner, name } = &inputs.repo;
+    let dashboard = format!("https://{owner}.github.io/{name}/stats/");
+    let mut badge_id = None;
+    let mut gist_owner = None;
+    for a in &plan.actions {
+        if let SetupStep::Gist(g) = &a.details {
+            if g.role == GistRole::Badges {
+                badge_id = g.id.clone().or_else(|| {
+                    results
+                        .iter()
+                        .find(|r| r.id == a.id)
+                        .and_then(|r| r.produced.get("id").cloned())
+                });
+            }
+        }
+    }
+    if let Some(serde_json::Value::String(u)) = plan.context.get("user") {
+        gist_owner = Some(u.clone());
+    }
+    if let (Some(id), Some(user)) = (badge_id, gist_owner) {
+        r.say("\nBadges (Markdown):");
+        for (label, file, tab) in [
+            ("Installs", "installs", "installs"),
+            ("Downloads", "downloads", "installs"),
+            ("Clones", "clones", "clones"),
+            ("Views", "views", "views"),
+        ] {
+            r.say(&format!(
+                "[![{label}](https://img.shields.io/endpoint?url=https://gist.githubusercontent.com/{user}/{id}/raw/{file}.json)]({dashboard}#{tab})"
+            ));
+        }
+    }
+    r.say(&format!("\nDashboard: {dashboard}"));
+    if !inputs.skip_files
+        && plan
+            .actions
+            .iter()
+            .any(|a| a.category == Category::File && a.is_change())
+    {
+        r.hint("commit and push: git add .github/workflows/traffic-badges.yml docs/stats .ghtraf.json && git commit -m \"Track traffic with ghtraf\" && git push");
+    }
+    if !inputs.files_only && !inputs.enable_pages {
+        r.hint("enable GitHub Pages from the default branch's /docs folder (or run again with --enable-pages)");
+    }
+    if !inputs.files_only {
+        r.hint("start the first collection: gh workflow run traffic-badges.yml");
+    }
+}

@@ -1,0 +1,103 @@
+//! `create`, phase 2: read GitHub and the checkout through read-only
+//! handles, concurrently.
+
+use super::*;
+
+/// The repo-relative paths `create` may write.
+pub(super) fn managed_paths() -> Vec<String> {
+    let mut paths: Vec<String> = TEMPLATES.iter().map(|t| t.path.to_string()).collect();
+    paths.push(DASHBOARD_CONFIG_PATH.to_string());
+    paths.push(CONFIG_FILE.to_string());
+    paths
+}
+
+/// Reads the checkout and (unless files-only) GitHub, concurrently where it can.
+pub fn observe(
+    ctx: &Context,
+    inputs: &Inputs,
+    project: &Project,
+    gh: Option<&dyn GitHubRead>,
+) -> Result<Observed> {
+    let mut files = BTreeMap::new();
+    if !inputs.skip_files {
+        for path in managed_paths() {
+            let bytes = fsio::read_optional(&inputs.root.join(&path))
+                .map_err(|e| CliError::runtime(format!("cannot read {path}: {e}")))?;
+            files.insert(path, bytes);
+        }
+    }
+    let github = match gh {
+        None => None,
+        Some(gh) => Some(observe_github(ctx, inputs, gh)?),
+    };
+    Ok(Observed {
+        project: project.clone(),
+        files,
+        github,
+    })
+}
+
+/// Reads what `create` needs from GitHub: one named read per thread, each
+/// typed; a read the inputs rule out is not made.
+pub(super) fn observe_github(
+    ctx: &Context,
+    inputs: &Inputs,
+    gh: &dyn GitHubRead,
+) -> Result<GitHubSide> {
+    let repo = &inputs.repo;
+    let (user, repo_read, gists, variables, secret, pages) = std::thread::scope(|s| {
+        let user = s.spawn(|| gh.current_user());
+        let repo_read = s.spawn(|| gh.repo(repo));
+        let gists = s.spawn(|| gh.list_gists());
+        let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
+        let secret = s.spawn(|| gh.secret(repo, &inputs.gist_token_name));
+        let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
+        (
+            api::join(user),
+            api::join(repo_read),
+            api::join(gists),
+            variables.map(api::join),
+            api::join(secret),
+            pages.map(api::join),
+        )
+    });
+    // Errors surface in the order the reads are listed, as before.
+    let login = user?.login;
+    let r = repo_read?;
+    let gists = gists?
+        .into_iter()
+        .filter(|g| {
+            g.description == gist_description(repo, GistRole::Badges)
+                || g.description == gist_description(repo, GistRole::Archive)
+                || Some(&g.id) == inputs.badge_gist_id.as_ref()
+                || Some(&g.id) == inputs.archive_gist_id.as_ref()
+        })
+        .collect();
+    let variables = match variables {
+        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
+        None => BTreeMap::new(),
+    };
+    let secret = secret?;
+    let pages = match pages {
+        Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
+        None => None,
+    };
+    let side = GitHubSide {
+        login,
+        repo_created_at: r.created_at,
+        default_branch: r.default_branch,
+        gists,
+        variables,
+        secret,
+        pages,
+    };
+    ctx.reporter.diag(
+        Channel::Gist,
+        level::VERBOSE,
+        &format!(
+            "{} matching gist(s) among the user's gists",
+            side.gists.len()
+        ),
+    );
+    Ok(side)
+}

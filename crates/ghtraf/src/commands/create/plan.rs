@@ -1,0 +1,377 @@
+//! `create`, phase 3: the pure planner, from inputs and observations to a
+//! plan of gists, variables, the secret, Pages and files.
+
+use super::files::{desired_files, Ids};
+use super::*;
+
+/// How the planner settled one gist.
+pub(super) enum GistChoice {
+    Adopt { id: String, why: String },
+    Create,
+}
+
+pub(super) fn choose_gist(
+    plan: &mut Plan<SetupStep>,
+    gh: &GitHubSide,
+    repo: &RepoRef,
+    role: GistRole,
+    candidates: &[(&str, Option<&String>)],
+) -> GistChoice {
+    for (source, id) in candidates {
+        let Some(id) = id else { continue };
+        if gh.gists.iter().any(|g| &g.id == *id) {
+            return GistChoice::Adopt {
+                id: (*id).clone(),
+                why: format!("adopting existing gist {id} (from {source})"),
+            };
+        }
+        plan.warn(format!(
+            "{source} names {} gist {id}, which does not exist or is not yours: it will be replaced",
+            role.name()
+        ));
+    }
+    let description = gist_description(repo, role);
+    let mut matching: Vec<&GistSummary> = gh
+        .gists
+        .iter()
+        .filter(|g| g.description == description)
+        .collect();
+    matching.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+    match matching.as_slice() {
+        [] => GistChoice::Create,
+        [one] => GistChoice::Adopt {
+            id: one.id.clone(),
+            why: format!("adopting existing gist {}", one.id),
+        },
+        [newest, rest @ ..] => {
+            let others: Vec<&str> = rest.iter().map(|g| g.id.as_str()).collect();
+            plan.warn(format!(
+                "several gists are named \"{description}\"; using the newest ({}), ignoring {}",
+                newest.id,
+                others.join(", ")
+            ));
+            GistChoice::Adopt {
+                id: newest.id.clone(),
+                why: format!("adopting existing gist {}", newest.id),
+            }
+        }
+    }
+}
+
+/// The initial files of each gist.
+pub(super) fn initial_gist_files(
+    repo: &RepoRef,
+    role: GistRole,
+    now: OffsetDateTime,
+) -> BTreeMap<String, String> {
+    let full = format!("{}/{}", repo.owner, repo.name);
+    match role {
+        GistRole::Badges => {
+            let state = ghtraf_traffic::initial_state(&full, now);
+            ghtraf_traffic::badge_gist_files(&state, now.date())
+        }
+        GistRole::Archive => {
+            let index =
+                ghtraf_traffic::ArchiveIndex::empty(&full, &ghtraf_traffic::format_timestamp(now));
+            let mut text = index.to_json();
+            text.push('\n');
+            BTreeMap::from([(ARCHIVE_INDEX_FILE.to_string(), text)])
+        }
+    }
+}
+
+pub(super) fn plan_gist(
+    plan: &mut Plan<SetupStep>,
+    gh: &GitHubSide,
+    inputs: &Inputs,
+    observed: &Observed,
+    role: GistRole,
+    now: OffsetDateTime,
+) -> (Deferred, Option<ActionId>) {
+    let (variable, flag, config) = match role {
+        GistRole::Badges => (
+            BADGE_VARIABLE,
+            inputs.badge_gist_id.as_ref(),
+            observed
+                .project
+                .config
+                .as_ref()
+                .and_then(|c| c.badge_gist_id.as_ref()),
+        ),
+        GistRole::Archive => (
+            ARCHIVE_VARIABLE,
+            inputs.archive_gist_id.as_ref(),
+            observed
+                .project
+                .config
+                .as_ref()
+                .and_then(|c| c.archive_gist_id.as_ref()),
+        ),
+    };
+    let from_var = gh.variables.get(variable);
+    let flag = flag.filter(|f| Some(*f) != config);
+    let candidates = [
+        ("the command line", flag),
+        (variable, from_var),
+        (CONFIG_FILE, config),
+    ];
+    let description = gist_description(&inputs.repo, role);
+    let public = role == GistRole::Badges;
+    match choose_gist(plan, gh, &inputs.repo, role, &candidates) {
+        GistChoice::Adopt { id, why } => {
+            plan.push(Action::new(
+                Category::Gist,
+                Operation::Skip,
+                role.name(),
+                why,
+                SetupStep::Gist(GistStep {
+                    role,
+                    description,
+                    public,
+                    id: Some(id.clone()),
+                    files: BTreeMap::new(),
+                    request: None,
+                }),
+            ));
+            (Deferred::Known(id), None)
+        }
+        GistChoice::Create => {
+            let files = initial_gist_files(&inputs.repo, role, now);
+            let id = plan.push(Action::new(
+                Category::Gist,
+                Operation::Create,
+                role.name(),
+                format!(
+                    "create {} gist \"{description}\"",
+                    if public { "public" } else { "secret" }
+                ),
+                SetupStep::Gist(GistStep {
+                    role,
+                    description,
+                    public,
+                    id: None,
+                    request: Some(format!("POST {}/gists", inputs.api_base)),
+                    files,
+                }),
+            ));
+            (Deferred::after(&id, "id"), Some(id))
+        }
+    }
+}
+
+pub(super) fn plan_variable(
+    plan: &mut Plan<SetupStep>,
+    gh: &GitHubSide,
+    name: &str,
+    value: &Deferred,
+    producer: Option<&ActionId>,
+) {
+    let current = gh.variables.get(name).cloned();
+    if let (Some(v), Some(cur)) = (value.known(), &current) {
+        if v == cur {
+            plan.push(Action::new(
+                Category::Variable,
+                Operation::Skip,
+                name,
+                format!("already set to {v}"),
+                SetupStep::Variable(VariableStep {
+                    name: name.to_string(),
+                    value: value.clone(),
+                    current,
+                }),
+            ));
+            return;
+        }
+    }
+    let description = match (&current, value.known()) {
+        (None, _) => format!("create with the {} gist's id", gist_word(name)),
+        (Some(cur), _) => format!("change from {cur} to the {} gist's id", gist_word(name)),
+    };
+    plan.push(
+        Action::new(
+            Category::Variable,
+            Operation::Set,
+            name,
+            description,
+            SetupStep::Variable(VariableStep {
+                name: name.to_string(),
+                value: value.clone(),
+                current,
+            }),
+        )
+        .depends_on(producer.cloned()),
+    );
+}
+
+pub(super) fn gist_word(variable: &str) -> &'static str {
+    if variable == ARCHIVE_VARIABLE {
+        "archive"
+    } else {
+        "badge"
+    }
+}
+
+pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &Inputs) {
+    let name = inputs.gist_token_name.clone();
+    let existing = gh.secret.as_ref().map(|s| s.updated_at.clone());
+    let step = |token: Option<Secret>| {
+        SetupStep::Secret(SecretStep {
+            name: name.clone(),
+            token,
+            existing_updated_at: existing.clone(),
+        })
+    };
+    if let (Some(updated), false) = (&existing, inputs.update_secret) {
+        plan.push(Action::new(
+            Category::Secret,
+            Operation::Skip,
+            &name,
+            format!("exists (updated {updated}); --update-secret to replace"),
+            step(None),
+        ));
+        return;
+    }
+    let verb = if existing.is_some() {
+        "replace"
+    } else {
+        "store"
+    };
+    match &inputs.token {
+        TokenSource::Given(t) => {
+            plan.push(Action::new(
+                Category::Secret,
+                Operation::Set,
+                &name,
+                format!("{verb} the workflow token (encrypted with the repository key)"),
+                step(Some(t.clone())),
+            ));
+        }
+        TokenSource::Ask => {
+            plan.push(
+                Action::new(
+                    Category::Secret,
+                    Operation::Set,
+                    &name,
+                    format!("{verb} the workflow token, asked for at apply"),
+                    step(None),
+                )
+                .requires_input(true),
+            );
+        }
+        TokenSource::Missing => {
+            plan.push(Action::new(
+                Category::Secret,
+                Operation::Skip,
+                &name,
+                "no token given (non-interactive): set GHTRAF_GIST_TOKEN or use --gist-token-stdin",
+                step(None),
+            ));
+            plan.warn(format!(
+                "the workflow cannot collect until the secret {name} holds a token with the gist scope"
+            ));
+        }
+    }
+}
+
+pub(super) fn plan_pages(plan: &mut Plan<SetupStep>, gh: &GitHubSide) {
+    let branch = gh.default_branch.clone();
+    let path = "/docs".to_string();
+    let step = |exists| {
+        SetupStep::Pages(PagesStep {
+            branch: branch.clone(),
+            path: path.clone(),
+            exists,
+        })
+    };
+    match &gh.pages {
+        Some(Some((b, p))) if *b == branch && *p == path => {
+            plan.push(Action::new(
+                Category::Pages,
+                Operation::Skip,
+                "github-pages",
+                format!("already served from {b} {p}"),
+                step(true),
+            ));
+        }
+        Some(Some((b, p))) => {
+            plan.push(Action::new(
+                Category::Pages,
+                Operation::Update,
+                "github-pages",
+                format!("serve from {branch} /docs instead of {b} {p}"),
+                step(true),
+            ));
+        }
+        _ => {
+            plan.push(Action::new(
+                Category::Pages,
+                Operation::Create,
+                "github-pages",
+                format!("enable GitHub Pages from {branch} /docs"),
+                step(false),
+            ));
+        }
+    }
+}
+
+/// The plan: pure, from settled inputs and the observed world.
+pub fn plan_create(
+    inputs: &Inputs,
+    observed: &Observed,
+    now: OffsetDateTime,
+) -> Result<Plan<SetupStep>> {
+    let command = if inputs.files_only { "init" } else { "create" };
+    let mut plan = Plan::new(command);
+    plan.set_context(
+        "repository",
+        format!("{}/{}", inputs.repo.owner, inputs.repo.name),
+    );
+    plan.set_context("repo_dir", inputs.root.display().to_string());
+    plan.set_context("api_base", inputs.api_base.clone());
+
+    let mut badge = inputs.badge_gist_id.clone().map(Deferred::Known);
+    let mut archive = inputs.archive_gist_id.clone().map(Deferred::Known);
+    let mut producers = Vec::new();
+    let mut gist_owner = inputs.gist_owner.clone();
+    let mut created = inputs.created.clone();
+
+    if let Some(gh) = &observed.github {
+        plan.set_context("user", gh.login.clone());
+        gist_owner = Some(gh.login.clone());
+        if created.is_none() {
+            created = gh.repo_created_at.get(..10).map(str::to_string);
+        }
+        let (b, b_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Badges, now);
+        let (a, a_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Archive, now);
+        if !inputs.skip_variables {
+            plan_variable(&mut plan, gh, BADGE_VARIABLE, &b, b_id.as_ref());
+            plan_variable(&mut plan, gh, ARCHIVE_VARIABLE, &a, a_id.as_ref());
+        }
+        plan_secret(&mut plan, gh, inputs);
+        if inputs.enable_pages {
+            plan_pages(&mut plan, gh);
+        }
+        producers.extend(b_id);
+        producers.extend(a_id);
+        badge = Some(b);
+        archive = Some(a);
+    }
+
+    if !inputs.skip_files {
+        let ids = Ids {
+            badge: badge.as_ref(),
+            archive: archive.as_ref(),
+            gist_owner,
+            created: created.unwrap_or_else(|| date_string(now)),
+        };
+        let desired = desired_files(&mut plan, inputs, observed, &ids)?;
+        plan_files(
+            &mut plan,
+            desired,
+            &observed.files,
+            inputs.policy,
+            &producers,
+        );
+    }
+    Ok(plan)
+}

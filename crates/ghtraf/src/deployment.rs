@@ -1,0 +1,79 @@
+//! The deployment's names: what `create` makes and every other command finds.
+//!
+//! Gist descriptions and roles, the repository variables and secret, the
+//! archive gist's month files. Commands import these instead of importing
+//! each other, so the convention has one definition and `list` finds exactly
+//! what `create` made.
+
+use ghtraf_github::{Gist, RepoRef};
+use ghtraf_traffic::{archive_period_of_file, import_archives, ArchiveMonth};
+
+use crate::error::{CliError, Result};
+
+/// The repository secret holding the workflow's token, unless renamed.
+pub const DEFAULT_TOKEN_NAME: &str = "TRAFFIC_GIST_TOKEN";
+/// The repository variable naming the badge gist.
+pub const BADGE_VARIABLE: &str = "TRAFFIC_GIST_ID";
+/// The repository variable naming the archive gist.
+pub const ARCHIVE_VARIABLE: &str = "TRAFFIC_ARCHIVE_GIST_ID";
+
+/// Which of the deployment's two gists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GistRole {
+    /// State and the four shields.io badge files; rewritten daily.
+    Badges,
+    /// One file per finished month, and the index.
+    Archive,
+}
+
+impl GistRole {
+    pub fn name(self) -> &'static str {
+        match self {
+            GistRole::Badges => "badges",
+            GistRole::Archive => "archive",
+        }
+    }
+}
+
+/// The gist naming convention other commands (and `list`) find gists by.
+pub fn gist_description(repo: &RepoRef, role: GistRole) -> String {
+    format!("[GTT] {}/{} · {}", repo.owner, repo.name, role.name())
+}
+
+/// The repository a badge gist description names, if it follows the convention.
+pub fn tracked_repo(description: &str) -> Option<RepoRef> {
+    let rest = description.strip_prefix("[GTT] ")?;
+    let (repo, role) = rest.rsplit_once(" · ")?;
+    let parsed = RepoRef::parse(repo).ok()?;
+    (gist_description(&parsed, GistRole::Badges) == description && role == "badges")
+        .then_some(parsed)
+}
+
+/// The archive months held by an archive gist (ours or the original's).
+pub fn archive_months(gist: Option<&Gist>) -> Result<Vec<ArchiveMonth>> {
+    let Some(g) = gist else {
+        return Ok(Vec::new());
+    };
+    let files: Vec<(&str, &str)> = g
+        .files
+        .iter()
+        .filter(|(n, _)| archive_period_of_file(n).is_some())
+        .map(|(n, f)| (n.as_str(), f.content.as_str()))
+        .collect();
+    import_archives(&files).map_err(|e| CliError::runtime(format!("archive gist {}: {e}", g.id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracked_repos_follow_the_naming_convention() {
+        let r = tracked_repo("[GTT] octo/demo · badges").unwrap();
+        assert_eq!(r.to_string(), "octo/demo");
+        assert!(tracked_repo("[GTT] octo/demo · archive").is_none());
+        assert!(tracked_repo("my notes").is_none());
+        assert!(tracked_repo("[GTT] not a repo · badges").is_none());
+    }
+}

@@ -1,0 +1,130 @@
+//! Which repository and gists a data command works on.
+//!
+//! `collect` runs inside the daily workflow (where `GITHUB_REPOSITORY` and the
+//! gist-id variables are in the environment) and on a maintainer's machine
+//! (where `.ghtraf.json` knows them); `export` likewise. One resolver keeps the
+//! precedence identical for both: flag, then environment, then the
+//! repository variables, then `.ghtraf.json`.
+
+use ghtraf_github::{GitHubRead, RepoRef};
+
+use crate::context::Context;
+use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
+use crate::error::{CliError, Result};
+use crate::output::{level, Channel};
+use crate::project::{self, ProjectConfig};
+
+/// The flags data commands share.
+#[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
+pub struct TargetArgs {
+    /// Repository OWNER/REPO (default: $GITHUB_REPOSITORY, then .ghtraf.json).
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub repo: Option<String>,
+
+    /// Badge gist id (default: $TRAFFIC_GIST_ID, the repository variable, .ghtraf.json).
+    #[arg(long, value_name = "ID")]
+    pub gist_id: Option<String>,
+
+    /// Archive gist id (default: $TRAFFIC_ARCHIVE_GIST_ID, the variable, .ghtraf.json).
+    #[arg(long, value_name = "ID")]
+    pub archive_gist_id: Option<String>,
+
+    /// The repository checkout whose .ghtraf.json to read (default: found upwards).
+    #[arg(long, value_name = "DIR")]
+    pub repo_dir: Option<std::path::PathBuf>,
+}
+
+/// A resolved target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub repo: RepoRef,
+    pub badge_gist_id: String,
+    pub archive_gist_id: Option<String>,
+}
+
+/// The project config, if any (a malformed one is an error, not "none").
+pub fn project_config(ctx: &Context, args: &TargetArgs) -> Result<Option<ProjectConfig>> {
+    let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
+    Ok(project::observe(&root, ctx.config.as_deref())?.config)
+}
+
+/// The repository: flag, `GITHUB_REPOSITORY`, `.ghtraf.json`.
+pub fn resolve_repo(
+    ctx: &Context,
+    args: &TargetArgs,
+    config: Option<&ProjectConfig>,
+) -> Result<RepoRef> {
+    let from_config = config.and_then(|c| match (&c.owner, &c.repo) {
+        (Some(o), Some(r)) => Some(format!("{o}/{r}")),
+        _ => None,
+    });
+    let text = args
+        .repo
+        .clone()
+        .or_else(|| ctx.env("GITHUB_REPOSITORY").filter(|s| !s.is_empty()))
+        .or(from_config)
+        .ok_or_else(|| {
+            CliError::usage("which repository? none given and none found").with_hint(
+                "pass --repo OWNER/REPO, set GITHUB_REPOSITORY, or run inside a checkout set up by `ghtraf create`",
+            )
+        })?;
+    RepoRef::parse(&text).map_err(|e| {
+        CliError::usage(e.message().to_string()).with_hint("use OWNER/REPO, e.g. octo/demo")
+    })
+}
+
+/// Gist ids: flag, environment, repository variable, `.ghtraf.json`.
+pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
+    let config = project_config(ctx, args)?;
+    let repo = resolve_repo(ctx, args, config.as_ref())?;
+    let pick = |flag: &Option<String>, env: &str| -> Option<String> {
+        flag.clone()
+            .or_else(|| ctx.env(env).filter(|s| !s.trim().is_empty()))
+    };
+    let mut badge = pick(&args.gist_id, BADGE_VARIABLE);
+    let mut archive = pick(&args.archive_gist_id, ARCHIVE_VARIABLE);
+    if badge.is_none() || archive.is_none() {
+        // The variables are the deployed truth; read them only when needed.
+        match gh.list_variables(&repo) {
+            Ok(vars) => {
+                for v in vars {
+                    if v.name == BADGE_VARIABLE && badge.is_none() {
+                        badge = Some(v.value);
+                    } else if v.name == ARCHIVE_VARIABLE && archive.is_none() {
+                        archive = Some(v.value);
+                    }
+                }
+            }
+            Err(e) => ctx.reporter.diag(
+                Channel::Config,
+                level::VERBOSE,
+                &format!("could not read the repository variables: {}", e.message()),
+            ),
+        }
+    }
+    let badge = badge
+        .or_else(|| config.as_ref().and_then(|c| c.badge_gist_id.clone()))
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "no badge gist known for {}/{}",
+                repo.owner, repo.name
+            ))
+            .with_hint("run `ghtraf create` first, or pass --gist-id")
+        })?;
+    let archive = archive.or_else(|| config.as_ref().and_then(|c| c.archive_gist_id.clone()));
+    ctx.reporter.diag(
+        Channel::Config,
+        level::VERBOSE,
+        &format!(
+            "target {}/{}: badge gist {badge}, archive gist {}",
+            repo.owner,
+            repo.name,
+            archive.as_deref().unwrap_or("(none)")
+        ),
+    );
+    Ok(Target {
+        repo,
+        badge_gist_id: badge,
+        archive_gist_id: archive,
+    })
+}

@@ -1,0 +1,13 @@
+//! The integration tests of `ghtraf`, one binary (one link step) for all:
+//! each module drives the real command line against `fakehub` or a
+//! temporary checkout.
+
+mod common;
+
+mod apply;
+mod collect;
+mod create;
+mod init;
+mod status;
+mod transcripts;
+mod verify;

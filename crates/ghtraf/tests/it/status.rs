@@ -1,0 +1,77 @@
+//! `ghtraf status` and `ghtraf list` against fakehub: read-only summaries.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::*;
+use fakehub::{Config, FakeHub, World};
+
+#[test]
+fn status_and_list_summarise_without_mutating() {
+    let hub = FakeHub::start(Config {
+        world: World::demo_on("2026-02-26").unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    assert_eq!(
+        on(&hub)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["create", "-n", "--repo", "octo/demo"])
+            .code,
+        0
+    );
+    assert_eq!(
+        on(&hub)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["collect", "-n"])
+            .code,
+        0
+    );
+    hub.add_gist(
+        "octo",
+        "[GTT] octo/other · badges",
+        true,
+        &[("state.json", "{oops")],
+    );
+    hub.add_gist("octo", "unrelated notes", true, &[("a.txt", "x")]);
+    hub.clear_log();
+
+    let out = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["status", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let st = json(&out);
+    assert_eq!(st["repository"], "octo/demo");
+    assert!(st["secret"].is_string(), "{st}");
+    assert_eq!(st["workflow_in_checkout"], true);
+    assert_eq!(st["workflow_on_default_branch"], false);
+    let export: Vec<serde_json::Value> = serde_json::from_str(
+        &on(&hub)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["export", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
+    let clones: u64 = export.iter().map(|r| r["clones"].as_u64().unwrap()).sum();
+    assert_eq!(
+        st["summary"]["clones"], clones,
+        "status totals agree with the history"
+    );
+    let text = on(&hub).gist_token(GIST_TOKEN).run(dir.path(), &["status"]);
+    assert!(text.stdout.contains("installs"), "{}", text.stdout);
+
+    let out = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["list", "--format", "json"]);
+    assert_eq!(out.code, 1, "an unreadable state is reported: {out:?}");
+    let rows = json(&out);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        2,
+        "found by the naming convention only: {rows:?}"
+    );
+    assert_eq!(rows[0]["repository"], "octo/demo");
+    assert_eq!(rows[0]["summary"]["clones"], clones);
+    assert!(rows[1]["problem"].as_str().unwrap().contains("state.json"));
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+}
