@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod checkout;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -15,6 +16,7 @@ pub mod deployment;
 pub mod driver;
 pub mod error;
 pub mod fsio;
+pub mod install;
 pub mod managed_file;
 pub mod output;
 pub mod project;
@@ -22,3 +24,5 @@ pub mod prompt;
 pub mod saved;
 pub mod target;
 pub mod templates;
+pub mod textstyle;
+pub mod values;

@@ -60,7 +60,13 @@ pub(super) fn canonical(
 }
 
 /// Keys we own but may leave out (absent means "not known yet").
-pub(super) const DROPPED_KEYS: [&str; 3] = ["badgeGistId", "archiveGistId", "ciWorkflows"];
+pub(super) const DROPPED_KEYS: [&str; 5] = [
+    "badgeGistId",
+    "archiveGistId",
+    "ciWorkflows",
+    "installCommand",
+    "releasesUrl",
+];
 
 pub(super) fn json_content(
     obj: serde_json::Map<String, serde_json::Value>,
@@ -77,13 +83,16 @@ pub(super) fn existing_object(
     observed: &Observed,
     path: &str,
 ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
-    match observed.files.get(path).cloned().flatten() {
+    match observed.files.get(path).and_then(Local::bytes) {
         None => Ok(serde_json::Map::new()),
-        Some(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes) {
-            Ok(serde_json::Value::Object(m)) => Ok(m),
-            Ok(_) => Err("is not a JSON object".to_string()),
-            Err(e) => Err(e.to_string()),
-        },
+        // Editors may add a BOM; the rewrite keeps it (managed_file).
+        Some(bytes) => {
+            match serde_json::from_slice::<serde_json::Value>(crate::textstyle::strip_bom(bytes)) {
+                Ok(serde_json::Value::Object(m)) => Ok(m),
+                Ok(_) => Err("is not a JSON object".to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
     }
 }
 
@@ -119,7 +128,11 @@ pub(super) fn desired_files(
         ("DISPLAY_NAME", inputs.display_name.clone()),
         ("CREATED", ids.created.clone()),
         ("VERSION", VERSION.to_string()),
-        ("INSTALL", inputs.install_command.clone()),
+        (
+            "INSTALL",
+            crate::install::step_script(inputs.install_command.as_deref()),
+        ),
+        ("RELEASES", inputs.releases_url.clone()),
         ("GIST_TOKEN_NAME", inputs.gist_token_name.clone()),
         ("WORKFLOW_RUN_TRIGGER", trigger),
     ]);
@@ -208,10 +221,12 @@ pub(super) fn desired_files(
     if !inputs.ci_workflows.is_empty() {
         obj.insert("ciWorkflows".into(), inputs.ci_workflows.clone().into());
     }
-    obj.insert(
-        "installCommand".into(),
-        inputs.install_command.clone().into(),
-    );
+    if let Some(command) = &inputs.install_command {
+        obj.insert("installCommand".into(), command.clone().into());
+    }
+    if inputs.releases_url != crate::install::DEFAULT_RELEASES {
+        obj.insert("releasesUrl".into(), inputs.releases_url.clone().into());
+    }
     let obj = canonical(obj, existing);
     let config_rel = observed
         .project

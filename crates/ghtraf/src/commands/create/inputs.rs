@@ -3,6 +3,7 @@
 //! Nothing here writes.
 
 use super::*;
+use crate::values::{self, Source};
 
 /// Settles every value from flags, `.ghtraf.json`, the origin remote, the
 /// environment and (interactive runs) questions. Nothing here writes.
@@ -36,25 +37,27 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         (false, false, true) => ConflictPolicy::Ask,
         (false, false, false) => ConflictPolicy::Keep,
     };
+    // One validator per value whatever its source: .ghtraf.json's values
+    // went through the same functions when it was read (project.rs).
     if let Some(c) = &d.created {
-        validate_date(c)?;
+        values::date(c, Source::Flag("--created"))?;
+    }
+    if let Some(t) = &d.gist_token_name {
+        values::secret_name(t, Source::Flag("--gist-token-name"))?;
+    }
+    for (flag, id) in [
+        ("--gist-id", &d.gist_id),
+        ("--archive-gist-id", &d.archive_gist_id),
+    ] {
+        if let Some(id) = id {
+            values::gist_id(id, Source::Flag(flag))?;
+        }
     }
     let gist_token_name = d
         .gist_token_name
         .clone()
         .or(cfg.gist_token_name.clone())
         .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
-    if gist_token_name.is_empty()
-        || !gist_token_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        || gist_token_name.starts_with("GITHUB_")
-    {
-        return Err(
-            CliError::usage(format!("`{gist_token_name}` is not a valid secret name"))
-                .with_hint("use letters, digits and underscores, not starting with GITHUB_"),
-        );
-    }
     let token = if args.files_only {
         TokenSource::Missing
     } else if args.gist_token_stdin {
@@ -82,6 +85,14 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         TokenSource::Missing
     };
     let api_base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k));
+    // .ghtraf.json's value was checked when the file was read.
+    let releases_url = match (&d.releases_url, &cfg.releases_url) {
+        (Some(url), _) => {
+            crate::install::check_releases_url(url, crate::values::Source::Flag("--releases-url"))?
+        }
+        (None, Some(url)) => url.trim().trim_end_matches('/').to_string(),
+        (None, None) => crate::install::DEFAULT_RELEASES.to_string(),
+    };
     Ok(Inputs {
         display_name: d
             .display_name
@@ -97,11 +108,11 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         } else {
             d.ci_workflows.clone()
         },
-        install_command: d
+        install_command: d.install_command.clone().or(cfg
             .install_command
             .clone()
-            .or(cfg.install_command.clone())
-            .unwrap_or_else(|| format!("cargo install ghtraf --version {VERSION} --locked")),
+            .filter(|c| !crate::install::is_legacy_default(c))),
+        releases_url,
         gist_token_name,
         api_base,
         files_only: args.files_only,
@@ -114,21 +125,6 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         repo,
         root: project.root.clone(),
     })
-}
-
-pub(super) fn validate_date(text: &str) -> Result<()> {
-    let ok = text.len() == 10
-        && time::Date::parse(
-            text,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .is_ok();
-    if ok {
-        Ok(())
-    } else {
-        Err(CliError::usage(format!("--created `{text}` is not a date"))
-            .with_hint("use YYYY-MM-DD"))
-    }
 }
 
 pub(super) fn resolve_repo(
@@ -173,10 +169,12 @@ pub(super) fn resolve_repo(
                 .as_deref()
                 .or(origin.as_ref().map(|(o, _)| o.as_str())),
         )?;
+        values::owner(&owner, Source::Prompt("Repository owner"))?;
         let name = ctx.prompter.text(
             "Repository name",
             name.as_deref().or(origin.as_ref().map(|(_, n)| n.as_str())),
         )?;
+        values::repo_name(&name, Source::Prompt("Repository name"))?;
         return Ok((owner, name));
     }
     match (owner, name, origin) {
