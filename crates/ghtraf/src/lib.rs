@@ -25,4 +25,5 @@ pub mod saved;
 pub mod target;
 pub mod templates;
 pub mod textstyle;
+pub mod tokens;
 pub mod values;

@@ -89,7 +89,7 @@ pub struct CreateArgs {
     pub update_secret: bool,
 
     /// Read the workflow token from standard input (instead of $GHTRAF_GIST_TOKEN or a prompt).
-    #[arg(long)]
+    #[arg(long, long_help = crate::tokens::workflow_token_help())]
     pub gist_token_stdin: bool,
 
     /// Enable GitHub Pages from the default branch's /docs folder.

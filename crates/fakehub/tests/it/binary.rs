@@ -1,8 +1,5 @@
 //! The fakehub binary prints its base URL first and serves until killed, honouring --token
 //! and --world.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -28,10 +25,10 @@ fn binary_prints_url_first_and_serves_the_given_world_with_token() {
         .read_line(&mut first)
         .unwrap();
     let base = first.trim().to_string();
-    let agent = common::agent();
-    let user = common::send(&agent, "GET", &format!("{base}/user"), Some("sekrit"), None);
-    let denied = common::send(&agent, "GET", &format!("{base}/user"), Some("other"), None);
-    let repo = common::send(
+    let agent = crate::common::agent();
+    let user = crate::common::send(&agent, "GET", &format!("{base}/user"), Some("sekrit"), None);
+    let denied = crate::common::send(&agent, "GET", &format!("{base}/user"), Some("other"), None);
+    let repo = crate::common::send(
         &agent,
         "GET",
         &format!("{base}/repos/alice/site"),

@@ -1,6 +1,5 @@
 //! Shared HTTP helpers for fakehub's integration tests: a proxy-free ureq agent and a
 //! call function that returns status, headers and body whatever the status.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::Value;
 

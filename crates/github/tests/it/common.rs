@@ -1,8 +1,6 @@
 //! Shared setup for the integration tests: a fakehub with a canary token, a client whose
 //! sleeper records waits instead of sleeping, and the end-of-test contract check.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use fakehub::{Config, FakeHub, Fault, FaultKind, World};
 use ghtraf_github::{Client, ClientConfig, RepoRef, RequestEvent, RetryPolicy, Sleeper, Token};
 use std::sync::{Arc, Mutex};
@@ -81,6 +79,24 @@ pub fn setup_with(world: World) -> Setup {
         token: Some(CANARY.to_string()),
         world,
         latency: Duration::ZERO,
+        ..Config::default()
+    })
+    .unwrap();
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let (client, events) = client_for(&hub, CANARY, Arc::clone(&sleeper));
+    Setup {
+        hub,
+        client,
+        sleeper,
+        events,
+    }
+}
+
+/// Like [`setup_with`], but the world's `tokens` decide who is accepted (no `--token`).
+pub fn setup_open(world: World) -> Setup {
+    let hub = FakeHub::start(Config {
+        world,
+        ..Config::default()
     })
     .unwrap();
     let sleeper = Arc::new(RecordingSleeper::default());

@@ -1,10 +1,7 @@
 //! Fault injection: each kind does what a flaky GitHub would do, for exactly the
 //! requests it targets, and DropAfter really applies the mutation first.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{call, send};
+use crate::common::{call, send};
 use fakehub::{Config, FakeHub, Fault, FaultKind, World};
 use serde_json::json;
 use std::time::Duration;
@@ -26,10 +23,10 @@ fn fault(method: &str, path: &str, times: u32, kind: FaultKind) -> Fault {
     }
 }
 
-fn post_gist(hub: &FakeHub) -> Result<common::Reply, Box<ureq::Transport>> {
+fn post_gist(hub: &FakeHub) -> Result<crate::common::Reply, Box<ureq::Transport>> {
     let body = json!({"description": "ghtraf state", "public": false, "files": {"state.json": {"content": "{}"}}});
     send(
-        &common::agent(),
+        &crate::common::agent(),
         "POST",
         &format!("{}/gists", hub.url()),
         Some("t"),
@@ -141,7 +138,7 @@ fn delay_holds_one_request_while_others_are_served() {
 fn faults_and_latency_can_be_set_over_http() {
     let hub = hub();
     let b = hub.url();
-    let agent = common::agent();
+    let agent = crate::common::agent();
     let injected = agent
         .post(&format!("{b}/_fakehub/faults"))
         .send_json(json!({

@@ -1,11 +1,7 @@
 //! Error mapping, retries and rate-limit waits, driven by fakehub fault injection and a
 //! recording sleeper (no real sleeping). The canary token must never appear in any error.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use fakehub::FaultKind;
 use ghtraf_github::{ErrorKind, GitHubRead, GitHubWrite};
 use std::collections::BTreeMap;

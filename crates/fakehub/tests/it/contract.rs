@@ -1,11 +1,8 @@
 //! Proves the contract: one request to every operation in the OpenAPI subset, each answered
 //! with a documented status and a body that validates against the subset's schema.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::call;
 use base64::Engine;
-use common::call;
 use crypto_box::aead::OsRng;
 use fakehub::{Config, FakeHub, World};
 use serde_json::json;
@@ -32,9 +29,6 @@ fn every_operation_answers_and_validates_against_the_subset() {
 
     expect("GET", "/user", None, 200);
     expect("GET", "/rate_limit", None, 200);
-    expect("GET", "/user/repos", None, 200);
-    expect("GET", "/users/octo/repos", None, 200);
-    expect("GET", "/orgs/octo/repos", None, 200);
     expect("GET", "/repos/octo/demo", None, 200);
     expect("GET", "/repos/octo/demo/stargazers", None, 200);
 
@@ -54,7 +48,12 @@ fn every_operation_answers_and_validates_against_the_subset() {
         Some(json!({"files": {"b.svg": {"content": "<svg/>"}}})),
         200,
     );
+    let commits = expect("GET", &format!("/gists/{id}/commits"), None, 200).json();
+    assert_eq!(commits.as_array().unwrap().len(), 2, "create + update");
+    let first = commits[1]["version"].as_str().unwrap();
+    expect("GET", &format!("/gists/{id}/{first}"), None, 200);
     expect("DELETE", &format!("/gists/{id}"), None, 204);
+    expect("GET", "/repos/octo/demo/forks?sort=oldest", None, 200);
 
     for path in ["clones", "views", "popular/referrers", "popular/paths"] {
         expect(
@@ -100,6 +99,18 @@ fn every_operation_answers_and_validates_against_the_subset() {
         Some(json!({"ref": "main"})),
         204,
     );
+    expect(
+        "PUT",
+        &format!("/repos/octo/demo/actions/workflows/{workflow_id}/disable"),
+        None,
+        204,
+    );
+    expect(
+        "PUT",
+        "/repos/octo/demo/actions/workflows/ci.yml/enable",
+        None,
+        204,
+    );
 
     expect("GET", "/repos/octo/demo/actions/variables", None, 200);
     expect(
@@ -120,11 +131,12 @@ fn every_operation_answers_and_validates_against_the_subset() {
         Some(json!({"value": "y"})),
         204,
     );
+    // Operations ghtraf never calls are not served (see README, "Endpoints").
     expect(
         "DELETE",
         "/repos/octo/demo/actions/variables/GIST_ID",
         None,
-        204,
+        404,
     );
 
     let key = expect(
@@ -146,14 +158,7 @@ fn every_operation_answers_and_validates_against_the_subset() {
         Some(json!({"encrypted_value": encrypted, "key_id": key["key_id"]})),
         201,
     );
-    expect("GET", "/repos/octo/demo/actions/secrets", None, 200);
     expect("GET", "/repos/octo/demo/actions/secrets/TOKEN", None, 200);
-    expect(
-        "DELETE",
-        "/repos/octo/demo/actions/secrets/TOKEN",
-        None,
-        204,
-    );
 
     expect("GET", "/repos/octo/demo/pages", None, 404);
     expect(
@@ -198,8 +203,8 @@ fn every_operation_answers_and_validates_against_the_subset() {
 fn list_variants_validate_too() {
     let hub = demo_hub();
     let b = hub.url();
-    let starred = common::send(
-        &common::agent(),
+    let starred = crate::common::send(
+        &crate::common::agent(),
         "GET",
         &format!("{b}/repos/octo/demo/stargazers"),
         None,

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::macros::format_description;
-use time::{Date, Duration, OffsetDateTime, Time};
+use time::{Date, OffsetDateTime};
+
+mod build;
 
 /// Everything fakehub knows. See crates/fakehub/README.md for the JSON format.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -24,6 +26,46 @@ pub struct World {
     /// everything (fine-grained with all permissions). Without `gist`, gist writes are 404;
     /// without `repo` (or `public_repo` on a public repo), repository settings and traffic are 403.
     pub token_scopes: Option<Vec<String>>,
+    /// Further tokens by their value, each with its own grant (all belong to `user`). A token
+    /// not listed here is the default token (`token_scopes`), unless `reject_unknown_tokens`.
+    pub tokens: BTreeMap<String, TokenGrant>,
+    /// Answer 401 "Bad credentials" to any token not in `tokens` (and 401 "Requires
+    /// authentication" without one), as GitHub does for a revoked or mistyped token.
+    pub reject_unknown_tokens: bool,
+}
+
+/// What a token may do, in GitHub's two token models.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenGrant {
+    /// A classic personal access token: its scopes are sent back as `X-OAuth-Scopes`.
+    Classic { scopes: Vec<String> },
+    /// A fine-grained token: no `X-OAuth-Scopes` header; permissions by lower-case name
+    /// (`administration`, `actions`, `contents`, `gists`, `metadata`, `pages`, `secrets`,
+    /// `variables`, `workflows`) with level `read` or `write` (write includes read).
+    /// `metadata: read` is always granted, as on GitHub.
+    FineGrained {
+        permissions: BTreeMap<String, String>,
+    },
+}
+
+impl TokenGrant {
+    /// A classic token with these scopes.
+    pub fn classic(scopes: &[&str]) -> TokenGrant {
+        TokenGrant::Classic {
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// A fine-grained token with these `(permission, level)` grants.
+    pub fn fine_grained(permissions: &[(&str, &str)]) -> TokenGrant {
+        TokenGrant::FineGrained {
+            permissions: permissions
+                .iter()
+                .map(|(name, level)| (name.to_string(), level.to_string()))
+                .collect(),
+        }
+    }
 }
 
 /// The authenticated user.
@@ -62,6 +104,11 @@ pub struct Repo {
     pub open_issues: u64,
     pub permissions: Permissions,
     pub stargazers: Vec<Stargazer>,
+    /// Only admins and collaborators (`permissions.push`) may list stargazers (GitHub's
+    /// July 2026 restriction); others get 403.
+    pub stargazers_restricted: bool,
+    /// Forks with their creation time; when empty, `forks` is the count shown.
+    pub fork_list: Vec<Fork>,
     /// Daily traffic keyed by `YYYY-MM-DD`; the API shows the 14 days ending at `today`.
     pub traffic: BTreeMap<String, TrafficDay>,
     pub referrers: Vec<Referrer>,
@@ -94,6 +141,8 @@ impl Default for Repo {
             open_issues: 0,
             permissions: Permissions::default(),
             stargazers: Vec::new(),
+            stargazers_restricted: false,
+            fork_list: Vec::new(),
             traffic: BTreeMap::new(),
             referrers: Vec::new(),
             paths: Vec::new(),
@@ -132,6 +181,15 @@ impl Default for Permissions {
 pub struct Stargazer {
     pub login: String,
     pub starred_at: String,
+}
+
+/// A fork of a repository.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Fork {
+    /// `owner/name` of the fork.
+    pub full_name: String,
+    pub created_at: String,
 }
 
 /// One day of traffic as GitHub reports it.
@@ -264,6 +322,22 @@ pub struct Gist {
     pub files: BTreeMap<String, String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Revisions, newest first, each with the files as they were (GitHub keeps a gist as a
+    /// git repository). Empty for a gist seeded without history: it then has one implied
+    /// revision holding its current files.
+    pub history: Vec<GistRevision>,
+}
+
+/// One revision of a gist: what `GET /gists/{id}/commits` lists and `GET /gists/{id}/{sha}`
+/// shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GistRevision {
+    /// 40 hex characters.
+    pub version: String,
+    pub committed_at: String,
+    /// File name -> full text at this revision.
+    pub files: BTreeMap<String, String>,
 }
 
 /// Formats a UTC timestamp the way GitHub does (`2024-01-31T12:00:00Z`).
@@ -283,23 +357,6 @@ pub fn day(date: Date) -> String {
 /// Parses `YYYY-MM-DD`, or the date part of a GitHub timestamp.
 pub fn parse_day(text: &str) -> Option<Date> {
     Date::parse(text.get(..10)?, format_description!("[year]-[month]-[day]")).ok()
-}
-
-fn at(date: Date, hour: u8, minute: u8) -> String {
-    let time = Time::from_hms(hour, minute, 0).unwrap_or(Time::MIDNIGHT);
-    timestamp(date.with_time(time).assume_utc())
-}
-
-/// SplitMix64: a tiny deterministic PRNG so the demo's numbers are stable per date.
-fn mix(seed: u64) -> u64 {
-    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn rand_in(seed: u64, low: u64, high: u64) -> u64 {
-    low + mix(seed) % (high - low + 1)
 }
 
 impl World {
@@ -329,204 +386,6 @@ impl World {
             .repos
             .insert(format!("{owner}/{repo}"), Repo::default());
         world
-    }
-
-    /// The README demo: `octo/demo` ending at the real current UTC date.
-    pub fn demo() -> World {
-        World::demo_ending(OffsetDateTime::now_utc().date(), None)
-    }
-
-    /// The demo world pinned to `today` (`YYYY-MM-DD`), for deterministic tests.
-    pub fn demo_on(today: &str) -> Result<World, String> {
-        let date = parse_day(today).ok_or_else(|| format!("not a YYYY-MM-DD date: {today}"))?;
-        Ok(World::demo_ending(date, Some(day(date))))
-    }
-
-    fn demo_ending(today: Date, pinned: Option<String>) -> World {
-        let created = today - Duration::days(365);
-        let mut repo = Repo {
-            id: 1_296_269,
-            description: Some("A demo repository whose traffic ghtraf keeps forever".to_string()),
-            created_at: at(created, 9, 12),
-            pushed_at: at(today, 6, 3),
-            language: Some("Rust".to_string()),
-            forks: 7,
-            open_issues: 3,
-            ..Repo::default()
-        };
-        repo.stargazers = (0..42u64)
-            .map(|n| Stargazer {
-                login: format!("stargazer{n}"),
-                starred_at: at(
-                    created + Duration::days((n * 8 + 3) as i64),
-                    10,
-                    (n % 60) as u8,
-                ),
-            })
-            .collect();
-        for back in 0..60i64 {
-            let date = today - Duration::days(back);
-            let seed = date.to_julian_day() as u64;
-            let weekend = date.weekday().number_days_from_monday() >= 5;
-            let (view_low, view_high) = if weekend { (15, 45) } else { (40, 120) };
-            let views = rand_in(seed, view_low, view_high);
-            let clones = rand_in(seed ^ 0xC10E, 3, 25);
-            repo.traffic.insert(
-                day(date),
-                TrafficDay {
-                    clones,
-                    clone_uniques: rand_in(seed ^ 0xC1, 1, clones.div_ceil(2)),
-                    views,
-                    view_uniques: rand_in(seed ^ 0x71, views / 5 + 1, views / 2 + 1),
-                },
-            );
-        }
-        repo.referrers = [
-            ("github.com", 164, 41),
-            ("Google", 97, 38),
-            ("news.ycombinator.com", 52, 33),
-            ("reddit.com", 21, 14),
-            ("Bing", 6, 4),
-        ]
-        .into_iter()
-        .map(|(referrer, count, uniques)| Referrer {
-            referrer: referrer.to_string(),
-            count,
-            uniques,
-        })
-        .collect();
-        repo.paths = [
-            ("/octo/demo", "octo/demo: A demo repository", 310, 97),
-            ("/octo/demo/releases", "Releases · octo/demo", 88, 40),
-            (
-                "/octo/demo/blob/main/README.md",
-                "demo/README.md at main · octo/demo",
-                61,
-                35,
-            ),
-            ("/octo/demo/issues", "Issues · octo/demo", 23, 11),
-            ("/octo/demo/actions", "Actions · octo/demo", 9, 3),
-        ]
-        .into_iter()
-        .map(|(path, title, count, uniques)| PopularPath {
-            path: path.to_string(),
-            title: title.to_string(),
-            count,
-            uniques,
-        })
-        .collect();
-        repo.releases = [
-            ("v1.0.0", 30, 412, 96),
-            ("v0.2.0", 180, 233, 51),
-            ("v0.1.0", 300, 87, 12),
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(index, (tag, age, tarballs, zips))| {
-            let published = at(today - Duration::days(age), 15, 30);
-            let id = 150_000_000 + index as u64;
-            Release {
-                id,
-                tag_name: tag.to_string(),
-                name: Some(tag.to_string()),
-                created_at: published.clone(),
-                published_at: Some(published),
-                assets: vec![
-                    Asset {
-                        id: id * 10 + 1,
-                        name: format!("demo-{tag}-x86_64-linux.tar.gz"),
-                        size: 2_481_152,
-                        download_count: tarballs,
-                        content_type: "application/gzip".to_string(),
-                    },
-                    Asset {
-                        id: id * 10 + 2,
-                        name: format!("demo-{tag}-x86_64-windows.zip"),
-                        size: 2_710_528,
-                        download_count: zips,
-                        content_type: "application/zip".to_string(),
-                    },
-                ],
-                ..Release::default()
-            }
-        })
-        .collect();
-        let ci_workflow_id = 161_335u64;
-        repo.workflows.insert(
-            ci_workflow_id.to_string(),
-            Workflow {
-                name: "CI".to_string(),
-                path: ".github/workflows/ci.yml".to_string(),
-                state: "active".to_string(),
-                created_at: at(created, 9, 30),
-            },
-        );
-        let mut run_number = 400;
-        for back in (0..60i64).rev() {
-            let date = today - Duration::days(back);
-            let seed = date.to_julian_day() as u64;
-            let runs_today = rand_in(seed ^ 0x2A, 1, 3);
-            for n in 0..runs_today {
-                run_number += 1;
-                let run_id = 9_000_000_000 + seed * 10 + n;
-                let event = if n == 0 { "schedule" } else { "push" };
-                let checkout = "Run actions/checkout@v4".to_string();
-                let mut jobs = vec![Job {
-                    id: run_id * 10 + 1,
-                    name: "test".to_string(),
-                    steps: vec![
-                        "Set up job".to_string(),
-                        checkout.clone(),
-                        "Run cargo test".to_string(),
-                        "Post Run actions/checkout@v4".to_string(),
-                        "Complete job".to_string(),
-                    ],
-                }];
-                if event == "push" {
-                    jobs.push(Job {
-                        id: run_id * 10 + 2,
-                        name: "lint".to_string(),
-                        steps: vec![
-                            "Set up job".to_string(),
-                            checkout,
-                            "Run cargo clippy".to_string(),
-                            "Complete job".to_string(),
-                        ],
-                    });
-                }
-                repo.runs.insert(
-                    run_id.to_string(),
-                    Run {
-                        workflow_id: ci_workflow_id,
-                        name: "CI".to_string(),
-                        event: event.to_string(),
-                        status: "completed".to_string(),
-                        conclusion: Some("success".to_string()),
-                        head_branch: "main".to_string(),
-                        run_number,
-                        created_at: at(date, 6 + 4 * n as u8, 7),
-                        jobs,
-                    },
-                );
-            }
-        }
-        repo.contents.insert(
-            "README.md".to_string(),
-            "# demo\n\nA demo repository served by fakehub.\n".to_string(),
-        );
-        repo.contents.insert(
-            ".github/workflows/ci.yml".to_string(),
-            "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n".to_string(),
-        );
-        let mut repos = BTreeMap::new();
-        repos.insert("octo/demo".to_string(), repo);
-        World {
-            today: pinned,
-            user: User::default(),
-            repos,
-            gists: BTreeMap::new(),
-            token_scopes: None,
-        }
     }
 }
 

@@ -3,11 +3,7 @@
 //! The proxy test sets process env vars; the other test here only talks to loopback, which the
 //! proxy settings never affect.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use ghtraf_github::{Client, ClientConfig, GitHubRead, Token};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

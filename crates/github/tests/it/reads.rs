@@ -1,11 +1,7 @@
 //! Every read operation against fakehub, including pagination and truncated gist files.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::*;
-use ghtraf_github::{GitHubRead, RepoRef, RepoScope};
+use crate::common::*;
+use ghtraf_github::{GitHubRead, RepoRef};
 
 #[test]
 fn user_and_repo() {
@@ -78,7 +74,7 @@ fn gist_returns_full_content_of_truncated_files() {
         s.hub
             .requests()
             .iter()
-            .any(|r| r.path.contains("/raw/big.json")),
+            .any(|r| r.path.contains("/raw/") && r.path.ends_with("/big.json")),
         "raw_url was followed"
     );
     assert!(
@@ -279,34 +275,9 @@ fn fan_out_observes_many_repos_like_sequential_reads() {
 }
 
 #[test]
-fn list_repos_for_each_scope_and_stargazers() {
-    let mut world = demo_world();
-    world
-        .repos
-        .insert("octo/second".into(), fakehub::Repo::default());
-    world
-        .repos
-        .insert("acme/tool".into(), fakehub::Repo::default());
-    let s = setup_with(world);
-    let mine: Vec<String> = s
-        .client
-        .list_repos(&RepoScope::Mine)
-        .unwrap()
-        .into_iter()
-        .map(|r| r.full_name)
-        .collect();
-    assert_eq!(mine, vec!["octo/demo", "octo/second"]);
-    let org = s.client.list_repos(&RepoScope::Org("acme".into())).unwrap();
-    assert_eq!(org.len(), 1);
-    assert_eq!(org[0].name, "tool");
-    assert_eq!(
-        s.client
-            .list_repos(&RepoScope::User("octo".into()))
-            .unwrap()
-            .len(),
-        2
-    );
-    let stars = s.client.stargazers(&demo_repo()).unwrap();
+fn stargazers_with_their_dates() {
+    let s = setup();
+    let stars = s.client.stargazers(&demo_repo()).unwrap().stargazers;
     assert_eq!(stars.len(), 42);
     assert_eq!(stars[0].login, "stargazer0");
     assert!(
