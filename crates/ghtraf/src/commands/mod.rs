@@ -63,6 +63,10 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
     Export(export::ExportArgs),
+    /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
+    /// trackers' files. Never lowers or invents a figure.
+    #[command(after_long_help = backfill::BACKFILL_HELP)]
+    Backfill(backfill::BackfillArgs),
     /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
     /// (exit 4) if the world changed since.
     Apply {
@@ -89,9 +93,9 @@ pub fn dispatch(
         return run_invocation(ctx, mode, &invocation);
     }
     match command {
-        Command::Create(_) | Command::Init(_) | Command::Collect(_) => Err(CliError::internal(
-            "internal error: a planning command without an invocation",
-        )),
+        Command::Create(_) | Command::Init(_) | Command::Collect(_) | Command::Backfill(_) => Err(
+            CliError::internal("internal error: a planning command without an invocation"),
+        ),
         Command::Apply { path } => apply(ctx, mode, path),
         Command::Export(args) => export::run(ctx, args, csv),
         Command::Verify(args) => verify::run(ctx, args),
@@ -121,6 +125,7 @@ pub enum Invocation {
     Create(CreateArgs),
     Init(DeployArgs),
     Collect(collect::CollectArgs),
+    Backfill(backfill::BackfillArgs),
 }
 
 impl Invocation {
@@ -130,6 +135,7 @@ impl Invocation {
             Command::Create(args) => Some(Invocation::Create(args.clone())),
             Command::Init(args) => Some(Invocation::Init(args.clone())),
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+            Command::Backfill(args) => Some(Invocation::Backfill(args.clone())),
             _ => None,
         }
     }
@@ -157,6 +163,14 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
         Invocation::Collect(args) => {
             driver::run(ctx, &mode, &collect::Collect { args: args.clone() })
         }
+        Invocation::Backfill(args) => driver::run(
+            ctx,
+            &mode,
+            &backfill::Backfill {
+                args: args.clone(),
+                fail_fast: mode.fail_fast(),
+            },
+        ),
     }
 }
 

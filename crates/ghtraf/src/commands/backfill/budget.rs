@@ -74,18 +74,15 @@ pub fn estimate(source: &Source, known: &Known) -> Estimate {
         }
         Source::Ci => match known.ci_runs {
             Some(runs) => (
-                1 + known.ci_days + runs,
+                known.ci_days + runs,
                 true,
-                format!(
-                    "1 to find the oldest run, {} day list(s), {runs} job list(s)",
-                    known.ci_days
-                ),
+                format!("{} day list(s), {runs} job list(s)", known.ci_days),
             ),
             None => (
-                1 + known.ci_days,
+                known.ci_days,
                 false,
                 format!(
-                    "1 to find the oldest run, {} day list(s), then one per run found",
+                    "{} day list(s), then one job list per run found",
                     known.ci_days
                 ),
             ),
@@ -219,10 +216,10 @@ mod tests {
             ..Known::default()
         };
         let first = estimate(&Source::Ci, &known);
-        assert_eq!((first.calls, first.exact), (31, false));
+        assert_eq!((first.calls, first.exact), (30, false));
         known.ci_runs = Some(120);
         let second = estimate(&Source::Ci, &known);
-        assert_eq!((second.calls, second.exact), (151, true));
+        assert_eq!((second.calls, second.exact), (150, true));
 
         let mut known = Known::default();
         assert!(!estimate(&Source::GistHistory(None), &known).exact);

@@ -5,15 +5,17 @@
 //! checkout as a person. While a day's runs still exist, the same rule as
 //! `collect` (a job with a checkout step is one clone) fills them in. GitHub
 //! deletes old runs, and a day without runs can mean "no CI" or "runs gone":
-//! the oldest run still listed tells the two apart, and days before it are
-//! reported "not available" instead of being given an invented zero.
+//! the earliest day read that still has runs is taken as the horizon, and
+//! days before it are reported "not available" instead of being given an
+//! invented zero (conservative: a day before it that truly had no CI is
+//! reported too, at no extra request).
 //!
 //! Pure: the observer lists the runs and jobs; this module only counts.
 
 use std::collections::BTreeMap;
 
 use ghtraf_github::{Job, WorkflowRun};
-use ghtraf_traffic::{format_date, CiDay, Day};
+use ghtraf_traffic::{format_date, BackfillDay, BackfillInput, CiDay, Day};
 use serde::Serialize;
 use time::Date;
 
@@ -77,33 +79,30 @@ pub fn days_needing_ci<'a>(
     out
 }
 
-/// Days whose runs can still be listed: not before the oldest run GitHub lists.
-/// The others are answered without a request.
-pub fn listable(needed: &[Date], oldest_run: Option<Date>) -> Vec<Date> {
-    match oldest_run {
-        Some(oldest) => needed.iter().copied().filter(|d| *d >= oldest).collect(),
-        None => Vec::new(),
-    }
+/// The creation day of the earliest run among the days read: GitHub keeps runs from
+/// then on, so a later day without runs had no CI.
+pub fn horizon(listed: &[DayRuns]) -> Option<Date> {
+    listed
+        .iter()
+        .flat_map(|d| &d.runs)
+        .filter_map(|rj| utc_day(&rj.run.created_at))
+        .min()
 }
 
-/// CI figures for every needed day. `oldest_run` is the creation day of the oldest run
-/// GitHub still lists for the repository (`None`: it lists none).
-pub fn ci_for_days(
-    needed: &[Date],
-    listed: &[DayRuns],
-    oldest_run: Option<Date>,
-) -> BTreeMap<Date, CiOutcome> {
+/// CI figures for every needed day, from the runs listed for each.
+pub fn ci_for_days(needed: &[Date], listed: &[DayRuns]) -> BTreeMap<Date, CiOutcome> {
+    let oldest_run = horizon(listed);
     let by_day: BTreeMap<Date, &DayRuns> = listed.iter().map(|d| (d.date, d)).collect();
     let mut out = BTreeMap::new();
     for &date in needed {
         let outcome = match (oldest_run, by_day.get(&date)) {
             (None, _) => CiOutcome::NotAvailable {
-                reason: "GitHub lists no workflow runs for this repository (deleted or expired)"
+                reason: "GitHub lists no workflow runs for these days (deleted or expired)"
                     .to_string(),
             },
             (Some(oldest), _) if date < oldest => CiOutcome::NotAvailable {
                 reason: format!(
-                    "GitHub no longer lists runs from before {}",
+                    "GitHub lists no runs from before {}",
                     format_date(oldest)
                 ),
             },
@@ -122,6 +121,45 @@ pub fn ci_for_days(
         out.insert(date, outcome);
     }
     out
+}
+
+/// The figures as backfill input (CI fields only), and one note per reason a day is
+/// not available.
+pub fn to_input(outcomes: &BTreeMap<Date, CiOutcome>) -> (BackfillInput, Vec<String>) {
+    let mut days = Vec::new();
+    let mut missing: BTreeMap<&str, Vec<Date>> = BTreeMap::new();
+    for (date, outcome) in outcomes {
+        match outcome {
+            CiOutcome::Figures {
+                checkouts, runs, ..
+            } => {
+                let mut day = BackfillDay::new(*date);
+                day.ci_checkouts = Some(*checkouts);
+                day.ci_runs = Some(*runs);
+                days.push(day);
+            }
+            CiOutcome::NotAvailable { reason } => {
+                missing.entry(reason.as_str()).or_default().push(*date)
+            }
+        }
+    }
+    let notes = missing
+        .into_iter()
+        .map(|(reason, dates)| {
+            let first = dates.first().map(|d| format_date(*d)).unwrap_or_default();
+            let last = dates.last().map(|d| format_date(*d)).unwrap_or_default();
+            format!(
+                "CI not available for {} day(s) ({first} to {last}): {reason}",
+                dates.len()
+            )
+        })
+        .collect();
+    let input = BackfillInput {
+        source: "ci".to_string(),
+        days,
+        ..BackfillInput::default()
+    };
+    (input, notes)
 }
 
 fn figures(date: Date, runs: &[RunJobs]) -> CiOutcome {
@@ -250,7 +288,7 @@ mod tests {
                 },
             ],
         }];
-        let out = ci_for_days(&[d], &listed, Some(date!(2024 - 01 - 01)));
+        let out = ci_for_days(&[d], &listed);
         let CiOutcome::Figures {
             checkouts,
             runs,
@@ -265,7 +303,60 @@ mod tests {
     }
 
     #[test]
-    fn a_day_after_the_oldest_run_without_runs_had_no_ci() {
+    fn days_after_the_horizon_without_runs_had_no_ci_and_days_before_are_not_available() {
+        let early = date!(2024 - 02 - 27);
+        let first_run = date!(2024 - 03 - 01);
+        let quiet = date!(2024 - 03 - 05);
+        let listed = [
+            DayRuns {
+                date: early,
+                runs: vec![],
+            },
+            DayRuns {
+                date: first_run,
+                runs: vec![RunJobs {
+                    run: run(1, "CI", "2024-03-01T08:00:00Z"),
+                    jobs: vec![job(1, &["Checkout"])],
+                }],
+            },
+            DayRuns {
+                date: quiet,
+                runs: vec![],
+            },
+        ];
+        assert_eq!(horizon(&listed), Some(first_run));
+        let out = ci_for_days(&[early, first_run, quiet], &listed);
+        match &out[&early] {
+            CiOutcome::NotAvailable { reason } => {
+                assert!(reason.contains("2024-03-01"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            out[&quiet],
+            CiOutcome::Figures {
+                checkouts: 0,
+                runs: 0,
+                detail: CiDay::default()
+            }
+        );
+        let (input, notes) = to_input(&out);
+        assert_eq!(input.days.len(), 2);
+        assert_eq!(input.days[0].ci_checkouts, Some(1));
+        assert_eq!(input.days[1].ci_checkouts, Some(0));
+        assert_eq!(
+            input.days[1].clones, None,
+            "CI input says nothing about clones"
+        );
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].contains("1 day(s) (2024-02-27 to 2024-02-27)"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn no_runs_at_all_means_nothing_is_known() {
         let d = date!(2024 - 03 - 05);
         let out = ci_for_days(
             &[d],
@@ -273,36 +364,9 @@ mod tests {
                 date: d,
                 runs: vec![],
             }],
-            Some(date!(2024 - 03 - 01)),
         );
-        assert_eq!(
-            out[&d],
-            CiOutcome::Figures {
-                checkouts: 0,
-                runs: 0,
-                detail: CiDay::default()
-            }
-        );
-    }
-
-    #[test]
-    fn days_before_the_oldest_run_are_not_available() {
-        let early = date!(2023 - 11 - 30);
-        let late = date!(2024 - 03 - 05);
-        let needed = [early, late];
-        let oldest = Some(date!(2024 - 01 - 01));
-        assert_eq!(listable(&needed, oldest), vec![late]);
-        assert!(listable(&needed, None).is_empty());
-        let out = ci_for_days(&needed, &[], oldest);
-        match &out[&early] {
-            CiOutcome::NotAvailable { reason } => assert!(reason.contains("2024-01-01")),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(out[&late], CiOutcome::NotAvailable { .. }));
-        let none = ci_for_days(&needed, &[], None);
-        assert!(none
-            .values()
-            .all(|o| matches!(o, CiOutcome::NotAvailable { .. })));
+        assert!(matches!(out[&d], CiOutcome::NotAvailable { .. }));
+        assert!(to_input(&out).0.days.is_empty());
     }
 
     #[test]
@@ -314,7 +378,7 @@ mod tests {
                 jobs: vec![],
             })
             .collect();
-        let out = ci_for_days(&[d], &[DayRuns { date: d, runs }], Some(d));
+        let out = ci_for_days(&[d], &[DayRuns { date: d, runs }]);
         assert!(matches!(out[&d], CiOutcome::NotAvailable { .. }));
     }
 }

@@ -10,15 +10,13 @@
 //! 365+), so [`select_revisions`] reads one per week: a state holds a month
 //! of days, so a weekly sample still sees every day several times, including
 //! after its traffic figures became final. Pure: the observer fetches the
-//! selected revisions; [`recover`] merges their days.
+//! selected revisions; [`parse_revision`] reads each one's days, and the
+//! traffic crate's `BackfillInput::from_revisions` takes the highest figures.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use ghtraf_traffic::{parse_state, Day};
+use ghtraf_traffic::{parse_state, State};
 use serde::Serialize;
-use time::{Date, Duration, OffsetDateTime};
-
 use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
 
 /// Largest gap between two revisions read. The original's state held 31 days and ours
 /// holds at least 30, so a gap of 7 days sees every day at least three times.
@@ -29,14 +27,6 @@ pub const REVISION_STRIDE_DAYS: i64 = 7;
 pub struct Revision {
     pub version: String,
     pub committed_at: String,
-}
-
-/// The days held by one revision's `state.json`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RevisionDays {
-    pub version: String,
-    pub committed_at: String,
-    pub days: Vec<Day>,
 }
 
 fn instant(r: &Revision) -> Option<OffsetDateTime> {
@@ -78,104 +68,39 @@ pub fn select_revisions(revisions: &[Revision], stride: Duration) -> Vec<Revisio
 }
 
 /// Unique counts of the original tool are sometimes a false 0 (its backfill script wrote
-/// 0 where the API had no figure; it later deleted them as "unknown, not zero").
+/// 0 where the API had no figure; it later deleted them as "unknown, not zero"): a 0 unique
+/// on a day with traffic is unknown.
 fn known_unique(unique: Option<u64>, count: u64) -> Option<u64> {
     unique.filter(|u| *u > 0 || count == 0)
 }
 
-/// Every day that appears in any revision: the day as the newest revision holding it
-/// recorded it, with clones, views, downloads, CI and (known) uniques raised to the
-/// highest any revision recorded. When a figure was raised, the organic figures are
-/// left to be derived again. `revisions` may come in any order.
-pub fn recover(revisions: &[RevisionDays]) -> Vec<Day> {
-    let mut order: Vec<&RevisionDays> = revisions.iter().collect();
-    // Oldest first, so later revisions overwrite the base day.
-    order.sort_by_key(|r| {
-        OffsetDateTime::parse(&r.committed_at, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    });
-    let mut base: BTreeMap<Date, Day> = BTreeMap::new();
-    let mut best: BTreeMap<Date, Day> = BTreeMap::new();
-    for rev in &order {
-        for day in &rev.days {
-            let mut d = day.clone();
-            d.unique_clones = known_unique(d.unique_clones, d.clones);
-            d.unique_views = known_unique(d.unique_views, d.views);
-            base.insert(d.date, d.clone());
-            best.entry(d.date).and_modify(|b| raise(b, &d)).or_insert(d);
-        }
-    }
-    base.into_values()
-        .map(|mut day| {
-            let Some(max) = best.get(&day.date) else {
-                return day;
-            };
-            let before = (day.clones, day.unique_clones, day.ci_checkouts, day.ci_runs);
-            day.clones = max.clones;
-            day.views = max.views;
-            day.downloads = max.downloads;
-            day.unique_clones = max.unique_clones;
-            day.unique_views = max.unique_views;
-            day.ci_checkouts = max.ci_checkouts;
-            day.ci_runs = max.ci_runs;
-            if (day.clones, day.unique_clones, day.ci_checkouts, day.ci_runs) != before {
-                day.organic_clones = None;
-                day.organic_unique_clones = None;
-                if day.ci_checkouts != before.2 {
-                    day.ci_workflows = max.ci_workflows.clone();
-                }
-            }
-            day
-        })
-        .collect()
-}
-
-fn raise(best: &mut Day, other: &Day) {
-    let max_opt = |a: Option<u64>, b: Option<u64>| match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, y) => x.or(y),
-    };
-    best.clones = best.clones.max(other.clones);
-    best.views = best.views.max(other.views);
-    best.downloads = best.downloads.max(other.downloads);
-    best.unique_clones = max_opt(best.unique_clones, other.unique_clones);
-    best.unique_views = max_opt(best.unique_views, other.unique_views);
-    if other.ci_checkouts > best.ci_checkouts {
-        best.ci_workflows = other.ci_workflows.clone();
-    }
-    best.ci_checkouts = max_opt(best.ci_checkouts, other.ci_checkouts);
-    best.ci_runs = max_opt(best.ci_runs, other.ci_runs);
-}
-
-/// A revision's `state.json` (any schema) → its days. A revision that does not parse is
-/// reported, not fatal: older revisions of a hand-edited gist may be broken.
-pub fn parse_revision(revision: &Revision, state_json: &str) -> Result<RevisionDays, String> {
+/// A revision's `state.json` (any schema) → its state, false-zero uniques made unknown.
+/// A revision that does not parse is reported, not fatal: older revisions of a
+/// hand-edited gist may be broken.
+pub fn parse_revision(revision: &Revision, state_json: &str) -> Result<State, String> {
     let parsed = parse_state(state_json).map_err(|e| {
         format!(
             "revision {} ({}): {e}",
             revision.version, revision.committed_at
         )
     })?;
-    Ok(RevisionDays {
-        version: revision.version.clone(),
-        committed_at: revision.committed_at.clone(),
-        days: parsed.state.daily_history,
-    })
-}
-
-/// Recovered days that are held nowhere now (neither the state nor an archive): the
-/// days the original's window dropped.
-pub fn lost_days(recovered: &[Day], held: &BTreeSet<Date>) -> Vec<Date> {
-    recovered
-        .iter()
-        .map(|d| d.date)
-        .filter(|d| !held.contains(d))
-        .collect()
+    let mut state = parsed.state;
+    for day in &mut state.daily_history {
+        day.unique_clones = known_unique(day.unique_clones, day.clones);
+        day.unique_views = known_unique(day.unique_views, day.views);
+        if day.unique_clones.is_none() {
+            day.organic_unique_clones = None;
+        }
+    }
+    Ok(state)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ghtraf_traffic::BackfillInput;
     use time::macros::date;
+    use time::Date;
 
     fn rev(version: &str, at: &str) -> Revision {
         Revision {
@@ -226,75 +151,47 @@ mod tests {
         assert!(select_revisions(&[], Duration::days(7)).is_empty());
     }
 
-    fn day(date: Date, clones: u64, uniques: Option<u64>) -> Day {
-        let mut d = Day::empty(date);
-        d.clones = clones;
-        d.unique_clones = uniques;
-        d.views = clones * 2;
-        d
-    }
-
-    fn revd(version: &str, at: &str, days: Vec<Day>) -> RevisionDays {
-        RevisionDays {
-            version: version.into(),
-            committed_at: at.into(),
-            days,
-        }
-    }
-
     #[test]
-    fn union_of_revisions_with_the_highest_figures() {
-        let d1 = date!(2024 - 01 - 01);
-        let d2 = date!(2024 - 01 - 02);
-        let d3 = date!(2024 - 02 - 10);
-        let mut late_d2 = day(d2, 4, None);
-        late_d2.organic_clones = Some(4);
-        late_d2.stars = Some(9);
-        let revisions = [
-            // Listed newest first, as GitHub does.
-            revd(
-                "new",
-                "2024-02-11T03:00:00Z",
-                vec![late_d2, day(d3, 1, Some(1))],
-            ),
-            revd(
-                "old",
-                "2024-01-03T03:00:00Z",
-                vec![day(d1, 3, Some(2)), day(d2, 6, Some(3))],
-            ),
-        ];
-        let days = recover(&revisions);
+    fn false_zero_uniques_stay_unknown_and_the_union_keeps_the_highest() {
+        let r = rev("a", "2024-01-03T03:00:00Z");
+        let older = parse_revision(
+            &r,
+            r#"{"dailyHistory": [
+                {"date": "2024-01-01T00:00:00Z", "clones": 5, "views": 2, "uniqueClones": 0},
+                {"date": "2024-01-02T00:00:00Z", "clones": 6, "views": 0, "uniqueClones": 3, "uniqueViews": 0}]}"#,
+        )
+        .unwrap();
+        let newer = parse_revision(
+            &r,
+            r#"{"dailyHistory": [
+                {"date": "2024-01-02T00:00:00Z", "clones": 4, "views": 1},
+                {"date": "2024-01-03T00:00:00Z", "clones": 0, "views": 0, "uniqueClones": 0}]}"#,
+        )
+        .unwrap();
+        assert_eq!(older.daily_history[0].unique_clones, None, "a false zero");
         assert_eq!(
-            days.iter().map(|d| d.date).collect::<Vec<_>>(),
-            [d1, d2, d3]
+            older.daily_history[1].unique_views,
+            Some(0),
+            "no views: a real zero"
         );
-        let d2_out = &days[1];
         assert_eq!(
-            d2_out.clones, 6,
-            "raised to the older revision's higher figure"
+            newer.daily_history[1].unique_clones,
+            Some(0),
+            "no clones: a real zero"
         );
-        assert_eq!(d2_out.unique_clones, Some(3));
-        assert_eq!(d2_out.organic_clones, None, "re-derived after a raise");
+        let input = BackfillInput::from_revisions("gist-history", &[newer, older]);
+        let dates: Vec<Date> = input.days.iter().map(|d| d.date).collect();
         assert_eq!(
-            d2_out.stars,
-            Some(9),
-            "the newest revision's day is the base"
+            dates,
+            [
+                date!(2024 - 01 - 01),
+                date!(2024 - 01 - 02),
+                date!(2024 - 01 - 03)
+            ]
         );
-        let held: BTreeSet<Date> = [d2].into();
-        assert_eq!(lost_days(&days, &held), vec![d1, d3]);
-    }
-
-    #[test]
-    fn false_zero_uniques_stay_unknown() {
-        let d = date!(2024 - 01 - 01);
-        let days = recover(&[
-            revd("a", "2024-01-02T03:00:00Z", vec![day(d, 5, Some(0))]),
-            revd("b", "2024-01-03T03:00:00Z", vec![day(d, 5, None)]),
-        ]);
-        assert_eq!(days[0].unique_clones, None);
-        // A real zero (no clones at all) stays a zero.
-        let z = recover(&[revd("a", "2024-01-02T03:00:00Z", vec![day(d, 0, Some(0))])]);
-        assert_eq!(z[0].unique_clones, Some(0));
+        assert_eq!(input.days[1].clones, Some(6));
+        assert_eq!(input.days[1].unique_clones, Some(3));
+        assert_eq!(input.days[0].unique_clones, None);
     }
 
     #[test]
@@ -303,8 +200,8 @@ mod tests {
         let original = r#"{"totalClones": 5, "totalViews": 2, "dailyHistory": [
             {"date": "2024-01-01T00:00:00Z", "clones": 5, "views": 2, "uniqueClones": 1}]}"#;
         let parsed = parse_revision(&r, original).unwrap();
-        assert_eq!(parsed.days.len(), 1);
-        assert_eq!(parsed.days[0].clones, 5);
+        assert_eq!(parsed.daily_history.len(), 1);
+        assert_eq!(parsed.daily_history[0].clones, 5);
         let err = parse_revision(&r, "{\"dailyHistory\": [").unwrap_err();
         assert!(err.contains("revision abc"), "{err}");
     }

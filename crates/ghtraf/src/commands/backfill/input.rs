@@ -1,34 +1,17 @@
-//! What each source hands to the merge: typed backfill input.
+//! What reading one source produced: the traffic crate's backfill input, or
+//! the reason the source is not available.
 //!
-//! Every source, whatever it reads, ends as one of three shapes: whole days
-//! (gist history, imports), CI figures for held days, or a cumulative series
-//! (stars, forks). A source that could not be read is a value too, with its
-//! reason, so one refused source does not stop the others (unless
-//! `--fail-fast`) and the plan can say what was not available and why.
-//!
-//! This is the minimal shape the command needs; the merge itself (absent-only
-//! or raise, baseline reconciliation, archive updates) is the traffic crate's.
+//! Every source, whatever it reads, ends as `ghtraf_traffic::BackfillInput`
+//! (per-day partial figures and optional star/fork series). A source that
+//! could not be read is a value too, with its reason, so one refused source
+//! does not stop the others (unless `--fail-fast`) and the plan says what was
+//! not available and why.
 
-use std::collections::BTreeMap;
-
-use ghtraf_traffic::Day;
+use ghtraf_traffic::BackfillInput;
 use serde::Serialize;
-use time::Date;
 
-use super::ci::CiOutcome;
-use super::series::Series;
+use super::range::DateRange;
 use super::source::Source;
-
-/// One piece of what a source found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SourceData {
-    /// Whole days: every figure the source has for them (absent = not known).
-    Days(Vec<Day>),
-    /// CI figures of held days.
-    Ci(BTreeMap<Date, CiOutcome>),
-    /// A cumulative star or fork series.
-    Series(Series),
-}
 
 /// Why a source gave nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,16 +26,19 @@ pub struct Unavailable {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceReading {
     pub source: Source,
-    pub data: Result<Vec<SourceData>, Unavailable>,
-    /// Things the plan should say (a revision that did not parse, a skipped file).
+    pub data: Result<Vec<BackfillInput>, Unavailable>,
+    /// Requests the reading made.
+    pub requests: u64,
+    /// Things the plan should say (a revision that did not parse, days not available).
     pub notes: Vec<String>,
 }
 
 impl SourceReading {
-    pub fn ok(source: Source, data: Vec<SourceData>) -> SourceReading {
+    pub fn ok(source: Source, inputs: Vec<BackfillInput>, requests: u64) -> SourceReading {
         SourceReading {
             source,
-            data: Ok(data),
+            data: Ok(inputs),
+            requests,
             notes: Vec::new(),
         }
     }
@@ -68,62 +54,62 @@ impl SourceReading {
                 reason: reason.into(),
                 status,
             }),
+            requests: 0,
             notes: Vec::new(),
         }
     }
 
-    /// Days this reading offers, in any of its pieces.
-    pub fn day_count(&self) -> usize {
+    /// The inputs within `range` (series are kept whole), each note copied in.
+    pub fn inputs(&self, range: &DateRange) -> Vec<BackfillInput> {
         match &self.data {
-            Ok(pieces) => pieces
+            Ok(inputs) => inputs
                 .iter()
-                .map(|p| match p {
-                    SourceData::Days(d) => d.len(),
-                    SourceData::Ci(c) => c.len(),
-                    SourceData::Series(s) => s.points.len(),
+                .cloned()
+                .map(|mut input| {
+                    input.notes.extend(self.notes.iter().cloned());
+                    input.within(range.since, range.until)
                 })
-                .sum(),
-            Err(_) => 0,
+                .collect(),
+            Err(_) => Vec::new(),
         }
     }
-}
-
-/// Keeps the days inside the range (the other shapes are already per held day or whole series).
-pub fn days_in(days: Vec<Day>, range: &super::range::DateRange) -> Vec<Day> {
-    days.into_iter()
-        .filter(|d| range.contains(d.date))
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::backfill::range::DateRange;
+    use ghtraf_traffic::BackfillDay;
     use time::macros::date;
 
     #[test]
     fn unavailable_sources_offer_nothing() {
         let r = SourceReading::unavailable(Source::Stars, "403", Some(403));
-        assert_eq!(r.day_count(), 0);
+        assert!(r.inputs(&DateRange::default()).is_empty());
         let Err(u) = &r.data else { panic!() };
         assert_eq!(u.status, Some(403));
     }
 
     #[test]
-    fn counts_and_range() {
-        let days = vec![
-            Day::empty(date!(2024 - 01 - 01)),
-            Day::empty(date!(2024 - 01 - 05)),
-        ];
-        let r = SourceReading::ok(
-            Source::GistHistory(None),
-            vec![SourceData::Days(days.clone())],
-        );
-        assert_eq!(r.day_count(), 2);
+    fn inputs_are_cut_to_the_range_and_carry_the_notes() {
+        let input = BackfillInput {
+            source: "gist-history".into(),
+            days: vec![
+                BackfillDay::new(date!(2024 - 01 - 01)),
+                BackfillDay::new(date!(2024 - 01 - 05)),
+            ],
+            ..BackfillInput::default()
+        };
+        let mut r = SourceReading::ok(Source::GistHistory(None), vec![input], 3);
+        r.notes.push("1 revision did not parse".into());
         let range = DateRange {
             since: Some(date!(2024 - 01 - 02)),
             until: None,
         };
-        assert_eq!(days_in(days, &range).len(), 1);
+        let inputs = r.inputs(&range);
+        assert_eq!(inputs[0].days.len(), 1);
+        assert_eq!(
+            inputs[0].notes,
+            vec!["1 revision did not parse".to_string()]
+        );
     }
 }

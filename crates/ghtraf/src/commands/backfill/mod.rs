@@ -19,113 +19,92 @@ pub mod range;
 pub mod series;
 pub mod source;
 
-use super::target::TargetArgs;
-use source::Source;
+mod args;
+mod execute;
+mod observe;
+mod payload;
+mod plan;
+mod verify;
 
-/// `ghtraf backfill` flags.
-#[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
-#[command(after_long_help = BACKFILL_HELP)]
-pub struct BackfillArgs {
-    #[command(flatten)]
-    pub target: TargetArgs,
+pub use self::args::{BackfillArgs, BACKFILL_HELP};
+pub use self::execute::step;
+pub use self::observe::{observe, BackfillObserved};
+pub use self::payload::BackfillWrite;
+pub use self::plan::plan_backfill;
+pub use self::verify::verify;
 
-    /// Where to recover history from; repeatable: stars, forks, ci, gist-history[:GIST_ID],
-    /// import:PATH (a file or directory), import:OWNER/REPO@BRANCH (another tracker's data
-    /// branch). Release downloads are not a source: GitHub keeps only current totals.
-    #[arg(long = "from", value_name = "SOURCE", required = true, value_parser = parse_source)]
-    pub from: Vec<Source>,
+use ghtraf_plan::{Action, ActionResult, Finding, Outcome, Outputs, Plan, StepError};
+use ghtraf_traffic::format_timestamp;
 
-    /// First day to fill (YYYY-MM-DD, inclusive).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub since: Option<String>,
+use crate::api;
+use crate::context::Context;
+use crate::driver::MutatingCommand;
+use crate::error::Result;
+use crate::target;
 
-    /// Last day to fill (YYYY-MM-DD, inclusive).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub until: Option<String>,
-
-    /// Also raise held figures that a source reports higher (default: fill only what is absent).
-    #[arg(long)]
-    pub raise: bool,
-
-    /// Recount CI for held days that already have CI figures (with --from ci).
-    #[arg(long)]
-    pub recount_ci: bool,
-
-    /// Allow up to N API requests (default: half of the token's remaining rate limit).
-    #[arg(long, value_name = "N")]
-    pub max_requests: Option<u64>,
+/// `ghtraf backfill` as the driver runs it.
+pub struct Backfill {
+    pub args: BackfillArgs,
+    /// `--fail-fast`: a source that is not available stops the run before anything is written.
+    pub fail_fast: bool,
 }
 
-fn parse_source(text: &str) -> Result<Source, String> {
-    text.parse()
+/// What `backfill` observed, and the client its steps write with.
+pub struct BackfillWorld {
+    client: ghtraf_github::Client,
+    observed: BackfillObserved,
 }
 
-/// Shown after `ghtraf backfill --help`.
-pub const BACKFILL_HELP: &str = "\
-Sources:
-  stars           every current stargazer's starred_at: the star series since the repository's
-                  creation (admins and collaborators only; GitHub lists at most 40,000)
-  forks           every fork's created_at: the fork series
-  ci              past workflow runs and jobs: CI checkouts of held days that have none
-                  (days whose runs GitHub has deleted are reported, not invented)
-  gist-history    older revisions of the badge gist (or of the gist GIST_ID): days that left
-                  the original tool's 31-day window without reaching an archive
-  import:PATH     a `ghtraf export` CSV/JSON, another tracker's file, or a directory holding
-                  github-repo-stats, repository-traffic-action or traffic-to-badge files
-  import:OWNER/REPO@BRANCH
-                  the same files on a branch of a repository (read through the API)
+impl MutatingCommand for Backfill {
+    type Payload = BackfillWrite;
+    type World = BackfillWorld;
 
-Release downloads are not a source: GitHub keeps only each asset's current cumulative
-download count, not when the downloads happened, so no past day can be filled from it.
-
-Days only gain: a field is written where it is absent (--raise: also where the source is
-higher); a unique that no source knows stays absent. The plan shows, per source, the days
-added and raised, the change in totals, and the API requests it makes against the rate limit.";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    #[derive(Debug, Parser)]
-    struct Wrap {
-        #[command(flatten)]
-        args: BackfillArgs,
+    fn observe(&self, ctx: &Context) -> Result<BackfillWorld> {
+        let client = api::client(ctx)?;
+        let target = target::resolve(ctx, &self.args.target, &client)?;
+        let observed = observe(ctx, &self.args, target, &client, self.fail_fast)?;
+        Ok(BackfillWorld { client, observed })
     }
 
-    #[test]
-    fn from_is_repeatable_and_required() {
-        let w = Wrap::try_parse_from(["x", "--from", "stars", "--from", "import:a.csv"]).unwrap();
-        assert_eq!(w.args.from.len(), 2);
-        assert!(Wrap::try_parse_from(["x"]).is_err());
+    fn plan(&self, ctx: &Context, world: &BackfillWorld) -> Result<Plan<BackfillWrite>> {
+        plan_backfill(&world.observed, ctx.now)
     }
 
-    #[test]
-    fn releases_are_refused_and_help_says_why() {
-        let err = Wrap::try_parse_from(["x", "--from", "releases"])
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("cumulative download_count"), "{err}");
-        assert!(BACKFILL_HELP.contains("Release downloads are not a source"));
+    fn heading(&self, ctx: &Context, world: &BackfillWorld, plan: &Plan<BackfillWrite>) -> String {
+        let mut heading = format!(
+            "Plan for `ghtraf backfill` in {}/{} at {}:",
+            world.observed.target.repo.owner,
+            world.observed.target.repo.name,
+            format_timestamp(ctx.now)
+        );
+        if let Some(lines) = plan.context.get("sources").and_then(|v| v.as_array()) {
+            for line in lines.iter().filter_map(|l| l.as_str()) {
+                heading.push_str("\n  ");
+                heading.push_str(line);
+            }
+        }
+        heading.push_str("\n  rate limit: ");
+        heading.push_str(&world.observed.budget.summary());
+        heading
     }
 
-    #[test]
-    fn flags_survive_a_saved_plan_round_trip() {
-        let w = Wrap::try_parse_from([
-            "x",
-            "--from",
-            "gist-history:ab",
-            "--since",
-            "2024-01-01",
-            "--raise",
-            "--max-requests",
-            "900",
-        ])
-        .unwrap();
-        let json = serde_json::to_string(&w.args).unwrap();
-        let back: BackfillArgs = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.from, w.args.from);
-        assert_eq!(back.max_requests, Some(900));
-        assert!(back.raise);
+    fn step(
+        &self,
+        _ctx: &Context,
+        world: &BackfillWorld,
+        action: &Action<BackfillWrite>,
+        _outputs: &Outputs,
+    ) -> std::result::Result<Outcome, StepError> {
+        step(action, &world.client)
+    }
+
+    fn verify(
+        &self,
+        _ctx: &Context,
+        world: &BackfillWorld,
+        plan: &Plan<BackfillWrite>,
+        results: &[ActionResult],
+    ) -> Vec<Finding> {
+        verify(plan, results, &world.observed.target, &world.client)
     }
 }

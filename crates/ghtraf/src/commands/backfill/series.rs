@@ -108,6 +108,27 @@ fn serialize_opt_date<S: serde::Serializer>(date: &Option<Date>, s: S) -> Result
     }
 }
 
+impl Series {
+    /// The series as the traffic crate stores it (`state.series`), named after `source`.
+    pub fn to_traffic(&self, source: &str) -> ghtraf_traffic::Series {
+        ghtraf_traffic::Series {
+            points: self
+                .points
+                .iter()
+                .map(|p| ghtraf_traffic::SeriesPoint {
+                    date: p.date,
+                    count: p.total,
+                })
+                .collect(),
+            complete: self.complete,
+            note: self.incomplete_reason.clone(),
+            source: source.to_string(),
+            at: None,
+        }
+        .normalized()
+    }
+}
+
 /// The UTC day of an RFC 3339 timestamp.
 pub fn utc_day(timestamp: &str) -> Option<Date> {
     OffsetDateTime::parse(timestamp, &Rfc3339)
@@ -316,5 +337,25 @@ mod tests {
         assert_eq!(json["points"][0]["date"], "2024-02-29");
         assert_eq!(json["kind"], "forks");
         assert!(json.get("knownUntil").is_none());
+    }
+
+    #[test]
+    fn converts_to_the_stored_shape() {
+        let s = cumulative(
+            SeriesKind::Stars,
+            &[
+                entry("a", "2024-01-01T01:00:00Z"),
+                entry("b", "2024-01-03T01:00:00Z"),
+            ],
+            &Listing::Capped,
+            9,
+            Some(date!(2023 - 06 - 01)),
+        );
+        let t = s.to_traffic("stargazers");
+        assert_eq!(t.points.len(), 3);
+        assert_eq!(t.points[2].count, 2);
+        assert!(!t.complete);
+        assert!(t.note.unwrap().contains("40000"));
+        assert_eq!(t.source, "stargazers");
     }
 }
