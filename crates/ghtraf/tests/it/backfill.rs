@@ -508,3 +508,57 @@ fn help_says_why_release_downloads_are_not_a_source() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("cumulative"), "{}", out.stderr);
 }
+
+/// The executor itself: a gist written after planning (a new revision) is not
+/// written over; the step fails as stale, which the driver turns into exit 4.
+#[test]
+fn a_write_waits_for_the_revision_it_planned_against() {
+    use ghtraf::commands::backfill::{step, BackfillWrite};
+    use ghtraf::deployment::GistRole;
+    use ghtraf_github::{Client, ClientConfig, GitHubRead, GitHubWrite, Token};
+    use ghtraf_plan::{Action, Category, Operation};
+
+    let hub = hub_on(TODAY);
+    let client = Client::new(ClientConfig::new(
+        hub.url(),
+        Token::new(API_TOKEN),
+        "ghtraf-test",
+    ))
+    .unwrap();
+    let files = BTreeMap::from([("state.json".to_string(), "{\"a\":1}".to_string())]);
+    let gist = client.create_gist(BADGES, true, &files).unwrap();
+    let planned = client.gist(&gist.id).unwrap().unwrap().revision;
+    assert!(planned.is_some());
+    let write = |revision: Option<String>| {
+        Action::new(
+            Category::Gist,
+            Operation::Update,
+            "badges",
+            "backfill",
+            BackfillWrite {
+                role: GistRole::Badges,
+                gist_id: gist.id.clone(),
+                revision,
+                files: BTreeMap::from([("state.json".to_string(), "{\"a\":3}".to_string())]),
+                changes: Vec::new(),
+                totals_before: Default::default(),
+                totals_after: Default::default(),
+            },
+        )
+    };
+    // The daily workflow writes in between.
+    let theirs = BTreeMap::from([("state.json".to_string(), Some("{\"a\":2}".to_string()))]);
+    client.update_gist(&gist.id, &theirs).unwrap();
+    hub.clear_log();
+    let err = step(&write(planned), &client).unwrap_err();
+    assert!(err.stale, "{}", err.message);
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    let now = client.gist(&gist.id).unwrap().unwrap();
+    assert_eq!(now.files["state.json"].content, "{\"a\":2}");
+    // At the current revision the same write goes through.
+    step(&write(now.revision.clone()), &client).unwrap();
+    assert_eq!(
+        client.gist(&gist.id).unwrap().unwrap().files["state.json"].content,
+        "{\"a\":3}"
+    );
+}
