@@ -144,9 +144,7 @@ fn backfill_converges_at(hub: &FakeHub, dir: &Path, now: &str, args: &[&str]) ->
 
 /// github-repo-stats' aggregate for 2026-01-20..2026-02-19 (before the first held day),
 /// with an empty views cell on one day and a `7.0`-style float on another.
-fn write_ghrs(dir: &Path) -> std::path::PathBuf {
-    let data = dir.join("stats/octo/demo/ghrs-data");
-    std::fs::create_dir_all(&data).unwrap();
+fn ghrs_aggregate() -> String {
     let mut csv =
         String::from("time_iso8601,clones_total,clones_unique,views_total,views_unique\n");
     for i in 0..31 {
@@ -163,7 +161,14 @@ fn write_ghrs(dir: &Path) -> std::path::PathBuf {
             )),
         }
     }
-    std::fs::write(data.join("views_clones_aggregate.csv"), csv).unwrap();
+    csv
+}
+
+/// The aggregate in a checkout of github-repo-stats' data branch, under `dir/stats`.
+fn write_ghrs(dir: &Path) -> std::path::PathBuf {
+    let data = dir.join("stats/octo/demo/ghrs-data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("views_clones_aggregate.csv"), ghrs_aggregate()).unwrap();
     dir.join("stats")
 }
 
@@ -492,6 +497,68 @@ fn ci_for_days_of_an_archived_month_is_an_explicit_archive_update() {
             < before["2026-02-26"]["organic_clones"].as_u64().unwrap(),
         "organic clones are derived again once CI is known"
     );
+}
+
+#[test]
+fn a_data_branch_of_another_repository_is_read_through_the_contents_api() {
+    let hub = demo_hub_on(TODAY);
+    let dir = deployed(&hub);
+    hub.patch_world(json!({"repos": {"octo/demo-stats": {
+        "default_branch": "main",
+        "contents": {"README.md": "stats\n"},
+        "branches": {"github-repo-stats": {
+            "octo/demo/ghrs-data/views_clones_aggregate.csv": ghrs_aggregate(),
+            "octo/demo/ghrs-data/stargazers.csv":
+                "time_iso8601,stars_cumulative\n2025-04-01 00:00:00+00:00,3.0\n2025-06-01 00:00:00+00:00,9\n"
+        }}
+    }}}))
+    .unwrap();
+    let real = backfill_converges(
+        &hub,
+        dir.path(),
+        &["--from", "import:octo/demo-stats@github-repo-stats"],
+    );
+    let reads: Vec<String> = hub
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/contents/"))
+        .map(|r| r.query.clone())
+        .collect();
+    assert!(
+        reads.iter().all(|q| q == "ref=github-repo-stats"),
+        "{reads:?}"
+    );
+    assert!(real["plan"]["context"]["sources"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("import:octo/demo-stats@github-repo-stats: github-repo-stats:"));
+    let after = export(&hub, dir.path());
+    assert_eq!(after["2026-01-20"]["clones"], 10);
+    assert!(after["2026-01-23"]["unique_views"].is_null());
+    let state = stored_state(&hub);
+    assert_eq!(
+        state["series"]["stars"]["points"][1][1], 9,
+        "{}",
+        state["series"]
+    );
+
+    // A branch that does not exist: not available, and nothing else stops.
+    let out = run(
+        &hub,
+        dir.path(),
+        &[
+            "backfill",
+            "-n",
+            "--from",
+            "import:octo/demo-stats@nope",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.json()["plan"]["warnings"]
+        .to_string()
+        .contains("not available"));
 }
 
 #[test]

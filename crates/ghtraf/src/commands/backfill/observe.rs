@@ -312,13 +312,9 @@ impl Reader<'_> {
                 self.gist_history(source, id.as_deref().unwrap_or(self.badge_gist_id))
             }
             Source::Import(ImportLocation::Path(path)) => self.import_path(source, path)?,
-            Source::Import(ImportLocation::Branch { .. }) => SourceReading::unavailable(
-                source.clone(),
-                "reading another repository's branch needs the contents API with ?ref=, which \
-                 this build's GitHub client does not offer yet; check the branch out and use \
-                 import:PATH",
-                None,
-            ),
+            Source::Import(ImportLocation::Branch { repo, branch }) => {
+                self.import_branch(source, repo, branch)?
+            }
         })
     }
 
@@ -499,6 +495,68 @@ impl Reader<'_> {
         let mut r = SourceReading::ok(source.clone(), vec![input], needed);
         r.notes = notes;
         r
+    }
+
+    /// Another tracker's files on a branch, through the contents API (`?ref=`): every
+    /// file a known layout may hold for the tracked repository, read at once.
+    fn import_branch(
+        &self,
+        source: &Source,
+        data: &RepoRef,
+        branch: &str,
+    ) -> Result<SourceReading> {
+        let candidates = imports::branch_candidates(self.repo);
+        let reads = fan_out(&candidates, IN_FLIGHT, |c| {
+            self.gh.content_at(data, &c.path, branch)
+        });
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for (c, read) in candidates.iter().zip(reads) {
+            match read {
+                Ok(Some(content)) => files.push((c.path.clone(), content.bytes)),
+                Ok(None) => {}
+                Err(e) => {
+                    return Ok(unavailable(
+                        source,
+                        &format!(
+                            "reading {} on {}/{}@{branch}",
+                            c.path, data.owner, data.name
+                        ),
+                        &e,
+                    ))
+                }
+            }
+        }
+        let requests = candidates.len() as u64;
+        if files.is_empty() {
+            let mut r = SourceReading::unavailable(
+                source.clone(),
+                format!(
+                    "{}/{}@{branch} holds none of the files other trackers write for {}/{} \
+                     (or the branch does not exist)",
+                    data.owner, data.name, self.repo.owner, self.repo.name
+                ),
+                None,
+            );
+            r.requests = requests;
+            return Ok(r);
+        }
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let inputs = ghtraf_traffic::import_tracker_files(&refs).map_err(|e| {
+            CliError::runtime(format!("{}/{}@{branch}: {e}", data.owner, data.name))
+        })?;
+        let mut r = SourceReading::ok(source.clone(), inputs, requests);
+        r.notes.push(format!(
+            "read {}",
+            files
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        Ok(r)
     }
 
     /// A local file or directory named by the user. A file that is not a tracker's (or
