@@ -24,6 +24,7 @@ pub mod collect;
 pub mod create;
 pub mod export;
 pub mod status;
+pub mod upgrade;
 pub mod verify;
 
 use create::{CreateArgs, DeployArgs};
@@ -55,6 +56,9 @@ pub enum Command {
     Init(DeployArgs),
     /// Merge today's traffic window into the history (what the daily workflow runs).
     Collect(collect::CollectArgs),
+    /// Bring an earlier deployment (the Python original of any version, an older ghtraf)
+    /// to this ghtraf, keeping every day and every badge URL.
+    Upgrade(upgrade::args::UpgradeArgs),
     /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
     Status(status::StatusArgs),
     /// Every repository you track (found by gist name), with totals and last collection.
@@ -93,9 +97,13 @@ pub fn dispatch(
         return run_invocation(ctx, mode, &invocation);
     }
     match command {
-        Command::Create(_) | Command::Init(_) | Command::Collect(_) | Command::Backfill(_) => Err(
-            CliError::internal("internal error: a planning command without an invocation"),
-        ),
+        Command::Create(_)
+        | Command::Init(_)
+        | Command::Collect(_)
+        | Command::Upgrade(_)
+        | Command::Backfill(_) => Err(CliError::internal(
+            "internal error: a planning command without an invocation",
+        )),
         Command::Apply { path } => apply(ctx, mode, path),
         Command::Export(args) => export::run(ctx, args, csv),
         Command::Verify(args) => verify::run(ctx, args),
@@ -125,6 +133,7 @@ pub enum Invocation {
     Create(CreateArgs),
     Init(DeployArgs),
     Collect(collect::CollectArgs),
+    Upgrade(upgrade::args::UpgradeArgs),
     Backfill(backfill::BackfillArgs),
 }
 
@@ -135,6 +144,7 @@ impl Invocation {
             Command::Create(args) => Some(Invocation::Create(args.clone())),
             Command::Init(args) => Some(Invocation::Init(args.clone())),
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+            Command::Upgrade(args) => Some(Invocation::Upgrade(args.clone())),
             Command::Backfill(args) => Some(Invocation::Backfill(args.clone())),
             _ => None,
         }
@@ -163,6 +173,11 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
         Invocation::Collect(args) => {
             driver::run(ctx, &mode, &collect::Collect { args: args.clone() })
         }
+        Invocation::Upgrade(args) => driver::run(
+            ctx,
+            &mode,
+            &upgrade::command::Upgrade { args: args.clone() },
+        ),
         Invocation::Backfill(args) => driver::run(
             ctx,
             &mode,

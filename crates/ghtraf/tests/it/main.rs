@@ -15,4 +15,5 @@ mod install_step;
 mod status;
 mod tokens;
 mod transcripts;
+mod upgrade;
 mod verify;
