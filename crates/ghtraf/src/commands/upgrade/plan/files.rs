@@ -3,6 +3,7 @@
 //! wrote it and planned as keep, write or refuse (edited by the user).
 
 use super::*;
+use crate::templates::{render_all, TemplateValues};
 
 /// `.ghtraf.json` as found (root, else the stray copy in the working directory).
 pub(super) struct ConfigSeen {
@@ -173,37 +174,17 @@ impl Values {
     }
 
     pub(super) fn render_templates(&self) -> Result<Vec<(String, String)>> {
-        let trigger = if self.ci_workflows.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<String> = self
-                .ci_workflows
-                .iter()
-                .map(|w| serde_json::to_string(w).unwrap_or_default())
-                .collect();
-            format!(
-                "  workflow_run:\n    workflows: [{}]\n    types: [completed]\n",
-                names.join(", ")
-            )
-        };
-        let values: BTreeMap<&str, String> = BTreeMap::from([
-            ("OWNER", self.owner.clone()),
-            ("REPO", self.repo.clone()),
-            ("DISPLAY_NAME", self.display_name.clone()),
-            ("CREATED", self.created.clone()),
-            ("VERSION", self.version.clone()),
-            (
-                "INSTALL",
-                crate::install::step_script(self.install_command.as_deref()),
-            ),
-            ("RELEASES", self.releases_url.clone()),
-            ("GIST_TOKEN_NAME", self.gist_token_name.clone()),
-            ("WORKFLOW_RUN_TRIGGER", trigger),
-        ]);
-        TEMPLATES
-            .iter()
-            .map(|t| Ok((t.path.to_string(), fill(t.path, t.text, &values)?)))
-            .collect()
+        render_all(&TemplateValues {
+            owner: &self.owner,
+            repo: &self.repo,
+            display_name: &self.display_name,
+            created: &self.created,
+            version: &self.version,
+            install_command: self.install_command.as_deref(),
+            releases_url: &self.releases_url,
+            gist_token_name: &self.gist_token_name,
+            ci_workflows: &self.ci_workflows,
+        })
     }
 }
 

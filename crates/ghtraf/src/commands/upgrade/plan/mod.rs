@@ -37,7 +37,7 @@ use super::step::{
 use crate::error::{CliError, Result};
 use crate::fsio::sha256_hex;
 use crate::managed_file::unified_diff;
-use crate::templates::{fill, DASHBOARD_CONFIG_PATH, TEMPLATES};
+use crate::templates::DASHBOARD_CONFIG_PATH;
 
 mod conversion;
 mod files;
