@@ -22,6 +22,9 @@ pub mod exit {
     pub const STALE_PLAN: u8 = 4;
     /// `--dry-run --detailed-exitcode`: the plan has changes.
     pub const CHANGES_PENDING: u8 = 5;
+    /// `collect` over many repositories: some could not be collected; the
+    /// others were.
+    pub const PARTIAL: u8 = 6;
     /// The user stopped the command at a prompt.
     pub const INTERRUPTED: u8 = 130;
     /// A bug in ghtraf (a broken internal invariant, or a caught panic).
@@ -41,6 +44,8 @@ pub enum ExitStatus {
     StalePlan,
     /// `--dry-run --detailed-exitcode`: the plan has changes.
     ChangesPending,
+    /// Some of many repositories could not be collected; the others were.
+    Partial,
 }
 
 impl ExitStatus {
@@ -51,6 +56,7 @@ impl ExitStatus {
             ExitStatus::Deviation => exit::DEVIATION,
             ExitStatus::StalePlan => exit::STALE_PLAN,
             ExitStatus::ChangesPending => exit::CHANGES_PENDING,
+            ExitStatus::Partial => exit::PARTIAL,
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::saved;
 pub mod collect;
 pub mod create;
 pub mod export;
+pub mod hub;
 pub mod status;
 pub mod upgrade;
 pub mod verify;
@@ -62,6 +63,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Every repository you track (found by gist name), with totals and last collection.
     List(status::ListArgs),
+    /// Collect many repositories from one hub: `hub init`, `hub add`, `hub remove`.
+    Hub(hub::HubArgs),
     /// Check the deployment and the stored history; exit 3 on any drift.
     Verify(verify::VerifyArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
@@ -92,9 +95,13 @@ pub fn dispatch(
         return run_invocation(ctx, mode, &invocation);
     }
     match command {
-        Command::Create(_) | Command::Init(_) | Command::Collect(_) | Command::Upgrade(_) => Err(
-            CliError::internal("internal error: a planning command without an invocation"),
-        ),
+        Command::Create(_)
+        | Command::Init(_)
+        | Command::Collect(_)
+        | Command::Hub(_)
+        | Command::Upgrade(_) => Err(CliError::internal(
+            "internal error: a planning command without an invocation",
+        )),
         Command::Apply { path } => apply(ctx, mode, path),
         Command::Export(args) => export::run(ctx, args, csv),
         Command::Verify(args) => verify::run(ctx, args),
@@ -124,6 +131,7 @@ pub enum Invocation {
     Create(CreateArgs),
     Init(DeployArgs),
     Collect(collect::CollectArgs),
+    Hub(hub::HubArgs),
     Upgrade(upgrade::args::UpgradeArgs),
 }
 
@@ -134,6 +142,7 @@ impl Invocation {
             Command::Create(args) => Some(Invocation::Create(args.clone())),
             Command::Init(args) => Some(Invocation::Init(args.clone())),
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+            Command::Hub(args) => Some(Invocation::Hub(args.clone())),
             Command::Upgrade(args) => Some(Invocation::Upgrade(args.clone())),
             _ => None,
         }
@@ -159,9 +168,8 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
                 },
             },
         ),
-        Invocation::Collect(args) => {
-            driver::run(ctx, &mode, &collect::Collect { args: args.clone() })
-        }
+        Invocation::Collect(args) => collect::run(ctx, &mode, args),
+        Invocation::Hub(args) => driver::run(ctx, &mode, &hub::Hub { args: args.clone() }),
         Invocation::Upgrade(args) => driver::run(
             ctx,
             &mode,

@@ -9,6 +9,8 @@ mod collect;
 mod create;
 mod enterprise;
 mod hostile;
+mod hub;
+mod hub_setup;
 mod init;
 mod install_step;
 mod status;
