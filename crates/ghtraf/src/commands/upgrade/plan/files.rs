@@ -83,6 +83,20 @@ pub(super) struct Values {
 }
 
 impl Values {
+    /// The keys `.ghtraf.json` and the dashboard's config both set, in their order;
+    /// the gist ids are placeholders filled when the ids are known.
+    fn shared_keys(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("owner", self.owner.clone().into()),
+            ("repo", self.repo.clone().into()),
+            ("displayName", self.display_name.clone().into()),
+            ("created", self.created.clone().into()),
+            ("badgeGistId", Value::Null),
+            ("archiveGistId", Value::Null),
+            ("gistOwner", self.gist_owner.clone().into()),
+        ]
+    }
+
     pub(super) fn settle(
         inputs: &UpgradeInputs,
         observed: &Observed,
@@ -409,17 +423,11 @@ pub(super) fn plan_dashboard_config(
         .cloned()
         .unwrap_or_else(|| inputs.api_base.clone().into());
     let object = ours_then_theirs(
-        vec![
-            ("owner", values.owner.clone().into()),
-            ("repo", values.repo.clone().into()),
-            ("displayName", values.display_name.clone().into()),
-            ("created", values.created.clone().into()),
-            ("badgeGistId", Value::Null),
-            ("archiveGistId", Value::Null),
-            ("gistOwner", values.gist_owner.clone().into()),
-            ("gistRawBase", raw_base),
-            ("apiBase", api),
-        ],
+        values
+            .shared_keys()
+            .into_iter()
+            .chain([("gistRawBase", raw_base), ("apiBase", api)])
+            .collect(),
         &existing,
     );
     let text = json_text(
@@ -469,16 +477,8 @@ pub(super) fn plan_project_config(
     for n in &migration.notes {
         plan.warn(format!("{CONFIG_FILE}: {n}"));
     }
-    let mut ours: Vec<(&str, Value)> = vec![
-        ("owner", values.owner.clone().into()),
-        ("repo", values.repo.clone().into()),
-        ("displayName", values.display_name.clone().into()),
-        ("created", values.created.clone().into()),
-        ("badgeGistId", Value::Null),
-        ("archiveGistId", Value::Null),
-        ("gistOwner", values.gist_owner.clone().into()),
-        ("gistTokenName", values.gist_token_name.clone().into()),
-    ];
+    let mut ours = values.shared_keys();
+    ours.push(("gistTokenName", values.gist_token_name.clone().into()));
     if !values.ci_workflows.is_empty() {
         ours.push(("ciWorkflows", values.ci_workflows.clone().into()));
     }
