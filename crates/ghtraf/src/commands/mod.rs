@@ -19,6 +19,7 @@ use crate::driver::{self, RunMode};
 use crate::error::{CliError, ExitStatus, Result};
 use crate::saved;
 
+pub mod backfill;
 pub mod collect;
 pub mod create;
 pub mod export;
@@ -69,6 +70,10 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
     Export(export::ExportArgs),
+    /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
+    /// trackers' files. Never lowers or invents a figure.
+    #[command(after_long_help = backfill::BACKFILL_HELP)]
+    Backfill(backfill::BackfillArgs),
     /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
     /// (exit 4) if the world changed since.
     Apply {
@@ -99,7 +104,8 @@ pub fn dispatch(
         | Command::Init(_)
         | Command::Collect(_)
         | Command::Hub(_)
-        | Command::Upgrade(_) => Err(CliError::internal(
+        | Command::Upgrade(_)
+        | Command::Backfill(_) => Err(CliError::internal(
             "internal error: a planning command without an invocation",
         )),
         Command::Apply { path } => apply(ctx, mode, path),
@@ -133,6 +139,7 @@ pub enum Invocation {
     Collect(collect::CollectArgs),
     Hub(hub::HubArgs),
     Upgrade(upgrade::args::UpgradeArgs),
+    Backfill(backfill::BackfillArgs),
 }
 
 impl Invocation {
@@ -144,6 +151,7 @@ impl Invocation {
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
             Command::Hub(args) => Some(Invocation::Hub(args.clone())),
             Command::Upgrade(args) => Some(Invocation::Upgrade(args.clone())),
+            Command::Backfill(args) => Some(Invocation::Backfill(args.clone())),
             _ => None,
         }
     }
@@ -174,6 +182,14 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
             ctx,
             &mode,
             &upgrade::command::Upgrade { args: args.clone() },
+        ),
+        Invocation::Backfill(args) => driver::run(
+            ctx,
+            &mode,
+            &backfill::Backfill {
+                args: args.clone(),
+                fail_fast: mode.fail_fast(),
+            },
         ),
     }
 }
