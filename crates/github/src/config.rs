@@ -11,33 +11,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The public API of github.com.
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
 
-/// A GitHub token. Debug and Display print `***`, so it cannot leak through formatting.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
-
-impl Token {
-    pub fn new(token: impl Into<String>) -> Token {
-        Token(token.into())
-    }
-
-    /// The secret itself: only for the Authorization header (and `put_secret` callers that must
-    /// store it). Never format it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(***)")
-    }
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+/// A GitHub token: ghtraf's one secret type (`ghtraf-secret`), shared with the plans that carry
+/// the workflow token. Debug, Display and Serialize print a redacted marker; the value leaves only
+/// through `expose()` (the Authorization header, and sealing a secret for GitHub).
+pub use ghtraf_secret::Secret as Token;
 
 /// Waiting, injectable: tests record the requested waits instead of sleeping, and pin "now" so
 /// rate-limit reset times are deterministic.
@@ -268,9 +245,11 @@ pub fn resolve_token_with_source(
     gh_cli: &dyn Fn() -> Option<String>,
 ) -> Result<(Token, TokenSource), Error> {
     non_empty(env("GH_TOKEN"))
-        .map(|t| (Token(t), TokenSource::GhToken))
-        .or_else(|| non_empty(env("GITHUB_TOKEN")).map(|t| (Token(t), TokenSource::GithubToken)))
-        .or_else(|| non_empty(gh_cli()).map(|t| (Token(t), TokenSource::GhCli)))
+        .map(|t| (Token::new(t), TokenSource::GhToken))
+        .or_else(|| {
+            non_empty(env("GITHUB_TOKEN")).map(|t| (Token::new(t), TokenSource::GithubToken))
+        })
+        .or_else(|| non_empty(gh_cli()).map(|t| (Token::new(t), TokenSource::GhCli)))
         .ok_or_else(|| {
             Error::config(
                 "no GitHub token found",

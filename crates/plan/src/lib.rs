@@ -16,7 +16,7 @@ mod action;
 mod execute;
 mod plan;
 mod render;
-mod secret;
+
 #[cfg(test)]
 mod test_support;
 mod value;
@@ -25,10 +25,10 @@ pub use action::{Action, ActionId, Category, Detail, Operation, Payload};
 pub use execute::{
     execute, ActionResult, ExecOptions, Outcome, Outputs, ResultStatus, StepError, StepFn,
 };
+pub use ghtraf_secret::{Secret, REDACTED};
 pub use plan::{Plan, PlanError, FORMAT_VERSION};
 pub use render::{
     id_width, render_results, render_text, render_verification, Finding, FindingStatus, Line,
     LineKind,
 };
-pub use secret::Secret;
 pub use value::{Deferred, OutputRef};

@@ -231,8 +231,8 @@ pub fn render_verification(findings: &[Finding], width: usize) -> Vec<Line> {
 mod tests {
     use super::*;
     use crate::action::{Category, Detail};
-    use crate::secret::Secret;
     use crate::value::Deferred;
+    use crate::Secret;
 
     #[derive(Debug, Clone, Serialize)]
     struct Demo {

@@ -1,7 +1,8 @@
-//! A value that must never appear in output.
+//! A value that must never appear in output: ghtraf's one secret type.
 //!
 //! Tokens travel inside plans (the workflow token a `create` stores as a
-//! repository secret). Making "printable" a property of the type, rather than
+//! repository secret) and inside the GitHub client (the token of every
+//! request); both use this type, so one set of tests proves neither leaks. Making "printable" a property of the type, rather than
 //! a rule every log line must remember, is what keeps them out of Debug output,
 //! Display, JSON plans and panics: the only way to read the value is the
 //! explicit, greppable [`Secret::expose`].
