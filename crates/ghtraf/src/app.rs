@@ -48,7 +48,7 @@ impl Io {
             stdin_is_tty: io::stdin().is_terminal(),
             stdout_is_tty: io::stdout().is_terminal(),
             stderr_is_tty: io::stderr().is_terminal(),
-            prompter: Arc::new(TerminalPrompter),
+            prompter: Arc::new(TerminalPrompter::default()),
             gh_cli: Arc::new(|| {
                 let host = std::env::var("GH_HOST").ok();
                 ghtraf_github::gh_cli_token(host.as_deref())
@@ -154,8 +154,11 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(n) => n,
         Err(e) => return report(&reporter, &e),
     };
+    // Questions go to stderr and answers come from stdin: both must be a terminal.
+    let interactive = !cli.global.non_interactive && !ci && io.stdin_is_tty && io.stderr_is_tty;
     let mut ctx = Context {
-        interactive: !cli.global.non_interactive && io.stdin_is_tty && !ci,
+        interactive,
+        product_on_terminal: io.stdout_is_tty && reporter.shows_product(),
         reporter: reporter.clone(),
         prompter: io.prompter,
         env: io.env,
@@ -167,7 +170,7 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         api_url: cli.global.api_url.clone(),
     };
     let mode = match RunMode::new(&cli.global, matches!(cli.command, Command::Apply { .. })) {
-        Ok(mode) => mode,
+        Ok(mode) => mode.never_asking(ci),
         Err(e) => return report(&reporter, &e),
     };
     let result = commands::dispatch(&mut ctx, mode, &cli.command, csv);

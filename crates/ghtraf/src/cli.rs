@@ -46,9 +46,16 @@ pub struct GlobalArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Text, global = true)]
     pub format: FormatArg,
 
-    /// Never ask: questions are answered by flags, or the action is skipped with a reason.
+    /// Never ask: questions are answered by flags, or the action is skipped with a reason;
+    /// the plan is applied as shown (also: CI=true).
     #[arg(short = 'n', long, global = true)]
     pub non_interactive: bool,
+
+    /// Apply the plan shown without asking for approval (other questions are still asked
+    /// in a terminal). Needed to apply when the plan cannot be shown and asked about
+    /// (stdin or stdout not a terminal, --format json), unless -n.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
 
     /// Show the plan and change nothing.
     #[arg(long, global = true)]

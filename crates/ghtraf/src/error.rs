@@ -22,7 +22,9 @@ pub mod exit {
     pub const STALE_PLAN: u8 = 4;
     /// `--dry-run --detailed-exitcode`: the plan has changes.
     pub const CHANGES_PENDING: u8 = 5;
-    /// The user stopped the command at a prompt.
+    /// You declined the plan at the confirmation: nothing was changed. Not an error.
+    pub const DECLINED: u8 = 6;
+    /// Input ended (Ctrl-D) or Ctrl-C was typed at a prompt.
     pub const INTERRUPTED: u8 = 130;
     /// A bug in ghtraf (a broken internal invariant, or a caught panic).
     pub const INTERNAL: u8 = 70;
@@ -41,6 +43,8 @@ pub enum ExitStatus {
     StalePlan,
     /// `--dry-run --detailed-exitcode`: the plan has changes.
     ChangesPending,
+    /// The person declined the plan at the confirmation; nothing was changed.
+    Declined,
 }
 
 impl ExitStatus {
@@ -51,6 +55,7 @@ impl ExitStatus {
             ExitStatus::Deviation => exit::DEVIATION,
             ExitStatus::StalePlan => exit::STALE_PLAN,
             ExitStatus::ChangesPending => exit::CHANGES_PENDING,
+            ExitStatus::Declined => exit::DECLINED,
         }
     }
 }

@@ -337,6 +337,11 @@ impl Reporter {
         self.diag(Channel::Hint, level::HINT, &format!("hint: {message}"));
     }
 
+    /// Whether product text (plans, results) is printed at all: text mode, not quieted.
+    pub fn shows_product(&self) -> bool {
+        !self.json_mode() && self.verbosity.enabled(Channel::General, level::INFO)
+    }
+
     /// Rendered product lines on stdout (text mode only; JSON mode prints one document).
     pub fn lines(&self, lines: &[Line]) {
         if self.json_mode() || !self.verbosity.enabled(Channel::General, level::INFO) {

@@ -226,7 +226,10 @@ fn a_file_changed_after_planning_stops_the_run_as_stale() {
     let dir = checkout();
     let target = dir.path().join(".github/workflows/traffic-badges.yml");
     let out = {
-        let vars = std::collections::BTreeMap::from([("GHTRAF_NOW".to_string(), NOW.to_string())]);
+        let vars = std::collections::BTreeMap::from([
+            ("GHTRAF_NOW".to_string(), NOW.to_string()),
+            ("NO_COLOR".to_string(), "1".to_string()),
+        ]);
         let sink = Sink::default();
         let io = ghtraf::app::Io {
             env: Arc::new(move |k: &str| vars.get(k).cloned()),
@@ -235,8 +238,8 @@ fn a_file_changed_after_planning_stops_the_run_as_stale() {
             stdout: Box::new(sink.clone()),
             stderr: Box::new(Sink::default()),
             stdin_is_tty: true,
-            stdout_is_tty: false,
-            stderr_is_tty: false,
+            stdout_is_tty: true,
+            stderr_is_tty: true,
             prompter: Arc::new(Meddler(target.clone())),
             gh_cli: Arc::new(|| None),
         };
@@ -451,7 +454,7 @@ fn interactive_runs_ask_for_the_repository_prefilled_from_origin() {
     // Empty answers take the defaults from the origin remote; then decline to apply.
     let p = Arc::new(ScriptedPrompter::new(["", "", "n"]));
     let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
-    assert_eq!(out.code, 130, "{out:?}");
+    assert_eq!(out.code, 6, "declined: {out:?}");
     assert_eq!(
         p.asked(),
         ["Repository owner", "Repository name", "Apply this plan?"]

@@ -9,5 +9,6 @@ mod collect;
 mod create;
 mod init;
 mod status;
+mod terminal;
 mod transcripts;
 mod verify;
