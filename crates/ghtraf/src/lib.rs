@@ -19,6 +19,7 @@ pub mod managed_file;
 pub mod output;
 pub mod project;
 pub mod prompt;
+pub mod repo_name;
 pub mod saved;
 pub mod target;
 pub mod templates;

@@ -28,8 +28,8 @@ const STALE_AFTER_HOURS: i64 = 48;
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct VerifyArgs {
-    /// Repository OWNER/REPO (default: .ghtraf.json, then the origin remote).
-    #[arg(long, value_name = "[OWNER/]REPO")]
+    /// Repository OWNER/REPO or its URL (default: $GITHUB_REPOSITORY, .ghtraf.json, origin).
+    #[arg(short = 'R', long, value_name = "[OWNER/]REPO")]
     pub repo: Option<String>,
 
     /// The repository checkout to check (default: nearest .ghtraf.json or .git upwards).

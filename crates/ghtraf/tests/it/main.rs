@@ -8,6 +8,7 @@ mod apply;
 mod collect;
 mod create;
 mod init;
+mod naming;
 mod status;
 mod terminal;
 mod transcripts;

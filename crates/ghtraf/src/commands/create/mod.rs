@@ -47,7 +47,7 @@ use crate::error::{CliError, Result};
 use crate::fsio;
 use crate::managed_file::{execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy};
 use crate::output::{level, Channel};
-use crate::project::{self, Project, ProjectConfig, CONFIG_FILE};
+use crate::project::{self, Project, CONFIG_FILE};
 use crate::prompt::Prompter;
 use crate::templates::{DASHBOARD_CONFIG_PATH, TEMPLATES};
 
@@ -132,6 +132,12 @@ impl MutatingCommand for Create {
         let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
         let inputs = resolve_inputs(ctx, args, &project)?;
+        if args.deploy.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists() {
+            ctx.reporter.warn(&format!(
+                "{} is not a git checkout: the workflow and dashboard files are planned here (--repo-dir DIR chooses where)",
+                root.display()
+            ));
+        }
         let client = if inputs.files_only {
             None
         } else {

@@ -63,7 +63,7 @@ pub(super) fn observe_github(
     });
     // Errors surface in the order the reads are listed, as before.
     let login = user?.login;
-    let r = repo_read?;
+    let r = repo_read.map_err(|e| crate::repo_name::unseen(repo, e))?;
     let gists = gists?
         .into_iter()
         .filter(|g| {
