@@ -42,6 +42,9 @@ pub struct Context {
     pub api_url: Option<String>,
 }
 
+/// The most [`Context::read_stdin`] takes.
+const STDIN_CAP: u64 = 64 * 1024;
+
 impl Context {
     pub fn env(&self, key: &str) -> Option<String> {
         (self.env)(key)
@@ -53,9 +56,17 @@ impl Context {
             .stdin
             .lock()
             .map_err(|_| CliError::runtime("standard input is unavailable"))?;
-        guard
+        // A token is a few hundred bytes; `< /dev/zero` must not fill memory.
+        (&mut *guard)
+            .take(STDIN_CAP + 1)
             .read_to_string(&mut text)
             .map_err(|e| CliError::runtime(format!("cannot read standard input: {e}")))?;
+        if text.len() as u64 > STDIN_CAP {
+            return Err(CliError::usage(format!(
+                "standard input is longer than {} KiB; --gist-token-stdin expects one token",
+                STDIN_CAP / 1024
+            )));
+        }
         Ok(text)
     }
 }

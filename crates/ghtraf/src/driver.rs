@@ -66,6 +66,13 @@ pub trait MutatingCommand: Sync {
         plan: &Plan<Self::Payload>,
         results: &[ActionResult],
     ) -> Vec<Finding>;
+    /// What the plan knowingly leaves undone, one reason each (a managed
+    /// path ghtraf refuses to touch). After a real run each is reported, and
+    /// a run that otherwise succeeded ends as a deviation (exit 3), as
+    /// `verify` would judge it: the deployment is not what it should be.
+    fn left_undone(&self, _plan: &Plan<Self::Payload>) -> Vec<String> {
+        Vec::new()
+    }
     /// After a successful real run (not a preview): what to tell the user next.
     fn finish(
         &self,
@@ -223,7 +230,17 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
     if driven.ran && driven.status == ExitStatus::Success {
         command.finish(ctx, &world, &plan, &driven.results);
     }
-    Ok(driven.status)
+    let undone = command.left_undone(&plan);
+    if !driven.ran || undone.is_empty() {
+        return Ok(driven.status);
+    }
+    for reason in &undone {
+        ctx.reporter.warn(&format!("not deployed: {reason}"));
+    }
+    Ok(match driven.status {
+        ExitStatus::Success => ExitStatus::Deviation,
+        other => other,
+    })
 }
 
 /// How a driven plan ended.

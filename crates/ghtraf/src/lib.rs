@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod checkout;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -23,3 +24,5 @@ pub mod repo_name;
 pub mod saved;
 pub mod target;
 pub mod templates;
+pub mod textstyle;
+pub mod values;

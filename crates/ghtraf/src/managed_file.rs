@@ -7,6 +7,16 @@
 //! writes atomically; verification re-reads it. Payload-agnostic: a command
 //! whose payload can hold a [`FileStep`] uses it as is.
 //!
+//! Every read and write goes through the checkout-confined layer
+//! ([`Checkout`]): a managed path that is a symlink (or has one among its
+//! parents), a FIFO, a device or anything but real directories and a regular
+//! file is planned as a skip with its reason ([`SkipReason::Refused`]), under
+//! every policy, `--force` included: never followed, never read for a diff.
+//! A file that exists keeps its line endings and BOM when rewritten, and one
+//! that differs from ours only in those is identical ([`crate::textstyle`]).
+//! Temporary files of killed writes are planned for removal
+//! ([`plan_leftovers`]), so `git add docs/stats` never stages them.
+//!
 //! Files come in two kinds. Templates (workflow, dashboard) are ours but a
 //! user may have edited them, so a difference is a conflict resolved by
 //! `--force`, `--skip-existing` or a question. Managed JSON files
@@ -14,7 +24,6 @@
 //! theirs are kept, so they are simply created or updated.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Mutex;
 
 use ghtraf_plan::{
@@ -23,8 +32,10 @@ use ghtraf_plan::{
 };
 use serde::Serialize;
 
+use crate::checkout::{self, Checkout, Local};
 use crate::fsio;
 use crate::prompt::{Overwrite, Prompter};
+use crate::textstyle::{self, TextStyle};
 
 /// Text whose final form may contain values known only after apply (gist ids).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -80,6 +91,10 @@ impl Content {
 pub enum Expect {
     Absent,
     Sha256(String),
+    /// Something ghtraf will neither read nor write (a symlink, a FIFO…).
+    Refused,
+    /// A temporary file of a killed write, to remove.
+    Leftover,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,7 +122,14 @@ pub enum SkipReason {
     /// A template the user changed, kept by `--skip-existing` or because no
     /// one could be asked.
     DiffersFromTemplate,
+    /// Not a regular file under real directories of the checkout (a symlink,
+    /// a FIFO, a device…): ghtraf neither reads nor writes it. The file is
+    /// not deployed; `verify` and the exit code say so.
+    Refused,
 }
+
+/// The start of the description of a refused path's skip.
+pub const REFUSED: &str = "refused: ";
 
 impl Payload for FileStep {
     fn details(&self) -> Vec<Detail> {
@@ -162,24 +184,50 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// Plans one action per desired file, given what is on disk now.
+/// Plans one action per desired file, given what is on disk now (as
+/// [`Checkout::observe`] saw it).
 pub fn plan_files<P: Payload + From<FileStep>>(
     plan: &mut Plan<P>,
     desired: Vec<DesiredFile>,
-    current: &BTreeMap<String, Option<Vec<u8>>>,
+    current: &BTreeMap<String, Local>,
     policy: ConflictPolicy,
     after: &[ActionId],
 ) {
-    for file in desired {
-        let now = current.get(&file.path).cloned().flatten();
-        let expect = match &now {
-            None => Expect::Absent,
-            Some(bytes) => Expect::Sha256(fsio::sha256_hex(bytes)),
-        };
+    for mut file in desired {
         let category = if file.managed {
             Category::Config
         } else {
             Category::File
+        };
+        let now = match current.get(&file.path) {
+            Some(Local::Refused(r)) => {
+                plan.push(Action::new(
+                    category,
+                    Operation::Skip,
+                    file.path.clone(),
+                    format!("{REFUSED}{}", r.reason),
+                    P::from(FileStep {
+                        path: file.path.clone(),
+                        content: None,
+                        expect: Expect::Refused,
+                        sha256: None,
+                        diff: None,
+                        skip_reason: Some(SkipReason::Refused),
+                    }),
+                ));
+                continue;
+            }
+            Some(Local::File(bytes)) => Some(bytes.clone()),
+            Some(Local::Absent) | None => None,
+        };
+        // Rewrite in the existing file's line endings and BOM.
+        let style = TextStyle::of(now.as_deref());
+        if !style.is_plain() {
+            file.content.text = style.apply(&file.content.text);
+        }
+        let expect = match &now {
+            None => Expect::Absent,
+            Some(bytes) => Expect::Sha256(fsio::sha256_hex(bytes)),
         };
         let deps: Vec<ActionId> = file
             .content
@@ -239,7 +287,7 @@ pub fn plan_files<P: Payload + From<FileStep>>(
             continue;
         };
         let preview = file.content.preview();
-        if file.content.is_known() && old == preview.as_bytes() {
+        if file.content.is_known() && textstyle::same_text(&old, preview.as_bytes()) {
             skip(
                 plan,
                 if file.managed {
@@ -318,19 +366,25 @@ pub struct ConflictMemory(Mutex<Option<bool>>);
 /// Carries out one file action: checks the precondition, asks if the plan says
 /// so, writes atomically; produces the written content's hash.
 pub fn execute_file<P: Payload>(
-    root: &Path,
+    checkout: &Checkout,
     action: &Action<P>,
     step: &FileStep,
     outputs: &Outputs,
     prompter: &dyn Prompter,
     memory: &ConflictMemory,
 ) -> Result<Outcome, StepError> {
+    if step.expect == Expect::Leftover {
+        return checkout
+            .remove_temp(&step.path)
+            .map(|()| Outcome::done("removed"))
+            .map_err(|e| StepError::new(format!("cannot remove {e}")));
+    }
     let Some(content) = &step.content else {
         return Err(StepError::new("internal: a file write without content"));
     };
-    let path = root.join(&step.path);
-    let now = fsio::read_optional(&path)
-        .map_err(|e| StepError::new(format!("cannot read {}: {e}", step.path)))?;
+    let now = checkout
+        .read(&step.path, fsio::LOCAL_FILE_CAP)
+        .map_err(step_error)?;
     let still = match (&step.expect, &now) {
         (Expect::Absent, None) => true,
         (Expect::Sha256(h), Some(b)) => &fsio::sha256_hex(b) == h,
@@ -367,8 +421,9 @@ pub fn execute_file<P: Payload>(
         }
     }
     let text = content.resolve(outputs)?;
-    fsio::write_atomic(&path, text.as_bytes())
-        .map_err(|e| StepError::new(format!("cannot write {}: {e}", step.path)))?;
+    checkout
+        .write(&step.path, text.as_bytes())
+        .map_err(step_error)?;
     let verb = match action.operation {
         Operation::Copy | Operation::Create => "written",
         _ => "updated",
@@ -377,15 +432,63 @@ pub fn execute_file<P: Payload>(
         .with_output("sha256", fsio::sha256_hex(text.as_bytes())))
 }
 
+/// A refusal found at execution (the path changed since planning) names
+/// the reason; nothing was written.
+fn step_error(e: checkout::Error) -> StepError {
+    match e {
+        checkout::Error::Refused(r) => {
+            StepError::new(format!("{REFUSED}{}; nothing written", r.reason))
+        }
+        e => StepError::new(format!("cannot read or write {e}")),
+    }
+}
+
+/// Plans the removal of temporary files killed writes left next to managed
+/// files (found by [`Checkout::stale_temps`]): `git add docs/stats` would
+/// stage them, and a run with nothing else to write would keep them.
+pub fn plan_leftovers<P: Payload + From<FileStep>>(plan: &mut Plan<P>, leftovers: &[String]) {
+    for path in leftovers {
+        plan.push(Action::new(
+            Category::File,
+            Operation::Delete,
+            path.clone(),
+            "leftover of a killed write",
+            P::from(FileStep {
+                path: path.clone(),
+                content: None,
+                expect: Expect::Leftover,
+                sha256: None,
+                diff: None,
+                skip_reason: None,
+            }),
+        ));
+    }
+}
+
 /// Re-reads a written file and compares its hash with what the run wrote,
 /// and what it wrote with what the plan showed (when fully known at plan time).
-pub fn verify_file(root: &Path, id: &ActionId, step: &FileStep, written_sha: &str) -> Finding {
+/// A removed leftover must be gone.
+pub fn verify_file(
+    checkout: &Checkout,
+    id: &ActionId,
+    step: &FileStep,
+    written_sha: Option<&str>,
+) -> Finding {
+    if step.expect == Expect::Leftover {
+        return match checkout.full_path(&step.path) {
+            Ok(p) if std::fs::symlink_metadata(&p).is_err() => Finding::ok(id, "removed"),
+            _ => Finding::deviation(id, "still there"),
+        };
+    }
+    let Some(written_sha) = written_sha else {
+        return Finding::deviation(id, "no hash recorded for the write");
+    };
     if let Some(planned) = &step.sha256 {
         if planned != written_sha {
             return Finding::deviation(id, "the content written is not the content planned");
         }
     }
-    match fsio::read_optional(&root.join(&step.path)) {
+    match checkout.read(&step.path, fsio::LOCAL_FILE_CAP) {
         Ok(Some(bytes)) if fsio::sha256_hex(&bytes) == written_sha => {
             Finding::ok(id, "content matches the plan")
         }
@@ -409,7 +512,11 @@ mod tests {
 
     fn plan_one(current: Option<&str>, policy: ConflictPolicy) -> Action<FileStep> {
         let mut plan = Plan::new("init");
-        let cur = BTreeMap::from([("a.txt".to_string(), current.map(|c| c.as_bytes().to_vec()))]);
+        let local = match current {
+            Some(c) => Local::File(c.as_bytes().to_vec()),
+            None => Local::Absent,
+        };
+        let cur = BTreeMap::from([("a.txt".to_string(), local)]);
         plan_files(
             &mut plan,
             vec![desired("a.txt", "new\n")],
@@ -449,6 +556,91 @@ mod tests {
     }
 
     #[test]
+    fn refused_paths_are_skips_with_their_reason_under_every_policy() {
+        use crate::checkout::Refusal;
+        let reason = "`a.txt` is a symlink to `/x` (outside the checkout)";
+        for policy in [
+            ConflictPolicy::Force,
+            ConflictPolicy::Ask,
+            ConflictPolicy::Keep,
+            ConflictPolicy::SkipExisting,
+        ] {
+            let mut plan: Plan<FileStep> = Plan::new("init");
+            let cur = BTreeMap::from([(
+                "a.txt".to_string(),
+                Local::Refused(Refusal {
+                    path: "a.txt".into(),
+                    at: "a.txt".into(),
+                    reason: reason.into(),
+                }),
+            )]);
+            plan_files(
+                &mut plan,
+                vec![desired("a.txt", "new\n")],
+                &cur,
+                policy,
+                &[],
+            );
+            let a = &plan.actions[0];
+            assert_eq!(a.operation, Operation::Skip, "{policy:?}");
+            assert_eq!(a.description, format!("{REFUSED}{reason}"));
+            assert!(!a.requires_input);
+            assert_eq!(a.details.skip_reason, Some(SkipReason::Refused));
+            assert_eq!(a.details.expect, Expect::Refused);
+            assert!(a.details.diff.is_none() && a.details.content.is_none());
+        }
+    }
+
+    #[test]
+    fn line_endings_are_not_a_difference_and_writes_keep_them() {
+        let a = plan_one(Some("new\r\n"), ConflictPolicy::Keep);
+        assert_eq!(
+            (a.operation, a.description.as_str()),
+            (Operation::Skip, "identical")
+        );
+        let a = plan_one(Some("\u{FEFF}old\r\n"), ConflictPolicy::Force);
+        assert_eq!(a.operation, Operation::Overwrite);
+        let f = &a.details;
+        let text = f.content.as_ref().unwrap().preview();
+        assert_eq!(text, "\u{FEFF}new\r\n");
+        assert_eq!(
+            f.sha256.as_deref(),
+            Some(fsio::sha256_hex(text.as_bytes()).as_str())
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leftovers_are_planned_removed_and_verified() {
+        let dir = tempfile::tempdir().unwrap();
+        let co = Checkout::new(dir.path());
+        let mut child = std::process::Command::new("sleep")
+            .arg("1000")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let name = format!(".a.txt.ghtraf-{pid}.tmp");
+        std::fs::write(dir.path().join(&name), "half").unwrap();
+        let mut plan: Plan<FileStep> = Plan::new("init");
+        plan_leftovers(&mut plan, &co.stale_temps("a.txt").unwrap());
+        let a = &plan.actions[0];
+        assert_eq!(
+            (a.operation, a.target.as_str()),
+            (Operation::Delete, name.as_str())
+        );
+        let prompter = crate::prompt::ScriptedPrompter::new(Vec::<&str>::new());
+        let memory = ConflictMemory::default();
+        execute_file(&co, a, &a.details, &Outputs::default(), &prompter, &memory).unwrap();
+        assert!(!dir.path().join(&name).exists());
+        assert_eq!(
+            verify_file(&co, &a.id, &a.details, None).status,
+            ghtraf_plan::FindingStatus::Ok
+        );
+    }
+
+    #[test]
     fn overwrite_carries_a_diff() {
         let a = plan_one(Some("old\n"), ConflictPolicy::Force);
         let f = &a.details;
@@ -464,15 +656,15 @@ mod tests {
         let f = &a.details;
         let good = fsio::sha256_hex(b"new\n");
         assert_eq!(
-            verify_file(dir.path(), &a.id, f, &good).status,
+            verify_file(&Checkout::new(dir.path()), &a.id, f, Some(&good)).status,
             ghtraf_plan::FindingStatus::Ok
         );
         let other = fsio::sha256_hex(b"other\n");
-        let finding = verify_file(dir.path(), &a.id, f, &other);
+        let finding = verify_file(&Checkout::new(dir.path()), &a.id, f, Some(&other));
         assert_eq!(finding.status, ghtraf_plan::FindingStatus::Deviation);
         std::fs::write(dir.path().join("a.txt"), "edited\n").unwrap();
         assert_eq!(
-            verify_file(dir.path(), &a.id, f, &good).status,
+            verify_file(&Checkout::new(dir.path()), &a.id, f, Some(&good)).status,
             ghtraf_plan::FindingStatus::Deviation
         );
     }

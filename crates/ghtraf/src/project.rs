@@ -5,15 +5,28 @@
 //! malformed file is an error naming the file and position — it is never
 //! silently replaced, because it may hold the only record of the gist ids.
 //! Unknown keys are kept on every rewrite.
+//!
+//! The file is read through the checkout-confined layer ([`Checkout`]): a
+//! regular file of at most a few MiB, never through a symlink, never a FIFO
+//! or device (which would hang or exhaust memory). A UTF-8 BOM, as some
+//! editors write, is accepted. Every value is checked by the same validator
+//! a flag goes through ([`crate::values`]), so `"created": "yesterday"` is
+//! the same exit-2 error as `--created yesterday`, naming file and key.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::checkout::{self, Checkout};
 use crate::error::{CliError, Result};
 use crate::fsio;
+use crate::textstyle::strip_bom;
+use crate::values::{self, Source};
 
 pub const CONFIG_FILE: &str = ".ghtraf.json";
+
+/// A check of one value, as [`crate::values`] has them.
+type Validator = fn(&str, Source<'_>) -> Result<()>;
 
 /// The settings ghtraf keeps in the repository.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,13 +58,38 @@ pub struct ProjectConfig {
 }
 
 impl ProjectConfig {
-    /// Parses `.ghtraf.json` text; errors name the file and position.
+    /// Parses `.ghtraf.json` text (a leading UTF-8 BOM is fine) and checks
+    /// every value; errors name the file and the position or key.
     pub fn parse(path: &Path, text: &[u8]) -> Result<Self> {
-        serde_json::from_slice(text).map_err(|e| {
+        let config: ProjectConfig = serde_json::from_slice(strip_bom(text)).map_err(|e| {
             CliError::usage(format!("cannot read {}: {e}", path.display())).with_hint(
                 "fix the JSON (ghtraf will not overwrite a file it cannot read), or pass --config PATH",
             )
-        })
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Each value through the validator its flag uses.
+    fn validate(&self, path: &Path) -> Result<()> {
+        let at = |key| Source::File { path, key };
+        let checks: [(&str, &Option<String>, Validator); 6] = [
+            ("owner", &self.owner, values::owner),
+            ("repo", &self.repo, values::repo_name),
+            ("created", &self.created, values::date),
+            ("badgeGistId", &self.badge_gist_id, values::gist_id),
+            ("archiveGistId", &self.archive_gist_id, values::gist_id),
+            ("gistTokenName", &self.gist_token_name, values::secret_name),
+        ];
+        for (key, value, check) in checks {
+            if let Some(v) = value {
+                check(v, at(key))?;
+            }
+        }
+        if let Some(o) = &self.gist_owner {
+            values::owner(o, at("gistOwner"))?;
+        }
+        Ok(())
     }
 
     pub fn to_pretty(&self) -> String {
@@ -75,17 +113,26 @@ pub struct Project {
 }
 
 /// Finds the repository root: `--repo-dir`, else the nearest directory upwards
-/// holding `.ghtraf.json`, else the nearest holding `.git`, else `cwd`.
+/// holding `.ghtraf.json` or `.git`, else `cwd`.
+///
+/// Nearest of either, not "any `.ghtraf.json` first": a stray
+/// `~/.ghtraf.json` must not make the home directory the root of every clone
+/// below it that has none yet (its files would land outside the checkout).
+/// Markers are looked at, not followed, so a symlinked `.ghtraf.json` still
+/// marks the root and is then refused with its reason.
 pub fn discover_root(repo_dir: Option<&Path>, cwd: &Path) -> PathBuf {
     if let Some(dir) = repo_dir {
         return dir.to_path_buf();
     }
-    for marker in [CONFIG_FILE, ".git"] {
-        if let Some(found) = cwd.ancestors().find(|d| d.join(marker).exists()) {
-            return found.to_path_buf();
-        }
-    }
-    cwd.to_path_buf()
+    let marked = |d: &Path| {
+        [CONFIG_FILE, ".git"]
+            .iter()
+            .any(|m| std::fs::symlink_metadata(d.join(m)).is_ok())
+    };
+    cwd.ancestors()
+        .find(|d| marked(d))
+        .unwrap_or(cwd)
+        .to_path_buf()
 }
 
 /// Reads what the project directory says (config, origin remote).
@@ -93,8 +140,7 @@ pub fn observe(root: &Path, config_override: Option<&Path>) -> Result<Project> {
     let config_path = config_override
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.join(CONFIG_FILE));
-    let bytes = fsio::read_optional(&config_path)
-        .map_err(|e| CliError::runtime(format!("cannot read {}: {e}", config_path.display())))?;
+    let bytes = read_config(root, &config_path, config_override.is_some())?;
     let config = match &bytes {
         Some(b) => Some(ProjectConfig::parse(&config_path, b)?),
         None if config_override.is_some() => {
@@ -114,9 +160,48 @@ pub fn observe(root: &Path, config_override: Option<&Path>) -> Result<Project> {
     })
 }
 
+/// The config file's bytes: the checkout's `.ghtraf.json` through the
+/// confined layer; a `--config PATH` the user named as a regular file (not
+/// through a final symlink) of bounded size.
+fn read_config(root: &Path, path: &Path, explicit: bool) -> Result<Option<Vec<u8>>> {
+    let shown = path.display();
+    let read = if explicit {
+        fsio::read_regular(path, fsio::LOCAL_FILE_CAP).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => {
+                CliError::usage(format!("cannot use {shown}: it {e}"))
+            }
+            _ => CliError::runtime(format!("cannot read {shown}: {e}")),
+        })
+    } else {
+        Checkout::new(root)
+            .read(CONFIG_FILE, fsio::LOCAL_FILE_CAP)
+            .map_err(|e| match e {
+                checkout::Error::Refused(r) => {
+                    CliError::usage(format!("cannot use {shown}: {}", r.reason))
+                }
+                checkout::Error::Io { error, .. }
+                    if error.kind() == std::io::ErrorKind::InvalidData =>
+                {
+                    CliError::usage(format!("cannot use {shown}: it {error}"))
+                }
+                checkout::Error::Io { error, .. } => {
+                    CliError::runtime(format!("cannot read {shown}: {error}"))
+                }
+            })
+    };
+    read.map_err(|e| {
+        e.with_hint(
+            "make it a regular JSON file in the checkout (ghtraf never follows links there), or pass --config PATH",
+        )
+    })
+}
+
 /// `owner/repo` of the `origin` remote, if it is a GitHub URL.
 fn read_origin(root: &Path) -> Option<(String, String)> {
-    let text = std::fs::read_to_string(root.join(".git/config")).ok()?;
+    let bytes = fsio::read_regular(&root.join(".git/config"), fsio::LOCAL_FILE_CAP)
+        .ok()
+        .flatten()?;
+    let text = String::from_utf8_lossy(&bytes);
     let mut in_origin = false;
     for line in text.lines() {
         let line = line.trim();
@@ -179,6 +264,19 @@ mod tests {
     }
 
     #[test]
+    fn a_config_above_the_clone_does_not_capture_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path();
+        std::fs::write(home.join(CONFIG_FILE), "{}").unwrap();
+        std::fs::create_dir_all(home.join("src/clone/.git")).unwrap();
+        std::fs::create_dir_all(home.join("src/clone/docs")).unwrap();
+        assert_eq!(
+            discover_root(None, &home.join("src/clone/docs")),
+            home.join("src/clone")
+        );
+    }
+
+    #[test]
     fn malformed_config_is_an_error_and_unknown_keys_survive() {
         let p = Path::new("/x/.ghtraf.json");
         let e = ProjectConfig::parse(p, b"{\"owner\": }").unwrap_err();
@@ -186,5 +284,77 @@ mod tests {
         assert!(e.message.contains("line 1"), "{}", e.message);
         let c = ProjectConfig::parse(p, br#"{"owner":"o","mine":{"k":1}}"#).unwrap();
         assert!(c.to_pretty().contains("\"mine\""));
+    }
+
+    #[test]
+    fn a_bom_is_accepted() {
+        let p = Path::new("/x/.ghtraf.json");
+        let c = ProjectConfig::parse(p, b"\xEF\xBB\xBF{\"owner\": \"octo\"}\r\n").unwrap();
+        assert_eq!(c.owner.as_deref(), Some("octo"));
+    }
+
+    #[test]
+    fn every_value_is_validated_naming_file_and_key() {
+        let p = Path::new("/x/.ghtraf.json");
+        let e = ProjectConfig::parse(p, br#"{"created":"yesterday"}"#).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::Usage);
+        assert_eq!(
+            e.message,
+            "/x/.ghtraf.json: key \"created\": `yesterday` is not a date"
+        );
+        for bad in [
+            r#"{"badgeGistId":"../../user"}"#,
+            r#"{"archiveGistId":"a b"}"#,
+            r#"{"gistTokenName":"GITHUB_TOKEN"}"#,
+            r#"{"owner":"o/r"}"#,
+            r#"{"repo":".."}"#,
+            r#"{"gistOwner":""}"#,
+        ] {
+            let e = ProjectConfig::parse(p, bad.as_bytes()).unwrap_err();
+            assert!(
+                e.message.starts_with("/x/.ghtraf.json: key"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+        let ok = br#"{"owner":"octo","repo":"demo","created":"2024-01-31","badgeGistId":"abc123","gistTokenName":"TRAFFIC_GIST_TOKEN"}"#;
+        assert!(ProjectConfig::parse(p, ok).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_configs_are_clear_usage_errors_without_hanging() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let cfg = root.join(CONFIG_FILE);
+        symlink("/dev/zero", &cfg).unwrap();
+        let e = observe(root, None).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::Usage);
+        assert!(
+            e.message.contains("is a symlink to `/dev/zero`"),
+            "{}",
+            e.message
+        );
+        std::fs::remove_file(&cfg).unwrap();
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&cfg)
+            .status()
+            .unwrap()
+            .success());
+        let e = observe(root, None).unwrap_err();
+        assert!(e.message.contains("FIFO"), "{}", e.message);
+        // Named explicitly: still only a regular file.
+        let e = observe(root, Some(Path::new("/dev/zero"))).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::Usage);
+        assert!(e.message.contains("character device"), "{}", e.message);
+        std::fs::remove_file(&cfg).unwrap();
+        let big = std::fs::File::create(&cfg).unwrap();
+        big.set_len(fsio::LOCAL_FILE_CAP + 1).unwrap();
+        let e = observe(root, None).unwrap_err();
+        assert!(e.message.contains("too large"), "{}", e.message);
+        std::fs::write(&cfg, "{\"created\":\"2024-01-01\"}").unwrap();
+        let p = observe(root, None).unwrap();
+        assert_eq!(p.config.unwrap().created.as_deref(), Some("2024-01-01"));
     }
 }

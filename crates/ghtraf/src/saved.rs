@@ -83,7 +83,8 @@ pub fn write<P: Payload>(
 
 /// Reads and checks a saved plan file.
 pub fn read<I: DeserializeOwned>(path: &Path) -> Result<SavedPlan<I>> {
-    let bytes = std::fs::read(path)
+    // A bounded regular file: `apply /dev/zero` or a FIFO is an error, not a hang.
+    let bytes = fsio::read_existing(path, fsio::LOCAL_FILE_CAP)
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
     let saved: SavedPlan<I> = serde_json::from_slice(&bytes).map_err(|e| {
         CliError::usage(format!(

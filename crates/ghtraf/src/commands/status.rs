@@ -160,7 +160,14 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         Err(e) => problems.push(format!("workflow runs: {}", e.message())),
     }
     let root = crate::project::discover_root(args.target.repo_dir.as_deref(), &ctx.cwd);
-    st.workflow_in_checkout = root.join(WORKFLOW_PATH).exists();
+    // Through the confined layer: a symlink there is not "in the checkout".
+    st.workflow_in_checkout = match crate::checkout::Checkout::new(&root).check(WORKFLOW_PATH) {
+        Ok(present) => present,
+        Err(e) => {
+            problems.push(format!("workflow: {e}"));
+            false
+        }
+    };
     st.problems = problems;
 
     let r = &ctx.reporter;

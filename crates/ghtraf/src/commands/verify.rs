@@ -16,12 +16,15 @@ use time::OffsetDateTime;
 
 use super::create::{self, CreateArgs, DeployArgs, Inputs, SetupStep, TokenSource};
 use crate::api;
+use crate::checkout::{self, Checkout};
 use crate::context::Context;
 use crate::deployment::{archive_months, GistRole};
 use crate::error::{ExitStatus, Result};
-use crate::managed_file::{ConflictPolicy, FileStep, SkipReason};
+use crate::fsio;
+use crate::managed_file::{ConflictPolicy, Expect, FileStep, SkipReason};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
+use crate::textstyle::same_text;
 
 /// A collection older than this means the workflow is not running.
 const STALE_AFTER_HOURS: i64 = 48;
@@ -53,6 +56,20 @@ pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
                         ..
                     }),
                 ) => Some("differs from the template".to_string()),
+                (
+                    Operation::Skip,
+                    SetupStep::File(FileStep {
+                        skip_reason: Some(SkipReason::Refused),
+                        ..
+                    }),
+                ) => Some(format!("not deployed: {}", a.description)),
+                (
+                    Operation::Delete,
+                    SetupStep::File(FileStep {
+                        expect: Expect::Leftover,
+                        ..
+                    }),
+                ) => Some("a leftover of a killed write: `ghtraf init` removes it".to_string()),
                 (Operation::Skip, _) => None,
                 (_, _) => Some(format!("not as deployed: create would {}", a.description)),
             };
@@ -142,9 +159,17 @@ fn state_findings(
 /// Whether the default branch carries the workflow as it is in the checkout.
 fn workflow_finding(gh: &dyn GitHubRead, inputs: &Inputs) -> Finding {
     let id = "workflow:pushed";
-    let local = std::fs::read(inputs.root.join(WORKFLOW_PATH)).ok();
+    // Never through a symlink; line endings are the checkout's business
+    // (git normalises them on commit).
+    let local = match Checkout::new(&inputs.root).read(WORKFLOW_PATH, fsio::LOCAL_FILE_CAP) {
+        Ok(bytes) => bytes,
+        Err(checkout::Error::Refused(r)) => {
+            return Finding::deviation(id, format!("cannot compare: {}", r.reason))
+        }
+        Err(e) => return Finding::deviation(id, format!("cannot read {e}")),
+    };
     match gh.content(&inputs.repo, WORKFLOW_PATH) {
-        Ok(Some(c)) if Some(&c.bytes) == local.as_ref() => {
+        Ok(Some(c)) if local.as_deref().is_some_and(|l| same_text(l, &c.bytes)) => {
             Finding::ok(id, "on the default branch, same as the checkout")
         }
         Ok(Some(_)) => Finding::deviation(id, "the default branch has a different version: push"),

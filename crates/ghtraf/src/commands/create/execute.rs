@@ -12,7 +12,14 @@ pub fn step_files(
     memory: &ConflictMemory,
 ) -> std::result::Result<Outcome, StepError> {
     match &action.details {
-        SetupStep::File(f) => execute_file(&inputs.root, action, f, outputs, prompter, memory),
+        SetupStep::File(f) => execute_file(
+            &Checkout::new(&inputs.root),
+            action,
+            f,
+            outputs,
+            prompter,
+            memory,
+        ),
         _ => Err(StepError::new(format!(
             "{}: a files-only run changes nothing on GitHub; nothing was done",
             action.id
@@ -31,7 +38,14 @@ pub fn step(
 ) -> std::result::Result<Outcome, StepError> {
     let fail = api::step_error;
     match &action.details {
-        SetupStep::File(f) => execute_file(&inputs.root, action, f, outputs, prompter, memory),
+        SetupStep::File(f) => execute_file(
+            &Checkout::new(&inputs.root),
+            action,
+            f,
+            outputs,
+            prompter,
+            memory,
+        ),
         SetupStep::Gist(g) => {
             match gh.create_gist(&g.description, g.public, &g.files) {
                 Ok(created) => Ok(Outcome::done(format!("created gist {}", created.id))

@@ -77,13 +77,16 @@ pub(super) fn existing_object(
     observed: &Observed,
     path: &str,
 ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
-    match observed.files.get(path).cloned().flatten() {
+    match observed.files.get(path).and_then(Local::bytes) {
         None => Ok(serde_json::Map::new()),
-        Some(bytes) => match serde_json::from_slice::<serde_json::Value>(&bytes) {
-            Ok(serde_json::Value::Object(m)) => Ok(m),
-            Ok(_) => Err("is not a JSON object".to_string()),
-            Err(e) => Err(e.to_string()),
-        },
+        // Editors may add a BOM; the rewrite keeps it (managed_file).
+        Some(bytes) => {
+            match serde_json::from_slice::<serde_json::Value>(crate::textstyle::strip_bom(bytes)) {
+                Ok(serde_json::Value::Object(m)) => Ok(m),
+                Ok(_) => Err("is not a JSON object".to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
     }
 }
 

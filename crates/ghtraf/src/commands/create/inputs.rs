@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::repo_name;
+use crate::values::{self, Source};
 
 /// Settles every value from flags, `.ghtraf.json`, the origin remote, the
 /// environment and (interactive runs) questions. Nothing here writes.
@@ -33,25 +34,27 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         (false, false, true) => ConflictPolicy::Ask,
         (false, false, false) => ConflictPolicy::Keep,
     };
+    // One validator per value whatever its source: .ghtraf.json's values
+    // went through the same functions when it was read (project.rs).
     if let Some(c) = &d.created {
-        validate_date(c)?;
+        values::date(c, Source::Flag("--created"))?;
+    }
+    if let Some(t) = &d.gist_token_name {
+        values::secret_name(t, Source::Flag("--gist-token-name"))?;
+    }
+    for (flag, id) in [
+        ("--gist-id", &d.gist_id),
+        ("--archive-gist-id", &d.archive_gist_id),
+    ] {
+        if let Some(id) = id {
+            values::gist_id(id, Source::Flag(flag))?;
+        }
     }
     let gist_token_name = d
         .gist_token_name
         .clone()
         .or(cfg.gist_token_name.clone())
         .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
-    if gist_token_name.is_empty()
-        || !gist_token_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        || gist_token_name.starts_with("GITHUB_")
-    {
-        return Err(
-            CliError::usage(format!("`{gist_token_name}` is not a valid secret name"))
-                .with_hint("use letters, digits and underscores, not starting with GITHUB_"),
-        );
-    }
     let token = if args.files_only {
         TokenSource::Missing
     } else if args.gist_token_stdin {
@@ -113,21 +116,6 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
     })
 }
 
-pub(super) fn validate_date(text: &str) -> Result<()> {
-    let ok = text.len() == 10
-        && time::Date::parse(
-            text,
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .is_ok();
-    if ok {
-        Ok(())
-    } else {
-        Err(CliError::usage(format!("--created `{text}` is not a date"))
-            .with_hint("use YYYY-MM-DD"))
-    }
-}
-
 /// The repository by the one rule of [`repo_name`] (`-R`, `$GITHUB_REPOSITORY`,
 /// `.ghtraf.json`, origin); asked for only when none names it, and said where
 /// it came from in a terminal.
@@ -152,7 +140,9 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
                 "Repository owner",
                 d.owner.as_deref().or(cfg.owner.as_deref()),
             )?;
+            values::owner(&owner, Source::Prompt("Repository owner"))?;
             let name = ctx.prompter.text("Repository name", cfg.repo.as_deref())?;
+            values::repo_name(&name, Source::Prompt("Repository name"))?;
             let repo = repo_name::parse(&format!("{owner}/{name}"), &hosts)?;
             (repo, repo_name::Source::Answer)
         }

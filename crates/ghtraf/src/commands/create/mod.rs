@@ -37,6 +37,7 @@ pub use self::plan::plan_create;
 pub use self::verify::verify;
 
 use crate::api;
+use crate::checkout::{Checkout, Local};
 use crate::clock::date_string;
 use crate::context::Context;
 use crate::deployment::{
@@ -45,7 +46,10 @@ use crate::deployment::{
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
-use crate::managed_file::{execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy};
+use crate::managed_file::{
+    execute_file, plan_files, plan_leftovers, verify_file, ConflictMemory, ConflictPolicy,
+    SkipReason, REFUSED,
+};
 use crate::output::{level, Channel};
 use crate::project::{self, Project, CONFIG_FILE};
 use crate::prompt::Prompter;
@@ -103,8 +107,11 @@ pub struct GitHubSide {
 #[derive(Debug, Clone)]
 pub struct Observed {
     pub project: Project,
-    /// Repo-relative path → current bytes (None: absent).
-    pub files: BTreeMap<String, Option<Vec<u8>>>,
+    /// Repo-relative path → what is there (absent, its bytes, or why
+    /// ghtraf will not touch it).
+    pub files: BTreeMap<String, Local>,
+    /// Temporary files of killed writes next to the managed files.
+    pub leftovers: Vec<String>,
     pub github: Option<GitHubSide>,
 }
 
@@ -199,6 +206,21 @@ impl MutatingCommand for Create {
     ) -> Vec<Finding> {
         let read: Option<&dyn GitHubRead> = world.client.as_ref().map(|c| c as &dyn GitHubRead);
         verify(plan, results, read, &world.inputs)
+    }
+
+    fn left_undone(&self, plan: &Plan<SetupStep>) -> Vec<String> {
+        plan.actions
+            .iter()
+            .filter(|a| {
+                matches!(&a.details, SetupStep::File(f) if f.skip_reason == Some(SkipReason::Refused))
+            })
+            .map(|a| {
+                a.description
+                    .strip_prefix(REFUSED)
+                    .unwrap_or(&a.description)
+                    .to_string()
+            })
+            .collect()
     }
 
     fn finish(

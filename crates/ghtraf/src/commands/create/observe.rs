@@ -19,11 +19,20 @@ pub fn observe(
     gh: Option<&dyn GitHubRead>,
 ) -> Result<Observed> {
     let mut files = BTreeMap::new();
+    let mut leftovers = std::collections::BTreeSet::new();
     if !inputs.skip_files {
+        // Through the confined layer: a symlink or FIFO is seen, not followed.
+        let checkout = Checkout::new(&inputs.root);
         for path in managed_paths() {
-            let bytes = fsio::read_optional(&inputs.root.join(&path))
-                .map_err(|e| CliError::runtime(format!("cannot read {path}: {e}")))?;
-            files.insert(path, bytes);
+            let local = checkout
+                .observe(&path, fsio::LOCAL_FILE_CAP)
+                .map_err(|e| CliError::runtime(format!("cannot read {e}")))?;
+            leftovers.extend(
+                checkout
+                    .stale_temps(&path)
+                    .map_err(|e| CliError::runtime(format!("cannot list {e}")))?,
+            );
+            files.insert(path, local);
         }
     }
     let github = match gh {
@@ -33,6 +42,7 @@ pub fn observe(
     Ok(Observed {
         project: project.clone(),
         files,
+        leftovers: leftovers.into_iter().collect(),
         github,
     })
 }

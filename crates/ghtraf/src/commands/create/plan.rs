@@ -372,6 +372,7 @@ pub fn plan_create(
             inputs.policy,
             &producers,
         );
+        plan_leftovers(&mut plan, &observed.leftovers);
     }
     Ok(plan)
 }

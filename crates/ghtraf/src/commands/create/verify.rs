@@ -27,10 +27,14 @@ pub fn verify(
     fan_out(&checks, 8, |a| {
         let result = done.get(&a.id).copied();
         match (&a.details, gh) {
-            (SetupStep::File(f), _) => match result.and_then(|r| r.produced.get("sha256")) {
-                Some(sha) => verify_file(&inputs.root, &a.id, f, sha),
-                None => Finding::deviation(&a.id, "no hash recorded for the write"),
-            },
+            (SetupStep::File(f), _) => verify_file(
+                &Checkout::new(&inputs.root),
+                &a.id,
+                f,
+                result
+                    .and_then(|r| r.produced.get("sha256"))
+                    .map(String::as_str),
+            ),
             (SetupStep::Gist(g), Some(gh)) => {
                 let Some(id) = result.and_then(|r| r.produced.get("id")) else {
                     return Finding::deviation(&a.id, "no gist id recorded");
