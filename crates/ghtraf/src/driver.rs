@@ -383,15 +383,29 @@ fn drive<P: Payload>(
         );
     }
 
+    // What was applied first, then what verification found about it.
+    r.say(&format!(
+        "Applied: {ok} ok, {failed} failed, {skipped} skipped."
+    ));
     let findings = verify(&results);
-    r.lines(&render_verification(&findings, width));
     let deviations = findings
         .iter()
         .filter(|f| f.status == FindingStatus::Deviation)
         .count();
-
-    let summary = format!("Applied: {ok} ok, {failed} failed, {skipped} skipped.");
-    r.say(&summary);
+    let mut lines = render_verification(&findings, width);
+    if failed > 0 {
+        // Verification covers what ran; it must not read as the run's success.
+        if let Some(last) = lines.last_mut() {
+            last.kind = ghtraf_plan::LineKind::Failed;
+            last.text = format!(
+                "Verified what ran: {} OK, {deviations} deviation{}. The run FAILED: {failed} action{} failed.",
+                findings.len() - deviations,
+                if deviations == 1 { "" } else { "s" },
+                if failed == 1 { "" } else { "s" },
+            );
+        }
+    }
+    r.lines(&lines);
     if failed > 0 {
         r.hint(&format!(
             "fix the cause above and run `ghtraf {}` again: it re-observes and continues where it stopped",

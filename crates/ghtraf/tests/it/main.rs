@@ -10,6 +10,7 @@ mod create;
 mod hostile;
 mod init;
 mod naming;
+mod output;
 mod status;
 mod terminal;
 mod transcripts;

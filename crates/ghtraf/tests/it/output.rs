@@ -1,0 +1,101 @@
+//! Output that adds up: the plan summary sums to the number of actions,
+//! `Applied:` comes before `Verified:`, and a failed run never reads as a
+//! verified success.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use fakehub::{Fault, FaultKind};
+
+use crate::common::*;
+
+fn create(hub: &FakeHub, dir: &std::path::Path, extra: &[&str]) -> Output {
+    let mut args = vec!["create", "-n", "--repo", "octo/demo"];
+    args.extend_from_slice(extra);
+    on(hub).gist_token(CANARY).run(dir, &args)
+}
+
+/// "Plan: 2 to create, 3 to set, 8 to copy." as (count, words) pairs.
+fn summary_total(stdout: &str) -> usize {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Plan: "))
+        .unwrap_or_else(|| panic!("no summary: {stdout}"));
+    line.trim_start_matches("Plan: ")
+        .trim_end_matches('.')
+        .split(", ")
+        .map(|part| part.split(' ').next().unwrap().parse::<usize>().unwrap())
+        .sum()
+}
+
+#[test]
+fn the_plan_summary_counts_each_action_once() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    // Interactive-looking plan (token asked) seen through --dry-run without a token.
+    let out = on(&hub).run(
+        dir.path(),
+        &["create", "-n", "--repo", "octo/demo", "--dry-run"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let actions = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+        .count();
+    assert_eq!(summary_total(&out.stdout), actions, "{}", out.stdout);
+
+    let p = std::sync::Arc::new(ghtraf::prompt::ScriptedPrompter::new(["n"]));
+    let url = hub.url();
+    let asked = interactive(
+        dir.path(),
+        &["create", "--repo", "octo/demo"],
+        &[("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)],
+        p,
+        "",
+    );
+    let actions = asked
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("    "))
+        .count();
+    assert!(asked.stdout.contains("1 needs input"), "{}", asked.stdout);
+    assert_eq!(summary_total(&asked.stdout), actions, "{}", asked.stdout);
+}
+
+#[test]
+fn applied_comes_before_verified_and_a_failed_run_says_it_failed() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    hub.inject(Fault {
+        method: "POST".into(),
+        path: "/repos/octo/demo/actions/variables".into(),
+        times: 100,
+        kind: FaultKind::Status {
+            status: 422,
+            headers: vec![],
+            body: "{\"message\":\"Validation Failed\"}".into(),
+        },
+    });
+    let out = create(&hub, dir.path(), &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let applied = out.stdout.find("Applied:").expect("Applied:");
+    let verification = out.stdout.find("Verification:").expect("Verification:");
+    assert!(applied < verification, "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("no deviation"),
+        "a failed run never reads as verified: {}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("The run FAILED: 2 actions failed."),
+        "{}",
+        out.stdout
+    );
+
+    // A run that succeeds keeps the plain tally.
+    let dir = checkout();
+    let hub = hub_on("2026-02-26");
+    let out = create(&hub, dir.path(), &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("no deviation."), "{}", out.stdout);
+    assert!(out.stdout.find("Applied:") < out.stdout.find("Verification:"));
+}
