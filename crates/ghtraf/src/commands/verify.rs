@@ -196,6 +196,9 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
     let observed = create::observe(ctx, &inputs, &project, Some(&gh))?;
     let plan = create::plan_create(&inputs, &observed, ctx.now)?;
+    if never_set_up(&plan, &project) {
+        return not_set_up(ctx, &inputs);
+    }
 
     let mut findings = plan_findings(&plan);
     let repairable = findings
@@ -237,6 +240,35 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     } else {
         Ok(ExitStatus::Success)
     }
+}
+
+/// Nothing of a deployment exists: no gist of either kind, no `.ghtraf.json`.
+/// Then every check would be a deviation, and one line says more.
+fn never_set_up(plan: &Plan<SetupStep>, project: &project::Project) -> bool {
+    let gist_exists = plan.actions.iter().any(|a| match &a.details {
+        SetupStep::Gist(g) => g.id.is_some(),
+        _ => false,
+    });
+    !gist_exists && project.config.is_none()
+}
+
+/// `verify` on a repository `create` never set up: one finding, exit 3.
+fn not_set_up(ctx: &Context, inputs: &Inputs) -> Result<ExitStatus> {
+    let repository = format!("{}/{}", inputs.repo.owner, inputs.repo.name);
+    let findings = [Finding::deviation(
+        "setup",
+        format!("{repository} is not set up; run `ghtraf create`"),
+    )];
+    ctx.reporter.lines(&render_verification(&findings, 5));
+    ctx.reporter.json(&VerifyReport {
+        format_version: ghtraf_plan::FORMAT_VERSION,
+        repository,
+        verification: &findings,
+        deviations: 1,
+    });
+    ctx.reporter
+        .hint("`ghtraf create --dry-run` shows what it would set up");
+    Ok(ExitStatus::Deviation)
 }
 
 /// The machine-readable account of `ghtraf verify` (`--format json`).

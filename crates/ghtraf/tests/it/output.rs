@@ -99,3 +99,24 @@ fn applied_comes_before_verified_and_a_failed_run_says_it_failed() {
     assert!(out.stdout.contains("no deviation."), "{}", out.stdout);
     assert!(out.stdout.find("Applied:") < out.stdout.find("Verification:"));
 }
+
+#[test]
+fn verify_on_a_repository_never_set_up_says_so_in_one_line() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    let out = on(&hub).run(dir.path(), &["verify"]);
+    insta::assert_snapshot!(out.transcript(), @r"
+    exit: 3
+    --- stdout
+    Verification:
+      DEVIATION setup  octo/demo is not set up; run `ghtraf create`
+    Verified: 0 OK, 1 deviation.
+    --- stderr
+    hint: `ghtraf create --dry-run` shows what it would set up
+    ");
+    // Once set up, verify checks every part again.
+    assert_eq!(create(&hub, dir.path(), &[]).code, 0);
+    let out = on(&hub).run(dir.path(), &["verify"]);
+    assert!(!out.stdout.contains("not set up"), "{}", out.stdout);
+    assert!(out.stdout.contains("variable:"), "{}", out.stdout);
+}
