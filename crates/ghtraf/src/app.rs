@@ -12,14 +12,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::FormatArg;
+use crate::cli::{ColorArg, FormatArg};
 use crate::clock;
 use crate::commands::{self, Cli, Command};
 use crate::context::{Context, Env};
 use crate::driver::RunMode;
 use crate::error::{exit, CliError};
+use crate::help;
 use crate::output::{color_enabled, Channel, Format, Reporter, Show, Verbosity};
 use crate::prompt::{Prompter, TerminalPrompter};
 
@@ -78,8 +79,12 @@ pub fn main() -> ExitCode {
 pub fn run(args: Vec<OsString>, io: Io) -> u8 {
     let mut stderr = io.stderr;
     let mut stdout = io.stdout;
-    let cli = match Cli::try_parse_from(&args) {
-        Ok(cli) => cli,
+    let args = help::normalize_help_args(args);
+    let parsed = Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() {
                 exit::USAGE
@@ -138,17 +143,27 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         FormatArg::Text | FormatArg::Csv => Format::Text,
         FormatArg::Json => Format::Json,
     };
+    let color = |tty: bool| match cli.global.color {
+        Some(ColorArg::Always) => true,
+        Some(ColorArg::Never) => false,
+        Some(ColorArg::Auto) | None => color_enabled(cli.global.no_color, &lookup, tty),
+    };
     let reporter = Arc::new(
         Reporter::new(
             verbosity,
             format,
-            color_enabled(cli.global.no_color, &lookup, io.stdout_is_tty),
-            color_enabled(cli.global.no_color, &lookup, io.stderr_is_tty),
+            color(io.stdout_is_tty),
+            color(io.stderr_is_tty),
             stdout,
             stderr,
         )
         .with_progress(io.stderr_is_tty),
     );
+    if let Some(name) = matches.subcommand_name() {
+        if let Err(e) = help::refuse_inert_flags(name, &cli.global, format == Format::Json) {
+            return report(&reporter, &e);
+        }
+    }
     let ci = lookup("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
     let now = match clock::now(&lookup) {
         Ok(n) => n,

@@ -16,6 +16,7 @@ pub mod deployment;
 pub mod driver;
 pub mod error;
 pub mod fsio;
+pub mod help;
 pub mod managed_file;
 pub mod output;
 pub mod project;

@@ -7,6 +7,7 @@ mod common;
 mod apply;
 mod collect;
 mod create;
+mod help;
 mod hostile;
 mod init;
 mod naming;
