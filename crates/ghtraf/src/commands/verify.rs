@@ -220,7 +220,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     findings.push(workflow_finding(&gh, &inputs));
 
     let width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
-    ctx.reporter.lines(&render_verification(&findings, width));
+    show_findings(ctx, &findings, width);
     let drift = findings
         .iter()
         .filter(|f| f.status == FindingStatus::Deviation)
@@ -242,6 +242,22 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     }
 }
 
+/// The findings as the product; when `-QQ`/`-QQQ` hide the product, the
+/// deviations still show, as warnings: they are what `verify` exists to say.
+fn show_findings(ctx: &Context, findings: &[Finding], width: usize) {
+    let r = &ctx.reporter;
+    if r.shows_product() || r.json_mode() {
+        r.lines(&render_verification(findings, width));
+        return;
+    }
+    for f in findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Deviation)
+    {
+        r.warn(&format!("deviation: {}: {}", f.id, f.message));
+    }
+}
+
 /// Nothing of a deployment exists: no gist of either kind, no `.ghtraf.json`.
 /// Then every check would be a deviation, and one line says more.
 fn never_set_up(plan: &Plan<SetupStep>, project: &project::Project) -> bool {
@@ -259,7 +275,7 @@ fn not_set_up(ctx: &Context, inputs: &Inputs) -> Result<ExitStatus> {
         "setup",
         format!("{repository} is not set up; run `ghtraf create`"),
     )];
-    ctx.reporter.lines(&render_verification(&findings, 5));
+    show_findings(ctx, &findings, 5);
     ctx.reporter.json(&VerifyReport {
         format_version: ghtraf_plan::FORMAT_VERSION,
         repository,

@@ -120,3 +120,39 @@ fn verify_on_a_repository_never_set_up_says_so_in_one_line() {
     assert!(!out.stdout.contains("not set up"), "{}", out.stdout);
     assert!(out.stdout.contains("variable:"), "{}", out.stdout);
 }
+
+#[test]
+fn quiet_levels_do_what_the_readme_says_for_verify_and_create() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    // -Q on create hides the hints (next steps), not the product.
+    let loud = create(&hub, dir.path(), &[]);
+    assert!(loud.stderr.contains("hint: "), "{}", loud.stderr);
+    std::fs::remove_dir_all(dir.path().join("docs")).unwrap();
+    let quiet = create(&hub, dir.path(), &["-Q"]);
+    assert_eq!(quiet.code, 0, "{quiet:?}");
+    assert!(
+        !quiet.stderr.contains("hint: "),
+        "-Q hides hints: {}",
+        quiet.stderr
+    );
+    assert!(quiet.stdout.contains("Applied:"), "{}", quiet.stdout);
+
+    // The files are gone again: verify finds drift. -QQ keeps the deviations
+    // (as warnings), -QQQ leaves only the exit status.
+    std::fs::remove_dir_all(dir.path().join("docs")).unwrap();
+    let qq = on(&hub).run(dir.path(), &["verify", "-QQ"]);
+    assert_eq!(qq.code, 3, "{qq:?}");
+    assert_eq!(qq.stdout, "");
+    assert!(
+        qq.stderr
+            .contains("warning: deviation: file:copy:docs/stats/index.html: "),
+        "{}",
+        qq.stderr
+    );
+    let qqq = on(&hub).run(dir.path(), &["verify", "-QQQ"]);
+    assert_eq!(
+        (qqq.code, qqq.stdout.as_str(), qqq.stderr.as_str()),
+        (3, "", "")
+    );
+}
