@@ -157,7 +157,8 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             stdout,
             stderr,
         )
-        .with_progress(io.stderr_is_tty),
+        .with_progress(io.stderr_is_tty)
+        .with_command(matches.subcommand_name()),
     );
     if let Some(name) = matches.subcommand_name() {
         if let Err(e) = help::refuse_inert_flags(name, &cli.global, format == Format::Json) {

@@ -201,6 +201,8 @@ pub struct Reporter {
     err: Mutex<Box<dyn Write + Send>>,
     /// Draw progress bars (stderr is a terminal and nobody asked for quiet).
     progress: bool,
+    /// The command, named in every JSON document's envelope.
+    command: Option<String>,
 }
 
 impl Reporter {
@@ -220,7 +222,14 @@ impl Reporter {
             out: Mutex::new(out),
             err: Mutex::new(err),
             progress: false,
+            command: None,
         }
+    }
+
+    /// Names the command every JSON document is about (`"command"` in the envelope).
+    pub fn with_command(mut self, command: Option<&str>) -> Self {
+        self.command = command.map(str::to_string);
+        self
     }
 
     /// Enables progress bars; the caller knows whether stderr is a terminal.
@@ -373,13 +382,50 @@ impl Reporter {
         }
     }
 
-    /// The JSON document on stdout (JSON mode only). Always printed: it is what was asked for.
+    /// The JSON document on stdout (JSON mode only), in the one envelope
+    /// every document shares (see [`envelope`]). Always printed: it is what
+    /// was asked for.
     pub fn json<T: serde::Serialize + ?Sized>(&self, value: &T) {
         if self.json_mode() {
-            let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
+            let value = serde_json::to_value(value).unwrap_or_default();
+            let doc = envelope(self.command.as_deref().unwrap_or("ghtraf"), value);
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
             self.write_out(&text);
         }
     }
+}
+
+/// The version of the JSON envelope (and of the plan format inside it).
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Every `--format json` document is an object that opens with
+/// `format_version` and `command`; a list (`list`'s repositories, `export`'s
+/// days) is held under a named key. Documented in docs/output.md, with the
+/// JSON Schema docs/output.schema.json.
+pub fn envelope(command: &str, value: serde_json::Value) -> serde_json::Value {
+    let mut doc = serde_json::Map::new();
+    match value {
+        serde_json::Value::Object(mut body) => {
+            let version = body
+                .remove("format_version")
+                .unwrap_or_else(|| JSON_FORMAT_VERSION.into());
+            body.remove("command");
+            doc.insert("format_version".into(), version);
+            doc.insert("command".into(), command.into());
+            doc.extend(body);
+        }
+        other => {
+            doc.insert("format_version".into(), JSON_FORMAT_VERSION.into());
+            doc.insert("command".into(), command.into());
+            let key = match command {
+                "list" => "repositories",
+                "export" => "days",
+                _ => "items",
+            };
+            doc.insert(key.into(), other);
+        }
+    }
+    serde_json::Value::Object(doc)
 }
 
 #[cfg(test)]

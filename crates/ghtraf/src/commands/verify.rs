@@ -229,7 +229,10 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         format_version: ghtraf_plan::FORMAT_VERSION,
         repository: format!("{}/{}", inputs.repo.owner, inputs.repo.name),
         verification: &findings,
-        deviations: drift,
+        summary: VerifySummary {
+            ok: findings.len() - drift,
+            deviations: drift,
+        },
     });
     if repairable {
         ctx.reporter
@@ -280,7 +283,10 @@ fn not_set_up(ctx: &Context, inputs: &Inputs) -> Result<ExitStatus> {
         format_version: ghtraf_plan::FORMAT_VERSION,
         repository,
         verification: &findings,
-        deviations: 1,
+        summary: VerifySummary {
+            ok: 0,
+            deviations: 1,
+        },
     });
     ctx.reporter
         .hint("`ghtraf create --dry-run` shows what it would set up");
@@ -293,5 +299,12 @@ struct VerifyReport<'a> {
     format_version: u32,
     repository: String,
     verification: &'a [Finding],
+    summary: VerifySummary,
+}
+
+/// Tallies named as in a run's summary.
+#[derive(serde::Serialize)]
+struct VerifySummary {
+    ok: usize,
     deviations: usize,
 }

@@ -10,6 +10,7 @@ mod create;
 mod help;
 mod hostile;
 mod init;
+mod json_schema;
 mod naming;
 mod output;
 mod status;

@@ -156,3 +156,23 @@ fn quiet_levels_do_what_the_readme_says_for_verify_and_create() {
         (3, "", "")
     );
 }
+
+#[test]
+fn status_labels_its_figures_as_the_dashboard_does() {
+    let hub = demo_hub_on("2026-02-26");
+    let dir = checkout();
+    assert_eq!(create(&hub, dir.path(), &[]).code, 0);
+    let run = on(&hub).gist_token(GIST_TOKEN);
+    assert_eq!(run.run(dir.path(), &["collect", "-n"]).code, 0);
+    let days = run.run(dir.path(), &["export", "--format", "json"]).json();
+    let first = days["days"][0]["date"].as_str().unwrap().to_string();
+    let text = run.run(dir.path(), &["status"]).stdout;
+    assert!(
+        text.contains(&format!("tracking since {first}")),
+        "the dashboard's 'tracking since' (first day held): {text}"
+    );
+    assert!(
+        text.contains("(raw, CI checkouts included)"),
+        "raw clones say so beside the organic ones: {text}"
+    );
+}
