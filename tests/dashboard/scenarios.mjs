@@ -23,8 +23,20 @@ const base = (repo, extra = {}) => ({
   badgeGistId: `badge-${repo}`, archiveGistId: `archive-${repo}`, ...extra,
 });
 
+/** The backfilled fixture with its star series cut short by the API cap, and no fork series. */
+export function cappedBackfillState() {
+  const state = readFixture('backfill', 'state.json');
+  const stars = state.series.stars;
+  state.series = {
+    stars: { ...stars, points: stars.points.filter(([date]) => date <= '2025-12-31'), complete: false, note: '40,000-star API cap: stars after 2025-12-31 are missing' },
+  };
+  return state;
+}
+
 export function scenarios() {
   const v4 = dirGist('v4');
+  const backfill = dirGist('backfill');
+  const backfillArchive = Object.fromEntries(Object.entries(backfill).filter(([f]) => f.startsWith('archive')));
   const v4State = { 'state.json': v4['state.json'] };
   const v4Archive = Object.fromEntries(Object.entries(v4).filter(([f]) => f.startsWith('archive')));
   const gtt = (f) => readFixture('gtt', f);
@@ -53,6 +65,16 @@ export function scenarios() {
     'gtt-real-a': {
       config: { ...base('gtt-real-a'), archiveGistId: null },
       gists: { 'badge-gtt-real-a': { 'state.json': gtt('real-v1-state-a.json') } },
+    },
+    // After `ghtraf backfill`: imported days (in an archive month and in state.json), runs
+    // recorded in `provenance`, star and fork series since the repository's creation.
+    backfill: {
+      config: base('backfill'),
+      gists: { 'badge-backfill': { 'state.json': backfill['state.json'] }, 'archive-backfill': backfillArchive },
+    },
+    'backfill-capped': {
+      config: base('backfill-capped'),
+      gists: { 'badge-backfill-capped': { 'state.json': cappedBackfillState() }, 'archive-backfill-capped': backfillArchive },
     },
     unconfigured: { config: base('unconfigured', { badgeGistId: null, archiveGistId: null }), gists: {} },
     nodata: { config: base('nodata'), gists: { 'badge-nodata': {} } },

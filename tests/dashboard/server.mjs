@@ -1,6 +1,8 @@
 // A loopback static server for the browser tests and the bench: the dashboard's template
 // files under /s/<scenario>/, a generated config.json per scenario, and fake gists under
 // /raw/<scenario>/<gistOwner>/<gistId>/raw/<file> (the shape of gist.githubusercontent.com).
+// As on GitHub, the gists are another origin than the page (a second port: their own
+// connections, and the page's requests must pass CORS, which raw gist files allow for all).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
@@ -8,14 +10,18 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PAGE_DIR = join(here, '..', '..', 'crates', 'ghtraf', 'templates', 'docs', 'stats');
-export const PAGE_FILES = ['index.html', 'dashboard.js', 'data.js', 'charts.js', 'style.css', 'favicon.svg', 'README.md'];
+export const PORTFOLIO_DIR = join(here, '..', '..', 'crates', 'ghtraf', 'templates', 'docs', 'portfolio');
+/** A page file name: no directories, no dot files (nothing outside the page folder). */
+const PAGE_FILE = /^[\w-][\w.-]*$/;
 
 const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', svg: 'image/svg+xml', json: 'application/json', md: 'text/markdown' };
 
 /**
  * `scenarios`: { name: { config: {...without gistRawBase}, gists: { gistId: { file: object } },
- * statuses: { 'gistId/file' or 'gistId/*': httpStatus } } }.
- * Returns { origin, pageUrl(name), requests: [{scenario, path, status}], close() }.
+ * statuses: { 'gistId/file' or 'gistId/*': httpStatus }, pageDir: folder of the page's files
+ * (default the dashboard template; the bench serves an older copy beside it), pageDirs:
+ * folders searched in turn (the portfolio page with the dashboard's style.css) } }.
+ * Returns { origin, gistOrigin, pageUrl(name), requests: [{scenario, path, status}], close() }.
  */
 export async function startServer(scenarios) {
   const requests = [];
@@ -26,11 +32,19 @@ export async function startServer(scenarios) {
       for (const [file, body] of Object.entries(files)) bodies.set(`${name}/${gistId}/${file}`, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
     }
   }
-  const server = createServer(async (req, res) => {
+  // Page files are read once, as a static host serves them from memory.
+  const files = new Map();
+  const readPageFile = async (path) => {
+    if (!files.has(path)) files.set(path, await readFile(path));
+    return files.get(path);
+  };
+  const handler = async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const send = (status, body, type = 'text/plain') => {
       requests.push({ path: url.pathname, status });
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      const headers = { 'content-type': type, 'cache-control': 'no-store' };
+      if (url.pathname.startsWith('/raw/')) headers['access-control-allow-origin'] = '*';
+      res.writeHead(status, headers);
       res.end(body);
     };
     const parts = url.pathname.split('/').filter(Boolean);
@@ -40,11 +54,19 @@ export async function startServer(scenarios) {
       const file = parts.slice(2).join('/') || 'index.html';
       if (file === 'config.json') {
         if (scenario.config === null) return send(404, 'not found');
-        return send(200, JSON.stringify({ gistRawBase: `${origin}/raw/${parts[1]}`, apiBase: `${origin}/api`, ...scenario.config }), TYPES.json);
+        return send(200, JSON.stringify({ gistRawBase: `${gistOrigin}/raw/${parts[1]}`, apiBase: `${origin}/api`, ...scenario.config }), TYPES.json);
       }
-      if (!PAGE_FILES.includes(file)) return send(404, 'not found');
-      const body = await readFile(normalize(join(PAGE_DIR, file)));
-      return send(200, body, TYPES[file.split('.').pop()]);
+      if (!PAGE_FILE.test(file)) return send(404, 'not found');
+      for (const dir of scenario.pageDirs || [scenario.pageDir || PAGE_DIR]) {
+        let body;
+        try {
+          body = await readPageFile(normalize(join(dir, file)));
+        } catch {
+          continue;
+        }
+        return send(200, body, TYPES[file.split('.').pop()] || 'application/octet-stream');
+      }
+      return send(404, 'not found');
     }
     if (parts[0] === 'raw' && parts[4] === 'raw' && parts.length === 6) {
       const [, , , gistId, , file] = parts;
@@ -55,13 +77,19 @@ export async function startServer(scenarios) {
       return send(200, body, 'text/plain; charset=utf-8');
     }
     return send(404, 'not found');
-  });
+  };
+  const server = createServer(handler);
+  const gistServer = createServer(handler);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => gistServer.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
+  const gistOrigin = `http://127.0.0.1:${gistServer.address().port}`;
+  const stop = (srv) => new Promise((resolve) => { srv.closeAllConnections(); srv.close(resolve); });
   return {
     origin,
+    gistOrigin,
     requests,
     pageUrl: (name, hash = '') => `${origin}/s/${name}/${hash}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+    close: () => Promise.all([stop(server), stop(gistServer)]),
   };
 }

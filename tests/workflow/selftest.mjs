@@ -16,6 +16,7 @@ function render(trigger) {
     __GHTRAF_REPO__: "demo",
     __GHTRAF_VERSION__: "0.1.0",
     __GHTRAF_INSTALL__: "cargo install ghtraf --version 0.1.0 --locked",
+    __GHTRAF_RELEASES__: "https://github.com/ghtraf/ghtraf/releases",
     __GHTRAF_GIST_TOKEN_NAME__: "TRAFFIC_GIST_TOKEN",
     __GHTRAF_WORKFLOW_RUN_TRIGGER__: trigger,
   };

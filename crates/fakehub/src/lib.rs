@@ -15,8 +15,8 @@ mod schema;
 mod world;
 
 pub use world::{
-    Asset, Gist, Job, Pages, Permissions, PopularPath, Referrer, Release, Repo, Run, SecretMeta,
-    Stargazer, TrafficDay, User, Variable, Workflow, World,
+    Asset, Fork, Gist, GistRevision, Job, Pages, Permissions, PopularPath, Referrer, Release, Repo,
+    Run, SecretMeta, Stargazer, TokenGrant, TrafficDay, User, Variable, Workflow, World,
 };
 
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,22 @@ pub struct Config {
     pub world: World,
     /// Latency added to every API request (concurrently, per request).
     pub latency: Duration,
+    /// Path the API is served under: `""` (github.com: `https://api.github.com/user`) or
+    /// e.g. `/api/v3` (GitHub Enterprise Server: `https://HOST/api/v3/user`).
+    pub api_prefix: String,
+    /// Path gist files are served under (`{raw_prefix}/{owner}/{id}/raw/...`), which every
+    /// `raw_url` follows: `/gist-raw` by default, e.g. `/gist` for an Enterprise layout.
+    pub raw_prefix: String,
+}
+
+/// `/a/b/` -> `/a/b`, `a` -> `/a`, `/` or `` -> ``.
+fn normalize_prefix(prefix: &str) -> String {
+    let trimmed = prefix.trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
+    }
 }
 
 /// Redacts the token: secrets never appear in Debug output.
@@ -58,6 +74,8 @@ impl std::fmt::Debug for Config {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("today", &self.world.today)
             .field("latency", &self.latency)
+            .field("api_prefix", &self.api_prefix)
+            .field("raw_prefix", &self.raw_prefix)
             .finish()
     }
 }
@@ -68,6 +86,8 @@ impl Default for Config {
             token: None,
             world: World::demo(),
             latency: Duration::ZERO,
+            api_prefix: String::new(),
+            raw_prefix: "/gist-raw".to_string(),
         }
     }
 }
@@ -158,7 +178,10 @@ struct LogEntry {
 
 /// Everything the connection threads share.
 struct Shared {
+    /// `http://127.0.0.1:PORT`.
     base_url: Mutex<String>,
+    api_prefix: String,
+    raw_prefix: String,
     token: Option<String>,
     state: Mutex<api::State>,
     latency: Mutex<Duration>,
@@ -179,8 +202,20 @@ impl FakeHub {
 
     /// Starts a server on `port` (0 = random).
     pub fn start_on(config: Config, port: u16) -> std::io::Result<FakeHub> {
+        let api_prefix = normalize_prefix(&config.api_prefix);
+        let raw_prefix = match normalize_prefix(&config.raw_prefix) {
+            prefix if prefix.is_empty() || prefix == api_prefix => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "raw_prefix must be a path of its own (e.g. /gist-raw)",
+                ))
+            }
+            prefix => prefix,
+        };
         let shared = Arc::new(Shared {
             base_url: Mutex::new(String::new()),
+            api_prefix,
+            raw_prefix,
             token: config.token,
             state: Mutex::new(api::State::new(config.world)),
             latency: Mutex::new(config.latency),
@@ -195,9 +230,19 @@ impl FakeHub {
         Ok(FakeHub { shared, listener })
     }
 
-    /// Base URL of the API, `http://127.0.0.1:PORT` (no trailing slash).
+    /// Base URL of the API, `http://127.0.0.1:PORT` plus the API prefix (no trailing slash).
     pub fn url(&self) -> String {
+        format!("{}{}", self.origin(), self.shared.api_prefix)
+    }
+
+    /// `http://127.0.0.1:PORT`: where the control API (`/_fakehub/`) lives.
+    pub fn origin(&self) -> String {
         format!("http://127.0.0.1:{}", self.listener.port)
+    }
+
+    /// Where gist files are served: `{origin}{raw_prefix}`; every `raw_url` starts with it.
+    pub fn raw_base(&self) -> String {
+        format!("{}{}", self.origin(), self.shared.raw_prefix)
     }
 
     /// Every completed API request (and raw gist fetch), in arrival order.
@@ -300,8 +345,14 @@ fn preflight() -> http::Response {
 }
 
 impl Shared {
+    /// The API base: origin plus API prefix.
     fn base_url(&self) -> String {
-        lock(&self.base_url).clone()
+        format!("{}{}", lock(&self.base_url), self.api_prefix)
+    }
+
+    /// The base of gist `raw_url`s: origin plus raw prefix.
+    fn raw_base(&self) -> String {
+        format!("{}{}", lock(&self.base_url), self.raw_prefix)
     }
 
     fn record_violation(&self, violation: String) {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str =
-    "usage: fakehub [--port N] [--token T] [--world FILE] [--latency-ms N]\n(--port 0 picks a free port; the base URL is printed as the first line)";
+    "usage: fakehub [--port N] [--token T] [--world FILE] [--latency-ms N] [--api-prefix /api/v3] [--raw-prefix /gist]\n(--port 0 picks a free port; the API base URL is printed as the first line)";
 
 fn parse_args(args: &[String]) -> Result<(Config, u16), String> {
     let mut config = Config::default();
@@ -34,6 +34,8 @@ fn parse_args(args: &[String]) -> Result<(Config, u16), String> {
                 let ms = value.parse().map_err(|_| format!("bad latency: {value}"))?;
                 config.latency = Duration::from_millis(ms);
             }
+            "--api-prefix" => config.api_prefix = value.clone(),
+            "--raw-prefix" => config.raw_prefix = value.clone(),
             _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
         }
         index += 2;

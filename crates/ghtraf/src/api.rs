@@ -16,9 +16,11 @@ pub fn client(ctx: &Context) -> Result<Client> {
     let env = |k: &str| ctx.env(k);
     let base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &env);
     let gh_cli = ctx.gh_cli.clone();
-    let token = ghtraf_github::resolve_token(&env, &move || gh_cli())?;
+    let (token, source) = ghtraf_github::resolve_token_with_source(&env, &move || gh_cli())?;
     let mut config =
         ClientConfig::new(base, token, format!("ghtraf/{}", env!("CARGO_PKG_VERSION")));
+    // A 401 then says "GitHub rejected the token from GH_TOKEN" (or GITHUB_TOKEN, gh).
+    config.token_source = Some(source);
     let reporter = ctx.reporter.clone();
     config.on_request = Some(Arc::new(move |ev| {
         reporter.diag(Channel::Api, level::VERBOSE, &ev.to_string());

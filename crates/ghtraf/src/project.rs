@@ -52,6 +52,9 @@ pub struct ProjectConfig {
     pub ci_workflows: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
+    /// Releases page the workflow installs ghtraf from (absent: this project's releases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releases_url: Option<String>,
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -73,13 +76,18 @@ impl ProjectConfig {
     /// Each value through the validator its flag uses.
     fn validate(&self, path: &Path) -> Result<()> {
         let at = |key| Source::File { path, key };
-        let checks: [(&str, &Option<String>, Validator); 6] = [
+        let checks: [(&str, &Option<String>, Validator); 7] = [
             ("owner", &self.owner, values::owner),
             ("repo", &self.repo, values::repo_name),
             ("created", &self.created, values::date),
             ("badgeGistId", &self.badge_gist_id, values::gist_id),
             ("archiveGistId", &self.archive_gist_id, values::gist_id),
             ("gistTokenName", &self.gist_token_name, values::secret_name),
+            (
+                "releasesUrl",
+                &self.releases_url,
+                crate::install::validate_releases_url,
+            ),
         ];
         for (key, value, check) in checks {
             if let Some(v) = value {

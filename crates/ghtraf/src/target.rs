@@ -101,6 +101,10 @@ pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<
                 }
             }
             Err(e) if e.is_not_found() => return Err(repo_name::unseen(&repo, e)),
+            // A rejected token is the cause of everything that follows: say so, not "no gist".
+            Err(e) if e.kind == ghtraf_github::ErrorKind::Unauthorized => {
+                return Err(crate::api::error(None, e));
+            }
             Err(e) => ctx.reporter.diag(
                 Channel::Config,
                 level::VERBOSE,

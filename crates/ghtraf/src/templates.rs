@@ -72,11 +72,32 @@ pub fn fill(path: &str, text: &str, values: &BTreeMap<&str, String>) -> Result<S
                 "template {path}: no value for placeholder __GHTRAF_{name}__ (a bug in ghtraf)"
             ))
         })?;
-        out.push_str(value);
+        push_indented(&mut out, value);
         rest = &after[name_end + CLOSE.len()..];
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// Appends a value; when it spans lines and the placeholder stands after indentation only
+/// (a YAML block scalar), every further line gets the same indentation, so a multi-line
+/// script stays inside its `run: |` block. Empty lines stay empty.
+fn push_indented(out: &mut String, value: &str) {
+    let line_start = out.rfind('\n').map_or(0, |i| i + 1);
+    let indent = out[line_start..].to_string();
+    if indent.is_empty() || !indent.chars().all(|c| c == ' ') {
+        out.push_str(value);
+        return;
+    }
+    for (i, line) in value.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(&indent);
+            }
+        }
+        out.push_str(line);
+    }
 }
 
 #[cfg(test)]
@@ -109,6 +130,18 @@ mod tests {
     }
 
     #[test]
+    fn a_multi_line_value_keeps_the_indentation_of_its_placeholder() {
+        let mut v = values();
+        v.insert("INSTALL", "set -e\n\necho \"a: b\"".to_string());
+        let text = "    run: |\n      __GHTRAF_INSTALL__\n    next: __GHTRAF_INSTALL__\n";
+        let out = fill("t", text, &v).unwrap();
+        assert_eq!(
+            out,
+            "    run: |\n      set -e\n\n      echo \"a: b\"\n    next: set -e\n\necho \"a: b\"\n"
+        );
+    }
+
+    #[test]
     fn a_malformed_token_is_an_error() {
         assert!(fill("t", "x __GHTRAF_ y", &values()).is_err());
     }
@@ -120,6 +153,7 @@ mod tests {
             "DISPLAY_NAME",
             "VERSION",
             "INSTALL",
+            "RELEASES",
             "WORKFLOW_RUN_TRIGGER",
             "CREATED",
         ] {

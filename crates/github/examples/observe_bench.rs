@@ -24,6 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         token: Some("bench-token".to_string()),
         world,
         latency: LATENCY,
+        ..Config::default()
     })?;
     for n in 0..REPOS {
         hub.set_variable("octo", &format!("r{n:02}"), "TRAFFIC_GIST_ID", "abc");

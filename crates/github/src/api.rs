@@ -11,12 +11,29 @@ use std::collections::BTreeMap;
 pub trait GitHubRead: Send + Sync {
     /// `GET /user`: who the token belongs to (the owner of the gists we create).
     fn current_user(&self) -> Result<User, Error>;
+    /// `GET /user` read for its `X-OAuth-Scopes` header: the token's login and its classic
+    /// scopes, or [`TokenScopes::FineGrained`] when GitHub sends no scopes header. A rejected
+    /// token is an [`crate::ErrorKind::Unauthorized`] error.
+    fn whoami(&self) -> Result<TokenInfo, Error>;
+    /// The same reads made with another token (e.g. the workflow token ghtraf is about to
+    /// store), so a planner can check what that token may do without being able to write.
+    fn as_token(&self, token: &crate::Token) -> Box<dyn GitHubRead>;
     /// `GET /repos/{o}/{r}`.
     fn repo(&self, r: &RepoRef) -> Result<Repo, Error>;
-    /// Repositories of a user or organization, all pages.
-    fn list_repos(&self, scope: &RepoScope) -> Result<Vec<RepoSummary>, Error>;
-    /// Everyone who starred the repository with the time they did, all pages.
-    fn stargazers(&self, r: &RepoRef) -> Result<Vec<Stargazer>, Error>;
+    /// Everyone who starred the repository with the time they did (star+json), oldest first,
+    /// all pages (fetched concurrently), up to GitHub's 400-page cap ([`StarList::capped`]).
+    /// A repository whose stargazer list is restricted answers 403
+    /// ([`crate::ErrorKind::MissingPermission`]).
+    fn stargazers(&self, r: &RepoRef) -> Result<StarList, Error>;
+    /// Forks with their `created_at`, oldest first, all pages.
+    fn forks(&self, r: &RepoRef) -> Result<Vec<Fork>, Error>;
+    /// The newest revision of a gist (one small request: the first commit), None when the
+    /// gist does not exist. Cheap enough to re-read right before a write.
+    fn gist_revision(&self, id: &str) -> Result<Option<String>, Error>;
+    /// Every revision of a gist, newest first, all pages; None when the gist does not exist.
+    fn gist_commits(&self, id: &str) -> Result<Option<Vec<GistCommit>>, Error>;
+    /// The gist as it was at revision `version`, with full contents; None when absent.
+    fn gist_at(&self, id: &str, version: &str) -> Result<Option<Gist>, Error>;
     /// `GET /gists`, all pages: the authenticated user's gists, file names only.
     fn list_gists(&self) -> Result<Vec<GistSummary>, Error>;
     /// `GET /gists/{id}` with every file's full content (truncated files fetched via `raw_url`).
@@ -71,6 +88,24 @@ pub trait GitHubWrite: GitHubRead {
         id: &str,
         files: &BTreeMap<String, Option<String>>,
     ) -> Result<Gist, Error>;
+    /// [`GitHubWrite::update_gist`] only while the gist is still at `revision` (observed while
+    /// planning): the revision is re-read right before the PATCH, and a different one is an
+    /// [`crate::ErrorKind::StaleRevision`] error with nothing written.
+    ///
+    /// The remaining race: GitHub has no `If-Match` for gists, so a write landing between
+    /// that re-read and the PATCH (a window of one round trip) is not detected here. The
+    /// answer's `history` shows it afterwards: when the revision before ours is not
+    /// `revision`, the returned gist's `overwritten_revision` names it, so callers can report
+    /// (and repair) instead of silently losing it.
+    fn update_gist_at(
+        &self,
+        id: &str,
+        files: &BTreeMap<String, Option<String>>,
+        revision: &str,
+    ) -> Result<GistUpdate, Error>;
+    /// `PATCH /gists/{id}` with only a new description (a rename keeps the id, so every badge
+    /// URL keeps working; GitHub makes no new revision for it).
+    fn rename_gist(&self, id: &str, description: &str) -> Result<Gist, Error>;
     /// `DELETE /gists/{id}`. GitHub answers 404 both for a missing gist and for a token
     /// without the gist scope, so a 404 is a [`crate::ErrorKind::MissingPermission`] error;
     /// callers that care look whether the gist still exists.
@@ -81,8 +116,6 @@ pub trait GitHubWrite: GitHubRead {
     fn create_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
     /// `PATCH .../actions/variables/{name}`.
     fn update_variable(&self, r: &RepoRef, name: &str, value: &str) -> Result<(), Error>;
-    /// `DELETE .../actions/variables/{name}`; deleting a missing variable succeeds.
-    fn delete_variable(&self, r: &RepoRef, name: &str) -> Result<(), Error>;
     /// Fetches the repository key, seals `plaintext`, `PUT`s it.
     fn put_secret(&self, r: &RepoRef, name: &str, plaintext: &str) -> Result<SecretWrite, Error>;
     /// `PUT .../contents/{path}` on the default branch: creates the file (`sha` None) or
@@ -101,6 +134,11 @@ pub trait GitHubWrite: GitHubRead {
     fn create_pages(&self, r: &RepoRef, branch: &str, path: &str) -> Result<Pages, Error>;
     /// `PUT .../pages` source.
     fn update_pages(&self, r: &RepoRef, branch: &str, path: &str) -> Result<(), Error>;
+    /// `PUT .../actions/workflows/{workflow}/disable` (`workflow` = id or file name): the
+    /// workflow stops running until enabled; its state shows `disabled_manually`.
+    fn disable_workflow(&self, r: &RepoRef, workflow: &str) -> Result<(), Error>;
+    /// `PUT .../actions/workflows/{workflow}/enable`.
+    fn enable_workflow(&self, r: &RepoRef, workflow: &str) -> Result<(), Error>;
     /// `POST .../actions/workflows/{workflow}/dispatches` (`workflow` = id or file name).
     /// Not retried on network errors or 5xx, to avoid duplicate runs.
     fn dispatch_workflow(&self, r: &RepoRef, workflow: &str, git_ref: &str) -> Result<(), Error>;

@@ -145,7 +145,15 @@ pub struct ClientConfig {
     /// Whole-request timeout (connect + send + receive).
     pub timeout: Duration,
     pub on_request: Option<RequestHook>,
+    /// Pages of a list fetched at once once the first page's `Link: rel="last"` is known
+    /// (1 = one after the other). GitHub's secondary limits allow 100 concurrent requests.
+    pub page_fan_out: usize,
+    /// Where [`ClientConfig::token`] came from; a 401 then names it.
+    pub token_source: Option<TokenSource>,
 }
+
+/// Default of [`ClientConfig::page_fan_out`].
+pub const DEFAULT_PAGE_FAN_OUT: usize = 16;
 
 impl ClientConfig {
     /// Defaults: retry policy above, real sleeping, 10 s connect / 60 s request timeouts, no hook.
@@ -163,6 +171,8 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             on_request: None,
+            page_fan_out: DEFAULT_PAGE_FAN_OUT,
+            token_source: None,
         }
     }
 }
@@ -177,6 +187,7 @@ impl fmt::Debug for ClientConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("on_request", &self.on_request.is_some())
+            .field("page_fan_out", &self.page_fan_out)
             .finish_non_exhaustive()
     }
 }
@@ -188,25 +199,58 @@ fn non_empty(value: Option<String>) -> Option<String> {
 }
 
 /// The API base URL: `--api-url`, else `GHTRAF_API_URL`, else `https://HOST/api/v3` when
-/// `GH_HOST` names a GitHub Enterprise Server host, else `https://api.github.com`.
+/// `GH_HOST` names a GitHub Enterprise Server host (`http://HOST` keeps http), else
+/// `https://api.github.com`.
 /// Trailing slashes are removed.
 pub fn resolve_api_base(flag: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> String {
     let chosen = non_empty(flag.map(str::to_string))
         .or_else(|| non_empty(env("GHTRAF_API_URL")))
         .or_else(|| {
             non_empty(env("GH_HOST")).and_then(|host| {
-                let host = host
-                    .trim_start_matches("https://")
-                    .trim_start_matches("http://")
-                    .trim_end_matches('/')
-                    .to_string();
+                // A bare host is served over https; an explicit `http://` is kept (a lab
+                // appliance, or fakehub in tests).
+                let (scheme, host) = match host.strip_prefix("http://") {
+                    Some(rest) => ("http", rest.to_string()),
+                    None => ("https", host.trim_start_matches("https://").to_string()),
+                };
+                let host = host.trim_end_matches('/').to_string();
                 let github_com = host.eq_ignore_ascii_case("github.com")
                     || host.eq_ignore_ascii_case("api.github.com");
-                (!github_com).then(|| format!("https://{host}/api/v3"))
+                (!github_com).then(|| format!("{scheme}://{host}/api/v3"))
             })
         })
         .unwrap_or_else(|| DEFAULT_API_URL.to_string());
     chosen.trim_end_matches('/').to_string()
+}
+
+/// Where a token came from: a 401 names it, so the user knows which token to replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenSource {
+    GhToken,
+    GithubToken,
+    /// `gh auth token`.
+    GhCli,
+}
+
+impl TokenSource {
+    /// What to do about a rejected token from this source.
+    pub fn fix(self) -> &'static str {
+        match self {
+            TokenSource::GhToken => "GH_TOKEN holds a token GitHub does not accept (invalid, expired or revoked): put a valid one in GH_TOKEN, or unset it to use GITHUB_TOKEN or `gh auth login`",
+            TokenSource::GithubToken => "GITHUB_TOKEN holds a token GitHub does not accept (invalid, expired or revoked): put a valid one in GH_TOKEN (it wins over GITHUB_TOKEN)",
+            TokenSource::GhCli => "the GitHub CLI's token was not accepted: run `gh auth login` again, or set GH_TOKEN",
+        }
+    }
+}
+
+impl fmt::Display for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenSource::GhToken => "GH_TOKEN",
+            TokenSource::GithubToken => "GITHUB_TOKEN",
+            TokenSource::GhCli => "the GitHub CLI (`gh auth token`)",
+        })
+    }
 }
 
 /// The token: `GH_TOKEN`, else `GITHUB_TOKEN`, else what `gh_cli` returns (normally
@@ -215,10 +259,18 @@ pub fn resolve_token(
     env: &dyn Fn(&str) -> Option<String>,
     gh_cli: &dyn Fn() -> Option<String>,
 ) -> Result<Token, Error> {
+    resolve_token_with_source(env, gh_cli).map(|(token, _)| token)
+}
+
+/// [`resolve_token`], also saying where the token came from (for [`ClientConfig::token_source`]).
+pub fn resolve_token_with_source(
+    env: &dyn Fn(&str) -> Option<String>,
+    gh_cli: &dyn Fn() -> Option<String>,
+) -> Result<(Token, TokenSource), Error> {
     non_empty(env("GH_TOKEN"))
-        .or_else(|| non_empty(env("GITHUB_TOKEN")))
-        .or_else(|| non_empty(gh_cli()))
-        .map(Token)
+        .map(|t| (Token(t), TokenSource::GhToken))
+        .or_else(|| non_empty(env("GITHUB_TOKEN")).map(|t| (Token(t), TokenSource::GithubToken)))
+        .or_else(|| non_empty(gh_cli()).map(|t| (Token(t), TokenSource::GhCli)))
         .ok_or_else(|| {
             Error::config(
                 "no GitHub token found",
@@ -273,6 +325,10 @@ mod tests {
         assert_eq!(resolve_api_base(Some(""), &all), "http://127.0.0.1:9");
         let ghe = env_of(&[("GH_HOST", "ghe.corp")]);
         assert_eq!(resolve_api_base(None, &ghe), "https://ghe.corp/api/v3");
+        let lab = env_of(&[("GH_HOST", "http://127.0.0.1:8080/")]);
+        assert_eq!(resolve_api_base(None, &lab), "http://127.0.0.1:8080/api/v3");
+        let explicit = env_of(&[("GH_HOST", "https://ghe.corp")]);
+        assert_eq!(resolve_api_base(None, &explicit), "https://ghe.corp/api/v3");
         let dotcom = env_of(&[("GH_HOST", "github.com")]);
         assert_eq!(resolve_api_base(None, &dotcom), DEFAULT_API_URL);
         assert_eq!(resolve_api_base(None, &env_of(&[])), DEFAULT_API_URL);

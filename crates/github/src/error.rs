@@ -22,6 +22,10 @@ pub enum ErrorKind {
     Validation { message: String },
     /// 409: the thing already exists or changed concurrently.
     Conflict,
+    /// A write's precondition failed: the gist is no longer at the revision observed while
+    /// planning (the message names both); `found` is its revision now, None when it is gone.
+    /// Nothing was written.
+    StaleRevision { found: Option<String> },
     /// Could not talk to the host at all (DNS, refused, reset, timeout).
     Network { host: String },
     /// 5xx after retries were exhausted (or not allowed).
@@ -57,6 +61,23 @@ impl Error {
         }
     }
 
+    /// The precondition error of a gist write whose revision moved.
+    pub(crate) fn stale_revision(id: &str, expected: &str, found: Option<&str>) -> Error {
+        let message = match found {
+            Some(found) => format!(
+                "gist {id} changed since the plan was made (revision {found}, planned against {expected})"
+            ),
+            None => format!("gist {id} no longer exists (planned against revision {expected})"),
+        };
+        Error::new(
+            ErrorKind::StaleRevision {
+                found: found.map(str::to_string),
+            },
+            message,
+        )
+        .with_hint("someone else wrote it meanwhile (the daily workflow?); nothing was written: run the command again")
+    }
+
     pub(crate) fn config(message: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::new(ErrorKind::Config, message).with_hint(hint)
     }
@@ -68,6 +89,19 @@ impl Error {
         )
         .with_request(request)
         .with_hint("this is likely a ghtraf bug or an incompatible GitHub Enterprise version; please report it")
+    }
+
+    /// Names where a rejected token came from (a 401 only).
+    pub(crate) fn with_token_source(mut self, source: crate::TokenSource) -> Error {
+        if self.kind == ErrorKind::Unauthorized {
+            self.message = self.message.replacen(
+                "GitHub rejected the token",
+                &format!("GitHub rejected the token from {source}"),
+                1,
+            );
+            self.hint = Some(source.fix().to_string());
+        }
+        self
     }
 
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Error {
@@ -153,6 +187,9 @@ pub(crate) struct FailureHeaders {
     pub retry_after: Option<u64>,
     pub ratelimit_remaining: Option<u64>,
     pub ratelimit_reset: Option<u64>,
+    /// What GitHub says the endpoint accepts (`X-Accepted-GitHub-Permissions` for fine-grained
+    /// tokens, `X-Accepted-OAuth-Scopes` for classic ones).
+    pub accepted: Option<String>,
 }
 
 /// A rate-limit answer: the request was rejected unapplied, so any method may be retried.
@@ -304,11 +341,16 @@ pub(crate) fn from_status(
                 .with_hint("check the OWNER/REPO spelling; private repositories also need a token that can see them"),
             403 => {
                 let needed = needed_permission(method, path);
+                let accepted = headers
+                    .accepted
+                    .as_deref()
+                    .map(|accepted| format!(" (GitHub says this request accepts: {accepted})"))
+                    .unwrap_or_default();
                 Error::new(
                     ErrorKind::MissingPermission { needed: needed.clone() },
                     format!("GitHub denied access (403{said})"),
                 )
-                .with_hint(format!("the token needs {needed}"))
+                .with_hint(format!("the token needs {needed}{accepted}"))
             }
             409 => Error::new(ErrorKind::Conflict, format!("GitHub reported a conflict (409{said})"))
                 .with_hint("it already exists or was changed at the same time; look at its current state and run the command again"),
@@ -338,6 +380,7 @@ mod tests {
             retry_after,
             ratelimit_remaining: remaining,
             ratelimit_reset: reset,
+            accepted: None,
         }
     }
 

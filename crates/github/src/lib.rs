@@ -27,6 +27,20 @@
 //! formatted ([`Token`] prints `***`) and is scrubbed from any server text we quote.
 //! The optional [`ClientConfig::on_request`] hook gets one [`RequestEvent`] per send for `-v api`.
 //!
+//! Tokens: [`GitHubRead::whoami`] reads a token's classic scopes (`X-OAuth-Scopes`) or tells a
+//! fine-grained token by the header's absence; [`GitHubRead::as_token`] makes the same reads
+//! with another token (the workflow token before it is stored). A 403 keeps GitHub's message
+//! and the permission GitHub says the request accepts.
+//!
+//! Lists: pages 2..N are fetched at once (bounded by [`ClientConfig::page_fan_out`]) from the
+//! first page's `Link: rel="last"`; stargazers stop at GitHub's 400-page cap
+//! ([`StarList::capped`]).
+//!
+//! Gists: [`Gist::revision`] is the revision observed while planning;
+//! [`GitHubWrite::update_gist_at`] refuses ([`ErrorKind::StaleRevision`]) when the gist moved
+//! since, and reports a write that raced its re-read. [`gist_raw_base`] derives the
+//! dashboard's raw base from a `raw_url` (github.com, Enterprise and fakehub alike).
+//!
 //! ```no_run
 //! use ghtraf_github::*;
 //! let env = |k: &str| std::env::var(k).ok();
@@ -42,6 +56,7 @@ mod client;
 mod config;
 mod error;
 mod fanout;
+mod raw_base;
 mod repo_ref;
 mod secret;
 mod types;
@@ -49,11 +64,13 @@ mod types;
 pub use api::{GitHubRead, GitHubWrite};
 pub use client::Client;
 pub use config::{
-    gh_cli_token, resolve_api_base, resolve_token, ClientConfig, RequestEvent, RequestHook,
-    RetryPolicy, Sleeper, ThreadSleeper, Token, DEFAULT_API_URL,
+    gh_cli_token, resolve_api_base, resolve_token, resolve_token_with_source, ClientConfig,
+    RequestEvent, RequestHook, RetryPolicy, Sleeper, ThreadSleeper, Token, TokenSource,
+    DEFAULT_API_URL, DEFAULT_PAGE_FAN_OUT,
 };
 pub use error::{Error, ErrorKind};
 pub use fanout::{fan_out, DEFAULT_FAN_OUT};
+pub use raw_base::gist_raw_base;
 pub use repo_ref::RepoRef;
 pub use secret::seal_secret;
 pub use types::*;

@@ -42,36 +42,37 @@ pub struct Repo {
     pub permissions: Option<RepoPermissions>,
 }
 
-/// Whose repositories to list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RepoScope {
-    /// `GET /user/repos`: every repository the token's user can access (own, collaborator, org).
-    Mine,
-    /// `GET /users/{login}/repos`: a user's public repositories.
-    User(String),
-    /// `GET /orgs/{org}/repos`: an organization's repositories visible to the token.
-    Org(String),
-}
-
-/// A repository as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepoSummary {
-    pub name: String,
-    pub full_name: String,
-    pub private: bool,
-    pub fork: bool,
-    #[serde(default)]
-    pub archived: bool,
-    pub html_url: String,
-    #[serde(default)]
-    pub default_branch: Option<String>,
-}
-
 /// Who starred a repository, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stargazer {
     pub login: String,
     pub starred_at: String,
+}
+
+/// The stargazers GitHub lists, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StarList {
+    pub stargazers: Vec<Stargazer>,
+    /// GitHub stopped at its 400-page cap (40,000 stars): the stars after the first 40,000 are missing,
+    /// so a series built from this list is incomplete (compare `Repo::stargazers_count`).
+    pub capped: bool,
+}
+
+/// A fork of a repository, and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fork {
+    pub full_name: String,
+    pub created_at: String,
+}
+
+/// One revision of a gist (`GET /gists/{id}/commits`), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GistCommit {
+    /// The revision's sha: `GitHubRead::gist_at` reads the gist as it was then.
+    pub version: String,
+    pub committed_at: String,
+    pub additions: u64,
+    pub deletions: u64,
 }
 
 /// A gist as listed: file names only, no contents.
@@ -84,6 +85,10 @@ pub struct GistSummary {
     pub owner_login: Option<String>,
     pub html_url: String,
     pub updated_at: String,
+    /// Where this host serves gist files without the API (see [`crate::gist_raw_base`]),
+    /// from the listed files' `raw_url`; None when GitHub listed none.
+    #[serde(default)]
+    pub raw_base: Option<String>,
 }
 
 /// One file of a fetched gist, always with its complete content.
@@ -103,6 +108,10 @@ pub struct Gist {
     pub owner_login: Option<String>,
     pub html_url: String,
     pub updated_at: String,
+    /// The newest revision's sha (`history[0].version`), the precondition of
+    /// [`crate::GitHubWrite::update_gist_at`]; None if GitHub sent no history.
+    #[serde(default)]
+    pub revision: Option<String>,
     pub files: BTreeMap<String, GistFile>,
 }
 
@@ -290,4 +299,68 @@ pub struct RateLimit {
     pub used: u64,
     /// Unix seconds when `remaining` refills.
     pub reset: u64,
+}
+
+/// What kind of token answered, and what it may do, as GitHub reveals it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenScopes {
+    /// A classic token: the scopes of its `X-OAuth-Scopes` header (possibly none).
+    Classic(Vec<String>),
+    /// No `X-OAuth-Scopes` header: a fine-grained token (or a GitHub App token). Its
+    /// permissions are not listed anywhere; only read-only probes can tell.
+    FineGrained,
+}
+
+impl TokenScopes {
+    /// Parses an `X-OAuth-Scopes` header (`None` = header absent = fine-grained).
+    pub fn from_header(header: Option<&str>) -> TokenScopes {
+        match header {
+            Some(list) => TokenScopes::Classic(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|scope| !scope.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            None => TokenScopes::FineGrained,
+        }
+    }
+
+    /// Whether a classic token holds `scope` (or a scope that includes it: `repo` includes
+    /// `public_repo`). Always false for fine-grained tokens, whose grants are not listed.
+    pub fn has(&self, scope: &str) -> bool {
+        match self {
+            TokenScopes::Classic(scopes) => scopes
+                .iter()
+                .any(|held| held == scope || (held == "repo" && scope == "public_repo")),
+            TokenScopes::FineGrained => false,
+        }
+    }
+}
+
+/// Who a token belongs to and what kind it is ([`crate::GitHubRead::whoami`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub login: String,
+    pub scopes: TokenScopes,
+}
+
+impl Gist {
+    /// The raw base of this gist's files (see [`crate::gist_raw_base`]), from the first file
+    /// whose `raw_url` has GitHub's shape.
+    pub fn raw_base(&self) -> Option<String> {
+        self.files
+            .values()
+            .filter_map(|file| file.raw_url.as_deref())
+            .find_map(|url| crate::gist_raw_base(url, &self.id))
+    }
+}
+
+/// What [`crate::GitHubWrite::update_gist_at`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GistUpdate {
+    pub gist: Gist,
+    /// A revision that landed between the precondition check and the PATCH (GitHub has no
+    /// `If-Match` for gists) and that this write replaced; None in the normal case.
+    pub overwritten_revision: Option<String>,
 }

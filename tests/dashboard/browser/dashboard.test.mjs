@@ -35,9 +35,12 @@ async function open(scenario, hash = '', { block = [], now = NOW } = {}) {
   page.on('pageerror', (error) => { errors.push(error.message); pageErrors.push(`${scenario}${hash}: ${error.message}`); });
   for (const pattern of block) await page.route(pattern, (route) => route.abort());
   await page.clock.setFixedTime(now);
+  const requested = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   await page.goto(server.pageUrl(scenario, hash));
   await page.waitForSelector('html[data-ready="true"]');
   page.errors = errors;
+  page.requested = requested;
   return page;
 }
 
@@ -105,7 +108,10 @@ test('v4 overview cards show the state totals, repo stats and 24h recency', asyn
   const yesterday = v4History().find((d) => d.date.startsWith('2026-02-25'));
   assert.equal(await metric(page, 'installs-recency'), `+${fmt(yesterday.downloads + yesterday.organicClones)} 24h`);
   assert.equal(await metric(page, 'views-recency'), `+${fmt(yesterday.views)} 24h`);
-  assert.equal(await page.textContent('#status'), `Loaded ${v4History().length} days of history (${V4_MONTHS.length} archived months + current state).`);
+  // 31 days need no archived month: none is downloaded until a range or a download needs it.
+  const stateDays = state.dailyHistory.length;
+  assert.equal(await page.textContent('#status'), `Showing ${stateDays} days of history from state.json; ${V4_MONTHS.length} archived months of older history load when a longer range or a download needs them.`);
+  assert.deepEqual(page.requested.filter((p) => p.includes('/raw/')).map((p) => p.split('/').pop()), ['state.json']);
   assert.equal(await page.getAttribute('html', 'data-ready'), 'true');
   assert.equal(await page.getAttribute('main', 'aria-busy'), null);
   assert.deepEqual(page.errors, []);
@@ -325,14 +331,62 @@ test('state numbers render while the archive months are still downloading', asyn
   await page.addInitScript(() => localStorage.clear()); // earlier tests cached these months
   await page.route('**/raw/archive-*.json', async (route) => { await held; await route.continue(); });
   await page.clock.setFixedTime(NOW);
-  await page.goto(server.pageUrl('v4', '#views'));
+  await page.goto(server.pageUrl('v4', '#views?range=all'));
   await page.waitForSelector('[data-metric="views-total-2"]');
-  assert.match(await page.textContent('#status'), /loading archived months/);
+  assert.match(await page.textContent('#status'), /loading (archived months|their days)…$/);
   assert.equal(await metric(page, 'views-total-2'), fmt(state.totals.views));
   assert.equal(await page.getAttribute('html', 'data-ready'), null);
   release();
   await page.waitForSelector('html[data-ready="true"]');
   assert.match(await page.textContent('#status'), new RegExp(`${V4_MONTHS.length} archived months`));
+  await page.close();
+});
+
+test('all history by month shows every month\'s index totals while the month files download', async () => {
+  const index = readFixture('v4', 'archive.json');
+  const page = await browser.context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.addInitScript(() => localStorage.clear());
+  await page.route(/\/raw\/archive-\d{4}-\d{2}\.json$/, async (route) => { await held; await route.continue(); });
+  const requested = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname.split('/').pop()));
+  await page.clock.setFixedTime(NOW);
+  await page.goto(server.pageUrl('v4', '#installs?range=all&group=month'));
+  await page.waitForFunction(() => /monthly totals of 2 archived months/.test(document.getElementById('status').textContent));
+  const rows = await tableRows(page, 'installs');
+  for (const m of index.months) {
+    const label = `${new Date(`${m.period}-01T00:00:00Z`).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${m.period.slice(0, 4)} (monthly total from the archive index)`;
+    const row = rows.find((r) => r[0] === label);
+    assert.ok(row, label);
+    assert.deepEqual(row.slice(1), [fmt(m.totals.downloads), fmt(m.totals.organicClones)]);
+  }
+  release();
+  await page.waitForSelector('html[data-ready="true"]');
+  const final = await tableRows(page, 'installs');
+  assert.deepEqual(final.map((r) => r[0]), ['Feb 2026 (incomplete)', 'Jan 2026', 'Dec 2025', 'Nov 2025'], 'the days replaced the stand-ins');
+  // index.html's first script asked for state.json and archive.json; neither was asked twice.
+  assert.equal(requested.filter((f) => f === 'state.json').length, 1);
+  assert.equal(requested.filter((f) => f === 'archive.json').length, 1);
+  await page.close();
+});
+
+test('choosing all history later also shows the index totals while the months download', async () => {
+  const page = await browser.context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.addInitScript(() => localStorage.clear());
+  await page.route(/\/raw\/archive-\d{4}-\d{2}\.json$/, async (route) => { await held; await route.continue(); });
+  await page.clock.setFixedTime(NOW);
+  await page.goto(server.pageUrl('v4', '#installs?group=month'));
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.selectOption('#range', 'all');
+  await page.waitForFunction(() => /monthly totals of 2 archived months/.test(document.getElementById('status').textContent));
+  const rows = await tableRows(page, 'installs');
+  assert.deepEqual(rows.map((r) => r[0]).slice(-2), ['Dec 2025 (monthly total from the archive index)', 'Nov 2025 (monthly total from the archive index)']);
+  release();
+  await page.waitForFunction(() => /^Loaded /.test(document.getElementById('status').textContent));
+  assert.deepEqual((await tableRows(page, 'installs')).map((r) => r[0]).slice(-2), ['Dec 2025', 'Nov 2025']);
   await page.close();
 });
 
@@ -358,9 +412,36 @@ test('an archive gist without months yet says so plainly', async () => {
   await page.close();
 });
 
-test('a missing archive index: months named by the state are still found', async () => {
-  const page = await open('v4-noindex');
-  assert.match(await page.textContent('#status'), new RegExp(`archive index \\(archive\\.json\\) is missing; found ${V4_MONTHS.length} archived months`));
+test('a missing archive index: a ghtraf state names its months, so they are still found', async () => {
+  const page = await open('v4-noindex', '#overview?range=all');
+  assert.equal(await page.textContent('#status'), `Loaded ${v4History().length} days of history (${V4_MONTHS.length} archived months + current state).`);
+  // The index is only asked for its monthly totals, to draw months early; without it the
+  // months still come from the list in state.json.
+  await page.close();
+});
+
+test('a longer range downloads the months it needs, once', async () => {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => localStorage.clear()); // earlier tests cached these months
+  const requested = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  const months = () => requested.filter((p) => /\/archive-\d{4}-\d{2}\.json$/.test(p)).map((p) => p.slice(-12, -5)).sort();
+  await page.clock.setFixedTime(NOW);
+  await page.goto(server.pageUrl('v4-noindex', '#views?range=7'));
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.deepEqual(months(), []);
+  assert.match(await page.textContent('#status'), /2 archived months of older history load when/);
+  await page.selectOption('#range', '90');
+  await page.waitForFunction(() => /^Loaded /.test(document.getElementById('status').textContent));
+  assert.deepEqual(months(), V4_MONTHS, '90 days back from Feb 26 reach into November');
+  const rows = await tableRows(page, 'views');
+  assert.equal(rows.length, 90);
+  await page.selectOption('#range', 'all');
+  await page.waitForFunction(() => /^Loaded /.test(document.getElementById('status').textContent));
+  const span = (Date.parse('2026-02-26') - Date.parse(v4History()[0].date.slice(0, 10))) / 86400000 + 1;
+  assert.equal((await tableRows(page, 'views')).length, span, 'every day since the first archived one, gaps included');
+  assert.deepEqual(months(), V4_MONTHS, 'no month asked for twice');
+  assert.equal(requested.filter((p) => p.endsWith('/state.json')).length, 1, 'state.json once: the boot request is reused');
   await page.close();
 });
 

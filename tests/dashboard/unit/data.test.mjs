@@ -343,15 +343,66 @@ test('a full load stitches all archive months and caches them under owner/repo k
   assert.equal(result.archive.status, 'ok');
   assert.deepEqual(result.archive.months, V4_MONTHS);
   assert.equal(result.days.length, 99);
-  assert.equal(first.calls.length, 2 + V4_MONTHS.length, 'state, index and each month once');
+  assert.equal(first.calls.length, 1 + V4_MONTHS.length, 'state and each month once');
+  assert.ok(!first.calls.some((u) => u.endsWith('/archive.json')), 'a ghtraf state names its months: no index round trip');
   assert.ok(first.calls.every((u) => u.startsWith('http://gists.test/octo/') && u.includes('/raw/')));
   assert.ok(cache.keys().length > 0 && cache.keys().every((k) => k.startsWith('ghtraf:octo/demo:')));
   const second = fakeFetch(v4Files());
   await D.loadDashboard({ config, fetchJson: second.fetchJson, cache });
-  assert.equal(second.calls.length, 2, 'immutable month files come from the cache');
+  assert.equal(second.calls.length, 1, 'unchanged month files come from the cache');
   const other = fakeFetch(v4Files());
   await D.loadDashboard({ config: { ...config, repo: 'other' }, fetchJson: other.fetchJson, cache });
-  assert.equal(other.calls.length, 2 + V4_MONTHS.length, 'another repo on the same origin does not reuse the cache');
+  assert.equal(other.calls.length, 1 + V4_MONTHS.length, 'another repo on the same origin does not reuse the cache');
+});
+
+test('a backfill that rewrote an archived month invalidates the cached months', async () => {
+  const cache = memoryStorage();
+  await D.loadDashboard({ config, fetchJson: fakeFetch(v4Files()).fetchJson, cache });
+  const files = v4Files();
+  const month = structuredClone(files['a/raw/archive-2025-12.json']);
+  month.dailyHistory[0].clones += 100;
+  files['a/raw/archive-2025-12.json'] = month;
+  const state = files['b/raw/state.json'];
+  state.archived.totals.clones += 100;
+  state.totals.clones += 100;
+  const again = fakeFetch(files);
+  const result = await D.loadDashboard({ config, fetchJson: again.fetchJson, cache });
+  assert.equal(again.calls.length, 1 + V4_MONTHS.length, 'every month is read again');
+  assert.equal(result.days.find((d) => d.date === month.dailyHistory[0].date.slice(0, 10)).clones, month.dailyHistory[0].clones);
+});
+
+test('only the months the shown range needs are downloaded; longer ranges load the rest', async () => {
+  const state = v4State();
+  assert.deepEqual(D.monthsForRange(D.normalizeState(state), V4_MONTHS, '31'), [], 'the state covers 31 days');
+  assert.deepEqual(D.monthsForRange(D.normalizeState(state), V4_MONTHS, '90'), V4_MONTHS.filter((m) => m >= D.addDays('2026-02-26', -89).slice(0, 7)));
+  assert.deepEqual(D.monthsForRange(D.normalizeState(state), V4_MONTHS, 'all'), V4_MONTHS);
+  const { fetchJson, calls } = fakeFetch(v4Files());
+  const early = [];
+  const result = await D.loadDashboard({ config, fetchJson, range: '31', onState: (r) => early.push(r) });
+  assert.deepEqual(calls, ['http://gists.test/octo/b/raw/state.json']);
+  assert.equal(early.length, 0, 'nothing to wait for, so no early result');
+  assert.equal(result.archive.status, 'ok');
+  assert.deepEqual(result.archive.months, []);
+  assert.deepEqual(result.archive.pending, V4_MONTHS);
+  assert.equal(result.days.filter((d) => !d.missing).length, state.dailyHistory.length);
+  const month = await D.extendDashboard(result, { range: '60' });
+  assert.deepEqual(month.archive.months, ['2025-12']);
+  assert.deepEqual(month.archive.pending, ['2025-11']);
+  const all = await D.extendDashboard(month, { range: 'all' });
+  assert.deepEqual(all.archive.months, V4_MONTHS);
+  assert.deepEqual(all.archive.pending, []);
+  assert.equal(all.days.length, 99);
+  assert.equal(calls.length, 1 + V4_MONTHS.length, 'each month was asked for once');
+  assert.equal(await D.extendDashboard(all, { range: 'all' }), all, 'nothing left to load');
+});
+
+test('two loads at once (a range change during a download) ask for each month once', async () => {
+  const { fetchJson, calls } = fakeFetch(v4Files());
+  const result = await D.loadDashboard({ config, fetchJson, range: '7' });
+  const [a, b] = await Promise.all([D.extendDashboard(result, { range: 'all' }), D.extendDashboard(result, { range: '365' })]);
+  assert.deepEqual(a.archive.months, V4_MONTHS);
+  assert.deepEqual(b.archive.months, V4_MONTHS);
+  assert.equal(calls.length, 1 + V4_MONTHS.length);
 });
 
 test('the state-only result arrives before the archives', async () => {
@@ -365,11 +416,11 @@ test('the state-only result arrives before the archives', async () => {
 });
 
 test('a rate-limited archive still yields the state\'s days', async () => {
-  const { fetchJson } = fakeFetch(v4Files(), { 'a/raw/archive.json': 403 });
+  const { fetchJson } = fakeFetch({ ...v4Files(), 'b/raw/state.json': gttState() }, { 'a/raw/archive.json': 403 });
   const result = await D.loadDashboard({ config, fetchJson });
   assert.equal(result.setup, 'ok');
   assert.equal(result.archive.status, 'rate-limited');
-  assert.equal(result.days.filter((d) => !d.missing).length, v4State().dailyHistory.length);
+  assert.equal(result.days.filter((d) => !d.missing).length, gttState().dailyHistory.length);
 });
 
 test('a month failing with 403 marks the archive rate-limited', async () => {
@@ -393,8 +444,15 @@ test('without an index the months named by the state are fetched', async () => {
   delete files['a/raw/archive.json'];
   const { fetchJson } = fakeFetch(files);
   const result = await D.loadDashboard({ config, fetchJson });
-  assert.equal(result.archive.status, 'no-index');
+  assert.equal(result.archive.status, 'ok', 'a ghtraf state lists its months, so the index is not needed');
   assert.deepEqual(result.archive.months, V4_MONTHS);
+  // A state that does not list its months (no `archived` object): the index is asked for.
+  const old = v4State();
+  delete old.archived;
+  const withoutList = fakeFetch({ ...files, 'b/raw/state.json': old });
+  const fallback = await D.loadDashboard({ config, fetchJson: withoutList.fetchJson });
+  assert.ok(withoutList.calls.some((u) => u.endsWith('/archive.json')));
+  assert.equal(fallback.archive.status, 'no-index');
 });
 
 test('a legacy state without an index probes months since creation', async () => {
@@ -427,4 +485,92 @@ test('a failed state fetch falls back to this repo\'s cached copy', async () => 
   const result = await D.loadDashboard({ config, fetchJson: fakeFetch(v4Files(), { 'b/raw/state.json': 0 }).fetchJson, cache });
   assert.equal(result.stateFromCache, true);
   assert.equal(result.setup, 'ok');
+});
+
+// ---- backfill: series, day provenance ----
+
+test('series points are read sorted, one per day, unreadable ones dropped', () => {
+  const s = D.readSeries({ points: [['2024-03-05', 13], ['2024-03-01', 12], ['bad', 3], ['2024-03-05', 14], ['2024-02-30', 1], ['2024-03-07', -2], ['2024-03-08', 'x']], complete: false, note: ' cap ', source: 'stargazers', at: '2026-12-01T03:00:00Z' });
+  assert.deepEqual(s.points, [['2024-03-01', 12], ['2024-03-05', 14], ['2024-03-07', 0]]);
+  assert.equal(s.complete, false);
+  assert.equal(s.note, 'cap');
+  assert.equal(D.readSeries({ points: [] }), null);
+  assert.equal(D.readSeries({ points: [['x', 1]] }), null);
+  assert.equal(D.readSeries(null), null);
+  assert.equal(D.readSeries({ points: [['2024-03-01', 1]] }).complete, true, 'complete unless it says otherwise');
+});
+
+test('series buckets hold the count at the end of each period, 0 before the first point', () => {
+  const stars = D.readSeries({ points: [['2024-03-05', 1], ['2024-03-07', 3]], complete: true, at: '2024-03-09T03:00:00Z' });
+  const { size, buckets } = D.seriesBuckets({ stars }, { from: '2024-03-01T12:00:00Z' });
+  assert.equal(size, 'day');
+  assert.deepEqual(buckets.map((b) => [b.key, b.values.stars]), [
+    ['2024-03-01', 0], ['2024-03-02', 0], ['2024-03-03', 0], ['2024-03-04', 0], ['2024-03-05', 1],
+    ['2024-03-06', 1], ['2024-03-07', 3], ['2024-03-08', 3], ['2024-03-09', 3],
+  ]);
+  const weekly = D.seriesBuckets({ stars }, { from: '2024-03-01', size: 'week' }).buckets;
+  assert.deepEqual(weekly.map((b) => [b.key, b.values.stars]), [['2024-02-26', 0], ['2024-03-04', 3]]);
+});
+
+test('an incomplete series stops at its last point; a complete one runs to the day it was read', () => {
+  const stars = D.readSeries({ points: [['2024-03-01', 1], ['2024-03-03', 2]], complete: false, note: 'cap', at: '2024-03-06T00:00:00Z' });
+  const forks = D.readSeries({ points: [['2024-03-02', 1]], complete: true, at: '2024-03-06T00:00:00Z' });
+  const { buckets } = D.seriesBuckets({ stars, forks });
+  assert.deepEqual(buckets.map((b) => [b.key, b.values.stars, b.values.forks]), [
+    ['2024-03-01', 1, 0], ['2024-03-02', 1, 1], ['2024-03-03', 2, 1], ['2024-03-04', null, 1], ['2024-03-05', null, 1], ['2024-03-06', null, 1],
+  ]);
+  assert.equal(D.seriesBuckets({ stars: null, forks: null }).buckets.length, 0);
+});
+
+test('normalised states carry series, provenance (newest first) and each day\'s backfill', () => {
+  const state = D.normalizeState(readFixture('backfill', 'state.json'));
+  assert.equal(state.series.stars.points.at(-1)[1], state.repoStats.stars);
+  assert.ok(state.series.forks);
+  assert.deepEqual(state.provenance.map((p) => p.source), ['stargazers', 'github-repo-stats']);
+  const feb2 = state.days.find((d) => d.date === '2026-02-02');
+  assert.deepEqual(feb2.backfill, { source: 'github-repo-stats', fields: ['clones', 'uniqueClones'] });
+  assert.equal(state.days.find((d) => d.date === '2026-02-10').backfill, null);
+  assert.equal(D.normalizeState(v4State()).series, null);
+  assert.deepEqual(D.normalizeState(v4State()).provenance, []);
+});
+
+test('a backfill marks the figures made of the fields it wrote, and buckets count those days', () => {
+  const day = D.normalizeDay({ date: '2026-02-02', clones: 5, views: 9, backfill: { source: 'github-repo-stats', fields: ['uniqueClones', 'clones'] } });
+  assert.equal(D.isBackfilled(day, 'clones'), true);
+  assert.equal(D.isBackfilled(day, 'organicClones'), true, 'organic clones are made of clones');
+  assert.equal(D.isBackfilled(day, 'installs'), true);
+  assert.equal(D.isBackfilled(day, 'views'), false);
+  assert.equal(D.isBackfilled(D.normalizeDay({ date: '2026-02-03', clones: 1 }), 'clones'), false);
+  const other = D.normalizeDay({ date: '2026-02-03', clones: 1, views: 2 });
+  const [bucket] = D.bucketize([day, other], 'week', ['clones', 'views']);
+  assert.deepEqual(bucket.backfilled, { clones: 1, views: 0 });
+  assert.deepEqual(bucket.backfillSources, ['github-repo-stats']);
+});
+
+test('all history by month: archived months stand in as their index totals until their days arrive', async () => {
+  const index = readFixture('v4', 'archive.json');
+  const summaries = D.monthSummaries(index, V4_MONTHS);
+  assert.deepEqual([...summaries.keys()], V4_MONTHS);
+  const nov = summaries.get('2025-11');
+  assert.equal(nov.summary, true);
+  assert.equal(nov.views, index.months.find((m) => m.period === '2025-11').totals.views);
+  assert.equal(D.monthSummaries({ months: [{ period: '2025-11' }] }, ['2025-11']).size, 0, 'no totals, no stand-in');
+  const state = D.normalizeState(v4State());
+  const merged = D.withSummaries(state.days, summaries);
+  assert.deepEqual(merged.filter((d) => d.summary).map((d) => d.date), ['2025-11-01', '2025-12-01']);
+  assert.equal(merged.length, state.days.length + 2);
+  const buckets = D.bucketize(merged, 'month', ['views']);
+  assert.equal(buckets[0].values.views, nov.views);
+  assert.equal(buckets[0].summary, true);
+  // A month whose days are held is not doubled.
+  assert.equal(D.withSummaries([...D.normalizeState(v4State()).days, D.normalizeDay({ date: '2025-11-25', views: 1 })], summaries).filter((d) => d.summary).length, 1);
+  // loadDashboard hands them over (index asked for first) while the months download.
+  const { fetchJson, calls } = fakeFetch(v4Files());
+  let handed = null;
+  await D.loadDashboard({ config, fetchJson, range: 'all', onSummaries: (s) => { handed = s; } });
+  assert.equal(calls[1], 'http://gists.test/octo/a/raw/archive.json', 'the index goes out before the months');
+  assert.deepEqual([...handed.keys()], V4_MONTHS);
+  const quiet = fakeFetch(v4Files());
+  await D.loadDashboard({ config, fetchJson: quiet.fetchJson, range: '31', onSummaries: () => assert.fail('31 days need no archive') });
+  assert.ok(!quiet.calls.some((u) => u.endsWith('/archive.json')));
 });

@@ -40,9 +40,16 @@ pub struct DeployArgs {
     #[arg(long, value_name = "NAME")]
     pub gist_token_name: Option<String>,
 
-    /// Command the workflow uses to install ghtraf (default: cargo install of this version).
+    /// Command the workflow uses to install ghtraf, replacing the whole install step
+    /// (default: this version's release binary, checked against SHA256SUMS before it runs).
     #[arg(long, value_name = "COMMAND")]
     pub install_command: Option<String>,
+
+    /// Releases page the workflow downloads ghtraf from: it must hold
+    /// download/vVERSION/SHA256SUMS and the archives (forks, GitHub Enterprise mirrors)
+    /// [default: https://github.com/ghtraf/ghtraf/releases].
+    #[arg(long, value_name = "URL")]
+    pub releases_url: Option<String>,
 
     /// The repository checkout to write into (default: nearest .ghtraf.json or .git upwards).
     #[arg(long, value_name = "DIR")]
@@ -83,7 +90,7 @@ pub struct CreateArgs {
     pub update_secret: bool,
 
     /// Read the workflow token from standard input (instead of $GHTRAF_GIST_TOKEN or a prompt).
-    #[arg(long)]
+    #[arg(long, long_help = crate::tokens::workflow_token_help())]
     pub gist_token_stdin: bool,
 
     /// Enable GitHub Pages from the default branch's /docs folder.

@@ -48,8 +48,12 @@ pub fn step(
         ),
         SetupStep::Gist(g) => {
             match gh.create_gist(&g.description, g.public, &g.files) {
-                Ok(created) => Ok(Outcome::done(format!("created gist {}", created.id))
-                    .with_output("id", created.id)),
+                Ok(created) => {
+                    let raw_base = created.raw_base().unwrap_or_default();
+                    Ok(Outcome::done(format!("created gist {}", created.id))
+                        .with_output("id", created.id)
+                        .with_output("raw_base", raw_base))
+                }
                 Err(e) => {
                     // A lost response may have created it: look before anyone tries again.
                     let found = gh
@@ -61,6 +65,7 @@ pub fn step(
                             "created gist {} (the response was lost; found it by its description)",
                             x.id
                         ))
+                        .with_output("raw_base", x.raw_base.unwrap_or_default())
                         .with_output("id", x.id)),
                         None => Err(fail(e)),
                     }
@@ -82,8 +87,9 @@ pub fn step(
                 None => {
                     let t = prompter
                         .secret(&format!(
-                            "Token for the workflow's {} secret (needs the gist scope; empty to skip)",
-                            s.name
+                            "Token for the workflow's {} secret ({}; empty to skip)",
+                            s.name,
+                            crate::tokens::describe(crate::tokens::WORKFLOW)
                         ))
                         .map_err(|e| StepError::new(e.message))?;
                     if t.expose().is_empty() {
@@ -92,11 +98,15 @@ pub fn step(
                     t
                 }
             };
+            // A token that cannot do the job is not stored: the first scheduled run would fail.
+            let checked =
+                check_workflow_token(gh, &inputs.repo, &ghtraf_github::Token::new(token.expose()))
+                    .map_err(|why| StepError::new(format!("{}: not stored: {why}", s.name)))?;
             let how = gh
                 .put_secret(&inputs.repo, &s.name, token.expose())
                 .map_err(fail)?;
             Ok(Outcome::done(format!(
-                "{} ({how:?}, encrypted with the repository key)",
+                "{} ({how:?}, encrypted with the repository key; {checked})",
                 s.name
             )))
         }
@@ -109,6 +119,83 @@ pub fn step(
                     .map_err(fail)?;
             }
             Ok(Outcome::done(format!("serving {} {}", p.branch, p.path)))
+        }
+    }
+}
+
+/// Checks, read-only and with the workflow token itself, that it can do what `collect` does
+/// in Actions: a classic token by its `X-OAuth-Scopes`, a fine-grained one by probing this
+/// repository's traffic, its workflows and the gist list. `Ok` says what was checked; `Err`
+/// names what is missing. ("Gists: write" of a fine-grained token cannot be seen without
+/// writing; the first collection shows it.)
+pub(super) fn check_workflow_token(
+    gh: &dyn GitHubRead,
+    repo: &RepoRef,
+    token: &ghtraf_github::Token,
+) -> std::result::Result<String, String> {
+    use ghtraf_github::{ErrorKind, TokenScopes};
+    let reader = gh.as_token(token);
+    let info = reader.whoami().map_err(|e| match e.kind {
+        ErrorKind::Unauthorized => {
+            "GitHub rejected the workflow token (401): it is invalid, expired or revoked"
+                .to_string()
+        }
+        _ => format!("could not check the workflow token: {e}"),
+    })?;
+    match &info.scopes {
+        TokenScopes::Classic(scopes) => {
+            let missing = crate::tokens::missing_scopes(crate::tokens::WORKFLOW, &info.scopes);
+            if missing.is_empty() {
+                Ok(format!("checked: classic token with {}", scopes.join(", ")))
+            } else {
+                Err(format!(
+                    "the workflow token cannot do what `collect` does: {} (it has: {}); it needs {}",
+                    crate::tokens::name_missing(&missing),
+                    if scopes.is_empty() { "no scopes".to_string() } else { scopes.join(", ") },
+                    crate::tokens::describe(crate::tokens::WORKFLOW)
+                ))
+            }
+        }
+        TokenScopes::FineGrained => {
+            let mut missing = Vec::new();
+            let mut probe = |result: std::result::Result<(), ghtraf_github::Error>,
+                             permission: &str| {
+                match result {
+                    Ok(()) => Ok(()),
+                    Err(e)
+                        if matches!(
+                            e.kind,
+                            ErrorKind::MissingPermission { .. } | ErrorKind::NotFound
+                        ) =>
+                    {
+                        missing.push(permission.to_string());
+                        Ok(())
+                    }
+                    Err(e) => Err(format!("could not check the workflow token: {e}")),
+                }
+            };
+            probe(
+                reader.traffic_clones(repo).map(|_| ()),
+                "\"Administration: read\" (to read traffic)",
+            )?;
+            probe(
+                reader.workflows(repo).map(|_| ()),
+                "\"Actions: read\" (to read runs)",
+            )?;
+            probe(
+                reader.list_gists().map(|_| ()),
+                "\"Gists: write\" (to write the gists)",
+            )?;
+            if missing.is_empty() {
+                Ok("checked: fine-grained token reads traffic, runs and gists".to_string())
+            } else {
+                Err(format!(
+                    "the fine-grained workflow token lacks {} on {}/{}",
+                    missing.join(", "),
+                    repo.owner,
+                    repo.name
+                ))
+            }
         }
     }
 }

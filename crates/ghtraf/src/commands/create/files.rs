@@ -7,8 +7,13 @@ use crate::templates::fill;
 
 /// Marker text for a deferred value inside a generated file.
 pub(super) fn marker(value: &Deferred) -> Option<(String, Fill)> {
+    let output = match value {
+        Deferred::KnownAfterApply(r) if r.output != "id" => format!(":{}", r.output),
+        _ => String::new(),
+    };
     value.producer().map(|p| {
-        let m = format!("@@ghtraf:{p}@@");
+        // One marker per (action, output): a gist's id and its raw base differ.
+        let m = format!("@@ghtraf:{p}{output}@@");
         (
             m.clone(),
             Fill {
@@ -60,7 +65,13 @@ pub(super) fn canonical(
 }
 
 /// Keys we own but may leave out (absent means "not known yet").
-pub(super) const DROPPED_KEYS: [&str; 3] = ["badgeGistId", "archiveGistId", "ciWorkflows"];
+pub(super) const DROPPED_KEYS: [&str; 5] = [
+    "badgeGistId",
+    "archiveGistId",
+    "ciWorkflows",
+    "installCommand",
+    "releasesUrl",
+];
 
 pub(super) fn json_content(
     obj: serde_json::Map<String, serde_json::Value>,
@@ -95,6 +106,9 @@ pub(super) struct Ids<'a> {
     pub(super) archive: Option<&'a Deferred>,
     pub(super) gist_owner: Option<String>,
     pub(super) created: String,
+    /// The dashboard's `gistRawBase`: observed from a gist's `raw_url`, or the output of the
+    /// action creating the badge gist; None when nothing can tell.
+    pub(super) raw_base: Option<&'a Deferred>,
 }
 
 pub(super) fn desired_files(
@@ -122,7 +136,11 @@ pub(super) fn desired_files(
         ("DISPLAY_NAME", inputs.display_name.clone()),
         ("CREATED", ids.created.clone()),
         ("VERSION", VERSION.to_string()),
-        ("INSTALL", inputs.install_command.clone()),
+        (
+            "INSTALL",
+            crate::install::step_script(inputs.install_command.as_deref()),
+        ),
+        ("RELEASES", inputs.releases_url.clone()),
         ("GIST_TOKEN_NAME", inputs.gist_token_name.clone()),
         ("WORKFLOW_RUN_TRIGGER", trigger),
     ]);
@@ -153,16 +171,29 @@ pub(super) fn desired_files(
                     .unwrap_or_else(|| inputs.repo.owner.clone())
                     .into(),
             );
-            let default_api = inputs.api_base == ghtraf_github::DEFAULT_API_URL;
-            // The user may point these elsewhere: set them only when absent.
-            let raw_base = existing.get("gistRawBase").cloned().unwrap_or_else(|| {
-                if default_api {
-                    "https://gist.githubusercontent.com".into()
-                } else {
-                    format!("{}/gist-raw", inputs.api_base).into()
+            // The user may point these elsewhere: set them only when absent. The raw base
+            // comes from what GitHub returned (a gist file's raw_url), never from a guess.
+            match existing.get("gistRawBase") {
+                Some(kept) => {
+                    obj.insert("gistRawBase".into(), kept.clone());
                 }
-            });
-            obj.insert("gistRawBase".into(), raw_base);
+                None if ids.raw_base.is_some() => {
+                    put_deferred(&mut obj, &mut fills, "gistRawBase", ids.raw_base);
+                }
+                None if inputs.api_base == ghtraf_github::DEFAULT_API_URL => {
+                    obj.insert(
+                        "gistRawBase".into(),
+                        "https://gist.githubusercontent.com".into(),
+                    );
+                }
+                None => {
+                    plan.warn(format!(
+                        "{DASHBOARD_CONFIG_PATH}: gistRawBase is unknown (no gist of the user shows where {} serves gist files); set it by hand",
+                        inputs.api_base
+                    ));
+                    obj.insert("gistRawBase".into(), serde_json::Value::Null);
+                }
+            }
             let api = existing
                 .get("apiBase")
                 .cloned()
@@ -211,10 +242,12 @@ pub(super) fn desired_files(
     if !inputs.ci_workflows.is_empty() {
         obj.insert("ciWorkflows".into(), inputs.ci_workflows.clone().into());
     }
-    obj.insert(
-        "installCommand".into(),
-        inputs.install_command.clone().into(),
-    );
+    if let Some(command) = &inputs.install_command {
+        obj.insert("installCommand".into(), command.clone().into());
+    }
+    if inputs.releases_url != crate::install::DEFAULT_RELEASES {
+        obj.insert("releasesUrl".into(), inputs.releases_url.clone().into());
+    }
     let obj = canonical(obj, existing);
     let config_rel = observed
         .project

@@ -82,6 +82,14 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         TokenSource::Missing
     };
     let api_base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k));
+    // .ghtraf.json's value was checked when the file was read.
+    let releases_url = match (&d.releases_url, &cfg.releases_url) {
+        (Some(url), _) => {
+            crate::install::check_releases_url(url, crate::values::Source::Flag("--releases-url"))?
+        }
+        (None, Some(url)) => url.trim().trim_end_matches('/').to_string(),
+        (None, None) => crate::install::DEFAULT_RELEASES.to_string(),
+    };
     Ok(Inputs {
         display_name: d
             .display_name
@@ -97,11 +105,11 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         } else {
             d.ci_workflows.clone()
         },
-        install_command: d
+        install_command: d.install_command.clone().or(cfg
             .install_command
             .clone()
-            .or(cfg.install_command.clone())
-            .unwrap_or_else(|| format!("cargo install ghtraf --version {VERSION} --locked")),
+            .filter(|c| !crate::install::is_legacy_default(c))),
+        releases_url,
         gist_token_name,
         api_base,
         files_only: args.files_only,

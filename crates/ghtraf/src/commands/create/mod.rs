@@ -79,7 +79,11 @@ pub struct Inputs {
     pub gist_owner: Option<String>,
     pub ci_workflows: Vec<String>,
     pub gist_token_name: String,
-    pub install_command: String,
+    /// A custom install step (`--install-command` or `.ghtraf.json`); None: the default
+    /// verified download of the release binary.
+    pub install_command: Option<String>,
+    /// Where the workflow downloads release binaries from (checked, no trailing `/`).
+    pub releases_url: String,
     pub api_base: String,
     pub files_only: bool,
     pub skip_variables: bool,
@@ -94,9 +98,14 @@ pub struct Inputs {
 #[derive(Debug, Clone)]
 pub struct GitHubSide {
     pub login: String,
+    /// ghtraf's own token: classic scopes (`X-OAuth-Scopes`) or fine-grained.
+    pub scopes: ghtraf_github::TokenScopes,
     pub repo_created_at: String,
     pub default_branch: String,
     pub gists: Vec<GistSummary>,
+    /// Where this host serves gist files (from a `raw_url` of any of the user's gists):
+    /// the dashboard's `gistRawBase`, one rule for github.com, Enterprise and fakehub.
+    pub raw_base: Option<String>,
     pub variables: BTreeMap<String, String>,
     pub secret: Option<SecretMeta>,
     /// `Some(None)`: Pages observed and not enabled; `None`: not observed.

@@ -56,7 +56,7 @@ pub(super) fn observe_github(
 ) -> Result<GitHubSide> {
     let repo = &inputs.repo;
     let (user, repo_read, gists, variables, secret, pages) = std::thread::scope(|s| {
-        let user = s.spawn(|| gh.current_user());
+        let user = s.spawn(|| gh.whoami());
         let repo_read = s.spawn(|| gh.repo(repo));
         let gists = s.spawn(|| gh.list_gists());
         let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
@@ -72,9 +72,12 @@ pub(super) fn observe_github(
         )
     });
     // Errors surface in the order the reads are listed, as before.
-    let login = user?.login;
+    let user = user?;
+    let (login, scopes) = (user.login, user.scopes);
     let r = repo_read.map_err(|e| crate::repo_name::unseen(repo, e))?;
-    let gists = gists?
+    let gists = gists?;
+    let raw_base = gists.iter().find_map(|g| g.raw_base.clone());
+    let gists = gists
         .into_iter()
         .filter(|g| {
             g.description == gist_description(repo, GistRole::Badges)
@@ -88,15 +91,33 @@ pub(super) fn observe_github(
         None => BTreeMap::new(),
     };
     let secret = secret?;
+    // A workflow token given up front is checked now, read-only, before anything changes:
+    // one that cannot do the job stops the run here instead of half-applying it.
+    let will_store = secret.is_none() || inputs.update_secret;
+    if let (TokenSource::Given(token), true) = (&inputs.token, will_store) {
+        let token = ghtraf_github::Token::new(token.expose());
+        if let Err(why) = execute::check_workflow_token(gh, repo, &token) {
+            return Err(CliError::usage(format!(
+                "the workflow token for {} cannot be used: {why}",
+                inputs.gist_token_name
+            ))
+            .with_hint(format!(
+                "give the workflow a token that can ({}); nothing was changed",
+                crate::tokens::describe(crate::tokens::WORKFLOW)
+            )));
+        }
+    }
     let pages = match pages {
         Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
         None => None,
     };
     let side = GitHubSide {
         login,
+        scopes,
         repo_created_at: r.created_at,
         default_branch: r.default_branch,
         gists,
+        raw_base,
         variables,
         secret,
         pages,

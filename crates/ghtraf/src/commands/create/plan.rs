@@ -242,7 +242,9 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                 Category::Secret,
                 Operation::Set,
                 &name,
-                format!("{verb} the workflow token (encrypted with the repository key)"),
+                format!(
+                    "{verb} the workflow token (checked first, encrypted with the repository key)"
+                ),
                 step(Some(t.clone())),
             ));
         }
@@ -252,7 +254,7 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                     Category::Secret,
                     Operation::Set,
                     &name,
-                    format!("{verb} the workflow token, asked for at apply"),
+                    format!("{verb} the workflow token, asked for at apply and checked first"),
                     step(None),
                 )
                 .requires_input(true),
@@ -267,7 +269,8 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
                 step(None),
             ));
             plan.warn(format!(
-                "the workflow cannot collect until the secret {name} holds a token with the gist scope"
+                "the workflow cannot collect until the secret {name} holds a token that can ({})",
+                crate::tokens::describe(crate::tokens::WORKFLOW)
             ));
         }
     }
@@ -315,6 +318,49 @@ pub(super) fn plan_pages(plan: &mut Plan<SetupStep>, gh: &GitHubSide) {
 }
 
 /// The plan: pure, from settled inputs and the observed world.
+/// ghtraf's own token: a classic token that lacks a scope an action of this plan needs is
+/// found here, before any change, naming the actions that could not work (today's failure
+/// mode was a half-applied run: gists failed, the secret and files were still written).
+/// A fine-grained token's permissions are not listed by GitHub; its refusals name them.
+fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliError> {
+    use crate::tokens::{missing_scopes, name_missing, Need, GISTS, PAGES, SECRETS, VARIABLES};
+    let mut blocked: Vec<(String, Need)> = Vec::new();
+    for action in &plan.actions {
+        if action.operation == Operation::Skip {
+            continue;
+        }
+        let need = match action.category {
+            Category::Gist => GISTS,
+            Category::Variable => VARIABLES,
+            Category::Secret => SECRETS,
+            Category::Pages => PAGES,
+            _ => continue,
+        };
+        if !missing_scopes(&[need], &gh.scopes).is_empty() {
+            blocked.push((action.id.to_string(), need));
+        }
+    }
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    let mut needs: Vec<Need> = Vec::new();
+    for (_, need) in &blocked {
+        if !needs.contains(need) {
+            needs.push(*need);
+        }
+    }
+    let actions: Vec<&str> = blocked.iter().map(|(id, _)| id.as_str()).collect();
+    Err(CliError::usage(format!(
+        "ghtraf's token cannot do what this plan needs: {} ({}); nothing was changed",
+        name_missing(&needs),
+        actions.join(", ")
+    ))
+    .with_hint(format!(
+        "give ghtraf's token (GH_TOKEN) {}",
+        crate::tokens::describe(crate::tokens::OWN)
+    )))
+}
+
 pub fn plan_create(
     inputs: &Inputs,
     observed: &Observed,
@@ -334,6 +380,7 @@ pub fn plan_create(
     let mut producers = Vec::new();
     let mut gist_owner = inputs.gist_owner.clone();
     let mut created = inputs.created.clone();
+    let mut raw_base = None;
 
     if let Some(gh) = &observed.github {
         plan.set_context("user", gh.login.clone());
@@ -343,6 +390,11 @@ pub fn plan_create(
         }
         let (b, b_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Badges, now);
         let (a, a_id) = plan_gist(&mut plan, gh, inputs, observed, GistRole::Archive, now);
+        raw_base = match (&gh.raw_base, &b_id) {
+            (Some(known), _) => Some(Deferred::Known(known.clone())),
+            (None, Some(creator)) => Some(Deferred::after(creator, "raw_base")),
+            (None, None) => None,
+        };
         if !inputs.skip_variables {
             plan_variable(&mut plan, gh, BADGE_VARIABLE, &b, b_id.as_ref());
             plan_variable(&mut plan, gh, ARCHIVE_VARIABLE, &a, a_id.as_ref());
@@ -355,6 +407,7 @@ pub fn plan_create(
         producers.extend(a_id);
         badge = Some(b);
         archive = Some(a);
+        check_own_token(&plan, gh)?;
     }
 
     if !inputs.skip_files {
@@ -363,6 +416,7 @@ pub fn plan_create(
             archive: archive.as_ref(),
             gist_owner,
             created: created.unwrap_or_else(|| date_string(now)),
+            raw_base: raw_base.as_ref(),
         };
         let desired = desired_files(&mut plan, inputs, observed, &ids)?;
         plan_files(

@@ -33,7 +33,7 @@ function compact(n) {
   return Math.round(n).toLocaleString('en-US');
 }
 
-function frame(host, { title, labels, yMax }) {
+function frame(host, { title, labels, yMax, marks = null }) {
   const width = Math.max(280, Math.round(host.clientWidth) || DEFAULT_WIDTH);
   host.textContent = '';
   const svg = el('svg', { viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': title, class: 'chart-svg' });
@@ -52,6 +52,14 @@ function frame(host, { title, labels, yMax }) {
   const every = Math.max(1, Math.ceil(labels.length / ticks));
   for (let i = 0; i < labels.length; i += every) {
     el('text', { x: x(i), y: HEIGHT - 8, 'text-anchor': 'middle', class: 'chart-tick' }, grid).textContent = labels[i];
+  }
+  if (marks && marks.some(Boolean)) {
+    // Backfilled buckets: a strip along the bottom of the plot, under every series.
+    const strip = el('g', { class: 'chart-backfill' }, svg);
+    const w = Math.max(1, plotW / n);
+    marks.forEach((marked, i) => {
+      if (marked) el('rect', { x: (x(i) - w / 2).toFixed(1), y: (MARGIN.top + plotH - 5).toFixed(1), width: w.toFixed(1), height: 5 }, strip);
+    });
   }
   host.appendChild(svg);
   return { svg, x, y, plotW, plotH, n, width };
@@ -85,7 +93,7 @@ function tooltips(host, svg, { x, plotW, n, width }, labels, series) {
       const p = s.points[i];
       const row = document.createElement('div');
       row.style.setProperty('--series', s.color);
-      row.textContent = `${s.name}: ${p ? Math.round(p.y).toLocaleString('en-US') : '—'}${p && p.projected ? ' (projected)' : ''}`;
+      row.textContent = `${s.name}: ${p ? Math.round(p.y).toLocaleString('en-US') : '—'}${p && p.projected ? ' (projected)' : ''}${p && p.backfilled ? ' (backfilled)' : ''}`;
       tip.appendChild(row);
     }
     tip.hidden = false;
@@ -97,13 +105,13 @@ function tooltips(host, svg, { x, plotW, n, width }, labels, series) {
 }
 
 /**
- * Line chart. `series`: [{name, color (CSS colour), points: [{y, projected} | null]}].
+ * Line chart. `series`: [{name, color (CSS colour), points: [{y, projected, backfilled} | null]}].
  * Segments touching a projected point are dashed and projected points are hollow, so
- * estimates never look like measurements.
+ * estimates never look like measurements. `marks[i]` true draws bucket i's backfill strip.
  */
-export function lineChart(host, { title, labels, series }) {
+export function lineChart(host, { title, labels, series, marks = null }) {
   const yMax = niceMax(Math.max(0, ...series.flatMap((s) => s.points.filter(Boolean).map((p) => p.y))));
-  const f = frame(host, { title, labels, yMax });
+  const f = frame(host, { title, labels, yMax, marks });
   for (const s of series) {
     const g = el('g', { class: 'chart-series', style: `--series:${s.color}` }, f.svg);
     let solid = '';
@@ -130,10 +138,10 @@ export function lineChart(host, { title, labels, series }) {
   return f.svg;
 }
 
-/** Stacked bar chart, same `series` shape; projected buckets are pale with a dashed outline. */
-export function stackedBarChart(host, { title, labels, series }) {
+/** Stacked bar chart, same `series` and `marks`; projected buckets are pale with a dashed outline. */
+export function stackedBarChart(host, { title, labels, series, marks = null }) {
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.points[i] ? s.points[i].y : 0), 0));
-  const f = frame(host, { title, labels, yMax: niceMax(Math.max(0, ...totals)) });
+  const f = frame(host, { title, labels, yMax: niceMax(Math.max(0, ...totals)), marks });
   const barW = Math.max(1, (f.plotW / f.n) * 0.72);
   const base = labels.map(() => 0);
   for (const s of series) {

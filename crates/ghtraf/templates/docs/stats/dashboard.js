@@ -12,7 +12,7 @@ const chartsModule = import('./charts.js').catch((error) => {
 
 const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 /** Deep-link targets that are sections inside a tab (the badges link to #clones). */
-const SECTION_LINKS = { clones: 'dev', downloads: 'installs', referrers: 'views', paths: 'views', ci: 'dev', freshness: 'dev' };
+const SECTION_LINKS = { clones: 'dev', downloads: 'installs', referrers: 'views', paths: 'views', ci: 'dev', freshness: 'dev', history: 'community', sources: 'dev' };
 const RANGES = ['7', '31', '90', '365', 'all'];
 const GROUPS = ['auto', 'day', 'week', 'month'];
 
@@ -40,6 +40,8 @@ const ui = {
   group: 'auto',
   hiddenSeries: new Set(),
   now: Date.now(),
+  /** Archived months' totals from the index, shown by month until their files arrive. */
+  summaries: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -102,7 +104,7 @@ function applyHash({ focusSection = true } = {}) {
   $('range').value = ui.range;
   $('group').value = ui.group;
   showTab(parsed.tab);
-  if (rangeChanged) renderAll();
+  if (rangeChanged) { renderAll(); loadRange(); }
   if (parsed.section && focusSection) {
     const target = document.querySelector(`[data-section="${parsed.section}"]`);
     if (target) target.scrollIntoView({ block: 'start' });
@@ -164,6 +166,7 @@ function setupControls() {
     ui.range = event.target.value;
     history.replaceState(null, '', hashFor(ui.tab));
     renderAll();
+    loadRange();
   });
   $('group').addEventListener('change', (event) => {
     ui.group = event.target.value;
@@ -174,7 +177,9 @@ function setupControls() {
   $('export-json').addEventListener('click', () => download('json'));
 }
 
-function download(kind) {
+async function download(kind) {
+  // The files hold all of history, whatever range is shown.
+  await loadRange('all');
   const { state, days } = ui.result;
   const { owner, repo } = ui.config;
   const body = kind === 'csv' ? D.toCSV(days) : D.toJSON(state, days, { owner, repo, now: Date.now() });
@@ -202,8 +207,11 @@ function recencyNote(field) {
 
 function currentBuckets(fields) {
   const days = D.filterRange(ui.result.days, ui.range);
-  const size = ui.group === 'auto' ? D.autoBucket(ui.range, days.length) : ui.group;
-  return { size, buckets: D.bucketize(days, size, fields) };
+  // All history while month files download: months not held yet are their index totals.
+  const merged = ui.range === 'all' ? D.withSummaries(days, ui.summaries) : days;
+  const stand = merged.filter((d) => d.summary).reduce((n, d) => n + (d.summaryDays ?? 30), 0);
+  const size = ui.group === 'auto' ? D.autoBucket(ui.range, days.length + stand) : ui.group;
+  return { size, buckets: D.bucketize(size === 'month' ? merged : days, size, fields) };
 }
 
 function pointFor(bucket, field) {
@@ -213,7 +221,17 @@ function pointFor(bucket, field) {
   // Stars, forks and issues are observations even on an incomplete day.
   const snapshot = field === 'stars' || field === 'forks' || field === 'openIssues';
   const isProjection = !snapshot && (bucket.partial || (projected != null && projected !== measured));
-  return { y: isProjection ? projected ?? measured : measured, projected: isProjection };
+  return { y: isProjection ? projected ?? measured : measured, projected: isProjection, backfilled: bucket.backfilled[field] > 0 };
+}
+
+/** The table's Source cell of a bucket: ghtraf, or which backfill wrote its shown figures. */
+function sourceText(bucket, fields, size) {
+  const touched = fields.filter((f) => bucket.backfilled[f.key] > 0);
+  if (touched.length === 0) return 'ghtraf';
+  const days = Math.max(...touched.map((f) => bucket.backfilled[f.key]));
+  const sources = bucket.backfillSources.join(', ');
+  const what = touched.map((f) => f.name.toLowerCase()).join(', ');
+  return size === 'day' ? `backfill: ${sources} (${what})` : `${days} of ${bucket.days} days backfill: ${sources} (${what})`;
 }
 
 function cellText(bucket, field) {
@@ -235,13 +253,15 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   const tableHost = h('div', { class: 'table-wrap' });
   const details = h('details', { class: 'chart-table', 'data-table': id },
     h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
+  const backfilled = buckets.some((b) => fields.some((f) => b.backfilled[f.key] > 0));
   const draw = async () => {
     const charts = await chartsModule;
     const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
     const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => pointFor(b, f.key)) }));
+    const marks = buckets.map((b) => visible.some((f) => b.backfilled[f.key] > 0));
     try {
       if (!charts) throw new Error('charts.js did not load');
-      (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series });
+      (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series, marks });
     } catch (error) {
       chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
       console.error(error);
@@ -263,15 +283,22 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
         },
       }, swatch, f.name);
     }),
-    h('span', { class: 'legend-item projection-key' }, h('span', { class: 'swatch projected', 'aria-hidden': 'true' }), 'projected (incomplete day)'));
+    h('span', { class: 'legend-item projection-key' }, h('span', { class: 'swatch projected', 'aria-hidden': 'true' }), 'projected (incomplete day)'),
+    backfilled ? h('span', { class: 'legend-item backfill-key', title: 'Days written by ghtraf backfill from another source (another tracker, the CI history, older gist revisions), not collected by ghtraf on the day. The table names the source.' },
+      h('span', { class: 'swatch backfilled', 'aria-hidden': 'true' }), 'strip: backfilled days (see the table’s Source column)') : null);
   const fillTable = () => {
     if (tableHost.firstChild) return;
     tableHost.append(h('table', {},
       h('caption', { class: 'visually-hidden', text: `${title} ${unit}` }),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: size === 'day' ? 'Date' : 'Period' }), fields.map((f) => h('th', { scope: 'col', text: f.name })))),
-      h('tbody', {}, buckets.slice().reverse().map((b) => h('tr', { class: b.partial || b.hasProjection ? 'projected-row' : null, 'data-period': b.key },
-        h('th', { scope: 'row', text: b.partial ? `${b.label} (incomplete)` : b.label }),
-        fields.map((f) => h('td', { 'data-field': f.key, text: cellText(b, f.key) })))))));
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: size === 'day' ? 'Date' : 'Period' }), fields.map((f) => h('th', { scope: 'col', text: f.name })),
+        backfilled ? h('th', { scope: 'col', text: 'Source' }) : null)),
+      h('tbody', {}, buckets.slice().reverse().map((b) => {
+        const marked = fields.some((f) => b.backfilled[f.key] > 0);
+        return h('tr', { class: [b.partial || b.hasProjection ? 'projected-row' : null, marked ? 'backfilled-row' : null].filter(Boolean).join(' ') || null, 'data-period': b.key, 'data-backfilled': marked ? 'true' : null },
+          h('th', { scope: 'row', text: b.partial ? `${b.label} (incomplete)` : b.summary ? `${b.label} (monthly total from the archive index)` : b.label }),
+          fields.map((f) => h('td', { 'data-field': f.key, text: cellText(b, f.key) })),
+          backfilled ? h('td', { 'data-field': 'source', text: sourceText(b, fields, size) }) : null);
+      }))));
   };
   details.addEventListener('toggle', () => { if (details.open) fillTable(); });
   // Charts are drawn at the pixel width of their box; redraw when it changes noticeably.
@@ -405,6 +432,64 @@ function trend(field) {
   return h('p', { class: 'card-detail', 'data-metric': `${field}-trend`, text: `${change > 0 ? '+' : change < 0 ? '−' : '±'}${fmt(Math.abs(change))} in 30 days` });
 }
 
+const SERIES_SOURCES = { stargazers: 'the stargazer list', forks: 'the fork list' };
+
+/**
+ * Stars and forks since the repository's creation, from the state's `series` (written by
+ * `ghtraf backfill --from stars|forks`): a line chart, a note when a series is incomplete,
+ * and a table. null when the state has no series.
+ */
+function historyBlock(created) {
+  const { series } = ui.result.state;
+  if (!series) return null;
+  const fields = [['stars', 'Stars'], ['forks', 'Forks']].filter(([key]) => series[key]).map(([key, name]) => ({ key, name }));
+  const { size, buckets } = D.seriesBuckets(series, { from: created });
+  const unit = { day: 'per day', week: 'per week', month: 'per month' }[size];
+  const chartHost = h('div', { class: 'chart', id: 'chart-history' });
+  const title = `${fields.map((f, i) => (i ? f.name.toLowerCase() : f.name)).join(' and ')} since ${D.dayKey(created) && D.dayKey(created) <= buckets[0].start ? 'the repository’s creation' : buckets[0].start}`;
+  const notes = fields.map((f) => {
+    const s = series[f.key];
+    const read = D.dayKey(s.at);
+    const from = `${f.name} from ${SERIES_SOURCES[s.source] || s.source || 'a backfill'}${read ? `, read ${read}` : ''}`;
+    if (s.complete) return h('p', { class: 'muted', 'data-series': f.key, text: `${from}.` });
+    return h('p', { class: 'series-note', role: 'note', 'data-series': f.key, 'data-series-note': 'incomplete' },
+      h('strong', { text: `${f.name}: incomplete. ` }), s.note || 'The list could not be read whole.', ` (${from}; the line stops at the last known day.)`);
+  });
+  const draw = async () => {
+    const charts = await chartsModule;
+    try {
+      if (!charts) throw new Error('charts.js did not load');
+      charts.lineChart(chartHost, {
+        title: `${title}, end of each ${size}`,
+        labels: buckets.map((b) => b.label),
+        series: fields.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => (b.values[f.key] == null ? null : { y: b.values[f.key], projected: false })) })),
+      });
+    } catch (error) {
+      chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
+      console.error(error);
+    }
+  };
+  const tableHost = h('div', { class: 'table-wrap' });
+  const details = h('details', { class: 'chart-table', 'data-table': 'history' },
+    h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
+  details.addEventListener('toggle', () => {
+    if (!details.open || tableHost.firstChild) return;
+    tableHost.append(h('table', {},
+      h('caption', { class: 'visually-hidden', text: `${title}, count at the end of each ${size}` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: size === 'day' ? 'Date' : 'Period' }), fields.map((f) => h('th', { scope: 'col', text: f.name })))),
+      h('tbody', {}, buckets.slice().reverse().map((b) => h('tr', { 'data-period': b.key },
+        // Years of history: a week is named by its full date.
+        h('th', { scope: 'row', text: size === 'week' ? `Week of ${b.key}` : b.label }),
+        fields.map((f) => h('td', { 'data-field': f.key, text: b.values[f.key] == null ? 'not known' : fmt(b.values[f.key]) })))))));
+  });
+  const legend = h('div', { class: 'legend', role: 'group', 'aria-label': `${title} series` },
+    fields.map((f) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `--series:${COLORS[f.key]}`, 'aria-hidden': 'true' }), f.name)));
+  const block = h('section', { class: 'chart-block', 'aria-labelledby': 'h-history', 'data-section': 'history' },
+    h('h2', { id: 'h-history' }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, ...notes, chartHost, details);
+  draw();
+  return block;
+}
+
 function renderCommunity(panel) {
   const { state } = ui.result;
   const created = state.repoStats.createdAt || ui.config.created;
@@ -416,6 +501,7 @@ function renderCommunity(panel) {
       card('open-issues', 'Open issues', fmt(state.repoStats.openIssues ?? lastObserved('openIssues')), trend('openIssues')),
       card('age', 'Repository age', age == null ? 'unknown' : age >= 365 ? `${(age / 365).toFixed(1)} years` : `${fmt(age)} days`,
         created ? `created ${D.dayKey(created)}` : null)),
+    historyBlock(created),
     chartBlock({
       id: 'community',
       title: `Community, ${rangeLabel()}`,
@@ -423,6 +509,26 @@ function renderCommunity(panel) {
       fields: [{ key: 'stars', name: 'Stars' }, { key: 'forks', name: 'Forks' }, { key: 'openIssues', name: 'Open issues' }],
     }),
     h('p', { class: 'muted', text: 'Stars, forks and issues are daily snapshots, drawn on the days they were observed.' }));
+}
+
+/** The backfill runs the state records, for the Dev tab; null when there were none. */
+function provenanceBlock() {
+  const { provenance } = ui.result.state;
+  if (provenance.length === 0) return null;
+  return h('section', { class: 'block', 'data-section': 'sources' },
+    h('h2', { text: 'Backfilled data' }),
+    h('p', { class: 'muted', text: 'Days ghtraf did not collect itself, written by ghtraf backfill (newest run first). Charts mark them with a strip under the bars or lines, and their tables have a Source column.' }),
+    simpleTable('Backfill runs', [
+      { key: 'source', label: 'Source' }, { key: 'at', label: 'Run' }, { key: 'range', label: 'Days' },
+      { key: 'daysAdded', label: 'Added', num: true }, { key: 'daysRaised', label: 'Raised', num: true }, { key: 'fields', label: 'Fields' },
+    ], provenance.map((p) => ({
+      source: p.source,
+      at: p.at ? p.at.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : 'unknown',
+      range: p.from && p.to ? `${p.from} – ${p.to}` : p.from || p.to || '—',
+      daysAdded: p.daysAdded,
+      daysRaised: p.daysRaised,
+      fields: p.fields.join(', ') || '—',
+    })), { 'data-table': 'provenance' }));
 }
 
 function renderDev(panel) {
@@ -465,7 +571,8 @@ function renderDev(panel) {
         h('p', { class: 'muted', text: inRange ? `Runs and checkouts, ${rangeLabel()}.` : 'Runs and checkouts of the latest collected day.' }),
         simpleTable('CI by workflow', [
           { key: 'name', label: 'Workflow' }, { key: 'runs', label: 'Runs', num: true }, { key: 'checkouts', label: 'Checkouts', num: true },
-        ], workflows, { 'data-table': 'workflows' }))));
+        ], workflows, { 'data-table': 'workflows' }))),
+    provenanceBlock());
 }
 
 const RENDERERS = { overview: renderOverview, installs: renderInstalls, views: renderViews, community: renderCommunity, dev: renderDev };
@@ -487,6 +594,7 @@ function renderTab(tab) {
 }
 
 function renderAll() {
+  if (renderFrame) { cancelAnimationFrame(renderFrame); renderFrame = 0; }
   renderedTabs.clear();
   renderTab(ui.tab);
 }
@@ -509,9 +617,14 @@ function archiveMessage(result) {
   const span = `${fmt(measured)} days of history`;
   const stateDays = state.days.length;
   switch (archive.status) {
-    case 'ok':
-      if (archive.months.length === 0) return [`Loaded ${span} from state.json (no month archived yet).`, 'info'];
-      return [`Loaded ${span} (${archive.months.length} archived month${archive.months.length === 1 ? '' : 's'} + current state).`, 'info'];
+    case 'ok': {
+      const pending = archive.pending.length;
+      const months = (n) => `${n} archived month${n === 1 ? '' : 's'}`;
+      if (archive.months.length === 0 && pending === 0) return [`Loaded ${span} from state.json (no month archived yet).`, 'info'];
+      if (pending === 0) return [`Loaded ${span} (${months(archive.months.length)} + current state).`, 'info'];
+      if (archive.months.length === 0) return [`Showing ${span} from state.json; ${months(pending)} of older history load when a longer range or a download needs them.`, 'info'];
+      return [`Showing ${span} (${archive.months.length} of ${months(archive.months.length + pending)} + current state); the other ${pending} load when a longer range or a download needs them.`, 'info'];
+    }
     case 'none':
       return [`Loaded ${span} from state.json (no archive gist configured).`, 'info'];
     case 'no-index':
@@ -546,33 +659,112 @@ async function fetchJson(url) {
   return { status: 200, data: await response.json() };
 }
 
+/**
+ * index.html's first script starts config.json, state.json (and for all history the archive
+ * index) before this module has even loaded (`window.ghtrafBoot`); their responses are used
+ * here instead of asking again.
+ */
+const boot = window.ghtrafBoot || null;
+
+function bootConfig() {
+  if (boot && boot.config) return boot.config;
+  return fetch('config.json').then((response) => {
+    if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
+    return response.json();
+  });
+}
+
+const bootEarly = boot && boot.early ? boot.early.catch(() => null) : Promise.resolve(null);
+let bootResponses = null;
+bootEarly.then((list) => { bootResponses = Array.isArray(list) ? list : []; });
+
+/**
+ * A URL the boot script asked for is answered by its response (once); once those are known,
+ * other requests go out at once, so month downloads start before anything is drawn.
+ */
+function fetchFirst(url) {
+  if (!bootResponses) return bootEarly.then(() => fetchFirst(url));
+  const index = bootResponses.findIndex((e) => e.url === url);
+  if (index < 0) return fetchJson(url);
+  return bootResponses.splice(index, 1)[0].response;
+}
+
+/** Renders of the loading phase wait for the next frame, so data arriving together draws once. */
+let renderFrame = 0;
+function scheduleRender() {
+  if (!renderFrame) renderFrame = requestAnimationFrame(() => { renderFrame = 0; renderAll(); });
+}
+
+function showResult() {
+  renderHeader();
+  renderAll();
+  showStatus();
+}
+
+function showStatus() {
+  const [message, kind] = archiveMessage(ui.result);
+  const notes = [message];
+  if (ui.result.stateFromCache) notes.push('state.json could not be fetched; showing the copy cached on this device.');
+  const fresh = D.freshness(ui.result.state.capturedAt, ui.now);
+  if (fresh.level === 'old') notes.push(`The last collection was ${Math.floor(fresh.hours / 24)} days ago: the daily workflow may have stopped (see the Dev tab).`);
+  setStatus(notes.join(' '), ui.result.stateFromCache || fresh.level === 'old' ? 'warn' : kind);
+}
+
+/** Loads the archive months `range` (default: the shown one) needs, then redraws. */
+async function loadRange(range = ui.range) {
+  if (!ui.result || ui.result.setup !== 'ok' || !ui.result.loader) return;
+  const before = ui.result;
+  if (range === ui.range && before.archive.pending.length) setStatus('Loading archived months…', 'info');
+  if (range === ui.range) {
+    // All history by month: the index's monthly totals first, as on a first visit.
+    D.loadSummaries(before, { range }).then((summaries) => {
+      if (!summaries || ui.result !== before || ui.range !== range) return;
+      ui.summaries = summaries;
+      renderAll();
+      setStatus(`Showing the monthly totals of ${summaries.size} archived months from the archive index; loading their days…`, 'info');
+    });
+  }
+  const after = await D.extendDashboard(before, { range });
+  if (after === before) { if (range === ui.range) showStatus(); return; }
+  // A later load may have finished first: the loader only grows, so keep the fuller result.
+  if (after.archive.months.length >= ui.result.archive.months.length) ui.result = after;
+  showResult();
+}
+
 async function main() {
   setupTabs();
   setupControls();
   applyHash({ focusSection: false });
   try {
-    const response = await fetch('config.json');
-    if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
-    ui.config = await response.json();
+    ui.config = await bootConfig();
   } catch (error) {
     renderEmpty('no-gist');
     setStatus(`This dashboard is not configured (${error.message}). Run \`ghtraf init\` to write docs/stats/config.json.`, 'error');
     return;
   }
   renderHeader();
+  const loadedRange = ui.range;
   try {
     ui.result = await D.loadDashboard({
       config: ui.config,
-      fetchJson,
+      fetchJson: fetchFirst,
       cache: window.localStorage,
       now: ui.now,
+      range: ui.range,
       onState: (early) => {
         // Numbers from state.json first; all history follows when the archives arrive.
         if (early.setup !== 'ok') return;
         ui.result = early;
-        renderAll();
+        scheduleRender();
         setStatus('Showing recent days from state.json; loading archived months…', 'info');
         performance.mark('ghtraf:first-render');
+      },
+      onSummaries: (summaries) => {
+        if (!ui.result || ui.result.setup !== 'ok' || ui.result.loader) return;
+        ui.summaries = summaries;
+        scheduleRender();
+        setStatus(`Showing the monthly totals of ${summaries.size} archived months from the archive index; loading their days…`, 'info');
+        performance.mark('ghtraf:summaries');
       },
     });
     performance.mark('ghtraf:loaded');
@@ -586,13 +778,9 @@ async function main() {
     renderEmpty(ui.result.setup);
     return;
   }
-  renderAll();
-  const [message, kind] = archiveMessage(ui.result);
-  const notes = [message];
-  if (ui.result.stateFromCache) notes.push('state.json could not be fetched; showing the copy cached on this device.');
-  const fresh = D.freshness(ui.result.state.capturedAt, ui.now);
-  if (fresh.level === 'old') notes.push(`The last collection was ${Math.floor(fresh.hours / 24)} days ago: the daily workflow may have stopped (see the Dev tab).`);
-  setStatus(notes.join(' '), ui.result.stateFromCache || fresh.level === 'old' ? 'warn' : kind);
+  showResult();
+  // The range was changed while the first months were loading.
+  if (ui.range !== loadedRange) loadRange();
   $('export-csv').disabled = false;
   $('export-json').disabled = false;
   applyHash();

@@ -89,9 +89,127 @@ export function normalizeDay(raw, ciByDate = {}) {
     openIssues: count(raw.openIssues),
     capturedAt: typeof raw.capturedAt === 'string' ? raw.capturedAt : null,
     ciWorkflows: readWorkflows(raw.ciWorkflows ?? (legacyCi && legacyCi.byWorkflow)),
+    backfill: readBackfill(raw.backfill),
     partial: false,
     missing: false,
   };
+}
+
+/**
+ * A day's provenance (`"backfill": {source, fields}`, written by `ghtraf backfill`): which
+ * source wrote or raised which fields of it. null for days ghtraf collected itself.
+ */
+function readBackfill(raw) {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const fields = Array.isArray(raw.fields) ? raw.fields.filter((f) => typeof f === 'string').sort() : [];
+  return { source: typeof raw.source === 'string' && raw.source ? raw.source : 'backfill', fields };
+}
+
+/** The stored fields each shown figure is made of, to tell whether a backfill touched it. */
+const FIGURE_SOURCES = {
+  installs: ['downloads', 'clones', 'ciCheckouts', 'organicClones'],
+  organicClones: ['clones', 'ciCheckouts', 'organicClones'],
+  organicUniqueClones: ['uniqueClones', 'clones', 'ciCheckouts', 'organicUniqueClones'],
+};
+
+/** Whether a backfill wrote any of the stored fields behind `field` on this day. */
+export function isBackfilled(day, field) {
+  if (!day || !day.backfill) return false;
+  const sources = FIGURE_SOURCES[field] || [field];
+  return day.backfill.fields.length === 0 || day.backfill.fields.some((f) => sources.includes(f));
+}
+
+/** A `YYYY-MM-DD` string naming a real calendar day (not 2024-02-30), else null. */
+function readDate(value) {
+  const key = dayKey(value);
+  if (!key || key !== value) return null;
+  const ms = dayStartMs(key);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === key ? key : null;
+}
+
+/**
+ * A state-level cumulative series (`series.stars` / `series.forks`, written by `ghtraf
+ * backfill --from stars|forks`): `{points: [[date, count]], complete, note, source, at}`.
+ * Unreadable points are dropped; the rest are sorted with one point per day (the last one
+ * given wins). null when there is no usable point.
+ */
+export function readSeries(raw) {
+  if (!raw || typeof raw !== 'object' || !Array.isArray(raw.points)) return null;
+  const byDate = new Map();
+  for (const point of raw.points) {
+    if (!Array.isArray(point) || point.length < 2) continue;
+    const date = readDate(point[0]);
+    const n = count(point[1]);
+    if (date && n != null) byDate.set(date, n);
+  }
+  if (byDate.size === 0) return null;
+  return {
+    points: [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+    complete: raw.complete !== false,
+    note: typeof raw.note === 'string' && raw.note.trim() ? raw.note.trim() : null,
+    source: typeof raw.source === 'string' ? raw.source : null,
+    at: typeof raw.at === 'string' ? raw.at : null,
+  };
+}
+
+/**
+ * Stars and forks from the series, one value per bucket (the count at the end of it), from
+ * `from` (the repository's creation; else the first point) to the day the series was read,
+ * or, for an incomplete series, to its last point (nothing is known after it; the bucket
+ * values are null there). Before a series' first point its count is 0. `size` as in
+ * bucketize; 'auto' picks day, week or month by length.
+ * Returns `{size, buckets: [{key, label, start, end, values: {stars, forks}}]}`.
+ */
+export function seriesBuckets(series, { size = 'auto', from = null } = {}) {
+  const present = Object.entries(series || {}).filter(([, s]) => s);
+  if (present.length === 0) return { size: 'day', buckets: [] };
+  const starts = present.map(([, s]) => s.points[0][0]);
+  const start = dayKey(from);
+  const first = [...starts, ...(start ? [start] : [])].sort()[0];
+  const endOf = {};
+  for (const [name, s] of present) {
+    const last = s.points[s.points.length - 1][0];
+    const read = dayKey(s.at);
+    endOf[name] = s.complete && read && read > last ? read : last;
+  }
+  const end = Object.values(endOf).sort().at(-1);
+  const spanDays = (dayStartMs(end) - dayStartMs(first)) / DAY_MS + 1;
+  const chosen = size === 'auto' ? (spanDays > 730 ? 'month' : spanDays > 120 ? 'week' : 'day') : size;
+  const buckets = [];
+  const cursor = Object.fromEntries(present.map(([name]) => [name, { i: 0, value: 0 }]));
+  let current = null;
+  for (let date = first; date <= end; date = addDays(date, 1)) {
+    const key = bucketKey(date, chosen);
+    if (!current || current.key !== key) {
+      current = { key, label: bucketLabel(key, chosen), start: date, end: date, values: {} };
+      for (const [name] of present) current.values[name] = null;
+      buckets.push(current);
+    }
+    current.end = date;
+    for (const [name, s] of present) {
+      const c = cursor[name];
+      while (c.i < s.points.length && s.points[c.i][0] <= date) { c.value = s.points[c.i][1]; c.i += 1; }
+      if (date <= endOf[name]) current.values[name] = c.value;
+    }
+  }
+  return { size: chosen, buckets };
+}
+
+/** The state's backfill runs (`provenance`), newest first. */
+function readProvenance(raw) {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((p) => p && typeof p === 'object' && typeof p.source === 'string')
+    .map((p) => ({
+      source: p.source,
+      at: typeof p.at === 'string' ? p.at : null,
+      from: dayKey(p.from),
+      to: dayKey(p.to),
+      daysAdded: count(p.daysAdded) ?? 0,
+      daysRaised: count(p.daysRaised) ?? 0,
+      fields: Array.isArray(p.fields) ? p.fields.filter((f) => typeof f === 'string') : [],
+    }))
+    .sort((a, b) => (Date.parse(b.at ?? '') || 0) - (Date.parse(a.at ?? '') || 0));
 }
 
 function normalizeDays(list, ciByDate) {
@@ -216,7 +334,16 @@ export function normalizeState(raw) {
     ciWorkflows: readWorkflows(raw.ciWorkflows) ?? {},
     archivedMonths: Array.isArray(archived.months) ? archived.months.filter((m) => /^\d{4}-\d{2}$/.test(m)) : [],
     legacyCounters,
+    series: readStateSeries(raw.series),
+    provenance: readProvenance(raw.provenance),
   };
+}
+
+function readStateSeries(raw) {
+  if (!raw || typeof raw !== 'object') return null;
+  const stars = readSeries(raw.stars);
+  const forks = readSeries(raw.forks);
+  return stars || forks ? { stars, forks } : null;
 }
 
 /**
@@ -300,7 +427,7 @@ export function stitch(stateDays, archives = []) {
 function missingDay(date) {
   const day = { date, missing: true, partial: false, capturedAt: null, source: null };
   for (const f of DAY_FIELDS) day[f] = null;
-  day.stars = null; day.forks = null; day.openIssues = null; day.ciWorkflows = null;
+  day.stars = null; day.forks = null; day.openIssues = null; day.ciWorkflows = null; day.backfill = null;
   return day;
 }
 
@@ -489,7 +616,8 @@ function bucketLabel(key, size) {
  * Group days into day/week/month buckets. Each bucket has measured sums (`values`, null
  * when no day in it was measured for the field) and `projected` sums where a partial or
  * expired day contributed a projection (`hasProjection`). Snapshot fields (stars, forks,
- * openIssues) take the last observed value in the bucket.
+ * openIssues) take the last observed value in the bucket. `backfilled[field]` counts the
+ * days whose figure a backfill wrote, `backfillSources` names those sources.
  */
 export function bucketize(days, size, fields) {
   const buckets = [];
@@ -497,8 +625,8 @@ export function bucketize(days, size, fields) {
   for (const day of days) {
     const key = bucketKey(day.date, size);
     if (!current || current.key !== key) {
-      current = { key, label: bucketLabel(key, size), start: day.date, end: day.date, days: 0, missingDays: 0, partial: false, hasProjection: false, values: {}, projected: {} };
-      for (const f of fields) { current.values[f] = null; current.projected[f] = null; }
+      current = { key, label: bucketLabel(key, size), start: day.date, end: day.date, days: 0, missingDays: 0, partial: false, hasProjection: false, values: {}, projected: {}, backfilled: {}, backfillSources: [] };
+      for (const f of fields) { current.values[f] = null; current.projected[f] = null; current.backfilled[f] = 0; }
       buckets.push(current);
     }
     current.end = day.date;
@@ -506,7 +634,10 @@ export function bucketize(days, size, fields) {
     if (day.missing) { current.missingDays += 1; continue; }
     if (day.partial) current.partial = true;
     if (day.projection) current.hasProjection = true;
+    if (day.summary) current.summary = true;
+    if (day.backfill && !current.backfillSources.includes(day.backfill.source)) current.backfillSources.push(day.backfill.source);
     for (const f of fields) {
+      if (isBackfilled(day, f)) current.backfilled[f] += 1;
       const measured = valueOf(day, f);
       if (['stars', 'forks', 'openIssues'].includes(f)) {
         if (measured != null) { current.values[f] = measured; current.projected[f] = measured; }
@@ -520,10 +651,13 @@ export function bucketize(days, size, fields) {
   return buckets;
 }
 
+/** One formatter for every number: `toLocaleString` builds a new one per call, and long tables make thousands of calls. */
+const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** Thousands separators, fixed to en-US so the page matches the badges. */
 export function formatNumber(n) {
   if (n == null || Number.isNaN(n)) return '—';
-  return Math.round(n).toLocaleString('en-US');
+  return NUMBER_FORMAT.format(Math.round(n));
 }
 
 export function formatPercent(part, whole) {
@@ -638,6 +772,8 @@ const EXPORT_FIELDS = [
   ['forks', (d) => d.forks],
   ['open_issues', (d) => d.openIssues],
   ['partial', (d) => d.partial],
+  ['backfill_source', (d) => (d.backfill ? d.backfill.source : null)],
+  ['backfill_fields', (d) => (d.backfill ? d.backfill.fields.join(' ') : null)],
 ];
 
 export const EXPORT_COLUMNS = EXPORT_FIELDS.map(([name]) => name);
@@ -688,6 +824,14 @@ function readCache(cache, key) {
   }
 }
 
+function isCached(cache, key) {
+  try {
+    return Boolean(cache && cache.getItem(key));
+  } catch {
+    return false;
+  }
+}
+
 function writeCache(cache, key, value) {
   try {
     if (cache) cache.setItem(key, JSON.stringify(value));
@@ -697,26 +841,85 @@ function writeCache(cache, key, value) {
 }
 
 /**
- * Fetch everything the page shows. `fetchJson(url)` resolves to `{status, data}` (data is
+ * The months a range needs from the archive: all of them for 'all' (and for the original
+ * tool's states, whose totals are recomputed over every day), else those that overlap the
+ * last `range` days and are not covered by the state's own days.
+ */
+export function monthsForRange(state, months, range) {
+  if (range === 'all' || state.legacy) return months.slice();
+  const n = Number(range);
+  const last = state.days.length ? state.days[state.days.length - 1].date : null;
+  if (!last || !Number.isInteger(n) || n <= 0) return months.slice();
+  const from = addDays(last, -(n - 1));
+  if (state.days[0].date <= from) return [];
+  return months.filter((m) => m >= from.slice(0, 7));
+}
+
+/**
+ * Stand-ins for archived months from a ghtraf archive index (`months: [{period, days,
+ * totals}]`): one pseudo-day per month (dated the 1st, `summary: true`) holding the month's
+ * totals, so month buckets show every month's sums before its file arrives. Only for month
+ * buckets: as days they would be wrong. Months without totals are left out.
+ */
+export function monthSummaries(index, months) {
+  const out = new Map();
+  if (!index || !Array.isArray(index.months)) return out;
+  for (const entry of index.months) {
+    if (!entry || typeof entry.period !== 'string' || !months.includes(entry.period)) continue;
+    const totals = readTotals(entry.totals);
+    if (!totals) continue;
+    const day = missingDay(`${entry.period}-01`);
+    Object.assign(day, totals, { missing: false, summary: true, summaryDays: count(entry.days), projection: null });
+    out.set(entry.period, day);
+  }
+  return out;
+}
+
+/**
+ * `days` with the summaries of months none of whose days are held, in date order: what all
+ * of history by month shows while month files are still downloading (or failed).
+ */
+export function withSummaries(days, summaries) {
+  if (!summaries || summaries.size === 0) return days;
+  const held = new Set(days.filter((d) => !d.missing).map((d) => d.date.slice(0, 7)));
+  const extra = [...summaries.entries()].filter(([period]) => !held.has(period)).map(([, day]) => day);
+  if (extra.length === 0) return days;
+  return [...extra, ...days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/**
+ * What makes a cached month stale: ghtraf's month files only change when a backfill writes
+ * into an archived month, and then the state's archived totals change with them.
+ */
+function archiveGeneration(rawState) {
+  const totals = rawState && rawState.archived && rawState.archived.totals;
+  return totals && typeof totals === 'object' ? TOTAL_FIELDS.map((f) => count(totals[f]) ?? 0).join(',') : null;
+}
+
+/**
+ * Fetch what the page shows first. `fetchJson(url)` resolves to `{status, data}` (data is
  * the parsed body when status is 200) or rejects on a network error; `cache` is a
  * Storage-like object (keys are prefixed with owner/repo so repos on one origin never
  * share data). Never throws for a missing archive: the result says what happened.
  *
+ * Only the archive months `range` needs are downloaded (`monthsForRange`); a ghtraf state
+ * names its archived months itself, so the archive index is read only for the original
+ * tool's states. `extendDashboard` later loads the months a longer range needs.
+ *
  * `onState(result)`, if given, gets a state-only result (archive.status 'loading') while the
  * archive months are still downloading, so the page can show numbers early.
  *
- * Result: `{setup, state, days, archive: {status, months, failed}, stateFromCache}` where
- * setup is 'ok' | 'no-gist' (not set up yet) | 'no-data' (gist exists, nothing collected)
- * and archive.status is 'ok' | 'none' | 'no-index' | 'partial' | 'failed' | 'rate-limited'.
+ * Result: `{setup, state, days, archive: {status, months, failed, pending}, stateFromCache}`
+ * where setup is 'ok' | 'no-gist' (not set up yet) | 'no-data' (gist exists, nothing
+ * collected), archive.status is 'ok' | 'none' | 'no-index' | 'partial' | 'failed' |
+ * 'rate-limited', and archive.pending lists the archived months not loaded yet.
  */
-export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now(), onState = null }) {
-  if (!config || !config.badgeGistId) return { setup: 'no-gist', state: null, days: [], archive: { status: 'none', months: [], failed: [] } };
+export async function loadDashboard({ config, fetchJson, cache = null, now = Date.now(), onState = null, onSummaries = null, range = 'all' }) {
+  const noArchive = { status: 'none', months: [], failed: [], pending: [] };
+  if (!config || !config.badgeGistId) return { setup: 'no-gist', state: null, days: [], archive: noArchive };
   let rawState = null;
   let stateFromCache = false;
   let stateError = null;
-  // The archive index and the months it names need nothing from the state, so they are
-  // downloaded while the state is.
-  const archiveRequest = config.archiveGistId ? requestArchives({ config, fetchJson, cache }) : null;
   try {
     const response = await fetchJson(gistFileUrl(config, config.badgeGistId, 'state.json'));
     if (response.status === 200) rawState = response.data;
@@ -733,37 +936,158 @@ export async function loadDashboard({ config, fetchJson, cache = null, now = Dat
   }
   const state = rawState ? normalizeState(rawState) : null;
   if (!state || (state.days.length === 0 && state.totals.clones + state.totals.views + state.totals.downloads === 0)) {
-    return { setup: 'no-data', state, days: [], archive: { status: 'none', months: [], failed: [] }, stateFromCache };
+    return { setup: 'no-data', state, days: [], archive: noArchive, stateFromCache };
   }
-  if (onState && archiveRequest) {
-    onState({
-      setup: 'ok',
-      state,
-      days: applyProjections(fillGaps(state.days), { capturedAt: state.capturedAt, now }),
-      archive: { status: 'loading', months: [], failed: [] },
-      stateFromCache,
-      stateError,
-    });
-  }
-  const archive = await loadArchives({ config, fetchJson, cache, state, archiveRequest });
-  const stitched = stitch(state.days, archive.files);
-  if (state.legacyCounters) state.totals = legacyTotals(state.legacyCounters, stitched);
-  const days = applyProjections(fillGaps(stitched), { capturedAt: state.capturedAt, now });
-  delete archive.files;
-  return { setup: 'ok', state, days, archive, stateFromCache, stateError };
+  const result = {
+    setup: 'ok',
+    state,
+    days: applyProjections(fillGaps(state.days), { capturedAt: state.capturedAt, now }),
+    archive: { ...noArchive, status: 'loading' },
+    stateFromCache,
+    stateError,
+  };
+  if (!config.archiveGistId) return { ...result, archive: noArchive };
+  const listed = !state.legacy && rawState.archived && Array.isArray(rawState.archived.months);
+  const loader = {
+    config,
+    fetchJson,
+    cache,
+    now,
+    generation: archiveGeneration(rawState),
+    // The months there are, once known: from the state, or from the index below.
+    all: listed ? state.archivedMonths : null,
+    indexStatus: listed ? 200 : null,
+    probing: false,
+    files: new Map(),
+    failures: new Map(),
+    inflight: new Map(),
+    listed,
+    index: null,
+  };
+  Object.defineProperty(result, 'loader', { value: loader, enumerable: false });
+  // Requests go out before the state's numbers are drawn, so drawing overlaps with them:
+  // the index (for all history by month) first in the queue, then the month files.
+  const wanted = listed ? monthsForRange(state, loader.all, range) : null;
+  if (onSummaries) loadSummaries(result, { range }).then((summaries) => { if (summaries) onSummaries(summaries); });
+  const complete = extendDashboard(result, { range });
+  if (onState && (!listed || wanted.length > 0)) onState({ ...result });
+  return complete;
 }
 
-/** Fetch month files (immutable v4 ones come from and go to this repo's cache). */
-function fetchMonths({ config, fetchJson, cache }, months) {
+/**
+ * For all of history by month while month files download: the archive index's totals of the
+ * months `range` needs that are neither held nor cached (`monthSummaries`), read once per
+ * load. Resolves to null when there is nothing to stand in for, or no usable index (the
+ * month files are on their way anyway). Only ghtraf states, whose months are listed.
+ */
+export function loadSummaries(result, { range = 'all' } = {}) {
+  const loader = result.loader;
+  if (!loader || !loader.listed || range !== 'all') return Promise.resolve(null);
+  const { config, cache } = loader;
+  const wanted = monthsForRange(result.state, loader.all, range)
+    .filter((m) => !loader.files.has(m) && !isCached(cache, cacheKey(config, `archive-${m}`)));
+  if (wanted.length === 0) return Promise.resolve(null);
+  loader.index ||= loader.fetchJson(gistFileUrl(config, config.archiveGistId, 'archive.json')).catch(() => null);
+  return loader.index.then((index) => {
+    if (!index || index.status !== 200) return null;
+    const summaries = monthSummaries(index.data, wanted);
+    return summaries.size ? summaries : null;
+  });
+}
+
+/**
+ * The same result with every month `range` needs loaded (months already held are not asked
+ * for again). Resolves to the input when nothing is missing.
+ */
+export async function extendDashboard(result, { range = 'all' } = {}) {
+  const loader = result.loader;
+  if (!loader) return result;
+  const { state } = result;
+  if (!loader.all) await readIndex(loader, state);
+  if (!loader.all) return finish(result, loader, range);
+  const wanted = monthsForRange(state, loader.all, range)
+    .filter((m) => !loader.files.has(m) && !loader.failures.has(m));
+  if (wanted.length === 0 && result.archive.status !== 'loading') return result;
+  // A month another call is already downloading (a range change during a download) is
+  // waited for, not asked for twice.
+  const fresh = wanted.filter((m) => !loader.inflight.has(m));
+  if (fresh.length) {
+    const request = fetchMonths(loader, fresh).then((fetched) => {
+      for (const f of fetched) {
+        if (f.raw) loader.files.set(f.period, f.raw);
+        else loader.failures.set(f.period, f.error);
+        loader.inflight.delete(f.period);
+      }
+    });
+    for (const m of fresh) loader.inflight.set(m, request);
+  }
+  await Promise.all([...new Set(wanted.map((m) => loader.inflight.get(m)).filter(Boolean))]);
+  return finish(result, loader, range);
+}
+
+function finish(result, loader, range) {
+  const { state } = result;
+  const archive = { status: 'none', months: [], failed: [], pending: [] };
+  const limited = (s) => s === 403 || s === 429;
+  if (limited(loader.indexStatus)) archive.status = 'rate-limited';
+  else if (loader.indexStatus !== 200 && loader.indexStatus !== 404) archive.status = 'failed';
+  const periods = [...loader.files.keys()].sort();
+  archive.months = periods;
+  for (const [period, error] of [...loader.failures.entries()].sort()) {
+    if (!(loader.probing && error === 404)) archive.failed.push(period);
+  }
+  archive.pending = (loader.all || []).filter((m) => !loader.files.has(m) && !loader.failures.has(m));
+  if (archive.status === 'none') {
+    if ([...loader.failures.values()].some(limited)) archive.status = 'rate-limited';
+    else if (loader.indexStatus === 404) archive.status = 'no-index';
+    else archive.status = archive.failed.length === 0 ? 'ok' : archive.months.length ? 'partial' : 'failed';
+  }
+  const stitched = stitch(state.days, periods.map((period) => ({ period, raw: loader.files.get(period) })));
+  if (state.legacyCounters) state.totals = legacyTotals(state.legacyCounters, stitched);
+  const days = applyProjections(fillGaps(stitched), { capturedAt: state.capturedAt, now: loader.now });
+  const next = { ...result, days, archive };
+  Object.defineProperty(next, 'loader', { value: loader, enumerable: false });
+  return next;
+}
+
+/** The original tool's states do not list their months: read the index, else probe. */
+async function readIndex(loader, state) {
+  let index;
+  try {
+    index = await loader.fetchJson(gistFileUrl(loader.config, loader.config.archiveGistId, 'archive.json'));
+  } catch {
+    index = { status: 0, data: null };
+  }
+  loader.indexStatus = index.status;
+  const months = index.status === 200 ? archiveMonthsFromIndex(index.data) : null;
+  if (months) { loader.all = months; return; }
+  if (index.status !== 200 && index.status !== 404) return;
+  // Without a usable index, ask for the months the state says are archived, else every
+  // month from the repo's tracking start to the first day the state holds.
+  loader.indexStatus = 404;
+  let named = state.archivedMonths.slice();
+  const firstDay = state.days[0] && state.days[0].date;
+  const since = dayKey(loader.config.created) || state.trackingSince;
+  if (named.length === 0 && firstDay && since && since.slice(0, 7) <= firstDay.slice(0, 7)) {
+    named = monthsBetween(since.slice(0, 7), firstDay.slice(0, 7));
+    loader.probing = true;
+  }
+  loader.all = named;
+}
+
+/**
+ * Fetch month files, all at once. ghtraf's (v4) months come from and go to this repo's
+ * cache, tagged with the state's archive generation so a backfilled month is read again.
+ */
+function fetchMonths({ config, fetchJson, cache, generation }, months) {
   return Promise.all(months.map(async (period) => {
     const key = cacheKey(config, `archive-${period}`);
     const cached = readCache(cache, key);
-    if (cached) return { period, raw: cached };
+    if (cached && generation != null && cached.generation === generation && cached.data) return { period, raw: cached.data };
     try {
       const response = await fetchJson(gistFileUrl(config, config.archiveGistId, `archive-${period}.json`));
       if (response.status === 200 && response.data && typeof response.data === 'object') {
-        // ghtraf's month files never change once written; the original's may be rewritten.
-        if ((response.data.schemaVersion ?? 0) >= 4) writeCache(cache, key, response.data);
+        if (generation != null && (response.data.schemaVersion ?? 0) >= 4) writeCache(cache, key, { generation, data: response.data });
         return { period, raw: response.data };
       }
       return { period, error: response.status };
@@ -771,47 +1095,4 @@ function fetchMonths({ config, fetchJson, cache }, months) {
       return { period, error: 0 };
     }
   }));
-}
-
-async function requestArchives(context) {
-  let index;
-  try {
-    index = await context.fetchJson(gistFileUrl(context.config, context.config.archiveGistId, 'archive.json'));
-  } catch {
-    index = { status: 0, data: null };
-  }
-  const months = index.status === 200 ? archiveMonthsFromIndex(index.data) : null;
-  return { indexStatus: index.status, months, fetched: months ? await fetchMonths(context, months) : null };
-}
-
-async function loadArchives({ config, fetchJson, cache, state, archiveRequest }) {
-  const result = { status: 'none', months: [], failed: [], files: [] };
-  if (!archiveRequest) return result;
-  const requested = await archiveRequest;
-  const { indexStatus } = requested;
-  let { months, fetched } = requested;
-  if (indexStatus === 403 || indexStatus === 429) return { ...result, status: 'rate-limited' };
-  if (indexStatus !== 200 && indexStatus !== 404) return { ...result, status: 'failed' };
-  let probing = false;
-  if (!months) {
-    // Without an index, ask for the months the state says are archived, else every
-    // month from the repo's tracking start to the first day the state holds.
-    months = state.archivedMonths.slice();
-    const firstDay = state.days[0] && state.days[0].date;
-    const since = dayKey(config.created) || state.trackingSince;
-    if (months.length === 0 && firstDay && since && since.slice(0, 7) <= firstDay.slice(0, 7)) {
-      months = monthsBetween(since.slice(0, 7), firstDay.slice(0, 7));
-      probing = true;
-    }
-    result.status = 'no-index';
-    fetched = await fetchMonths({ config, fetchJson, cache }, months);
-  }
-  for (const f of fetched) {
-    if (f.raw) { result.files.push(f); result.months.push(f.period); }
-    else if (!(probing && f.error === 404)) result.failed.push(f.period);
-  }
-  const limited = fetched.some((f) => f.error === 403 || f.error === 429);
-  if (limited) result.status = 'rate-limited';
-  else if (result.status === 'none') result.status = result.failed.length === 0 ? 'ok' : result.months.length ? 'partial' : 'failed';
-  return result;
 }
