@@ -50,6 +50,12 @@ pub trait MutatingCommand: Sync {
     fn detail_level(&self) -> i32 {
         0
     }
+    /// The least detail level when the plan is shown on a terminal, where a
+    /// person reads it (and may be asked to approve it): a command whose
+    /// numbers are the product (collect's day-level changes) raises it.
+    fn terminal_detail_level(&self) -> i32 {
+        self.detail_level()
+    }
     /// Carries out one action exactly as planned.
     fn step(
         &self,
@@ -223,7 +229,11 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
         mode,
         &plan,
         &heading,
-        command.detail_level(),
+        if ctx.product_on_terminal {
+            command.terminal_detail_level()
+        } else {
+            command.detail_level()
+        },
         &step,
         &verify,
     )?;

@@ -232,3 +232,32 @@ fn ctrl_c_at_the_hidden_token_prompt_restores_echo_and_exits_130() {
         None
     );
 }
+
+#[test]
+fn collect_in_a_terminal_shows_the_days_it_will_record_before_asking() {
+    let hub = demo_hub_on("2026-02-26");
+    let dir = checkout();
+    let setup = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(setup.code, 0, "{setup:?}");
+    let url = hub.url();
+    let env = [("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)];
+    let p = Arc::new(ScriptedPrompter::new(["n"]));
+    let asked = interactive(dir.path(), &["collect"], &env, p.clone(), "");
+    assert_eq!(asked.code, 6, "{asked:?}");
+    assert_eq!(p.asked(), ["Apply this plan?"]);
+    assert!(
+        asked.stdout.contains("      changes:\n"),
+        "{}",
+        asked.stdout
+    );
+    assert!(
+        asked.stdout.contains("2026-02-26 added: clones —→"),
+        "the day-level numbers are on screen: {}",
+        asked.stdout
+    );
+    // Piped, the plan stays at its summary line unless -v.
+    let piped = on(&hub).run(dir.path(), &["collect", "-n", "--dry-run"]);
+    assert!(!piped.stdout.contains("changes:"), "{}", piped.stdout);
+}
