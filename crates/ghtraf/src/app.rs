@@ -58,7 +58,12 @@ impl Io {
     }
 }
 
+/// The width of the real terminal on stdout, measured once by [`main`]
+/// (in-process runs, as in tests, have none and never wrap).
+static TERMINAL_WIDTH: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
 pub fn main() -> ExitCode {
+    let _ = TERMINAL_WIDTH.set(Reporter::terminal_width());
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
@@ -158,7 +163,12 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             stderr,
         )
         .with_progress(io.stderr_is_tty)
-        .with_command(matches.subcommand_name()),
+        .with_command(matches.subcommand_name())
+        .with_width(if io.stdout_is_tty {
+            TERMINAL_WIDTH.get().copied().flatten()
+        } else {
+            None
+        }),
     );
     if let Some(name) = matches.subcommand_name() {
         if let Err(e) = help::refuse_inert_flags(name, &cli.global, format == Format::Json) {

@@ -203,6 +203,8 @@ pub struct Reporter {
     progress: bool,
     /// The command, named in every JSON document's envelope.
     command: Option<String>,
+    /// Wrap product lines to this many columns (stdout is a terminal).
+    width: Option<usize>,
 }
 
 impl Reporter {
@@ -223,7 +225,20 @@ impl Reporter {
             err: Mutex::new(err),
             progress: false,
             command: None,
+            width: None,
         }
+    }
+
+    /// Wraps product lines to `columns` (when stdout is a terminal; a pipe
+    /// keeps whole lines for tools that read them).
+    pub fn with_width(mut self, columns: Option<usize>) -> Self {
+        self.width = columns.map(|c| c.max(40));
+        self
+    }
+
+    /// The width of the terminal on stdout, at most 100 columns, if it is one.
+    pub fn terminal_width() -> Option<usize> {
+        terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0).min(100))
     }
 
     /// Names the command every JSON document is about (`"command"` in the envelope).
@@ -358,10 +373,16 @@ impl Reporter {
         }
         let mut text = String::new();
         for line in lines {
-            if self.color_out {
-                let _ = writeln!(text, "{}", paint(line.kind, &line.text));
-            } else {
-                let _ = writeln!(text, "{}", line.text);
+            let rows = match self.width {
+                Some(w) => wrap(&line.text, w),
+                None => vec![line.text.clone()],
+            };
+            for row in rows {
+                if self.color_out {
+                    let _ = writeln!(text, "{}", paint(line.kind, &row));
+                } else {
+                    let _ = writeln!(text, "{row}");
+                }
             }
         }
         self.write_out(text.trim_end_matches('\n'));
@@ -393,6 +414,35 @@ impl Reporter {
             self.write_out(&text);
         }
     }
+}
+
+/// Breaks `line` at spaces into rows of at most `width` columns; rows after
+/// the first are indented 4 columns past the line's own indent. A word longer
+/// than a row (a URL) stays whole.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let indent = line.len() - line.trim_start().len();
+    let lead = " ".repeat(indent + 4);
+    let mut rows = Vec::new();
+    let mut row = line[..indent].to_string();
+    let mut empty = true;
+    for word in line[indent..].split(' ') {
+        let len = row.chars().count();
+        if !empty && len + 1 + word.chars().count() > width {
+            let done = std::mem::replace(&mut row, lead.clone());
+            rows.push(done.trim_end().to_string());
+            empty = true;
+        }
+        if !empty {
+            row.push(' ');
+        }
+        row.push_str(word);
+        empty = false;
+    }
+    rows.push(row);
+    rows
 }
 
 /// The version of the JSON envelope (and of the plan format inside it).
@@ -438,6 +488,34 @@ mod tests {
             quiet,
             show: show.iter().map(|s| s.parse().unwrap()).collect(),
         }
+    }
+
+    #[test]
+    fn long_lines_wrap_under_their_indent_and_keep_long_words() {
+        let line = format!("  DEVIATION id  {}", "word ".repeat(30).trim_end());
+        let rows = wrap(&line, 40);
+        assert!(rows.len() > 1);
+        assert!(rows.iter().all(|r| r.chars().count() <= 40), "{rows:?}");
+        assert!(rows[1].starts_with("      word"), "{rows:?}");
+        assert!(rows.iter().all(|r| !r.ends_with(' ')), "{rows:?}");
+        let aligned = wrap(
+            &format!("  OK  id{}  {}", " ".repeat(30), "x".repeat(20)),
+            40,
+        );
+        assert_eq!(aligned[0], "  OK  id", "no trailing padding: {aligned:?}");
+        assert_eq!(
+            rows.join(" ").split_whitespace().count(),
+            line.split_whitespace().count()
+        );
+        let url = format!("see https://example.com/{}", "x".repeat(60));
+        assert_eq!(
+            wrap(&url, 40),
+            [
+                "see",
+                &format!("    https://example.com/{}", "x".repeat(60))
+            ]
+        );
+        assert_eq!(wrap("short", 40), ["short"]);
     }
 
     #[test]

@@ -261,3 +261,52 @@ fn collect_in_a_terminal_shows_the_days_it_will_record_before_asking() {
     let piped = on(&hub).run(dir.path(), &["collect", "-n", "--dry-run"]);
     assert!(!piped.stdout.contains("changes:"), "{}", piped.stdout);
 }
+
+/// Runs the binary with a pty of 40 rows × 60 columns as stdout; prints what it wrote.
+const PTY_WIDTH: &str = r#"
+import fcntl, os, pty, struct, subprocess, sys, termios
+binary, cwd = sys.argv[1], sys.argv[2]
+master, slave = pty.openpty()
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 60, 0, 0))
+child = subprocess.Popen([binary] + sys.argv[3:], cwd=cwd, stdin=subprocess.DEVNULL,
+                         stdout=slave, stderr=subprocess.DEVNULL)
+os.close(slave)
+seen = b""
+while True:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+child.wait(timeout=120)
+sys.stdout.write(seen.decode("utf-8", "replace").replace("\r\n", "\n"))
+"#;
+
+#[test]
+#[cfg(unix)]
+fn plans_wrap_to_the_terminal_and_stay_whole_in_a_pipe() {
+    let dir = checkout();
+    let args = ["init", "--dry-run", "-R", "octo/demo", "--no-color"];
+    let out = std::process::Command::new("python3")
+        .args(["-c", PTY_WIDTH, env!("CARGO_BIN_EXE_ghtraf")])
+        .arg(dir.path())
+        .args(args)
+        .env("GHTRAF_NOW", NOW)
+        .env_remove("CI")
+        .output()
+        .expect("python3 runs the pty driver");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("traffic-badges.yml"), "{text}");
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 60),
+        "every line fits 60 columns:\n{text}"
+    );
+    let piped = ghtraf(dir.path(), &args, &[]);
+    assert!(
+        piped.stdout.lines().any(|l| l.chars().count() > 60),
+        "a pipe keeps whole lines: {}",
+        piped.stdout
+    );
+}
