@@ -22,8 +22,11 @@ pub mod exit {
     pub const STALE_PLAN: u8 = 4;
     /// `--dry-run --detailed-exitcode`: the plan has changes.
     pub const CHANGES_PENDING: u8 = 5;
+    /// `collect` over many repositories: some could not be collected; the
+    /// others were.
+    pub const PARTIAL: u8 = 6;
     /// You declined the plan at the confirmation: nothing was changed. Not an error.
-    pub const DECLINED: u8 = 6;
+    pub const DECLINED: u8 = 7;
     /// Input ended (Ctrl-D) or Ctrl-C was typed at a prompt.
     pub const INTERRUPTED: u8 = 130;
     /// A bug in ghtraf (a broken internal invariant, or a caught panic).
@@ -43,6 +46,8 @@ pub enum ExitStatus {
     StalePlan,
     /// `--dry-run --detailed-exitcode`: the plan has changes.
     ChangesPending,
+    /// Some of many repositories could not be collected; the others were.
+    Partial,
     /// The person declined the plan at the confirmation; nothing was changed.
     Declined,
 }
@@ -55,6 +60,7 @@ impl ExitStatus {
             ExitStatus::Deviation => exit::DEVIATION,
             ExitStatus::StalePlan => exit::STALE_PLAN,
             ExitStatus::ChangesPending => exit::CHANGES_PENDING,
+            ExitStatus::Partial => exit::PARTIAL,
             ExitStatus::Declined => exit::DECLINED,
         }
     }

@@ -25,6 +25,15 @@ Examples:
   ghtraf collect --dry-run       # the days this run would record, changing nothing
   ghtraf collect                 # merge the 14-day window into the history
   ghtraf collect -R octo/demo -n # as the daily workflow runs it";
+pub const UPGRADE: &str = "\
+Examples:
+  ghtraf upgrade --dry-run       # what would change: workflow, dashboard, gists, config
+  ghtraf upgrade                 # do it, keeping every day and every badge URL";
+pub const HUB: &str = "\
+Examples:
+  ghtraf hub init --dry-run              # what making this checkout a hub would do
+  ghtraf hub add octo/demo octo/other    # collect these repositories from the hub
+  ghtraf hub remove octo/other           # stop (its gists and history stay)";
 pub const STATUS: &str = "\
 Examples:
   ghtraf status                  # the repository of this checkout
@@ -152,6 +161,9 @@ the plan is stale: something changed between planning and applying; nothing furt
 \-\-dry\-run \-\-detailed\-exitcode: the plan has changes
 .TP
 \fB6\fR
+collect over many repositories: some could not be collected (each is named); the others were
+.TP
+\fB7\fR
 you declined the plan at the confirmation; nothing was changed
 .TP
 \fB70\fR
@@ -167,6 +179,8 @@ fn examples(command: Option<&str>) -> &'static str {
         Some("create") => CREATE,
         Some("init") => INIT,
         Some("collect") => COLLECT,
+        Some("upgrade") => UPGRADE,
+        Some("hub") => HUB,
         Some("status") => STATUS,
         Some("list") => LIST,
         Some("verify") => VERIFY,

@@ -17,6 +17,7 @@ pub mod driver;
 pub mod error;
 pub mod fsio;
 pub mod help;
+pub mod hub;
 pub mod install;
 pub mod managed_file;
 pub mod output;

@@ -23,7 +23,9 @@ use crate::saved;
 pub mod collect;
 pub mod create;
 pub mod export;
+pub mod hub;
 pub mod status;
+pub mod upgrade;
 pub mod verify;
 
 use create::{CreateArgs, DeployArgs};
@@ -61,12 +63,19 @@ pub enum Command {
     /// Merge today's traffic window into the history (what the daily workflow runs).
     #[command(after_help = help::COLLECT)]
     Collect(collect::CollectArgs),
+    /// Bring an earlier deployment (the Python original of any version, an older ghtraf)
+    /// to this ghtraf, keeping every day and every badge URL.
+    #[command(after_help = help::UPGRADE)]
+    Upgrade(upgrade::args::UpgradeArgs),
     /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
     #[command(after_help = help::STATUS)]
     Status(status::StatusArgs),
     /// Every repository you track (found by gist name), with totals and last collection.
     #[command(after_help = help::LIST)]
     List(status::ListArgs),
+    /// Collect many repositories from one hub: `hub init`, `hub add`, `hub remove`.
+    #[command(after_help = help::HUB)]
+    Hub(hub::HubArgs),
     /// Check the deployment and the stored history; exit 3 on any drift.
     #[command(after_help = help::VERIFY)]
     Verify(verify::VerifyArgs),
@@ -105,7 +114,11 @@ pub fn dispatch(
         return run_invocation(ctx, mode, &invocation);
     }
     match command {
-        Command::Create(_) | Command::Init(_) | Command::Collect(_) => Err(CliError::internal(
+        Command::Create(_)
+        | Command::Init(_)
+        | Command::Collect(_)
+        | Command::Hub(_)
+        | Command::Upgrade(_) => Err(CliError::internal(
             "internal error: a planning command without an invocation",
         )),
         Command::Apply { path } => apply(ctx, mode, path),
@@ -134,6 +147,8 @@ pub enum Invocation {
     Create(CreateArgs),
     Init(DeployArgs),
     Collect(collect::CollectArgs),
+    Hub(hub::HubArgs),
+    Upgrade(upgrade::args::UpgradeArgs),
 }
 
 impl Invocation {
@@ -143,6 +158,8 @@ impl Invocation {
             Command::Create(args) => Some(Invocation::Create(args.clone())),
             Command::Init(args) => Some(Invocation::Init(args.clone())),
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
+            Command::Hub(args) => Some(Invocation::Hub(args.clone())),
+            Command::Upgrade(args) => Some(Invocation::Upgrade(args.clone())),
             _ => None,
         }
     }
@@ -167,9 +184,13 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
                 },
             },
         ),
-        Invocation::Collect(args) => {
-            driver::run(ctx, &mode, &collect::Collect { args: args.clone() })
-        }
+        Invocation::Collect(args) => collect::run(ctx, &mode, args),
+        Invocation::Hub(args) => driver::run(ctx, &mode, &hub::Hub { args: args.clone() }),
+        Invocation::Upgrade(args) => driver::run(
+            ctx,
+            &mode,
+            &upgrade::command::Upgrade { args: args.clone() },
+        ),
     }
 }
 

@@ -7,10 +7,12 @@
 
 use crate::common::*;
 
-const COMMANDS: [&str; 10] = [
+const COMMANDS: [&str; 12] = [
     "create",
     "init",
     "collect",
+    "upgrade",
+    "hub",
     "status",
     "list",
     "verify",

@@ -197,7 +197,7 @@ fn interactive_no_at_the_confirmation_changes_nothing() {
     let dir = checkout();
     let p = Arc::new(ScriptedPrompter::new(["n"]));
     let out = interactive(dir.path(), &["init"], &[], p, "");
-    assert_eq!(out.code, 6, "declined: {out:?}");
+    assert_eq!(out.code, 7, "declined: {out:?}");
     assert_eq!(snapshot_tree(dir.path()).len(), 0);
 }
 
@@ -454,7 +454,7 @@ fn interactive_runs_ask_only_for_a_repository_nothing_names() {
     // The origin remote names it: only the plan is asked about (then declined).
     let p = Arc::new(ScriptedPrompter::new(["n"]));
     let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
-    assert_eq!(out.code, 6, "declined: {out:?}");
+    assert_eq!(out.code, 7, "declined: {out:?}");
     assert_eq!(p.asked(), ["Apply this plan?"]);
     assert!(out.stdout.contains("in octo/demo"), "{}", out.stdout);
     assert!(

@@ -109,7 +109,7 @@ fn declining_is_not_an_error() {
     let dir = checkout();
     let p = Arc::new(ScriptedPrompter::new(["n"]));
     let out = interactive(dir.path(), &["init", "--repo", "octo/demo"], &[], p, "");
-    assert_eq!(out.code, 6, "{out:?}");
+    assert_eq!(out.code, 7, "{out:?}");
     assert_eq!(out.stderr, "", "no error for a person who declines");
     assert!(
         out.stdout
@@ -245,7 +245,7 @@ fn collect_in_a_terminal_shows_the_days_it_will_record_before_asking() {
     let env = [("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)];
     let p = Arc::new(ScriptedPrompter::new(["n"]));
     let asked = interactive(dir.path(), &["collect"], &env, p.clone(), "");
-    assert_eq!(asked.code, 6, "{asked:?}");
+    assert_eq!(asked.code, 7, "{asked:?}");
     assert_eq!(p.asked(), ["Apply this plan?"]);
     assert!(
         asked.stdout.contains("      changes:\n"),

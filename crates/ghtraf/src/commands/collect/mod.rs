@@ -31,15 +31,16 @@ use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 use crate::target::{self, Target};
 
-pub use self::args::CollectArgs;
+pub use self::args::{CollectArgs, ManyArgs};
 pub use self::execute::step;
 pub use self::observe::observe;
 pub use self::payload::GistWrite;
-pub use self::plan::plan_collect;
+pub use self::plan::{plan_collect, plan_collect_merged};
 pub use self::verify::verify;
 
 mod args;
 mod execute;
+pub mod many;
 mod observe;
 mod payload;
 mod plan;
@@ -56,6 +57,18 @@ pub struct CollectObserved {
 
 pub(super) fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
     api::error(Some(what), e)
+}
+
+/// Runs `ghtraf collect`: one repository, or the hub's (`--all`, `--only`, `--shard`).
+pub fn run(
+    ctx: &Context,
+    mode: &crate::driver::RunMode,
+    args: &CollectArgs,
+) -> Result<crate::error::ExitStatus> {
+    if args.many.is_hub() {
+        return many::run(ctx, mode, args);
+    }
+    crate::driver::run(ctx, mode, &Collect { args: args.clone() })
 }
 
 /// `ghtraf collect` as the driver runs it.

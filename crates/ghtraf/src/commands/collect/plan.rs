@@ -8,6 +8,12 @@ use super::*;
 
 /// The merge and the writes it needs. Pure.
 pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
+    plan_collect_merged(observed).map(|(plan, _)| plan)
+}
+
+/// [`plan_collect`], and the merged state the plan writes (the hub's
+/// portfolio is made from it). Pure.
+pub fn plan_collect_merged(observed: &CollectObserved) -> Result<(Plan<GistWrite>, State)> {
     let target = &observed.target;
     let repo_name = format!("{}/{}", target.repo.owner, target.repo.name);
     let now = observed.observation.now;
@@ -29,7 +35,7 @@ pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
     let archive_action = plan_archive(&mut plan, observed, &mut outcome, rewrites, &archive_files)?;
     let state_changed = outcome.changed || imported || archive_action.is_some();
     plan_badges(&mut plan, observed, &outcome, state_changed, archive_action);
-    Ok(plan)
+    Ok((plan, outcome.state))
 }
 
 /// The badge gist's state, parsed (a state that does not parse stops

@@ -77,6 +77,18 @@ pub(super) fn observe_github(
     let r = repo_read.map_err(|e| crate::repo_name::unseen(repo, e))?;
     let gists = gists?;
     let raw_base = gists.iter().find_map(|g| g.raw_base.clone());
+    let variables: BTreeMap<String, String> = match variables {
+        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
+        None => BTreeMap::new(),
+    };
+    // The original's gists carry other names (`O/R traffic badges`): a gist a variable
+    // names, or one named the original's way for this repository, is kept so `create`
+    // adopts it instead of orphaning its history.
+    let named_by_variable = |id: &String| {
+        [BADGE_VARIABLE, ARCHIVE_VARIABLE]
+            .iter()
+            .any(|v| variables.get(*v) == Some(id))
+    };
     let gists = gists
         .into_iter()
         .filter(|g| {
@@ -84,12 +96,10 @@ pub(super) fn observe_github(
                 || g.description == gist_description(repo, GistRole::Archive)
                 || Some(&g.id) == inputs.badge_gist_id.as_ref()
                 || Some(&g.id) == inputs.archive_gist_id.as_ref()
+                || named_by_variable(&g.id)
+                || legacy_role(&g.description, repo).is_some()
         })
         .collect();
-    let variables = match variables {
-        Some(v) => v?.into_iter().map(|v| (v.name, v.value)).collect(),
-        None => BTreeMap::new(),
-    };
     let secret = secret?;
     // A workflow token given up front is checked now, read-only, before anything changes:
     // one that cannot do the job stops the run here instead of half-applying it.
@@ -131,4 +141,15 @@ pub(super) fn observe_github(
         ),
     );
     Ok(side)
+}
+
+/// The role a description gives a gist under the original's pre-0.2.7 naming
+/// (`O/R traffic badges|archive`) for this repository, if it is one.
+pub(super) fn legacy_role(description: &str, repo: &RepoRef) -> Option<GistRole> {
+    use crate::commands::upgrade::fingerprint::{classify_description, Naming, Role};
+    match classify_description(description, &repo.owner, &repo.name) {
+        Naming::Legacy(Role::Badges) => Some(GistRole::Badges),
+        Naming::Legacy(Role::Archive) => Some(GistRole::Archive),
+        _ => None,
+    }
 }

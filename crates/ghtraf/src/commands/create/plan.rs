@@ -19,7 +19,14 @@ pub(super) fn choose_gist(
 ) -> GistChoice {
     for (source, id) in candidates {
         let Some(id) = id else { continue };
-        if gh.gists.iter().any(|g| &g.id == *id) {
+        if let Some(g) = gh.gists.iter().find(|g| &g.id == *id) {
+            if g.description != gist_description(repo, role) {
+                plan.warn(format!(
+                    "gist {id} (\"{}\") keeps its name; `ghtraf upgrade` renames it and takes \
+                     over the rest of an earlier deployment",
+                    g.description
+                ));
+            }
             return GistChoice::Adopt {
                 id: (*id).clone(),
                 why: format!("adopting existing gist {id} (from {source})"),
@@ -37,6 +44,32 @@ pub(super) fn choose_gist(
         .filter(|g| g.description == description)
         .collect();
     matching.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+    if matching.is_empty() {
+        // The original's pre-0.2.7 name: adopt it (its history and badge URLs live there).
+        let mut legacy: Vec<&GistSummary> = gh
+            .gists
+            .iter()
+            .filter(|g| super::observe::legacy_role(&g.description, repo) == Some(role))
+            .collect();
+        legacy.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+        if let Some(newest) = legacy.first() {
+            plan.warn(format!(
+                "adopting gist {} named the original's way (\"{}\"){}; `ghtraf upgrade` renames \
+                 it, chooses among duplicates by their history and takes over the rest",
+                newest.id,
+                newest.description,
+                if legacy.len() > 1 {
+                    format!(", the newest of {}", legacy.len())
+                } else {
+                    String::new()
+                }
+            ));
+            return GistChoice::Adopt {
+                id: newest.id.clone(),
+                why: format!("adopting existing gist {}", newest.id),
+            };
+        }
+    }
     match matching.as_slice() {
         [] => GistChoice::Create,
         [one] => GistChoice::Adopt {

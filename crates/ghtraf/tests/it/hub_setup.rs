@@ -1,0 +1,203 @@
+//! `ghtraf hub init | add | remove` against fakehub with dozens of
+//! repositories: the plan is the mutations, the dry run is inert, a re-run
+//! converges; a repository's own active workflow is kept (and skipped by the
+//! hub) or retired as a planned action.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use crate::common::*;
+use fakehub::{Config, FakeHub, World};
+use serde_json::{json, Value};
+
+const NOW: &str = "2026-02-10T03:00:00Z";
+const REPOS: usize = 30;
+const HUB_GIST: &str = "00000000000000000000000000abcdef";
+
+fn world() -> FakeHub {
+    let mut world = World::many_repos("octo", REPOS);
+    world.today = Some("2026-02-10".into());
+    let mut text = serde_json::to_value(world).unwrap();
+    text["repos"]["octo/traffic"] = json!({});
+    text["gists"][HUB_GIST] = json!({
+        "owner": "octo", "description": "[GTT] octo/traffic · badges", "public": true,
+        "files": {"state.json": "{}"}, "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z"
+    });
+    // r001 and r002 still run their own workflow.
+    for n in [1, 2] {
+        text["repos"][format!("octo/r{n:03}")]["workflows"] = json!({"7": {
+            "name": "Traffic badges", "path": ".github/workflows/traffic-badges.yml",
+            "state": "active", "created_at": "2026-01-01T00:00:00Z"}});
+    }
+    FakeHub::start(Config {
+        world: World::from_json(&text.to_string()).unwrap(),
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+fn ghtraf_hub(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["hub", "-n"];
+    all.extend_from_slice(args);
+    // `-n` is global: put it first.
+    all.swap(0, 1);
+    on(hub).now(NOW).run(dir, &all)
+}
+
+fn hub_file(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join(".ghtraf-hub.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn hub_setup_plans_what_it_does_and_converges() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+
+    // init: dry run inert, then the files, then nothing.
+    let dry = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(
+        !d.join(".ghtraf-hub.json").exists(),
+        "dry run writes nothing"
+    );
+    let init = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]);
+    assert_eq!(init.code, 0, "{init:?}");
+    assert_eq!(hub_file(d)["portfolioGistId"], HUB_GIST);
+    assert!(d.join(".github/workflows/traffic-hub.yml").exists());
+    assert!(
+        d.join("docs/portfolio/index.html").exists(),
+        "the portfolio page"
+    );
+    let page: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("docs/portfolio/config.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(page["portfolioGistId"], HUB_GIST);
+    assert_eq!(page["gistOwner"], "octo");
+    let again = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]);
+    assert!(again.stdout.contains("Nothing to do"), "{}", again.stdout);
+
+    // add all 30: two keep their own workflow unless retired.
+    let names: Vec<String> = (0..REPOS).map(|n| format!("octo/r{n:03}")).collect();
+    let mut add = vec!["add"];
+    add.extend(names.iter().map(String::as_str));
+    hub.clear_log();
+    let mut dry_add = add.clone();
+    dry_add.push("--dry-run");
+    let dry = ghtraf_hub(&hub, d, &dry_add);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(hub.mutations().is_empty(), "dry run is inert");
+    assert!(
+        dry.stdout
+            .contains("octo/r001 keeps its own traffic-badges.yml"),
+        "{}",
+        dry.stdout
+    );
+    let mut retire = add.clone();
+    retire.push("--retire-own-workflow");
+    let run = ghtraf_hub(&hub, d, &retire);
+    assert_eq!(run.code, 0, "{run:?}");
+    // The executor runs independent actions in parallel: compare as a set.
+    let mut disabled: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    disabled.sort();
+    assert_eq!(
+        disabled,
+        [
+            "/repos/octo/r001/actions/workflows/traffic-badges.yml/disable",
+            "/repos/octo/r002/actions/workflows/traffic-badges.yml/disable"
+        ],
+        "the plan's two retirements are the only mutations"
+    );
+    let file = hub_file(d);
+    let repos = file["repos"].as_array().unwrap();
+    assert_eq!(repos.len(), REPOS);
+    assert_eq!(
+        repos[3]["badgeGistId"],
+        format!("{:016x}{:016x}", 7, 0xfeed)
+    );
+    assert!(repos.iter().all(|r| r.get("ownWorkflow").is_none()));
+    let workflow = std::fs::read_to_string(d.join(".github/workflows/traffic-hub.yml")).unwrap();
+    assert!(
+        workflow.contains("/1\""),
+        "30 repositories are one shard: {workflow}"
+    );
+
+    hub.clear_log();
+    let again = ghtraf_hub(&hub, d, &retire);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(hub.mutations().is_empty(), "re-run converges");
+    assert!(again.stdout.contains("Nothing to do"), "{}", again.stdout);
+
+    // remove: the file shrinks, nothing on GitHub changes.
+    let rm = ghtraf_hub(&hub, d, &["remove", "octo/r000", "octo/r029"]);
+    assert_eq!(rm.code, 0, "{rm:?}");
+    assert!(hub.mutations().is_empty());
+    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), REPOS - 2);
+}
+
+#[test]
+fn an_own_workflow_is_kept_and_the_hub_skips_it() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let add = ghtraf_hub(&hub, d, &["add", "octo/r000", "octo/r001"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(
+        hub.mutations().is_empty(),
+        "keeping changes nothing on GitHub"
+    );
+    let file = hub_file(d);
+    assert_eq!(file["repos"][1]["repo"], "octo/r001");
+    assert_eq!(
+        file["repos"][1]["ownWorkflow"],
+        "traffic-badges.yml is active"
+    );
+    let dry = on(&hub)
+        .now(NOW)
+        .run(d, &["-n", "collect", "--all", "--dry-run"]);
+    assert!(
+        dry.stdout
+            .contains("octo/r001: skipped: it keeps its own workflow"),
+        "{dry:?}"
+    );
+}
+
+#[test]
+fn a_saved_hub_plan_is_applied_exactly_as_previewed() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let args = ["add", "octo/r001", "octo/r005", "--retire-own-workflow"];
+    let mut preview = args.to_vec();
+    preview.extend([
+        "--dry-run",
+        "--format",
+        "json",
+        "--plan-out",
+        "hub-plan.json",
+    ]);
+    let dry = ghtraf_hub(&hub, d, &preview);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(hub.mutations().is_empty(), "the preview is inert");
+    let applied = on(&hub)
+        .now(NOW)
+        .run(d, &["-n", "--format", "json", "apply", "hub-plan.json"]);
+    assert_eq!(applied.code, 0, "{applied:?}");
+    assert_eq!(
+        applied.json()["plan"]["actions"],
+        dry.json()["plan"]["actions"],
+        "what was previewed is what ran"
+    );
+    assert_eq!(hub.mutations().len(), 1, "r001's own workflow retired");
+    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 2);
+}
