@@ -107,6 +107,35 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             } else {
                 write!(stdout, "{rendered}")
             };
+            if e.use_stderr() && wants_json(&args) {
+                // A usage error is still one document in the envelope on stdout.
+                let command = args
+                    .iter()
+                    .skip(1)
+                    .filter_map(|a| a.to_str())
+                    .find(|a| Cli::command().find_subcommand(a).is_some())
+                    .unwrap_or("ghtraf");
+                let first = text.to_string();
+                let message = first.lines().next().unwrap_or("usage error");
+                let message = message.strip_prefix("error: ").unwrap_or(message);
+                let doc = crate::output::envelope(
+                    command,
+                    serde_json::to_value(ErrorReport {
+                        format_version: 1,
+                        error: ErrorBody {
+                            message,
+                            hint: Some("ghtraf help COMMAND shows the command's flags"),
+                            exit_code: code,
+                        },
+                    })
+                    .unwrap_or_default(),
+                );
+                let _ = writeln!(
+                    stdout,
+                    "{}",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                );
+            }
             return code;
         }
     };
@@ -204,6 +233,13 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(status) => status.code(),
         Err(e) => report(&reporter, &e),
     }
+}
+
+/// `--format json` (or `--format=json`) among the raw arguments.
+fn wants_json(args: &[OsString]) -> bool {
+    args.windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json")
 }
 
 fn report(reporter: &Reporter, e: &CliError) -> u8 {

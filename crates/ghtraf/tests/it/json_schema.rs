@@ -44,6 +44,9 @@ fn every_command_prints_one_document_in_the_documented_envelope() {
         ("verify", vec!["verify"], "verify"),
         ("export", vec!["export"], "export"),
         ("an error", vec!["status", "-R", "octo/nope"], "status"),
+        ("upgrade", vec!["upgrade", "-n", "--dry-run"], "upgrade"),
+        ("hub init", vec!["hub", "init", "-n", "--dry-run"], "hub"),
+        ("a usage error", vec!["status", "--no-such-flag"], "status"),
     ];
     for (what, args, command) in cases {
         let doc = check(what, &json(&args));
