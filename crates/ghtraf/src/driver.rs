@@ -146,6 +146,12 @@ impl RunMode {
         self
     }
 
+    /// `--fail-fast`. Besides the executor, `backfill` reads it before planning: a source
+    /// that is not available stops the run instead of being reported.
+    pub fn fail_fast(&self) -> bool {
+        self.fail_fast
+    }
+
     /// The command as it would be saved by `--plan-out` (and re-run by `apply`).
     pub fn saving_as(mut self, invocation: serde_json::Value) -> RunMode {
         self.invocation = Some(invocation);

@@ -69,6 +69,9 @@ pub trait GitHubRead: Send + Sync {
     fn pages(&self, r: &RepoRef) -> Result<Option<Pages>, Error>;
     /// A file on the default branch, decoded; None when absent. A directory is an error.
     fn content(&self, r: &RepoRef, path: &str) -> Result<Option<Content>, Error>;
+    /// A file on another branch (or tag, or commit) `git_ref`, decoded (`?ref=`); None when
+    /// the file or the ref is absent. A directory is an error.
+    fn content_at(&self, r: &RepoRef, path: &str, git_ref: &str) -> Result<Option<Content>, Error>;
     fn rate_limit(&self) -> Result<RateLimit, Error>;
 }
 

@@ -60,8 +60,15 @@ pub(super) fn get_content(state: &mut State, call: &Call<'_>) -> Reply {
     let Some(repo) = state.world.repos.get(&key) else {
         return not_found();
     };
-    let branch = &repo.default_branch;
-    if let Some(text) = repo.contents.get(&path) {
+    // `?ref=BRANCH`: another branch's files; the default branch (or no ref) is `contents`.
+    let (branch, files) = match call.query.get("ref") {
+        Some(name) if *name != repo.default_branch => match repo.branches.get(name) {
+            Some(files) => (name, files),
+            None => return not_found(),
+        },
+        _ => (&repo.default_branch, &repo.contents),
+    };
+    if let Some(text) = files.get(&path) {
         let mut entry = content_entry(call.base, &key, branch, &path, Some(text));
         entry["content"] = json!(github_base64(text));
         entry["encoding"] = json!("base64");
@@ -69,7 +76,7 @@ pub(super) fn get_content(state: &mut State, call: &Call<'_>) -> Reply {
     }
     let prefix = format!("{path}/");
     let mut children: BTreeMap<String, Option<&str>> = BTreeMap::new();
-    for (file, text) in &repo.contents {
+    for (file, text) in files {
         if let Some(rest) = file.strip_prefix(&prefix) {
             match rest.split_once('/') {
                 Some((dir, _)) => children.insert(format!("{prefix}{dir}"), None),

@@ -122,6 +122,9 @@ pub struct Repo {
     pub pages: Option<Pages>,
     /// Files on the default branch, path -> UTF-8 text.
     pub contents: BTreeMap<String, String>,
+    /// Files on other branches (`?ref=`), branch -> path -> UTF-8 text (e.g. another
+    /// tracker's data branch).
+    pub branches: BTreeMap<String, BTreeMap<String, String>>,
     pub variables: BTreeMap<String, Variable>,
     /// Secret metadata; the plaintext lives only in the server (see `FakeHub::secret_plaintext`).
     pub secrets: BTreeMap<String, SecretMeta>,
@@ -151,6 +154,7 @@ impl Default for Repo {
             runs: BTreeMap::new(),
             pages: None,
             contents: BTreeMap::new(),
+            branches: BTreeMap::new(),
             variables: BTreeMap::new(),
             secrets: BTreeMap::new(),
         }

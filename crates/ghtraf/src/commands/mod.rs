@@ -20,6 +20,7 @@ use crate::error::{CliError, ExitStatus, Result};
 use crate::help;
 use crate::saved;
 
+pub mod backfill;
 pub mod collect;
 pub mod create;
 pub mod export;
@@ -82,6 +83,10 @@ pub enum Command {
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
     #[command(after_help = help::EXPORT)]
     Export(export::ExportArgs),
+    /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
+    /// trackers' files. Never lowers or invents a figure.
+    #[command(after_long_help = backfill::BACKFILL_HELP)]
+    Backfill(backfill::BackfillArgs),
     /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
     /// (exit 4) if the world changed since.
     #[command(after_help = help::APPLY)]
@@ -118,7 +123,8 @@ pub fn dispatch(
         | Command::Init(_)
         | Command::Collect(_)
         | Command::Hub(_)
-        | Command::Upgrade(_) => Err(CliError::internal(
+        | Command::Upgrade(_)
+        | Command::Backfill(_) => Err(CliError::internal(
             "internal error: a planning command without an invocation",
         )),
         Command::Apply { path } => apply(ctx, mode, path),
@@ -149,6 +155,7 @@ pub enum Invocation {
     Collect(collect::CollectArgs),
     Hub(hub::HubArgs),
     Upgrade(upgrade::args::UpgradeArgs),
+    Backfill(backfill::BackfillArgs),
 }
 
 impl Invocation {
@@ -160,6 +167,7 @@ impl Invocation {
             Command::Collect(args) => Some(Invocation::Collect(args.clone())),
             Command::Hub(args) => Some(Invocation::Hub(args.clone())),
             Command::Upgrade(args) => Some(Invocation::Upgrade(args.clone())),
+            Command::Backfill(args) => Some(Invocation::Backfill(args.clone())),
             _ => None,
         }
     }
@@ -190,6 +198,14 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
             ctx,
             &mode,
             &upgrade::command::Upgrade { args: args.clone() },
+        ),
+        Invocation::Backfill(args) => driver::run(
+            ctx,
+            &mode,
+            &backfill::Backfill {
+                args: args.clone(),
+                fail_fast: mode.fail_fast(),
+            },
         ),
     }
 }

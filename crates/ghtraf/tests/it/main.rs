@@ -5,6 +5,7 @@
 mod common;
 
 mod apply;
+mod backfill;
 mod collect;
 mod create;
 mod enterprise;

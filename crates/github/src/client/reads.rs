@@ -355,7 +355,30 @@ impl GitHubRead for Client {
     }
 
     fn content(&self, r: &RepoRef, path: &str) -> Result<Option<Content>, Error> {
-        let api_path = contents_path(r, path);
+        self.content_from(path, contents_path(r, path))
+    }
+
+    fn content_at(&self, r: &RepoRef, path: &str, git_ref: &str) -> Result<Option<Content>, Error> {
+        let api_path = format!("{}?ref={}", contents_path(r, path), encode(git_ref));
+        self.content_from(path, api_path)
+    }
+
+    fn rate_limit(&self) -> Result<RateLimit, Error> {
+        #[derive(Deserialize)]
+        struct Resources {
+            core: RateLimit,
+        }
+        #[derive(Deserialize)]
+        struct Answer {
+            resources: Resources,
+        }
+        Ok(self.get::<Answer>("/rate_limit")?.resources.core)
+    }
+}
+
+impl Client {
+    /// `GET` of a contents path (with or without `?ref=`), decoded to a file.
+    fn content_from(&self, path: &str, api_path: String) -> Result<Option<Content>, Error> {
         let request = format!("GET {api_path}");
         let Some(value) = self.get_optional::<Value>(&api_path)? else {
             return Ok(None);
@@ -394,17 +417,5 @@ impl GitHubRead for Client {
             sha: wire.sha,
             bytes,
         }))
-    }
-
-    fn rate_limit(&self) -> Result<RateLimit, Error> {
-        #[derive(Deserialize)]
-        struct Resources {
-            core: RateLimit,
-        }
-        #[derive(Deserialize)]
-        struct Answer {
-            resources: Resources,
-        }
-        Ok(self.get::<Answer>("/rate_limit")?.resources.core)
     }
 }
