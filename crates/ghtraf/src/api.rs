@@ -16,7 +16,10 @@ pub fn client(ctx: &Context) -> Result<Client> {
     let env = |k: &str| ctx.env(k);
     let base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &env);
     let gh_cli = ctx.gh_cli.clone();
-    let (token, source) = ghtraf_github::resolve_token_with_source(&env, &move || gh_cli())?;
+    // No token (GH_TOKEN empty or unset, no gh) and a malformed API URL are
+    // missing or wrong input: exit 2, as the README documents.
+    let (token, source) =
+        ghtraf_github::resolve_token_with_source(&env, &move || gh_cli()).map_err(usage)?;
     let mut config =
         ClientConfig::new(base, token, format!("ghtraf/{}", env!("CARGO_PKG_VERSION")));
     // A 401 then says "GitHub rejected the token from GH_TOKEN" (or GITHUB_TOKEN, gh).
@@ -25,7 +28,18 @@ pub fn client(ctx: &Context) -> Result<Client> {
     config.on_request = Some(Arc::new(move |ev| {
         reporter.diag(Channel::Api, level::VERBOSE, &ev.to_string());
     }));
-    Ok(Client::new(config)?)
+    Client::new(config).map_err(usage)
+}
+
+/// A configuration error of the client (no token, a bad base URL) as the
+/// usage error it is; anything else as it comes.
+fn usage(e: ghtraf_github::Error) -> CliError {
+    let config = matches!(e.kind, ghtraf_github::ErrorKind::Config);
+    let mut c = CliError::from(e);
+    if config {
+        c.kind = crate::error::ErrorKind::Usage;
+    }
+    c
 }
 
 /// A GitHub error as a CLI error, optionally saying what we were doing.

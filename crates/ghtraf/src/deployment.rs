@@ -41,6 +41,13 @@ pub fn gist_description(repo: &RepoRef, role: GistRole) -> String {
     format!("[GTT] {}/{} · {}", repo.owner, repo.name, role.name())
 }
 
+/// `description` is the deployment's name for `role` of `repo`, in any letter
+/// case (GitHub's names are case-insensitive, and an earlier run given
+/// `OCTO/Demo` named its gists so).
+pub fn names_gist(description: &str, repo: &RepoRef, role: GistRole) -> bool {
+    description.eq_ignore_ascii_case(&gist_description(repo, role))
+}
+
 /// The repository a badge gist description names, if it follows the convention.
 pub fn tracked_repo(description: &str) -> Option<RepoRef> {
     let rest = description.strip_prefix("[GTT] ")?;

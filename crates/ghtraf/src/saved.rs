@@ -35,6 +35,8 @@ pub struct SavedPlan<I = serde_json::Value> {
     /// The clock the plan was made at; `apply` plans again at this time.
     pub planned_at: String,
     pub cwd: PathBuf,
+    /// The GitHub API the plan was made against (flag, environment or the
+    /// default, resolved); `apply` refuses another one.
     pub api_url: Option<String>,
     pub config: Option<PathBuf>,
     pub invocation: I,
@@ -63,7 +65,10 @@ pub fn write<P: Payload>(
         ghtraf_version: env!("CARGO_PKG_VERSION").to_string(),
         planned_at: ctx.now.format(&Rfc3339).unwrap_or_default(),
         cwd: ctx.cwd.clone(),
-        api_url: ctx.api_url.clone(),
+        api_url: Some(ghtraf_github::resolve_api_base(
+            ctx.api_url.as_deref(),
+            &|k| ctx.env(k),
+        )),
         config: ctx.config.clone(),
         invocation: invocation.clone(),
         plan: plan.to_json(),
@@ -118,6 +123,30 @@ pub fn read<I: DeserializeOwned>(path: &Path) -> Result<SavedPlan<I>> {
 pub fn planned_at<I>(saved: &SavedPlan<I>) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(&saved.planned_at, &Rfc3339)
         .map_err(|e| CliError::usage(format!("the saved plan's time is unreadable: {e}")))
+}
+
+/// The API `apply` talks to: the plan's own, unless `--api-url` or the
+/// environment (`GHTRAF_API_URL`, `GH_HOST`) names another, which is refused:
+/// a plan reviewed against one host is never applied to another. `None`:
+/// nothing was recorded (the environment decides, as it did when planning).
+pub fn api_for_apply<I>(ctx: &Context, saved: &SavedPlan<I>) -> Result<Option<String>> {
+    let Some(recorded) = &saved.api_url else {
+        return Ok(ctx.api_url.clone());
+    };
+    let named = ctx.api_url.is_some()
+        || ["GHTRAF_API_URL", "GH_HOST"]
+            .iter()
+            .any(|k| ctx.env(k).is_some_and(|v| !v.trim().is_empty()));
+    let now = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k));
+    if named && now != *recorded {
+        return Err(CliError::usage(format!(
+            "the plan was made against {recorded}, but this run would talk to {now}; nothing was done"
+        ))
+        .with_hint(format!(
+            "apply it against the same API (--api-url {recorded}, or unset GHTRAF_API_URL and GH_HOST), or make a new plan against {now}"
+        )));
+    }
+    Ok(Some(recorded.clone()))
 }
 
 /// Fails with "plan is stale" unless `now` equals `expected`, naming what differs.

@@ -44,6 +44,52 @@ pub const TEMPLATES: &[Template] = &[
 const OPEN: &str = "__GHTRAF_";
 const CLOSE: &str = "__";
 
+/// What the deployed templates are filled with: the one set of values `create`
+/// and `upgrade` both render, so the two write the same files.
+pub struct TemplateValues<'a> {
+    pub owner: &'a str,
+    pub repo: &'a str,
+    pub display_name: &'a str,
+    pub created: &'a str,
+    pub version: &'a str,
+    pub install_command: Option<&'a str>,
+    pub releases_url: &'a str,
+    pub gist_token_name: &'a str,
+    pub ci_workflows: &'a [String],
+}
+
+/// Every template of [`TEMPLATES`] filled with `v`, as (path, text).
+pub fn render_all(v: &TemplateValues<'_>) -> Result<Vec<(String, String)>> {
+    let trigger = if v.ci_workflows.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = v
+            .ci_workflows
+            .iter()
+            .map(|w| serde_json::to_string(w).unwrap_or_default())
+            .collect();
+        format!(
+            "  workflow_run:\n    workflows: [{}]\n    types: [completed]\n",
+            names.join(", ")
+        )
+    };
+    let values: BTreeMap<&str, String> = BTreeMap::from([
+        ("OWNER", v.owner.to_string()),
+        ("REPO", v.repo.to_string()),
+        ("DISPLAY_NAME", v.display_name.to_string()),
+        ("CREATED", v.created.to_string()),
+        ("VERSION", v.version.to_string()),
+        ("INSTALL", crate::install::step_script(v.install_command)),
+        ("RELEASES", v.releases_url.to_string()),
+        ("GIST_TOKEN_NAME", v.gist_token_name.to_string()),
+        ("WORKFLOW_RUN_TRIGGER", trigger),
+    ]);
+    TEMPLATES
+        .iter()
+        .map(|t| Ok((t.path.to_string(), fill(t.path, t.text, &values)?)))
+        .collect()
+}
+
 /// Replaces every `__GHTRAF_NAME__` with `values[NAME]`; fails on any token
 /// without a value.
 pub fn fill(path: &str, text: &str, values: &BTreeMap<&str, String>) -> Result<String> {

@@ -455,22 +455,48 @@ fn route(
         }
     }
     let query = parse_query(&request.query);
+    let raw_base = shared.raw_base();
+    let mut state = lock(&shared.state);
+    let params = canonical_repo(&state.world, &matched.params);
     let call = Call {
         base,
-        raw_base: &shared.raw_base(),
+        raw_base: &raw_base,
         path,
-        params: &matched.params,
+        params: &params,
         query: &query,
         raw_query: &request.query,
         body: &body,
         accept: request.header("accept").unwrap_or_default(),
     };
-    let mut state = lock(&shared.state);
     let reply = match access_denied(&state, grant.as_ref(), operation, &call) {
         Some(denied) => denied,
         None => dispatch(&mut state, &operation.operation_id, &call),
     };
     (reply, Some(operation), scopes)
+}
+
+/// GitHub's owner and repository names are case-insensitive: `OCTO/Demo`
+/// names `octo/demo`, and every answer spells it as it was created. The
+/// path's `owner` and `repo` are replaced by the stored spelling when one
+/// matches ignoring ASCII case.
+fn canonical_repo(world: &World, params: &HashMap<String, String>) -> HashMap<String, String> {
+    let mut params = params.clone();
+    if let (Some(owner), Some(repo)) = (params.get("owner"), params.get("repo")) {
+        let wanted = format!("{owner}/{repo}");
+        if !world.repos.contains_key(&wanted) {
+            let found = world
+                .repos
+                .keys()
+                .find(|key| key.eq_ignore_ascii_case(&wanted))
+                .and_then(|key| key.split_once('/'))
+                .map(|(o, r)| (o.to_string(), r.to_string()));
+            if let Some((o, r)) = found {
+                params.insert("owner".to_string(), o);
+                params.insert("repo".to_string(), r);
+            }
+        }
+    }
+    params
 }
 
 fn dispatch(state: &mut State, operation_id: &str, call: &Call<'_>) -> Reply {

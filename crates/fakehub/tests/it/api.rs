@@ -785,3 +785,24 @@ fn chunked_request_bodies_are_read() {
     assert_eq!(gist["owner"]["login"], "alice");
     assert_eq!(gist["files"]["state.json"]["content"], "{\"v\":4}");
 }
+
+/// GitHub resolves owner and repository names ignoring case and answers with
+/// the spelling the repository has (issue 11, letter case).
+#[test]
+fn repository_names_are_case_insensitive_and_answered_canonically() {
+    let hub = demo();
+    let reply = call(&hub.url(), "GET", "/repos/OCTO/Demo", None);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json()["full_name"], "octo/demo");
+    let vars = call(
+        &hub.url(),
+        "GET",
+        "/repos/Octo/DEMO/actions/variables",
+        None,
+    );
+    assert_eq!(vars.status, 200);
+    assert_eq!(
+        call(&hub.url(), "GET", "/repos/octo/nope", None).status,
+        404
+    );
+}

@@ -217,9 +217,7 @@ pub fn apply(ctx: &mut Context, mode: RunMode, path: &Path) -> Result<ExitStatus
     let saved: saved::SavedPlan<Invocation> = saved::read(&path)?;
     ctx.now = saved::planned_at(&saved)?;
     ctx.cwd = saved.cwd.clone();
-    if ctx.api_url.is_none() {
-        ctx.api_url = saved.api_url.clone();
-    }
+    ctx.api_url = saved::api_for_apply(ctx, &saved)?;
     ctx.config = saved.config.clone();
     ctx.interactive = false;
     let mode = mode.expecting(saved.plan.clone());

@@ -10,7 +10,10 @@ use serde::Serialize;
 
 use crate::api;
 use crate::context::Context;
-use crate::deployment::{tracked_repo, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME};
+use crate::deployment::{
+    gist_description, names_gist, tracked_repo, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE,
+    DEFAULT_TOKEN_NAME,
+};
 use crate::error::{ExitStatus, Result};
 use crate::target::{self, TargetArgs};
 use crate::templates::WORKFLOW_PATH;
@@ -104,20 +107,44 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     let mut problems = Vec::new();
 
     // One named, typed read per thread; a failed read is a problem, not an error.
-    let (state, variables, secret, content, runs) = std::thread::scope(|s| {
+    let (state, variables, secret, content, runs, gists) = std::thread::scope(|s| {
         let state = s.spawn(|| gh.gist(&target.badge_gist_id));
         let variables = s.spawn(|| gh.list_variables(repo));
         let secret = s.spawn(|| gh.secret(repo, &args.gist_token_name));
         let content = s.spawn(|| gh.content(repo, WORKFLOW_PATH));
         let runs = s.spawn(|| gh.latest_runs(repo, "traffic-badges.yml", 1));
+        let gists = s.spawn(|| gh.list_gists());
         (
             api::join(state),
             api::join(variables),
             api::join(secret),
             api::join(content),
             api::join(runs),
+            api::join(gists),
         )
     });
+    // Several gists with the deployment's name: say so (create picks one,
+    // collect writes the one the variable names, the others are forgotten).
+    match gists {
+        Ok(gists) => {
+            for role in [GistRole::Badges, GistRole::Archive] {
+                let ids: Vec<&str> = gists
+                    .iter()
+                    .filter(|g| names_gist(&g.description, repo, role))
+                    .map(|g| g.id.as_str())
+                    .collect();
+                if ids.len() > 1 {
+                    problems.push(format!(
+                        "{} gists are named \"{}\": {}; only one is used. Reconcile them with `ghtraf upgrade`, or delete the extra ones (docs/hostile-worlds.md, \"Duplicate gists\")",
+                        ids.len(),
+                        gist_description(repo, role),
+                        ids.join(", ")
+                    ));
+                }
+            }
+        }
+        Err(e) => problems.push(format!("gists: {}", e.message())),
+    }
     let mut st = Status {
         repository: format!("{}/{}", repo.owner, repo.name),
         badge_gist: Some(target.badge_gist_id.clone()),
@@ -132,7 +159,15 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     };
     match state {
         Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
-            Some(Ok(p)) => st.summary = Some(Summary::of(&p.state)),
+            Some(Ok(p)) => {
+                if let Err(e) = ghtraf_traffic::check_plausible(&p.state, &[], ctx.now) {
+                    problems.push(format!(
+                        "gist {}: {e}; `ghtraf collect` will refuse to write until it is fixed",
+                        g.id
+                    ));
+                }
+                st.summary = Some(Summary::of(&p.state));
+            }
             Some(Err(e)) => problems.push(e.to_string()),
             None => problems.push(format!("gist {} has no {STATE_FILE}", g.id)),
         },

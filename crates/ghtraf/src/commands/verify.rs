@@ -7,6 +7,10 @@
 //! On top of that it checks what only the data can tell: the state parses and
 //! its totals equal baseline + archives + days, the last collection is recent,
 //! and the workflow is on the default branch as deployed.
+//!
+//! Exit 3 when drift was found; otherwise exit 1 when something could not be
+//! read (a read failure is not a deviation: nothing is known to differ, but
+//! nothing is verified either); 0 only when everything was read and matches.
 
 use ghtraf_github::GitHubRead;
 use ghtraf_plan::{render_verification, Finding, FindingStatus, Operation, Plan};
@@ -81,12 +85,15 @@ pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
         .collect()
 }
 
-/// Findings about the stored history.
+/// Findings about the stored history. What could not be read goes to
+/// `unreadable`: a read failure is not a deviation (nothing is known to
+/// differ), but it is not a pass either.
 fn state_findings(
     gh: &dyn GitHubRead,
     badge_id: Option<&str>,
     archive_id: Option<&str>,
     now: OffsetDateTime,
+    unreadable: &mut Vec<String>,
 ) -> Vec<Finding> {
     let Some(badge_id) = badge_id else {
         return Vec::new();
@@ -99,7 +106,10 @@ fn state_findings(
                 format!("gist {badge_id} is gone"),
             )]
         }
-        Err(e) => return vec![Finding::deviation("state", e.message().to_string())],
+        Err(e) => {
+            unreadable.push(format!("the badge gist {badge_id}: {}", e.message()));
+            return Vec::new();
+        }
     };
     let Some(file) = gist.files.get(STATE_FILE) else {
         return vec![Finding::deviation(
@@ -111,7 +121,14 @@ fn state_findings(
         Ok(p) => p.state,
         Err(e) => return vec![Finding::deviation("state", e.to_string())],
     };
-    let archive = archive_id.and_then(|id| gh.gist(id).ok().flatten());
+    let archive = match archive_id.map(|id| (id, gh.gist(id))) {
+        Some((_, Ok(found))) => found,
+        Some((id, Err(e))) => {
+            unreadable.push(format!("the archive gist {id}: {}", e.message()));
+            return Vec::new();
+        }
+        None => None,
+    };
     let mut findings = Vec::new();
     match archive_months(archive.as_ref()) {
         Ok(months) => {
@@ -157,24 +174,43 @@ fn state_findings(
 }
 
 /// Whether the default branch carries the workflow as it is in the checkout.
-fn workflow_finding(gh: &dyn GitHubRead, inputs: &Inputs) -> Finding {
+fn workflow_finding(
+    gh: &dyn GitHubRead,
+    inputs: &Inputs,
+    unreadable: &mut Vec<String>,
+) -> Option<Finding> {
     let id = "workflow:pushed";
     // Never through a symlink; line endings are the checkout's business
     // (git normalises them on commit).
     let local = match Checkout::new(&inputs.root).read(WORKFLOW_PATH, fsio::LOCAL_FILE_CAP) {
         Ok(bytes) => bytes,
         Err(checkout::Error::Refused(r)) => {
-            return Finding::deviation(id, format!("cannot compare: {}", r.reason))
+            return Some(Finding::deviation(
+                id,
+                format!("cannot compare: {}", r.reason),
+            ))
         }
-        Err(e) => return Finding::deviation(id, format!("cannot read {e}")),
+        Err(e) => return Some(Finding::deviation(id, format!("cannot read {e}"))),
     };
     match gh.content(&inputs.repo, WORKFLOW_PATH) {
-        Ok(Some(c)) if local.as_deref().is_some_and(|l| same_text(l, &c.bytes)) => {
-            Finding::ok(id, "on the default branch, same as the checkout")
+        Ok(Some(c)) if local.as_deref().is_some_and(|l| same_text(l, &c.bytes)) => Some(
+            Finding::ok(id, "on the default branch, same as the checkout"),
+        ),
+        Ok(Some(_)) => Some(Finding::deviation(
+            id,
+            "the default branch has a different version: push",
+        )),
+        Ok(None) => Some(Finding::deviation(
+            id,
+            "not on the default branch yet: commit and push it",
+        )),
+        Err(e) => {
+            unreadable.push(format!(
+                "{WORKFLOW_PATH} on the default branch: {}",
+                e.message()
+            ));
+            None
         }
-        Ok(Some(_)) => Finding::deviation(id, "the default branch has a different version: push"),
-        Ok(None) => Finding::deviation(id, "not on the default branch yet: commit and push it"),
-        Err(e) => Finding::deviation(id, format!("cannot read it: {}", e.message())),
     }
 }
 
@@ -195,12 +231,29 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     inputs.token = TokenSource::Missing;
     let gh = api::client(ctx)?;
     let observed = create::observe(ctx, &inputs, &project, Some(&gh))?;
+    if let Some(side) = &observed.github {
+        create::adopt_spelling(ctx, &mut inputs, &side.full_name);
+    }
     let plan = create::plan_create(&inputs, &observed, ctx.now)?;
     if never_set_up(&plan, &project) {
         return not_set_up(ctx, &inputs);
     }
 
     let mut findings = plan_findings(&plan);
+    if let Some(side) = &observed.github {
+        for (role, ids) in create::duplicate_gists(side, &inputs.repo) {
+            findings.push(Finding::deviation(
+                format!("gists:duplicates:{}", role.name()),
+                format!(
+                    "{} gists are named \"{}\": {}. {}",
+                    ids.len(),
+                    crate::deployment::gist_description(&inputs.repo, role),
+                    ids.join(", "),
+                    create::DUPLICATES_FIX
+                ),
+            ));
+        }
+    }
     let repairable = findings
         .iter()
         .any(|f| f.status == FindingStatus::Deviation);
@@ -211,13 +264,15 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         })
     };
     let (badge, archive) = (gist_id(GistRole::Badges), gist_id(GistRole::Archive));
+    let mut unreadable = Vec::new();
     findings.extend(state_findings(
         &gh,
         badge.as_deref(),
         archive.as_deref(),
         ctx.now,
+        &mut unreadable,
     ));
-    findings.push(workflow_finding(&gh, &inputs));
+    findings.extend(workflow_finding(&gh, &inputs, &mut unreadable));
 
     let width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
     show_findings(ctx, &findings, width);
@@ -233,13 +288,23 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
             ok: findings.len() - drift,
             deviations: drift,
         },
+        unreadable: &unreadable,
     });
+    for what in &unreadable {
+        ctx.reporter
+            .warn(&format!("could not read {what}: not verified"));
+    }
     if repairable {
         ctx.reporter
             .hint("`ghtraf create --dry-run` shows what would repair the deployment");
     }
+    // Drift found is a definite answer (3); otherwise a read that failed
+    // leaves the answer open (1, like any failure to reach GitHub); 0 only
+    // when everything was read and matches.
     if drift > 0 {
         Ok(ExitStatus::Deviation)
+    } else if !unreadable.is_empty() {
+        Ok(ExitStatus::Failed)
     } else {
         Ok(ExitStatus::Success)
     }
@@ -287,6 +352,7 @@ fn not_set_up(ctx: &Context, inputs: &Inputs) -> Result<ExitStatus> {
             ok: 0,
             deviations: 1,
         },
+        unreadable: &[],
     });
     ctx.reporter
         .hint("`ghtraf create --dry-run` shows what it would set up");
@@ -300,6 +366,9 @@ struct VerifyReport<'a> {
     repository: String,
     verification: &'a [Finding],
     summary: VerifySummary,
+    /// What could not be read (a read failure is not a deviation).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    unreadable: &'a [String],
 }
 
 /// Tallies named as in a run's summary.

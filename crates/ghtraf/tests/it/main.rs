@@ -7,6 +7,7 @@ mod common;
 mod apply;
 mod backfill;
 mod collect;
+mod concurrency;
 mod create;
 mod enterprise;
 mod help;

@@ -338,6 +338,8 @@ pub fn plan_many(world: &ManyWorld, now: time::OffsetDateTime) -> (Plan<GistWrit
                 GistWrite {
                     role: GistRole::Badges,
                     gist_id: id.clone(),
+                    // The portfolio is the hub's own file: no precondition.
+                    revision: None,
                     files,
                     changes: Vec::new(),
                     totals: None,

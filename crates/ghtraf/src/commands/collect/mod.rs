@@ -29,6 +29,7 @@ use crate::deployment::GistRole;
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
+use crate::revision::gist_revision;
 use crate::target::{self, Target};
 
 pub use self::args::{CollectArgs, ManyArgs};

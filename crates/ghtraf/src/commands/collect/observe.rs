@@ -94,6 +94,10 @@ pub fn observe(ctx: &Context, target: Target, gh: &dyn GitHubRead) -> Result<Col
             .collect(),
     );
     let r = repo_read.map_err(e("reading the repository"))?;
+    // GitHub's names are case-insensitive: use its spelling from here on.
+    let spelled = ghtraf_github::RepoRef::parse(&r.full_name)
+        .ok()
+        .filter(|c| c.to_string().eq_ignore_ascii_case(&repo.to_string()));
     obs.repo = Some(RepoSnapshot {
         stars: r.stargazers_count,
         forks: r.forks_count,
@@ -157,6 +161,10 @@ pub fn observe(ctx: &Context, target: Target, gh: &dyn GitHubRead) -> Result<Col
             runs.len()
         ),
     );
+    let target = match spelled {
+        Some(repo) => Target { repo, ..target },
+        None => target,
+    };
     Ok(CollectObserved {
         target,
         badge_gist,

@@ -13,6 +13,11 @@ use crate::deployment::GistRole;
 pub struct GistWrite {
     pub role: GistRole,
     pub gist_id: String,
+    /// The gist's revision when the plan was made ([`crate::revision`]): the
+    /// write happens only if the gist still has it. `None`: no precondition
+    /// (a file only this writer owns, such as the hub's portfolio).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
     /// File name → new content.
     pub files: BTreeMap<String, String>,
     /// Human summary of what changed (days added/raised, months archived).

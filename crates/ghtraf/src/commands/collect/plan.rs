@@ -69,6 +69,17 @@ fn stored_state(
         ));
     }
     let mut state = parsed.state;
+    // Impossible figures (a day after tomorrow, totals beyond what the
+    // dashboard can show exactly) stop the run before anything is merged.
+    let archived =
+        crate::deployment::archive_months(observed.archive_gist.as_ref()).unwrap_or_default();
+    ghtraf_traffic::check_plausible(&state, &archived, observed.observation.now).map_err(|e| {
+        CliError::runtime(format!(
+            "gist {}: {e}; nothing was written",
+            target.badge_gist_id
+        ))
+        .with_hint("fix or restore state.json from the gist's revision history; ghtraf will not overwrite it")
+    })?;
     if state.repo.is_empty() {
         state.repo = repo_name.to_string();
     }
@@ -168,12 +179,12 @@ fn plan_archive(
         ))
         .with_hint("run `ghtraf create` to create the archive gist"));
     };
-    if observed.archive_gist.is_none() {
+    let Some(archive_gist) = &observed.archive_gist else {
         return Err(CliError::runtime(format!(
             "archive gist {archive_id} is missing; nothing was written"
         ))
         .with_hint("run `ghtraf create` to repair the deployment"));
-    }
+    };
     let existing_index = archive_files
         .get(ARCHIVE_INDEX_FILE)
         .and_then(|t| parse_archive_index(t).ok());
@@ -201,6 +212,7 @@ fn plan_archive(
         GistWrite {
             role: GistRole::Archive,
             gist_id: archive_id.clone(),
+            revision: Some(gist_revision(archive_gist)),
             files,
             changes,
             totals: None,
@@ -241,6 +253,7 @@ fn plan_badges(
             GistWrite {
                 role: GistRole::Badges,
                 gist_id: target.badge_gist_id.clone(),
+                revision: Some(gist_revision(&observed.badge_gist)),
                 files: BTreeMap::new(),
                 changes: Vec::new(),
                 totals: Some(outcome.state.totals),
@@ -270,6 +283,7 @@ fn plan_badges(
             GistWrite {
                 role: GistRole::Badges,
                 gist_id: target.badge_gist_id.clone(),
+                revision: Some(gist_revision(&observed.badge_gist)),
                 files: desired,
                 changes,
                 totals: Some(outcome.state.totals),

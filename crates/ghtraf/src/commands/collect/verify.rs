@@ -32,7 +32,13 @@ pub fn verify(
                     format!("{} file(s) as written", a.details.files.len()),
                 )
             } else {
-                Finding::deviation(&a.id, format!("differs from what was written: {wrong:?}"))
+                Finding::deviation(
+                    &a.id,
+                    format!(
+                        "differs from what was written: {wrong:?}; another writer (a second \
+                         collect?) wrote it after this run: run `ghtraf collect` again to merge"
+                    ),
+                )
             }
         }
         Ok(None) => Finding::deviation(&a.id, format!("gist {} is gone", a.details.gist_id)),

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::managed_file::{Content, DesiredFile, Fill};
-use crate::templates::fill;
+use crate::templates::{render_all, TemplateValues};
 
 /// Marker text for a deferred value inside a generated file.
 pub(super) fn marker(value: &Deferred) -> Option<(String, Fill)> {
@@ -117,41 +117,25 @@ pub(super) fn desired_files(
     observed: &Observed,
     ids: &Ids<'_>,
 ) -> Result<Vec<DesiredFile>, CliError> {
-    let trigger = if inputs.ci_workflows.is_empty() {
-        String::new()
-    } else {
-        let names: Vec<String> = inputs
-            .ci_workflows
-            .iter()
-            .map(|w| serde_json::to_string(w).unwrap_or_default())
-            .collect();
-        format!(
-            "  workflow_run:\n    workflows: [{}]\n    types: [completed]\n",
-            names.join(", ")
-        )
-    };
-    let values: BTreeMap<&str, String> = BTreeMap::from([
-        ("OWNER", inputs.repo.owner.clone()),
-        ("REPO", inputs.repo.name.clone()),
-        ("DISPLAY_NAME", inputs.display_name.clone()),
-        ("CREATED", ids.created.clone()),
-        ("VERSION", VERSION.to_string()),
-        (
-            "INSTALL",
-            crate::install::step_script(inputs.install_command.as_deref()),
-        ),
-        ("RELEASES", inputs.releases_url.clone()),
-        ("GIST_TOKEN_NAME", inputs.gist_token_name.clone()),
-        ("WORKFLOW_RUN_TRIGGER", trigger),
-    ]);
-    let mut files = Vec::new();
-    for t in TEMPLATES {
-        files.push(DesiredFile {
-            path: t.path.to_string(),
-            content: Content::known(fill(t.path, t.text, &values)?),
+    let rendered = render_all(&TemplateValues {
+        owner: &inputs.repo.owner,
+        repo: &inputs.repo.name,
+        display_name: &inputs.display_name,
+        created: &ids.created,
+        version: VERSION,
+        install_command: inputs.install_command.as_deref(),
+        releases_url: &inputs.releases_url,
+        gist_token_name: &inputs.gist_token_name,
+        ci_workflows: &inputs.ci_workflows,
+    })?;
+    let mut files: Vec<DesiredFile> = rendered
+        .into_iter()
+        .map(|(path, text)| DesiredFile {
+            path,
+            content: Content::known(text),
             managed: false,
-        });
-    }
+        })
+        .collect();
 
     // The dashboard's configuration: our keys set, the user's kept.
     match existing_object(observed, DASHBOARD_CONFIG_PATH) {

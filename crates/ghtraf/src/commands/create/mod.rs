@@ -33,7 +33,7 @@ mod verify;
 pub use self::execute::{step, step_files};
 pub use self::inputs::resolve_inputs;
 pub use self::observe::observe;
-pub use self::plan::plan_create;
+pub use self::plan::{plan_create, DUPLICATES_FIX};
 pub use self::verify::verify;
 
 use crate::api;
@@ -97,6 +97,11 @@ pub struct Inputs {
 /// What GitHub looks like, as far as `create` cares.
 #[derive(Debug, Clone)]
 pub struct GitHubSide {
+    /// The repository as GitHub spells it (names are case-insensitive).
+    pub full_name: RepoRef,
+    /// The history held by each gist that shares its name with another
+    /// (read only when there are such duplicates).
+    pub history: BTreeMap<String, GistHistory>,
     pub login: String,
     /// ghtraf's own token: classic scopes (`X-OAuth-Scopes`) or fine-grained.
     pub scopes: ghtraf_github::TokenScopes,
@@ -110,6 +115,63 @@ pub struct GitHubSide {
     pub secret: Option<SecretMeta>,
     /// `Some(None)`: Pages observed and not enabled; `None`: not observed.
     pub pages: Option<Option<(String, String)>>,
+}
+
+/// How much history a gist holds: archived months, then days. The one with
+/// more is the one to keep when several gists share a name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GistHistory {
+    pub months: usize,
+    pub days: usize,
+}
+
+impl GistHistory {
+    /// What `gist`, in `role`, holds; nothing when it does not parse.
+    pub fn of(gist: &ghtraf_github::Gist, role: GistRole) -> GistHistory {
+        match role {
+            GistRole::Badges => gist
+                .files
+                .get(ghtraf_traffic::STATE_FILE)
+                .and_then(|f| ghtraf_traffic::parse_state(&f.content).ok())
+                .map(|p| GistHistory {
+                    months: p.state.archived.months.len(),
+                    days: p.state.daily_history.len(),
+                })
+                .unwrap_or_default(),
+            GistRole::Archive => GistHistory {
+                months: gist
+                    .files
+                    .keys()
+                    .filter(|n| ghtraf_traffic::archive_period_of_file(n).is_some())
+                    .count(),
+                days: 0,
+            },
+        }
+    }
+
+    fn describe(self) -> String {
+        match (self.months, self.days) {
+            (0, 0) => "no history".to_string(),
+            (m, d) => format!("{m} archived month(s), {d} day(s)"),
+        }
+    }
+}
+
+/// The gists of each role that share the deployment's name with another
+/// (empty when there are no duplicates).
+pub fn duplicate_gists(side: &GitHubSide, repo: &RepoRef) -> Vec<(GistRole, Vec<String>)> {
+    [GistRole::Badges, GistRole::Archive]
+        .into_iter()
+        .filter_map(|role| {
+            let ids: Vec<String> = side
+                .gists
+                .iter()
+                .filter(|g| crate::deployment::names_gist(&g.description, repo, role))
+                .map(|g| g.id.clone())
+                .collect();
+            (ids.len() > 1).then_some((role, ids))
+        })
+        .collect()
 }
 
 /// The world `plan_create` decides from.
@@ -137,6 +199,8 @@ pub struct CreateWorld {
     observed: Observed,
     client: Option<ghtraf_github::Client>,
     memory: ConflictMemory,
+    /// Held from observing to the end of the run: one `create` per checkout.
+    _lock: crate::lock::CheckoutLock,
 }
 
 impl MutatingCommand for Create {
@@ -147,13 +211,15 @@ impl MutatingCommand for Create {
         let args = &self.args;
         let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
-        let inputs = resolve_inputs(ctx, args, &project)?;
+        let mut inputs = resolve_inputs(ctx, args, &project)?;
         if args.deploy.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists() {
             ctx.reporter.warn(&format!(
                 "{} is not a git checkout: the workflow and dashboard files are planned here (--repo-dir DIR chooses where)",
                 root.display()
             ));
         }
+        let command = if inputs.files_only { "init" } else { "create" };
+        let lock = crate::lock::acquire(&inputs.root, command)?;
         let client = if inputs.files_only {
             None
         } else {
@@ -161,11 +227,15 @@ impl MutatingCommand for Create {
         };
         let read: Option<&dyn GitHubRead> = client.as_ref().map(|c| c as &dyn GitHubRead);
         let observed = observe(ctx, &inputs, &project, read)?;
+        if let Some(side) = &observed.github {
+            adopt_spelling(ctx, &mut inputs, &side.full_name);
+        }
         Ok(CreateWorld {
             inputs,
             observed,
             client,
             memory: ConflictMemory::default(),
+            _lock: lock,
         })
     }
 
@@ -241,6 +311,26 @@ impl MutatingCommand for Create {
     ) {
         finish(ctx, plan, results, &world.inputs);
     }
+}
+
+/// Every name from here on uses GitHub's spelling of the repository: gist
+/// descriptions, `.ghtraf.json`, the dashboard config, badge URLs.
+pub fn adopt_spelling(ctx: &Context, inputs: &mut Inputs, canonical: &RepoRef) {
+    if inputs.repo == *canonical {
+        return;
+    }
+    ctx.reporter.diag(
+        Channel::Config,
+        level::HINT,
+        &format!(
+            "GitHub spells the repository {canonical} (given as {}); using its spelling",
+            inputs.repo
+        ),
+    );
+    if inputs.display_name == inputs.repo.name {
+        inputs.display_name = canonical.name.clone();
+    }
+    inputs.repo = canonical.clone();
 }
 
 fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], inputs: &Inputs) {

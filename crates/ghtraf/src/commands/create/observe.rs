@@ -2,6 +2,7 @@
 //! handles, concurrently.
 
 use super::*;
+use crate::deployment::names_gist;
 
 /// The repo-relative paths `create` may write.
 pub(super) fn managed_paths() -> Vec<String> {
@@ -75,6 +76,9 @@ pub(super) fn observe_github(
     let user = user?;
     let (login, scopes) = (user.login, user.scopes);
     let r = repo_read.map_err(|e| crate::repo_name::unseen(repo, e))?;
+    // GitHub's names are case-insensitive; its answer spells the repository
+    // as it was created, and every name and comparison uses that spelling.
+    let full_name = canonical_repo(repo, &r.full_name);
     let gists = gists?;
     let raw_base = gists.iter().find_map(|g| g.raw_base.clone());
     let variables: BTreeMap<String, String> = match variables {
@@ -89,17 +93,18 @@ pub(super) fn observe_github(
             .iter()
             .any(|v| variables.get(*v) == Some(id))
     };
-    let gists = gists
+    let gists: Vec<GistSummary> = gists
         .into_iter()
         .filter(|g| {
-            g.description == gist_description(repo, GistRole::Badges)
-                || g.description == gist_description(repo, GistRole::Archive)
+            names_gist(&g.description, &full_name, GistRole::Badges)
+                || names_gist(&g.description, &full_name, GistRole::Archive)
                 || Some(&g.id) == inputs.badge_gist_id.as_ref()
                 || Some(&g.id) == inputs.archive_gist_id.as_ref()
                 || named_by_variable(&g.id)
-                || legacy_role(&g.description, repo).is_some()
+                || legacy_role(&g.description, &full_name).is_some()
         })
         .collect();
+    let history = duplicate_history(gh, &full_name, &gists)?;
     let secret = secret?;
     // A workflow token given up front is checked now, read-only, before anything changes:
     // one that cannot do the job stops the run here instead of half-applying it.
@@ -122,6 +127,8 @@ pub(super) fn observe_github(
         None => None,
     };
     let side = GitHubSide {
+        history,
+        full_name,
         login,
         scopes,
         repo_created_at: r.created_at,
@@ -141,6 +148,43 @@ pub(super) fn observe_github(
         ),
     );
     Ok(side)
+}
+
+/// The repository as GitHub spells it (`full_name`), or `asked` when the
+/// answer does not parse as a repository (a fake or a proxy answering oddly).
+pub(super) fn canonical_repo(asked: &RepoRef, full_name: &str) -> RepoRef {
+    RepoRef::parse(full_name)
+        .ok()
+        .filter(|r| r.to_string().eq_ignore_ascii_case(&asked.to_string()))
+        .unwrap_or_else(|| asked.clone())
+}
+
+/// How much history each gist holds that shares its name with another one
+/// (only those are read: a deployment without duplicates costs no request).
+fn duplicate_history(
+    gh: &dyn GitHubRead,
+    repo: &RepoRef,
+    gists: &[GistSummary],
+) -> Result<BTreeMap<String, GistHistory>> {
+    let mut ids = Vec::new();
+    for role in [GistRole::Badges, GistRole::Archive] {
+        let named: Vec<&GistSummary> = gists
+            .iter()
+            .filter(|g| names_gist(&g.description, repo, role))
+            .collect();
+        if named.len() > 1 {
+            ids.extend(named.into_iter().map(|g| (g.id.clone(), role)));
+        }
+    }
+    let read = fan_out(&ids, ghtraf_github::DEFAULT_FAN_OUT, |(id, role)| {
+        gh.gist(id).map(|g| g.map(|g| GistHistory::of(&g, *role)))
+    });
+    let mut out = BTreeMap::new();
+    for ((id, _), found) in ids.iter().zip(read) {
+        let found = found.map_err(|e| api::error(Some("reading a duplicate gist"), e))?;
+        out.insert(id.clone(), found.unwrap_or_default());
+    }
+    Ok(out)
 }
 
 /// The role a description gives a gist under the original's pre-0.2.7 naming

@@ -3,6 +3,7 @@
 
 use super::files::{desired_files, Ids};
 use super::*;
+use crate::deployment::names_gist;
 
 /// How the planner settled one gist.
 pub(super) enum GistChoice {
@@ -17,34 +18,41 @@ pub(super) fn choose_gist(
     role: GistRole,
     candidates: &[(&str, Option<&String>)],
 ) -> GistChoice {
-    for (source, id) in candidates {
-        let Some(id) = id else { continue };
-        if let Some(g) = gh.gists.iter().find(|g| &g.id == *id) {
-            if g.description != gist_description(repo, role) {
+    let description = gist_description(repo, role);
+    let history = |g: &GistSummary| gh.history.get(&g.id).copied().unwrap_or_default();
+    let mut matching: Vec<&GistSummary> = gh
+        .gists
+        .iter()
+        .filter(|g| names_gist(&g.description, repo, role))
+        .collect();
+    // The one with history first (not the newest stub a lost response left),
+    // then the most recently updated.
+    matching.sort_by(|a, b| {
+        history(b)
+            .cmp(&history(a))
+            .then(b.updated_at.cmp(&a.updated_at))
+            .then(a.id.cmp(&b.id))
+    });
+    let named = candidates.iter().find_map(|(source, id)| {
+        let id = (*id)?;
+        if let Some(g) = gh.gists.iter().find(|g| &g.id == id) {
+            if !names_gist(&g.description, repo, role) {
                 plan.warn(format!(
                     "gist {id} (\"{}\") keeps its name; `ghtraf upgrade` renames it and takes \
                      over the rest of an earlier deployment",
                     g.description
                 ));
             }
-            return GistChoice::Adopt {
-                id: (*id).clone(),
-                why: format!("adopting existing gist {id} (from {source})"),
-            };
+            Some((*source, id.clone()))
+        } else {
+            plan.warn(format!(
+                "{source} names {} gist {id}, which does not exist or is not yours: it will be replaced",
+                role.name()
+            ));
+            None
         }
-        plan.warn(format!(
-            "{source} names {} gist {id}, which does not exist or is not yours: it will be replaced",
-            role.name()
-        ));
-    }
-    let description = gist_description(repo, role);
-    let mut matching: Vec<&GistSummary> = gh
-        .gists
-        .iter()
-        .filter(|g| g.description == description)
-        .collect();
-    matching.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
-    if matching.is_empty() {
+    });
+    if named.is_none() && matching.is_empty() {
         // The original's pre-0.2.7 name: adopt it (its history and badge URLs live there).
         let mut legacy: Vec<&GistSummary> = gh
             .gists
@@ -70,26 +78,40 @@ pub(super) fn choose_gist(
             };
         }
     }
-    match matching.as_slice() {
-        [] => GistChoice::Create,
-        [one] => GistChoice::Adopt {
-            id: one.id.clone(),
-            why: format!("adopting existing gist {}", one.id),
+    let chosen = named
+        .as_ref()
+        .map(|(_, id)| id.clone())
+        .or_else(|| matching.first().map(|g| g.id.clone()));
+    if let (Some(chosen), [_, _, ..]) = (&chosen, matching.as_slice()) {
+        let list: Vec<String> = matching
+            .iter()
+            .map(|g| format!("{} ({})", g.id, history(g).describe()))
+            .collect();
+        let why = match &named {
+            Some((source, _)) => format!("the one {source} names"),
+            None => "the one with the most history".to_string(),
+        };
+        plan.warn(format!(
+            "{} gists are named \"{description}\": {}; using {chosen}, {why}, and leaving the others alone. {DUPLICATES_FIX}",
+            matching.len(),
+            list.join(", ")
+        ));
+    }
+    match (named, chosen) {
+        (Some((source, id)), _) => GistChoice::Adopt {
+            why: format!("adopting existing gist {id} (from {source})"),
+            id,
         },
-        [newest, rest @ ..] => {
-            let others: Vec<&str> = rest.iter().map(|g| g.id.as_str()).collect();
-            plan.warn(format!(
-                "several gists are named \"{description}\"; using the newest ({}), ignoring {}",
-                newest.id,
-                others.join(", ")
-            ));
-            GistChoice::Adopt {
-                id: newest.id.clone(),
-                why: format!("adopting existing gist {}", newest.id),
-            }
-        }
+        (None, Some(id)) => GistChoice::Adopt {
+            why: format!("adopting existing gist {id}"),
+            id,
+        },
+        (None, None) => GistChoice::Create,
     }
 }
+
+/// What to do about duplicate gists, said wherever they are reported.
+pub const DUPLICATES_FIX: &str = "To reconcile them, run `ghtraf upgrade` (it keeps the one with history and merges the others into it), or check each with `gh gist view ID` and delete the extra ones with `gh gist delete ID` (docs/hostile-worlds.md, \"Duplicate gists\")";
 
 /// The initial files of each gist.
 pub(super) fn initial_gist_files(

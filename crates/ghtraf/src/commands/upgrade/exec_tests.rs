@@ -279,6 +279,21 @@ struct Run {
     plan: Plan<UpgradeStep>,
 }
 
+/// Carries `plan` out with the real executors against `memory` and the checkout at `root`.
+fn execute_plan(
+    memory: &Memory,
+    root: &Path,
+    plan: &Plan<UpgradeStep>,
+) -> Vec<ghtraf_plan::ActionResult> {
+    let cx = StepContext {
+        root,
+        repository: "octo/demo",
+        now: "2026-03-02T10:00:00Z",
+    };
+    let step_fn = |a: &ghtraf_plan::Action<UpgradeStep>, o: &Outputs| step(a, o, memory, &cx);
+    execute(plan, &ExecOptions::default(), &step_fn, &mut |_, _| {}).unwrap()
+}
+
 fn run(
     memory: &Memory,
     root: &Path,
@@ -292,13 +307,7 @@ fn run(
     i.backup_dir = backups.join(format!("run{round}"));
     let world = reobserve(memory, root, paths);
     let plan = plan_upgrade(&i, &world, NOW).unwrap();
-    let cx = StepContext {
-        root,
-        repository: "octo/demo",
-        now: "2026-03-02T10:00:00Z",
-    };
-    let step_fn = |a: &ghtraf_plan::Action<UpgradeStep>, o: &Outputs| step(a, o, memory, &cx);
-    let results = execute(&plan, &ExecOptions::default(), &step_fn, &mut |_, _| {}).unwrap();
+    let results = execute_plan(memory, root, &plan);
     Run { results, plan }
 }
 
@@ -528,13 +537,7 @@ fn a_changed_default_branch_file_is_refused_by_its_blob_sha() {
         .as_mut()
         .unwrap()
         .sha = "blob-pushed-meanwhile".to_string();
-    let cx = StepContext {
-        root: repo.path(),
-        repository: "octo/demo",
-        now: "2026-03-02T10:00:00Z",
-    };
-    let step_fn = |a: &ghtraf_plan::Action<UpgradeStep>, o: &Outputs| step(a, o, &memory, &cx);
-    let results = execute(&plan, &ExecOptions::default(), &step_fn, &mut |_, _| {}).unwrap();
+    let results = execute_plan(&memory, repo.path(), &plan);
     let commit = results
         .iter()
         .find(|r| r.id.as_str().starts_with("workflow:overwrite:"))
@@ -556,13 +559,7 @@ fn a_checkout_file_edited_after_planning_is_not_overwritten() {
     let plan = plan_upgrade(&i1, &reobserve(&memory, repo.path(), &paths), NOW).unwrap();
     let index = repo.path().join("docs/stats/index.html");
     std::fs::write(&index, "my own page").unwrap();
-    let cx = StepContext {
-        root: repo.path(),
-        repository: "octo/demo",
-        now: "2026-03-02T10:00:00Z",
-    };
-    let step_fn = |a: &ghtraf_plan::Action<UpgradeStep>, o: &Outputs| step(a, o, &memory, &cx);
-    let results = execute(&plan, &ExecOptions::default(), &step_fn, &mut |_, _| {}).unwrap();
+    let results = execute_plan(&memory, repo.path(), &plan);
     let r = results
         .iter()
         .find(|r| r.id.as_str() == "file:overwrite:docs/stats/index.html")

@@ -14,6 +14,7 @@
 
 pub mod args;
 pub mod backup;
+pub mod client_ops;
 pub mod command;
 pub mod config;
 #[cfg(test)]
