@@ -12,14 +12,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::FormatArg;
+use crate::cli::{ColorArg, FormatArg};
 use crate::clock;
 use crate::commands::{self, Cli, Command};
 use crate::context::{Context, Env};
 use crate::driver::RunMode;
 use crate::error::{exit, CliError};
+use crate::help;
 use crate::output::{color_enabled, Channel, Format, Reporter, Show, Verbosity};
 use crate::prompt::{Prompter, TerminalPrompter};
 
@@ -48,7 +49,7 @@ impl Io {
             stdin_is_tty: io::stdin().is_terminal(),
             stdout_is_tty: io::stdout().is_terminal(),
             stderr_is_tty: io::stderr().is_terminal(),
-            prompter: Arc::new(TerminalPrompter),
+            prompter: Arc::new(TerminalPrompter::default()),
             gh_cli: Arc::new(|| {
                 let host = std::env::var("GH_HOST").ok();
                 ghtraf_github::gh_cli_token(host.as_deref())
@@ -57,7 +58,12 @@ impl Io {
     }
 }
 
+/// The width of the real terminal on stdout, measured once by [`main`]
+/// (in-process runs, as in tests, have none and never wrap).
+static TERMINAL_WIDTH: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
 pub fn main() -> ExitCode {
+    let _ = TERMINAL_WIDTH.set(Reporter::terminal_width());
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
@@ -78,8 +84,12 @@ pub fn main() -> ExitCode {
 pub fn run(args: Vec<OsString>, io: Io) -> u8 {
     let mut stderr = io.stderr;
     let mut stdout = io.stdout;
-    let cli = match Cli::try_parse_from(&args) {
-        Ok(cli) => cli,
+    let args = help::normalize_help_args(args);
+    let parsed = Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = if e.use_stderr() {
                 exit::USAGE
@@ -97,6 +107,35 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             } else {
                 write!(stdout, "{rendered}")
             };
+            if e.use_stderr() && wants_json(&args) {
+                // A usage error is still one document in the envelope on stdout.
+                let command = args
+                    .iter()
+                    .skip(1)
+                    .filter_map(|a| a.to_str())
+                    .find(|a| Cli::command().find_subcommand(a).is_some())
+                    .unwrap_or("ghtraf");
+                let first = text.to_string();
+                let message = first.lines().next().unwrap_or("usage error");
+                let message = message.strip_prefix("error: ").unwrap_or(message);
+                let doc = crate::output::envelope(
+                    command,
+                    serde_json::to_value(ErrorReport {
+                        format_version: 1,
+                        error: ErrorBody {
+                            message,
+                            hint: Some("ghtraf help COMMAND shows the command's flags"),
+                            exit_code: code,
+                        },
+                    })
+                    .unwrap_or_default(),
+                );
+                let _ = writeln!(
+                    stdout,
+                    "{}",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                );
+            }
             return code;
         }
     };
@@ -138,24 +177,43 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         FormatArg::Text | FormatArg::Csv => Format::Text,
         FormatArg::Json => Format::Json,
     };
+    let color = |tty: bool| match cli.global.color {
+        Some(ColorArg::Always) => true,
+        Some(ColorArg::Never) => false,
+        Some(ColorArg::Auto) | None => color_enabled(cli.global.no_color, &lookup, tty),
+    };
     let reporter = Arc::new(
         Reporter::new(
             verbosity,
             format,
-            color_enabled(cli.global.no_color, &lookup, io.stdout_is_tty),
-            color_enabled(cli.global.no_color, &lookup, io.stderr_is_tty),
+            color(io.stdout_is_tty),
+            color(io.stderr_is_tty),
             stdout,
             stderr,
         )
-        .with_progress(io.stderr_is_tty),
+        .with_progress(io.stderr_is_tty)
+        .with_command(matches.subcommand_name())
+        .with_width(if io.stdout_is_tty {
+            TERMINAL_WIDTH.get().copied().flatten()
+        } else {
+            None
+        }),
     );
+    if let Some(name) = matches.subcommand_name() {
+        if let Err(e) = help::refuse_inert_flags(name, &cli.global, format == Format::Json) {
+            return report(&reporter, &e);
+        }
+    }
     let ci = lookup("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
     let now = match clock::now(&lookup) {
         Ok(n) => n,
         Err(e) => return report(&reporter, &e),
     };
+    // Questions go to stderr and answers come from stdin: both must be a terminal.
+    let interactive = !cli.global.non_interactive && !ci && io.stdin_is_tty && io.stderr_is_tty;
     let mut ctx = Context {
-        interactive: !cli.global.non_interactive && io.stdin_is_tty && !ci,
+        interactive,
+        product_on_terminal: io.stdout_is_tty && reporter.shows_product(),
         reporter: reporter.clone(),
         prompter: io.prompter,
         env: io.env,
@@ -167,7 +225,7 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         api_url: cli.global.api_url.clone(),
     };
     let mode = match RunMode::new(&cli.global, matches!(cli.command, Command::Apply { .. })) {
-        Ok(mode) => mode,
+        Ok(mode) => mode.never_asking(ci),
         Err(e) => return report(&reporter, &e),
     };
     let result = commands::dispatch(&mut ctx, mode, &cli.command, csv);
@@ -175,6 +233,13 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(status) => status.code(),
         Err(e) => report(&reporter, &e),
     }
+}
+
+/// `--format json` (or `--format=json`) among the raw arguments.
+fn wants_json(args: &[OsString]) -> bool {
+    args.windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json")
 }
 
 fn report(reporter: &Reporter, e: &CliError) -> u8 {

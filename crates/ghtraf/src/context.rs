@@ -26,8 +26,12 @@ pub struct Context {
     pub env: Env,
     pub cwd: PathBuf,
     pub now: OffsetDateTime,
-    /// Questions may be asked (a terminal, not --non-interactive, not CI).
+    /// Questions may be asked (stdin and stderr are terminals, not --non-interactive, not CI).
     pub interactive: bool,
+    /// What the command prints to stdout reaches a person: stdout is a terminal
+    /// and the product is shown (text format, not quieted). The driver asks to
+    /// approve a plan only when this holds, so nobody approves a plan unseen.
+    pub product_on_terminal: bool,
     /// Standard input, for `--gist-token-stdin`.
     pub stdin: Mutex<Box<dyn Read + Send>>,
     /// How to ask the gh CLI for a token (absent in tests).

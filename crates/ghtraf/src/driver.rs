@@ -50,6 +50,12 @@ pub trait MutatingCommand: Sync {
     fn detail_level(&self) -> i32 {
         0
     }
+    /// The least detail level when the plan is shown on a terminal, where a
+    /// person reads it (and may be asked to approve it): a command whose
+    /// numbers are the product (collect's day-level changes) raises it.
+    fn terminal_detail_level(&self) -> i32 {
+        self.detail_level()
+    }
     /// Carries out one action exactly as planned.
     fn step(
         &self,
@@ -97,6 +103,10 @@ pub struct RunMode {
     expected_plan: Option<serde_json::Value>,
     /// The command as parsed, for `--plan-out`.
     invocation: Option<serde_json::Value>,
+    /// `--yes`: the plan shown is approved without a question.
+    yes: bool,
+    /// `-n` or CI: nobody is asked; the plan shown is applied.
+    never_ask: bool,
 }
 
 impl RunMode {
@@ -125,7 +135,15 @@ impl RunMode {
             fail_fast: global.fail_fast,
             expected_plan: None,
             invocation: None,
+            yes: global.yes,
+            never_ask: global.non_interactive,
         })
+    }
+
+    /// In CI (`CI` set) nobody is there to ask: as with `-n`, the plan is applied.
+    pub fn never_asking(mut self, ci: bool) -> RunMode {
+        self.never_ask |= ci;
+        self
     }
 
     /// `--fail-fast`. Besides the executor, `backfill` reads it before planning: a source
@@ -169,6 +187,42 @@ struct Summary {
     deviations: usize,
 }
 
+/// Whether a plan with changes may be applied.
+enum Approval {
+    Given,
+    Declined,
+}
+
+/// The one rule for approving a plan. A saved plan was reviewed when it was
+/// made, and `--yes` approves what is shown: no question. Otherwise ask only
+/// when the person both sees the plan (stdout is a terminal showing it) and
+/// can answer (stdin and stderr are terminals); `-n`/CI applies without asking;
+/// anything else (a pipe, `--format json`, `-QQ`) needs an explicit choice.
+fn approval(ctx: &Context, mode: &RunMode) -> Result<Approval> {
+    if mode.expected_plan.is_some() || mode.yes {
+        return Ok(Approval::Given);
+    }
+    if ctx.interactive && ctx.product_on_terminal {
+        return Ok(if ctx.prompter.confirm("Apply this plan?", false)? {
+            Approval::Given
+        } else {
+            Approval::Declined
+        });
+    }
+    if mode.never_ask {
+        return Ok(Approval::Given);
+    }
+    let why = if ctx.product_on_terminal {
+        "there is no terminal to answer on"
+    } else {
+        "the plan is not shown on a terminal"
+    };
+    Err(CliError::usage(format!(
+        "not applied: this plan needs your approval, and {why}"
+    ))
+    .with_hint("review it (`--dry-run`), then approve it with --yes, or run with -n to never ask"))
+}
+
 /// Runs `command` under `mode`: the one way a mutating command is run.
 pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Result<ExitStatus> {
     let world = command.observe(ctx)?;
@@ -181,7 +235,11 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
         mode,
         &plan,
         &heading,
-        command.detail_level(),
+        if ctx.product_on_terminal {
+            command.terminal_detail_level()
+        } else {
+            command.detail_level()
+        },
         &step,
         &verify,
     )?;
@@ -278,15 +336,16 @@ fn drive<P: Payload>(
         });
     }
 
-    // A saved plan was reviewed when it was made: no second question.
-    if ctx.interactive
-        && mode.expected_plan.is_none()
-        && !ctx.prompter.confirm("Apply this plan?", false)?
-    {
-        return Err(CliError::new(
-            ErrorKind::Interrupted,
-            "not applied: you answered no",
-        ));
+    match approval(ctx, mode)? {
+        Approval::Given => {}
+        Approval::Declined => {
+            r.say("Not applied: you answered no. Nothing was changed.");
+            return Ok(Driven {
+                status: ExitStatus::Declined,
+                results: Vec::new(),
+                ran: false,
+            });
+        }
     }
 
     r.say("Applying:");
@@ -295,7 +354,17 @@ fn drive<P: Payload>(
         fail_fast: mode.fail_fast,
         max_parallel: MAX_PARALLEL,
     };
-    let results = execute(plan, &options, step, &mut |action, result| {
+    // Input that ended at one prompt ends the run: no later action asks again.
+    let guarded = |a: &Action<P>, o: &Outputs| {
+        if ctx.prompter.input_ended() {
+            return Err(StepError::new(format!(
+                "{}: not done: input ended at an earlier prompt",
+                a.id
+            )));
+        }
+        step(a, o)
+    };
+    let results = execute(plan, &options, &guarded, &mut |action, result| {
         r.lines(&render_results(action, result, width));
         r.diag(
             Channel::General,
@@ -316,15 +385,43 @@ fn drive<P: Payload>(
     let skipped = results.len() - failed - ok;
     let stale = results.iter().any(|x| x.stale);
 
+    if ctx.prompter.input_ended() {
+        r.say(&format!(
+            "Applied: {ok} ok, {failed} failed, {skipped} skipped (stopped: input ended at a prompt)."
+        ));
+        return Err(
+            CliError::new(ErrorKind::Interrupted, "stopped: input ended at a prompt").with_hint(
+                format!(
+                    "run `ghtraf {}` again: it re-observes and continues where it stopped",
+                    plan.command
+                ),
+            ),
+        );
+    }
+
+    // What was applied first, then what verification found about it.
+    r.say(&format!(
+        "Applied: {ok} ok, {failed} failed, {skipped} skipped."
+    ));
     let findings = verify(&results);
-    r.lines(&render_verification(&findings, width));
     let deviations = findings
         .iter()
         .filter(|f| f.status == FindingStatus::Deviation)
         .count();
-
-    let summary = format!("Applied: {ok} ok, {failed} failed, {skipped} skipped.");
-    r.say(&summary);
+    let mut lines = render_verification(&findings, width);
+    if failed > 0 {
+        // Verification covers what ran; it must not read as the run's success.
+        if let Some(last) = lines.last_mut() {
+            last.kind = ghtraf_plan::LineKind::Failed;
+            last.text = format!(
+                "Verified what ran: {} OK, {deviations} deviation{}. The run FAILED: {failed} action{} failed.",
+                findings.len() - deviations,
+                if deviations == 1 { "" } else { "s" },
+                if failed == 1 { "" } else { "s" },
+            );
+        }
+    }
+    r.lines(&lines);
     if failed > 0 {
         r.hint(&format!(
             "fix the cause above and run `ghtraf {}` again: it re-observes and continues where it stopped",

@@ -25,7 +25,9 @@ pub mod exit {
     /// `collect` over many repositories: some could not be collected; the
     /// others were.
     pub const PARTIAL: u8 = 6;
-    /// The user stopped the command at a prompt.
+    /// You declined the plan at the confirmation: nothing was changed. Not an error.
+    pub const DECLINED: u8 = 7;
+    /// Input ended (Ctrl-D) or Ctrl-C was typed at a prompt.
     pub const INTERRUPTED: u8 = 130;
     /// A bug in ghtraf (a broken internal invariant, or a caught panic).
     pub const INTERNAL: u8 = 70;
@@ -46,6 +48,8 @@ pub enum ExitStatus {
     ChangesPending,
     /// Some of many repositories could not be collected; the others were.
     Partial,
+    /// The person declined the plan at the confirmation; nothing was changed.
+    Declined,
 }
 
 impl ExitStatus {
@@ -57,6 +61,7 @@ impl ExitStatus {
             ExitStatus::StalePlan => exit::STALE_PLAN,
             ExitStatus::ChangesPending => exit::CHANGES_PENDING,
             ExitStatus::Partial => exit::PARTIAL,
+            ExitStatus::Declined => exit::DECLINED,
         }
     }
 }

@@ -201,6 +201,10 @@ pub struct Reporter {
     err: Mutex<Box<dyn Write + Send>>,
     /// Draw progress bars (stderr is a terminal and nobody asked for quiet).
     progress: bool,
+    /// The command, named in every JSON document's envelope.
+    command: Option<String>,
+    /// Wrap product lines to this many columns (stdout is a terminal).
+    width: Option<usize>,
 }
 
 impl Reporter {
@@ -220,7 +224,27 @@ impl Reporter {
             out: Mutex::new(out),
             err: Mutex::new(err),
             progress: false,
+            command: None,
+            width: None,
         }
+    }
+
+    /// Wraps product lines to `columns` (when stdout is a terminal; a pipe
+    /// keeps whole lines for tools that read them).
+    pub fn with_width(mut self, columns: Option<usize>) -> Self {
+        self.width = columns.map(|c| c.max(40));
+        self
+    }
+
+    /// The width of the terminal on stdout, at most 100 columns, if it is one.
+    pub fn terminal_width() -> Option<usize> {
+        terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0).min(100))
+    }
+
+    /// Names the command every JSON document is about (`"command"` in the envelope).
+    pub fn with_command(mut self, command: Option<&str>) -> Self {
+        self.command = command.map(str::to_string);
+        self
     }
 
     /// Enables progress bars; the caller knows whether stderr is a terminal.
@@ -337,6 +361,11 @@ impl Reporter {
         self.diag(Channel::Hint, level::HINT, &format!("hint: {message}"));
     }
 
+    /// Whether product text (plans, results) is printed at all: text mode, not quieted.
+    pub fn shows_product(&self) -> bool {
+        !self.json_mode() && self.verbosity.enabled(Channel::General, level::INFO)
+    }
+
     /// Rendered product lines on stdout (text mode only; JSON mode prints one document).
     pub fn lines(&self, lines: &[Line]) {
         if self.json_mode() || !self.verbosity.enabled(Channel::General, level::INFO) {
@@ -344,10 +373,16 @@ impl Reporter {
         }
         let mut text = String::new();
         for line in lines {
-            if self.color_out {
-                let _ = writeln!(text, "{}", paint(line.kind, &line.text));
-            } else {
-                let _ = writeln!(text, "{}", line.text);
+            let rows = match self.width {
+                Some(w) => wrap(&line.text, w),
+                None => vec![line.text.clone()],
+            };
+            for row in rows {
+                if self.color_out {
+                    let _ = writeln!(text, "{}", paint(line.kind, &row));
+                } else {
+                    let _ = writeln!(text, "{row}");
+                }
             }
         }
         self.write_out(text.trim_end_matches('\n'));
@@ -368,13 +403,79 @@ impl Reporter {
         }
     }
 
-    /// The JSON document on stdout (JSON mode only). Always printed: it is what was asked for.
+    /// The JSON document on stdout (JSON mode only), in the one envelope
+    /// every document shares (see [`envelope`]). Always printed: it is what
+    /// was asked for.
     pub fn json<T: serde::Serialize + ?Sized>(&self, value: &T) {
         if self.json_mode() {
-            let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
+            let value = serde_json::to_value(value).unwrap_or_default();
+            let doc = envelope(self.command.as_deref().unwrap_or("ghtraf"), value);
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
             self.write_out(&text);
         }
     }
+}
+
+/// Breaks `line` at spaces into rows of at most `width` columns; rows after
+/// the first are indented 4 columns past the line's own indent. A word longer
+/// than a row (a URL) stays whole.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let indent = line.len() - line.trim_start().len();
+    let lead = " ".repeat(indent + 4);
+    let mut rows = Vec::new();
+    let mut row = line[..indent].to_string();
+    let mut empty = true;
+    for word in line[indent..].split(' ') {
+        let len = row.chars().count();
+        if !empty && len + 1 + word.chars().count() > width {
+            let done = std::mem::replace(&mut row, lead.clone());
+            rows.push(done.trim_end().to_string());
+            empty = true;
+        }
+        if !empty {
+            row.push(' ');
+        }
+        row.push_str(word);
+        empty = false;
+    }
+    rows.push(row);
+    rows
+}
+
+/// The version of the JSON envelope (and of the plan format inside it).
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Every `--format json` document is an object that opens with
+/// `format_version` and `command`; a list (`list`'s repositories, `export`'s
+/// days) is held under a named key. Documented in docs/output.md, with the
+/// JSON Schema docs/output.schema.json.
+pub fn envelope(command: &str, value: serde_json::Value) -> serde_json::Value {
+    let mut doc = serde_json::Map::new();
+    match value {
+        serde_json::Value::Object(mut body) => {
+            let version = body
+                .remove("format_version")
+                .unwrap_or_else(|| JSON_FORMAT_VERSION.into());
+            body.remove("command");
+            doc.insert("format_version".into(), version);
+            doc.insert("command".into(), command.into());
+            doc.extend(body);
+        }
+        other => {
+            doc.insert("format_version".into(), JSON_FORMAT_VERSION.into());
+            doc.insert("command".into(), command.into());
+            let key = match command {
+                "list" => "repositories",
+                "export" => "days",
+                _ => "items",
+            };
+            doc.insert(key.into(), other);
+        }
+    }
+    serde_json::Value::Object(doc)
 }
 
 #[cfg(test)]
@@ -387,6 +488,34 @@ mod tests {
             quiet,
             show: show.iter().map(|s| s.parse().unwrap()).collect(),
         }
+    }
+
+    #[test]
+    fn long_lines_wrap_under_their_indent_and_keep_long_words() {
+        let line = format!("  DEVIATION id  {}", "word ".repeat(30).trim_end());
+        let rows = wrap(&line, 40);
+        assert!(rows.len() > 1);
+        assert!(rows.iter().all(|r| r.chars().count() <= 40), "{rows:?}");
+        assert!(rows[1].starts_with("      word"), "{rows:?}");
+        assert!(rows.iter().all(|r| !r.ends_with(' ')), "{rows:?}");
+        let aligned = wrap(
+            &format!("  OK  id{}  {}", " ".repeat(30), "x".repeat(20)),
+            40,
+        );
+        assert_eq!(aligned[0], "  OK  id", "no trailing padding: {aligned:?}");
+        assert_eq!(
+            rows.join(" ").split_whitespace().count(),
+            line.split_whitespace().count()
+        );
+        let url = format!("see https://example.com/{}", "x".repeat(60));
+        assert_eq!(
+            wrap(&url, 40),
+            [
+                "see",
+                &format!("    https://example.com/{}", "x".repeat(60))
+            ]
+        );
+        assert_eq!(wrap("short", 40), ["short"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use ghtraf_plan::Secret;
@@ -33,17 +34,35 @@ pub trait Prompter: Send + Sync {
     fn text(&self, question: &str, default: Option<&str>) -> Result<String>;
     /// A value typed without echo.
     fn secret(&self, question: &str) -> Result<Secret>;
+    /// Input ended (Ctrl-D) or was interrupted (Ctrl-C) at an earlier
+    /// question: the run stops (exit 130) instead of asking again.
+    fn input_ended(&self) -> bool {
+        false
+    }
 }
 
+/// The one error for every prompt whose input ended (Ctrl-D) or was
+/// interrupted (Ctrl-C): exit 130, as the README says.
 fn interrupted() -> CliError {
-    CliError::new(ErrorKind::Interrupted, "no answer (input closed)")
+    CliError::new(ErrorKind::Interrupted, "stopped: input ended at a prompt")
 }
 
 /// Prompts on the terminal.
-pub struct TerminalPrompter;
+#[derive(Default)]
+pub struct TerminalPrompter {
+    ended: AtomicBool,
+}
 
 impl TerminalPrompter {
+    fn ended(&self) -> CliError {
+        self.ended.store(true, Ordering::SeqCst);
+        interrupted()
+    }
+
     fn ask(&self, question: &str) -> Result<String> {
+        if self.input_ended() {
+            return Err(interrupted());
+        }
         let mut err = io::stderr();
         let _ = write!(err, "{question}");
         let _ = err.flush();
@@ -53,7 +72,9 @@ impl TerminalPrompter {
             .read_line(&mut line)
             .map_err(|e| CliError::runtime(format!("could not read the answer: {e}")))?;
         if n == 0 {
-            return Err(interrupted());
+            // The cursor is still after the question.
+            let _ = writeln!(err);
+            return Err(self.ended());
         }
         Ok(line.trim().to_string())
     }
@@ -104,9 +125,128 @@ impl Prompter for TerminalPrompter {
     }
 
     fn secret(&self, question: &str) -> Result<Secret> {
-        let value =
-            rpassword::prompt_password(format!("{question}: ")).map_err(|_| interrupted())?;
-        Ok(Secret::new(value.trim().to_string()))
+        if self.input_ended() {
+            return Err(interrupted());
+        }
+        let mut err = io::stderr();
+        let _ = write!(err, "{question}: ");
+        let _ = err.flush();
+        let typed = hidden::read_line();
+        // The typed Enter was not echoed either.
+        let _ = writeln!(err);
+        match typed {
+            Ok(Some(value)) => Ok(Secret::new(value.trim().to_string())),
+            Ok(None) => Err(self.ended()),
+            Err(e) => Err(CliError::runtime(format!("could not read the answer: {e}"))),
+        }
+    }
+
+    fn input_ended(&self) -> bool {
+        self.ended.load(Ordering::SeqCst)
+    }
+}
+
+/// Reading a line without echo, with the terminal restored on every path.
+///
+/// The terminal is switched to raw input (no echo, no line editing, no
+/// signals) only inside [`hidden::read_line`], and a guard puts the saved
+/// settings back when it is dropped — on return, on error and on a panic's
+/// unwinding. Ctrl-C arrives as a byte instead of a signal, so it cannot kill
+/// the process while echo is off; it ends the prompt like Ctrl-D.
+#[cfg(unix)]
+pub mod hidden {
+    use std::io::{self, Read};
+
+    use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
+
+    /// Saved terminal settings, restored on drop.
+    pub struct Restore<F: std::os::fd::AsFd> {
+        fd: F,
+        saved: Termios,
+    }
+
+    impl<F: std::os::fd::AsFd> Restore<F> {
+        /// Saves `fd`'s settings, then turns off echo, line editing and
+        /// signal keys; the settings come back when the guard is dropped.
+        pub fn raw(fd: F) -> io::Result<Restore<F>> {
+            let saved = termios::tcgetattr(&fd)?;
+            let guard = Restore { fd, saved };
+            let mut raw = guard.saved.clone();
+            raw.local_modes
+                .remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
+            raw.special_codes[SpecialCodeIndex::VMIN] = 1;
+            raw.special_codes[SpecialCodeIndex::VTIME] = 0;
+            termios::tcsetattr(&guard.fd, OptionalActions::Flush, &raw)?;
+            Ok(guard)
+        }
+    }
+
+    impl<F: std::os::fd::AsFd> Drop for Restore<F> {
+        fn drop(&mut self) {
+            let _ = termios::tcsetattr(&self.fd, OptionalActions::Now, &self.saved);
+        }
+    }
+
+    /// What one typed byte does to the line being read.
+    #[derive(Debug, PartialEq, Eq)]
+    pub enum Key {
+        Char(u8),
+        Erase,
+        Kill,
+        Enter,
+        /// Ctrl-C, or Ctrl-D on an empty line.
+        End,
+        Ignore,
+    }
+
+    pub fn key(byte: u8, empty: bool) -> Key {
+        match byte {
+            b'\r' | b'\n' => Key::Enter,
+            0x03 => Key::End,
+            0x04 if empty => Key::End,
+            0x7f | 0x08 => Key::Erase,
+            0x15 => Key::Kill,
+            b if b < 0x20 => Key::Ignore,
+            b => Key::Char(b),
+        }
+    }
+
+    /// One line from stdin without echo; `None` when input ended or Ctrl-C.
+    pub fn read_line() -> io::Result<Option<String>> {
+        let stdin = io::stdin();
+        let _restore = Restore::raw(io::stdin())?;
+        let mut line: Vec<u8> = Vec::new();
+        let mut input = stdin.lock();
+        let mut byte = [0u8; 1];
+        loop {
+            if input.read(&mut byte)? == 0 {
+                return Ok(None);
+            }
+            match key(byte[0], line.is_empty()) {
+                Key::Enter => break,
+                Key::End => return Ok(None),
+                Key::Erase => {
+                    // Drop one whole UTF-8 character.
+                    while line.pop().is_some_and(|b| b & 0xC0 == 0x80) {}
+                }
+                Key::Kill => line.clear(),
+                Key::Ignore => {}
+                Key::Char(b) => line.push(b),
+            }
+        }
+        Ok(Some(String::from_utf8_lossy(&line).into_owned()))
+    }
+}
+
+#[cfg(not(unix))]
+pub mod hidden {
+    /// One line without echo; `None` when input ended.
+    pub fn read_line() -> std::io::Result<Option<String>> {
+        match rpassword::read_password() {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -115,6 +255,8 @@ impl Prompter for TerminalPrompter {
 pub struct ScriptedPrompter {
     answers: Mutex<VecDeque<String>>,
     asked: Mutex<Vec<String>>,
+    /// The script ran out: input ended, as Ctrl-D would.
+    ended: AtomicBool,
 }
 
 impl ScriptedPrompter {
@@ -122,6 +264,7 @@ impl ScriptedPrompter {
         ScriptedPrompter {
             answers: Mutex::new(answers.into_iter().map(Into::into).collect()),
             asked: Mutex::new(Vec::new()),
+            ended: AtomicBool::new(false),
         }
     }
 
@@ -134,11 +277,11 @@ impl ScriptedPrompter {
         if let Ok(mut asked) = self.asked.lock() {
             asked.push(question.to_string());
         }
-        self.answers
-            .lock()
-            .ok()
-            .and_then(|mut a| a.pop_front())
-            .ok_or_else(interrupted)
+        let answer = self.answers.lock().ok().and_then(|mut a| a.pop_front());
+        answer.ok_or_else(|| {
+            self.ended.store(true, Ordering::SeqCst);
+            interrupted()
+        })
     }
 }
 
@@ -170,5 +313,24 @@ impl Prompter for ScriptedPrompter {
 
     fn secret(&self, question: &str) -> Result<Secret> {
         Ok(Secret::new(self.next(question)?))
+    }
+
+    fn input_ended(&self) -> bool {
+        self.ended.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::hidden::{key, Key};
+
+    #[test]
+    fn ctrl_c_and_ctrl_d_end_a_hidden_prompt() {
+        assert_eq!(key(0x03, false), Key::End, "Ctrl-C ends even mid-line");
+        assert_eq!(key(0x04, true), Key::End);
+        assert_eq!(key(0x04, false), Key::Ignore, "Ctrl-D mid-line is ignored");
+        assert_eq!(key(b'\r', false), Key::Enter);
+        assert_eq!(key(0x7f, false), Key::Erase);
+        assert_eq!(key(b'a', true), Key::Char(b'a'));
     }
 }

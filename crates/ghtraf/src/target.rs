@@ -13,12 +13,13 @@ use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 use crate::project::{self, ProjectConfig};
+use crate::repo_name;
 
 /// The flags data commands share.
 #[derive(Debug, Clone, Default, clap::Args, serde::Serialize, serde::Deserialize)]
 pub struct TargetArgs {
-    /// Repository OWNER/REPO (default: $GITHUB_REPOSITORY, then .ghtraf.json).
-    #[arg(long, value_name = "OWNER/REPO")]
+    /// Repository OWNER/REPO or its URL (default: $GITHUB_REPOSITORY, .ghtraf.json, origin).
+    #[arg(short = 'R', long, value_name = "OWNER/REPO")]
     pub repo: Option<String>,
 
     /// Badge gist id (default: $TRAFFIC_GIST_ID, the repository variable, .ghtraf.json).
@@ -48,29 +49,33 @@ pub fn project_config(ctx: &Context, args: &TargetArgs) -> Result<Option<Project
     Ok(project::observe(&root, ctx.config.as_deref())?.config)
 }
 
-/// The repository: flag, `GITHUB_REPOSITORY`, `.ghtraf.json`.
+/// The repository, by the one rule of [`repo_name`]: `-R/--repo`,
+/// `GITHUB_REPOSITORY`, `.ghtraf.json`, the origin remote of the checkout.
 pub fn resolve_repo(
     ctx: &Context,
     args: &TargetArgs,
     config: Option<&ProjectConfig>,
 ) -> Result<RepoRef> {
-    let from_config = config.and_then(|c| match (&c.owner, &c.repo) {
-        (Some(o), Some(r)) => Some(format!("{o}/{r}")),
-        _ => None,
-    });
-    let text = args
-        .repo
-        .clone()
-        .or_else(|| ctx.env("GITHUB_REPOSITORY").filter(|s| !s.is_empty()))
-        .or(from_config)
-        .ok_or_else(|| {
-            CliError::usage("which repository? none given and none found").with_hint(
-                "pass --repo OWNER/REPO, set GITHUB_REPOSITORY, or run inside a checkout set up by `ghtraf create`",
-            )
-        })?;
-    RepoRef::parse(&text).map_err(|e| {
-        CliError::usage(e.message().to_string()).with_hint("use OWNER/REPO, e.g. octo/demo")
-    })
+    let hosts = repo_name::hosts(&|k| ctx.env(k));
+    let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
+    let origin = repo_name::origin(&root, &hosts);
+    let found = repo_name::resolve(
+        &repo_name::Candidates {
+            flag: args.repo.as_deref(),
+            owner: None,
+            environment: ctx.env("GITHUB_REPOSITORY"),
+            config,
+            origin: &origin,
+        },
+        &hosts,
+    )?;
+    let (repo, source) = found.ok_or_else(|| repo_name::not_found(&origin))?;
+    ctx.reporter.diag(
+        Channel::Config,
+        level::VERBOSE,
+        &format!("repository {}/{} ({source})", repo.owner, repo.name),
+    );
+    Ok(repo)
 }
 
 /// Gist ids: flag, environment, repository variable, `.ghtraf.json`.
@@ -95,6 +100,7 @@ pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<
                     }
                 }
             }
+            Err(e) if e.is_not_found() => return Err(repo_name::unseen(&repo, e)),
             // A rejected token is the cause of everything that follows: say so, not "no gist".
             Err(e) if e.kind == ghtraf_github::ErrorKind::Unauthorized => {
                 return Err(crate::api::error(None, e));

@@ -96,11 +96,17 @@ impl<P> Plan<P> {
         self.actions.iter().any(|a| a.is_change())
     }
 
-    /// "2 to create, 3 to set, 4 unchanged, 1 needs input".
+    /// "2 to create, 2 to set, 4 unchanged, 1 needs input": each action is
+    /// counted once (one that asks is counted as needing input, not also under
+    /// its operation), so the figures sum to the number of actions.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
         for op in Operation::ALL {
-            let n = self.actions.iter().filter(|a| a.operation == op).count();
+            let n = self
+                .actions
+                .iter()
+                .filter(|a| a.operation == op && !a.requires_input)
+                .count();
             if n == 0 {
                 continue;
             }
@@ -295,7 +301,8 @@ mod tests {
         plan.push(act(Operation::Skip, "d"));
         assert_eq!(
             plan.summary(),
-            "2 to create, 1 to set, 1 unchanged, 1 needs input"
+            "2 to create, 1 unchanged, 1 needs input",
+            "each action counted once: the figures sum to 4"
         );
         assert!(plan.has_changes());
     }

@@ -128,7 +128,8 @@ pub fn render_text<P: Payload>(plan: &Plan<P>, level: i32, heading: &str) -> Vec
 }
 
 /// Lines for one executed action; `width` aligns ids across a plan
-/// (see [`id_width`]).
+/// (see [`id_width`]). Result words take the width of verification's
+/// (`DEVIATION`), so results and findings line up in one column.
 pub fn render_results<P>(action: &Action<P>, result: &ActionResult, width: usize) -> Vec<Line> {
     let (word, kind) = match result.status {
         ResultStatus::Ok => ("ok", LineKind::Ok),
@@ -138,7 +139,7 @@ pub fn render_results<P>(action: &Action<P>, result: &ActionResult, width: usize
     let mut lines = vec![Line::new(
         kind,
         format!(
-            "  {word:<8} {:<width$}  {}",
+            "  {word:<9} {:<width$}  {}",
             action.id.as_str(),
             result.message
         ),
@@ -148,7 +149,7 @@ pub fn render_results<P>(action: &Action<P>, result: &ActionResult, width: usize
             let lead = if i == 0 { "error: " } else { "       " };
             lines.push(Line::new(
                 LineKind::Failed,
-                format!("           {lead}{row}"),
+                format!("            {lead}{row}"),
             ));
         }
     }

@@ -105,7 +105,7 @@ before(async () => {
   run.env = env;
   await ghtrafOk(['create', '-n'], env);
   await ghtrafOk(['collect', '-n'], env);
-  run.days = JSON.parse(await ghtrafOk(['export', '--format', 'json'], env));
+  run.days = JSON.parse(await ghtrafOk(['export', '--format', 'json'], env)).days;
   run.config = JSON.parse(await readFile(join(clone, 'docs', 'stats', 'config.json'), 'utf8'));
   run.stateUrl = `${run.config.gistRawBase}/${run.config.gistOwner}/${run.config.badgeGistId}/raw/state.json`;
   const response = await fetch(run.stateUrl);

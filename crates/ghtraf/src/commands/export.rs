@@ -46,11 +46,14 @@ pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<ExitStatus> {
         .map_err(|e| CliError::runtime(format!("gist {}: {e}", badge.id)))?
         .state;
     let rows = export_rows(&state, &archive_months(archive.as_ref())?);
-    let mut body = if csv || ctx.reporter.format() == Format::Text {
-        to_csv(&rows)
-    } else {
-        to_json(&rows)
-    };
+    if !csv && ctx.reporter.format() == Format::Json {
+        // The days under the envelope every JSON document shares.
+        let days: serde_json::Value = serde_json::from_str(&to_json(&rows))
+            .map_err(|e| CliError::internal(format!("internal error: export JSON: {e}")))?;
+        ctx.reporter.json(&days);
+        return Ok(ExitStatus::Success);
+    }
+    let mut body = to_csv(&rows);
     if !body.ends_with('\n') {
         body.push('\n');
     }

@@ -17,6 +17,7 @@ use crate::cli::GlobalArgs;
 use crate::context::Context;
 use crate::driver::{self, RunMode};
 use crate::error::{CliError, ExitStatus, Result};
+use crate::help;
 use crate::saved;
 
 pub mod backfill;
@@ -36,6 +37,9 @@ use create::{CreateArgs, DeployArgs};
 /// --dry-run shows exactly that plan and changes nothing.
 #[derive(Debug, Parser)]
 #[command(
+    after_help = "Examples:\n  ghtraf create --dry-run && ghtraf create\n  ghtraf status\n  ghtraf export > traffic.csv\n\n`ghtraf help COMMAND` or `ghtraf COMMAND --help` shows a command's flags and examples."
+)]
+#[command(
     name = "ghtraf",
     version,
     propagate_version = true,
@@ -52,23 +56,32 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Set up traffic tracking for a repository: gists, variables, secret, workflow, dashboard.
+    #[command(after_help = help::CREATE)]
     Create(CreateArgs),
     /// Deploy or refresh only the workflow and dashboard files (same as `create --files-only`).
+    #[command(after_help = help::INIT)]
     Init(DeployArgs),
     /// Merge today's traffic window into the history (what the daily workflow runs).
+    #[command(after_help = help::COLLECT)]
     Collect(collect::CollectArgs),
     /// Bring an earlier deployment (the Python original of any version, an older ghtraf)
     /// to this ghtraf, keeping every day and every badge URL.
+    #[command(after_help = help::UPGRADE)]
     Upgrade(upgrade::args::UpgradeArgs),
     /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
+    #[command(after_help = help::STATUS)]
     Status(status::StatusArgs),
     /// Every repository you track (found by gist name), with totals and last collection.
+    #[command(after_help = help::LIST)]
     List(status::ListArgs),
     /// Collect many repositories from one hub: `hub init`, `hub add`, `hub remove`.
+    #[command(after_help = help::HUB)]
     Hub(hub::HubArgs),
     /// Check the deployment and the stored history; exit 3 on any drift.
+    #[command(after_help = help::VERIFY)]
     Verify(verify::VerifyArgs),
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
+    #[command(after_help = help::EXPORT)]
     Export(export::ExportArgs),
     /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
     /// trackers' files. Never lowers or invents a figure.
@@ -76,17 +89,23 @@ pub enum Command {
     Backfill(backfill::BackfillArgs),
     /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
     /// (exit 4) if the world changed since.
+    #[command(after_help = help::APPLY)]
     Apply {
         /// The saved plan.
         path: PathBuf,
     },
     /// Print shell completions.
+    #[command(after_help = help::COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff): ghtraf(1), or ghtraf-COMMAND(1) for one command.
+    #[command(after_help = help::MAN)]
+    Man {
+        /// The command whose page to print (default: ghtraf itself).
+        command: Option<String>,
+    },
 }
 
 /// Runs the command the user typed.
@@ -119,12 +138,9 @@ pub fn dispatch(
             ctx.reporter.raw(&String::from_utf8_lossy(&buf));
             Ok(ExitStatus::Success)
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
-                .map_err(|e| CliError::runtime(format!("cannot render the man page: {e}")))?;
-            ctx.reporter.raw(&String::from_utf8_lossy(&buf));
+        Command::Man { command } => {
+            let page = help::man_page(Cli::command(), command.as_deref())?;
+            ctx.reporter.raw(&page);
             Ok(ExitStatus::Success)
         }
     }

@@ -45,8 +45,22 @@ pub struct Summary {
 impl Summary {
     pub fn of(state: &State) -> Summary {
         let t = &state.totals;
+        // The dashboard's definition: the earlier of the state's own record and
+        // the first day it holds (an imported history can start before it).
+        let first_day = state
+            .daily_history
+            .iter()
+            .map(|d| {
+                let (y, m, day) = (d.date.year(), u8::from(d.date.month()), d.date.day());
+                format!("{y:04}-{m:02}-{day:02}")
+            })
+            .min();
+        let tracking_since = [state.tracking_since.clone(), first_day]
+            .into_iter()
+            .flatten()
+            .min();
         Summary {
-            tracking_since: state.tracking_since.clone(),
+            tracking_since,
             last_collection: state.captured_at.clone(),
             days_held: state.daily_history.len(),
             archived_months: state.archived.months.len(),
@@ -60,7 +74,7 @@ impl Summary {
 
     fn line(&self) -> String {
         format!(
-            "installs {} (downloads {} + organic clones {}), clones {}, views {}",
+            "installs {} (downloads {} + organic clones {}), clones {} (raw, CI checkouts included), views {}",
             thousands(self.installs),
             thousands(self.downloads),
             thousands(self.organic_clones),
@@ -75,6 +89,8 @@ struct Status {
     repository: String,
     badge_gist: Option<String>,
     archive_gist: Option<String>,
+    /// In JSON an object, name → value (null: not set).
+    #[serde(serialize_with = "as_object")]
     variables: Vec<(String, Option<String>)>,
     secret: Option<String>,
     workflow_in_checkout: bool,
@@ -237,7 +253,7 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     ));
     if let Some(s) = &st.summary {
         r.say(&format!(
-            "  history        since {}, last collection {}, {} day(s) held, {} month(s) archived",
+            "  history        tracking since {}, last collection {}, {} day(s) held, {} month(s) archived",
             s.tracking_since.as_deref().unwrap_or("?"),
             s.last_collection.as_deref().unwrap_or("never"),
             s.days_held,
@@ -346,4 +362,17 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Name/value pairs as one JSON object (names are unique), in their order.
+fn as_object<S: serde::Serializer>(
+    pairs: &[(String, Option<String>)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(pairs.len()))?;
+    for (name, value) in pairs {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
 }

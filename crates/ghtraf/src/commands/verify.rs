@@ -35,8 +35,8 @@ const STALE_AFTER_HOURS: i64 = 48;
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct VerifyArgs {
-    /// Repository OWNER/REPO (default: .ghtraf.json, then the origin remote).
-    #[arg(long, value_name = "[OWNER/]REPO")]
+    /// Repository OWNER/REPO or its URL (default: $GITHUB_REPOSITORY, .ghtraf.json, origin).
+    #[arg(short = 'R', long, value_name = "[OWNER/]REPO")]
     pub repo: Option<String>,
 
     /// The repository checkout to check (default: nearest .ghtraf.json or .git upwards).
@@ -235,6 +235,9 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         create::adopt_spelling(ctx, &mut inputs, &side.full_name);
     }
     let plan = create::plan_create(&inputs, &observed, ctx.now)?;
+    if never_set_up(&plan, &project) {
+        return not_set_up(ctx, &inputs);
+    }
 
     let mut findings = plan_findings(&plan);
     if let Some(side) = &observed.github {
@@ -272,7 +275,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     findings.extend(workflow_finding(&gh, &inputs, &mut unreadable));
 
     let width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
-    ctx.reporter.lines(&render_verification(&findings, width));
+    show_findings(ctx, &findings, width);
     let drift = findings
         .iter()
         .filter(|f| f.status == FindingStatus::Deviation)
@@ -281,7 +284,10 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         format_version: ghtraf_plan::FORMAT_VERSION,
         repository: format!("{}/{}", inputs.repo.owner, inputs.repo.name),
         verification: &findings,
-        deviations: drift,
+        summary: VerifySummary {
+            ok: findings.len() - drift,
+            deviations: drift,
+        },
         unreadable: &unreadable,
     });
     for what in &unreadable {
@@ -304,14 +310,70 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     }
 }
 
+/// The findings as the product; when `-QQ`/`-QQQ` hide the product, the
+/// deviations still show, as warnings: they are what `verify` exists to say.
+fn show_findings(ctx: &Context, findings: &[Finding], width: usize) {
+    let r = &ctx.reporter;
+    if r.shows_product() || r.json_mode() {
+        r.lines(&render_verification(findings, width));
+        return;
+    }
+    for f in findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Deviation)
+    {
+        r.warn(&format!("deviation: {}: {}", f.id, f.message));
+    }
+}
+
+/// Nothing of a deployment exists: no gist of either kind, no `.ghtraf.json`.
+/// Then every check would be a deviation, and one line says more.
+fn never_set_up(plan: &Plan<SetupStep>, project: &project::Project) -> bool {
+    let gist_exists = plan.actions.iter().any(|a| match &a.details {
+        SetupStep::Gist(g) => g.id.is_some(),
+        _ => false,
+    });
+    !gist_exists && project.config.is_none()
+}
+
+/// `verify` on a repository `create` never set up: one finding, exit 3.
+fn not_set_up(ctx: &Context, inputs: &Inputs) -> Result<ExitStatus> {
+    let repository = format!("{}/{}", inputs.repo.owner, inputs.repo.name);
+    let findings = [Finding::deviation(
+        "setup",
+        format!("{repository} is not set up; run `ghtraf create`"),
+    )];
+    show_findings(ctx, &findings, 5);
+    ctx.reporter.json(&VerifyReport {
+        format_version: ghtraf_plan::FORMAT_VERSION,
+        repository,
+        verification: &findings,
+        summary: VerifySummary {
+            ok: 0,
+            deviations: 1,
+        },
+        unreadable: &[],
+    });
+    ctx.reporter
+        .hint("`ghtraf create --dry-run` shows what it would set up");
+    Ok(ExitStatus::Deviation)
+}
+
 /// The machine-readable account of `ghtraf verify` (`--format json`).
 #[derive(serde::Serialize)]
 struct VerifyReport<'a> {
     format_version: u32,
     repository: String,
     verification: &'a [Finding],
-    deviations: usize,
+    summary: VerifySummary,
     /// What could not be read (a read failure is not a deviation).
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     unreadable: &'a [String],
+}
+
+/// Tallies named as in a run's summary.
+#[derive(serde::Serialize)]
+struct VerifySummary {
+    ok: usize,
+    deviations: usize,
 }

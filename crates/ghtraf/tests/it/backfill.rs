@@ -59,7 +59,8 @@ fn export(hub: &FakeHub, dir: &Path) -> BTreeMap<String, Value> {
         &["export", "--format", "json"],
     );
     assert_eq!(out.code, 0, "{out:?}");
-    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = doc["days"].as_array().unwrap().clone();
     rows.into_iter()
         .map(|r| (r["date"].as_str().unwrap().to_string(), r))
         .collect()

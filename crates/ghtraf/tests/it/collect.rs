@@ -34,7 +34,8 @@ fn export(hub: &FakeHub, dir: &Path, now: &str) -> BTreeMap<String, serde_json::
         .gist_token(GIST_TOKEN)
         .run(dir, &["export", "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = doc["days"].as_array().unwrap().clone();
     rows.into_iter()
         .map(|r| (r["date"].as_str().unwrap().to_string(), r))
         .collect()

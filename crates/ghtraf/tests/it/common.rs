@@ -41,11 +41,26 @@ pub fn interactive(
     prompter: Arc<ScriptedPrompter>,
     stdin: &str,
 ) -> Output {
+    session(dir, args, env, prompter, stdin, true)
+}
+
+/// An in-process session with stdin and stderr on a terminal, and stdout on
+/// one when `stdout_is_tty` (false: `ghtraf … | cat`).
+pub fn session(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    prompter: Arc<ScriptedPrompter>,
+    stdin: &str,
+    stdout_is_tty: bool,
+) -> Output {
     let mut vars: BTreeMap<String, String> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     vars.insert("GHTRAF_NOW".into(), NOW.into());
+    // A terminal session, without colour codes in what the tests read.
+    vars.entry("NO_COLOR".into()).or_insert_with(|| "1".into());
     let out = Sink::default();
     let err = Sink::default();
     let io = Io {
@@ -55,8 +70,8 @@ pub fn interactive(
         stdout: Box::new(out.clone()),
         stderr: Box::new(err.clone()),
         stdin_is_tty: true,
-        stdout_is_tty: false,
-        stderr_is_tty: false,
+        stdout_is_tty,
+        stderr_is_tty: true,
         prompter,
         gh_cli: Arc::new(|| None),
     };

@@ -530,7 +530,7 @@ fn verify_a_read_failure_is_not_a_deviation() {
     let out = on(&hub).run(dir.path(), &["verify", "-n", "--format", "json"]);
     assert_eq!(out.code, 1, "{out:?}");
     let doc = out.json();
-    assert_eq!(doc["deviations"], 0, "{doc:#}");
+    assert_eq!(doc["summary"]["deviations"], 0, "{doc:#}");
     assert!(
         doc["unreadable"][0]
             .as_str()

@@ -197,7 +197,7 @@ fn interactive_no_at_the_confirmation_changes_nothing() {
     let dir = checkout();
     let p = Arc::new(ScriptedPrompter::new(["n"]));
     let out = interactive(dir.path(), &["init"], &[], p, "");
-    assert_eq!(out.code, 130, "{out:?}");
+    assert_eq!(out.code, 7, "declined: {out:?}");
     assert_eq!(snapshot_tree(dir.path()).len(), 0);
 }
 
@@ -226,7 +226,10 @@ fn a_file_changed_after_planning_stops_the_run_as_stale() {
     let dir = checkout();
     let target = dir.path().join(".github/workflows/traffic-badges.yml");
     let out = {
-        let vars = std::collections::BTreeMap::from([("GHTRAF_NOW".to_string(), NOW.to_string())]);
+        let vars = std::collections::BTreeMap::from([
+            ("GHTRAF_NOW".to_string(), NOW.to_string()),
+            ("NO_COLOR".to_string(), "1".to_string()),
+        ]);
         let sink = Sink::default();
         let io = ghtraf::app::Io {
             env: Arc::new(move |k: &str| vars.get(k).cloned()),
@@ -235,8 +238,8 @@ fn a_file_changed_after_planning_stops_the_run_as_stale() {
             stdout: Box::new(sink.clone()),
             stderr: Box::new(Sink::default()),
             stdin_is_tty: true,
-            stdout_is_tty: false,
-            stderr_is_tty: false,
+            stdout_is_tty: true,
+            stderr_is_tty: true,
             prompter: Arc::new(Meddler(target.clone())),
             gh_cli: Arc::new(|| None),
         };
@@ -446,26 +449,43 @@ fn completions_and_man_page_come_from_the_cli_definition() {
 }
 
 #[test]
-fn interactive_runs_ask_for_the_repository_prefilled_from_origin() {
+fn interactive_runs_ask_only_for_a_repository_nothing_names() {
     let dir = checkout();
-    // Empty answers take the defaults from the origin remote; then decline to apply.
-    let p = Arc::new(ScriptedPrompter::new(["", "", "n"]));
+    // The origin remote names it: only the plan is asked about (then declined).
+    let p = Arc::new(ScriptedPrompter::new(["n"]));
     let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
-    assert_eq!(out.code, 130, "{out:?}");
+    assert_eq!(out.code, 7, "declined: {out:?}");
+    assert_eq!(p.asked(), ["Apply this plan?"]);
+    assert!(out.stdout.contains("in octo/demo"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("Repository octo/demo (from the origin remote)"),
+        "{}",
+        out.stderr
+    );
+
+    let bare = tempfile::tempdir().unwrap();
+    let p = Arc::new(ScriptedPrompter::new(["someone", "thing", "n"]));
+    let out = interactive(bare.path(), &["init"], &[], p.clone(), "");
     assert_eq!(
         p.asked(),
         ["Repository owner", "Repository name", "Apply this plan?"]
     );
-    assert!(out.stdout.contains("in octo/demo"), "{}", out.stdout);
-
-    let bare = tempfile::tempdir().unwrap();
-    let p = Arc::new(ScriptedPrompter::new(["someone", "thing", "n"]));
-    let out = interactive(bare.path(), &["init"], &[], p, "");
     assert!(out.stdout.contains("in someone/thing"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("is not a git checkout"),
+        "outside a checkout, create warns: {}",
+        out.stderr
+    );
     let none = ghtraf(bare.path(), &["init", N], &[]);
     assert_eq!(
         none.code, 2,
         "non-interactive without a repository: {none:?}"
     );
-    assert!(none.stderr.contains("--repo"), "{}", none.stderr);
+    assert!(
+        none.stderr
+            .contains("none given, and this is not a git checkout"),
+        "{}",
+        none.stderr
+    );
 }

@@ -25,12 +25,31 @@ fn parse(file: &str, text: &str) -> Result<Value, ImportError> {
         .map_err(|err| error(file, format!("not valid JSON ({err})")))
 }
 
+/// The days of a `ghtraf export --format json` document: today's envelope
+/// `{format_version, command: "export", days: [...]}`, or the bare array
+/// earlier versions printed.
+fn export_days(value: Value) -> Option<Vec<Value>> {
+    match value {
+        Value::Array(rows) => Some(rows),
+        Value::Object(mut map) if map.get("command").and_then(Value::as_str) == Some("export") => {
+            match map.remove("days") {
+                Some(Value::Array(rows)) => Some(rows),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Recognises a JSON tracker file by its shape.
 pub(super) fn detect(file: &str, text: &str) -> Result<TrackerFormat, ImportError> {
-    match parse(file, text)? {
-        Value::Array(rows) if rows.iter().all(|row| row.get("date").is_some()) => {
-            Ok(TrackerFormat::GhtrafExportJson)
+    let value = parse(file, text)?;
+    if let Some(rows) = export_days(value.clone()) {
+        if rows.iter().all(|row| row.get("date").is_some()) {
+            return Ok(TrackerFormat::GhtrafExportJson);
         }
+    }
+    match value {
         Value::Object(map) if series_of(&map).is_some() => Ok(TrackerFormat::GithubTrafficJson),
         _ => Err(error(
             file,
@@ -65,7 +84,7 @@ pub(super) fn export_json(
     text: &str,
     gathered: &mut Gathered,
 ) -> Result<(), ImportError> {
-    let Value::Array(rows) = parse(file, text)? else {
+    let Some(rows) = export_days(parse(file, text)?) else {
         return Err(error(file, "expected an array of days".to_string()));
     };
     for (i, row) in rows.iter().enumerate() {

@@ -283,9 +283,16 @@ fn a_ghtraf_export_read_back_into_an_empty_state_reproduces_it() {
     let (state, archives) = collected();
     let rows = export_rows(&state, &archives);
     assert!(rows.iter().any(|r| r.unique_views.is_none()));
+    // `ghtraf export --format json` prints the days in its JSON envelope;
+    // earlier versions printed the bare array. Both read back.
+    let enveloped = format!(
+        "{{\"format_version\": 1, \"command\": \"export\", \"days\": {}}}",
+        to_json(&rows)
+    );
     for (name, text) in [
         ("export.csv", to_csv(&rows)),
         ("export.json", to_json(&rows)),
+        ("enveloped.json", enveloped),
     ] {
         let inputs = import_tracker_files(&[(name, text.as_bytes())]).unwrap();
         assert_eq!(inputs.len(), 1);

@@ -98,6 +98,11 @@ impl MutatingCommand for Collect {
         plan_collect(&world.observed)
     }
 
+    /// In a terminal the day-level changes are shown: they are what is approved.
+    fn terminal_detail_level(&self) -> i32 {
+        1
+    }
+
     fn heading(&self, ctx: &Context, world: &CollectWorld, _plan: &Plan<GistWrite>) -> String {
         format!(
             "Plan for `ghtraf collect` in {}/{} at {}:",

@@ -7,8 +7,9 @@ use clap::Args;
 /// Flags shared by `create` and `init`: what to deploy and how to treat existing files.
 #[derive(Debug, Args, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeployArgs {
-    /// Repository: OWNER/REPO, or REPO with --owner (default: .ghtraf.json, then the origin remote).
-    #[arg(long, value_name = "[OWNER/]REPO")]
+    /// Repository: OWNER/REPO or its URL, or REPO with --owner (default: $GITHUB_REPOSITORY,
+    /// .ghtraf.json, the origin remote).
+    #[arg(short = 'R', long, value_name = "[OWNER/]REPO")]
     pub repo: Option<String>,
 
     /// Repository owner (user or organisation).

@@ -3,6 +3,7 @@
 //! Nothing here writes.
 
 use super::*;
+use crate::repo_name;
 use crate::values::{self, Source};
 
 /// Settles every value from flags, `.ghtraf.json`, the origin remote, the
@@ -11,11 +12,7 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
     let d = &args.deploy;
     let cfg = project.config.clone().unwrap_or_default();
     let r = &ctx.reporter;
-    let (owner, name) = resolve_repo(ctx, d, &cfg, project)?;
-    let repo = RepoRef::parse(&format!("{owner}/{name}")).map_err(|e| {
-        CliError::usage(e.message().to_string())
-            .with_hint("repository names look like OWNER/REPO, e.g. octo/demo")
-    })?;
+    let repo = resolve_repo(ctx, d, project)?;
     r.diag(
         Channel::Config,
         level::VERBOSE,
@@ -127,63 +124,48 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
     })
 }
 
-pub(super) fn resolve_repo(
-    ctx: &Context,
-    d: &DeployArgs,
-    cfg: &ProjectConfig,
-    project: &Project,
-) -> Result<(String, String)> {
-    let from_flag = match (&d.repo, &d.owner) {
-        (Some(r), _) if r.contains('/') => {
-            let (o, n) = r.split_once('/').unwrap_or((r, ""));
-            if let Some(owner) = &d.owner {
-                if owner != o {
-                    return Err(CliError::usage(format!(
-                        "--owner {owner} contradicts --repo {r}"
-                    )));
-                }
-            }
-            Some((o.to_string(), n.to_string()))
+/// The repository by the one rule of [`repo_name`] (`-R`, `$GITHUB_REPOSITORY`,
+/// `.ghtraf.json`, origin); asked for only when none names it, and said where
+/// it came from in a terminal.
+pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> Result<RepoRef> {
+    let hosts = repo_name::hosts(&|k| ctx.env(k));
+    let origin = repo_name::origin(&project.root, &hosts);
+    let found = repo_name::resolve(
+        &repo_name::Candidates {
+            flag: d.repo.as_deref(),
+            owner: d.owner.as_deref(),
+            environment: ctx.env("GITHUB_REPOSITORY"),
+            config: project.config.as_ref(),
+            origin: &origin,
+        },
+        &hosts,
+    )?;
+    let (repo, source) = match found {
+        Some(found) => found,
+        None if ctx.interactive => {
+            let cfg = project.config.clone().unwrap_or_default();
+            let owner = ctx.prompter.text(
+                "Repository owner",
+                d.owner.as_deref().or(cfg.owner.as_deref()),
+            )?;
+            values::owner(&owner, Source::Prompt("Repository owner"))?;
+            let name = ctx.prompter.text("Repository name", cfg.repo.as_deref())?;
+            values::repo_name(&name, Source::Prompt("Repository name"))?;
+            let repo = repo_name::parse(&format!("{owner}/{name}"), &hosts)?;
+            (repo, repo_name::Source::Answer)
         }
-        (Some(r), Some(o)) => Some((o.clone(), r.clone())),
-        (Some(r), None) => cfg
-            .owner
-            .clone()
-            .or(project.origin.as_ref().map(|(o, _)| o.clone()))
-            .map(|o| (o, r.clone())),
-        (None, _) => None,
+        None => return Err(repo_name::not_found(&origin)),
     };
-    if let Some(found) = from_flag {
-        return Ok(found);
-    }
-    let owner = d.owner.clone().or(cfg.owner.clone());
-    let name = cfg.repo.clone();
-    if let (Some(o), Some(n)) = (&owner, &name) {
-        return Ok((o.clone(), n.clone()));
-    }
-    let origin = project.origin.clone();
-    if ctx.interactive {
-        let owner = ctx.prompter.text(
-            "Repository owner",
-            owner
-                .as_deref()
-                .or(origin.as_ref().map(|(o, _)| o.as_str())),
-        )?;
-        values::owner(&owner, Source::Prompt("Repository owner"))?;
-        let name = ctx.prompter.text(
-            "Repository name",
-            name.as_deref().or(origin.as_ref().map(|(_, n)| n.as_str())),
-        )?;
-        values::repo_name(&name, Source::Prompt("Repository name"))?;
-        return Ok((owner, name));
-    }
-    match (owner, name, origin) {
-        (None, None, Some(o)) => Ok(o),
-        (Some(o), None, Some((oo, n))) if o == oo => Ok((o, n)),
-        _ => Err(
-            CliError::usage("which repository? none given and none found").with_hint(
-                "pass --repo OWNER/REPO (or run inside a clone whose origin is on GitHub)",
-            ),
-        ),
-    }
+    // What the person typed needs no echo; a value found elsewhere is shown.
+    let level = if ctx.interactive && source != repo_name::Source::Flag {
+        level::INFO
+    } else {
+        level::VERBOSE
+    };
+    ctx.reporter.diag(
+        Channel::Config,
+        level,
+        &format!("Repository {}/{} ({source})", repo.owner, repo.name),
+    );
+    Ok(repo)
 }

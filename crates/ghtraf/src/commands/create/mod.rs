@@ -51,7 +51,7 @@ use crate::managed_file::{
     SkipReason, REFUSED,
 };
 use crate::output::{level, Channel};
-use crate::project::{self, Project, ProjectConfig, CONFIG_FILE};
+use crate::project::{self, Project, CONFIG_FILE};
 use crate::prompt::Prompter;
 use crate::templates::{DASHBOARD_CONFIG_PATH, TEMPLATES};
 
@@ -212,6 +212,12 @@ impl MutatingCommand for Create {
         let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
         let mut inputs = resolve_inputs(ctx, args, &project)?;
+        if args.deploy.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists() {
+            ctx.reporter.warn(&format!(
+                "{} is not a git checkout: the workflow and dashboard files are planned here (--repo-dir DIR chooses where)",
+                root.display()
+            ));
+        }
         let command = if inputs.files_only { "init" } else { "create" };
         let lock = crate::lock::acquire(&inputs.root, command)?;
         let client = if inputs.files_only {

@@ -75,7 +75,7 @@ pub(super) fn observe_github(
     // Errors surface in the order the reads are listed, as before.
     let user = user?;
     let (login, scopes) = (user.login, user.scopes);
-    let r = repo_read?;
+    let r = repo_read.map_err(|e| crate::repo_name::unseen(repo, e))?;
     // GitHub's names are case-insensitive; its answer spells the repository
     // as it was created, and every name and comparison uses that spelling.
     let full_name = canonical_repo(repo, &r.full_name);

@@ -239,8 +239,8 @@ pub(super) fn plan_variable(
         }
     }
     let description = match (&current, value.known()) {
-        (None, _) => format!("create with the {} gist's id", gist_word(name)),
-        (Some(cur), _) => format!("change from {cur} to the {} gist's id", gist_word(name)),
+        (None, _) => format!("set to the {} gist's id (new variable)", gist_word(name)),
+        (Some(cur), _) => format!("set to the {} gist's id (was {cur})", gist_word(name)),
     };
     plan.push(
         Action::new(

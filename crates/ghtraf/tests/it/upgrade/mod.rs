@@ -98,7 +98,8 @@ fn upgrade(l: &Legacy, extra: &[&str]) -> Output {
 fn days(hub: &FakeHub, dir: &Path) -> BTreeSet<String> {
     let out = on(hub).run(dir, &["export", "--repo", "octo/demo", "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = doc["days"].as_array().unwrap();
     rows.iter()
         .map(|r| r["date"].as_str().unwrap().to_string())
         .collect()
@@ -115,7 +116,8 @@ fn days_of(l: &Legacy) -> BTreeSet<String> {
         &["export", "--repo", "octo/demo", "--format", "json"],
     );
     assert_eq!(out.code, 0, "{out:?}");
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = doc["days"].as_array().unwrap();
     rows.iter()
         .map(|r| r["date"].as_str().unwrap().to_string())
         .collect()

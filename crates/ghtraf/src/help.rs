@@ -1,0 +1,277 @@
+//! What ghtraf tells a person about using it: each command's examples, the
+//! man pages (`ghtraf man [COMMAND]`, with ENVIRONMENT, EXIT STATUS and
+//! EXAMPLES), and the refusal of flags that would do nothing for the
+//! command they were given to.
+//!
+//! A leaf over `clap`: it names commands by their names, so a new command
+//! needs only its examples here.
+
+use crate::error::{CliError, Result};
+
+/// Examples shown under each command's `--help` and in its man page.
+pub const CREATE: &str = "\
+Examples:
+  ghtraf create --dry-run                    # what would happen: gists, variables, secret, files
+  ghtraf create                              # do it (asks before applying in a terminal)
+  ghtraf create -R octo/demo --yes           # approve without asking (scripts, pipes)
+  ghtraf create --dry-run --plan-out p.json  # save the reviewed plan for `ghtraf apply p.json`";
+pub const INIT: &str = "\
+Examples:
+  ghtraf init --dry-run --diff   # which files differ from the templates, as diffs
+  ghtraf init                    # deploy or refresh the workflow and dashboard files
+  ghtraf init --skip-existing -y # add what is missing, keep every edited file";
+pub const COLLECT: &str = "\
+Examples:
+  ghtraf collect --dry-run       # the days this run would record, changing nothing
+  ghtraf collect                 # merge the 14-day window into the history
+  ghtraf collect -R octo/demo -n # as the daily workflow runs it";
+pub const UPGRADE: &str = "\
+Examples:
+  ghtraf upgrade --dry-run       # what would change: workflow, dashboard, gists, config
+  ghtraf upgrade                 # do it, keeping every day and every badge URL";
+pub const HUB: &str = "\
+Examples:
+  ghtraf hub init --dry-run              # what making this checkout a hub would do
+  ghtraf hub add octo/demo octo/other    # collect these repositories from the hub
+  ghtraf hub remove octo/other           # stop (its gists and history stay)";
+pub const STATUS: &str = "\
+Examples:
+  ghtraf status                  # the repository of this checkout
+  ghtraf status -R octo/demo     # any repository you track
+  ghtraf status --format json    # one JSON document";
+pub const LIST: &str = "\
+Examples:
+  ghtraf list                    # every repository your token's user tracks
+  ghtraf list --format json";
+pub const VERIFY: &str = "\
+Examples:
+  ghtraf verify                  # exit 3 when anything differs from what create makes
+  ghtraf verify -R octo/demo --format json";
+pub const EXPORT: &str = "\
+Examples:
+  ghtraf export > traffic.csv    # the whole daily history, with a header row
+  ghtraf export --format json    # the same as one JSON document";
+pub const APPLY: &str = "\
+Examples:
+  ghtraf create --dry-run --plan-out plan.json   # review this plan...
+  ghtraf apply plan.json                         # ...then run exactly it, or exit 4";
+pub const COMPLETIONS: &str = "\
+Examples:
+  ghtraf completions bash > ~/.local/share/bash-completion/completions/ghtraf
+  ghtraf completions zsh > ~/.zfunc/_ghtraf";
+pub const MAN: &str = "\
+Examples:
+  ghtraf man > ~/.local/share/man/man1/ghtraf.1
+  ghtraf man create > ~/.local/share/man/man1/ghtraf-create.1";
+
+/// Commands that change nothing: the run-mode flags mean nothing to them.
+const READ_ONLY: [&str; 6] = ["status", "list", "verify", "export", "completions", "man"];
+
+/// Refuses a flag given to a command it does nothing for, instead of
+/// accepting and ignoring it.
+pub fn refuse_inert_flags(
+    command: &str,
+    global: &crate::cli::GlobalArgs,
+    json: bool,
+) -> Result<()> {
+    if READ_ONLY.contains(&command) {
+        let run_mode = [
+            (global.dry_run, "--dry-run"),
+            (global.plan_out.is_some(), "--plan-out"),
+            (global.detailed_exitcode, "--detailed-exitcode"),
+            (global.fail_fast, "--fail-fast"),
+            (global.yes, "--yes"),
+        ];
+        if let Some((_, flag)) = run_mode.iter().find(|(given, _)| *given) {
+            return Err(CliError::usage(format!(
+                "{flag} does nothing for `ghtraf {command}`: it changes nothing"
+            )));
+        }
+    }
+    if json && matches!(command, "completions" | "man") {
+        return Err(CliError::usage(format!(
+            "--format json does nothing for `ghtraf {command}`: it prints {}",
+            if command == "man" {
+                "roff"
+            } else {
+                "a shell script"
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// `ghtraf help -h` and `ghtraf help COMMAND --help` mean the help itself:
+/// drops the flag clap would refuse after `help`.
+pub fn normalize_help_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let is_help = args.get(1).is_some_and(|a| a == "help");
+    if !is_help {
+        return args;
+    }
+    args.into_iter()
+        .filter(|a| a != "-h" && a != "--help")
+        .collect()
+}
+
+const ENVIRONMENT: &str = r#".SH ENVIRONMENT
+.TP
+\fBGH_TOKEN\fR, else \fBGITHUB_TOKEN\fR, else \fBgh auth token\fR
+ghtraf's own token (classic: gist and repo scopes). Never a command-line flag.
+.TP
+\fBGHTRAF_GIST_TOKEN\fR
+the token \fBcreate\fR stores as the workflow's secret (or \fB\-\-gist\-token\-stdin\fR, or a no-echo prompt).
+.TP
+\fBGHTRAF_API_URL\fR, \fBGH_HOST\fR
+the API base: \fB\-\-api\-url\fR, else GHTRAF_API_URL, else https://$GH_HOST/api/v3, else https://api.github.com.
+.TP
+\fBGITHUB_REPOSITORY\fR
+the repository, after \fB\-R\fR/\fB\-\-repo\fR; then .ghtraf.json, then the origin remote.
+.TP
+\fBTRAFFIC_GIST_ID\fR, \fBTRAFFIC_ARCHIVE_GIST_ID\fR
+the gists of collect, export and status (set by the workflow).
+.TP
+\fBGHTRAF_NOW\fR
+an RFC 3339 time that replaces the clock (reproducible runs).
+.TP
+\fBNO_COLOR\fR, \fBCLICOLOR_FORCE\fR
+colour off / on regardless of the terminal (NO_COLOR wins; \fB\-\-color\fR wins over both).
+.TP
+\fBCI\fR
+when set (not false or 0), ghtraf never asks, as with \fB\-n\fR.
+"#;
+
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+success (with \-\-dry\-run \-\-detailed\-exitcode: no changes pending)
+.TP
+\fB1\fR
+runtime error: GitHub, network or file failure, an action failed
+.TP
+\fB2\fR
+usage error: bad flags or repository name, malformed .ghtraf.json, a plan that needs approval and no terminal to ask on
+.TP
+\fB3\fR
+verification found a deviation
+.TP
+\fB4\fR
+the plan is stale: something changed between planning and applying; nothing further was done
+.TP
+\fB5\fR
+\-\-dry\-run \-\-detailed\-exitcode: the plan has changes
+.TP
+\fB6\fR
+collect over many repositories: some could not be collected (each is named); the others were
+.TP
+\fB7\fR
+you declined the plan at the confirmation; nothing was changed
+.TP
+\fB70\fR
+internal error (a bug)
+.TP
+\fB130\fR
+input ended (Ctrl\-D) or Ctrl\-C at a prompt
+"#;
+
+/// Examples of one command (`None`: the whole tool).
+fn examples(command: Option<&str>) -> &'static str {
+    match command {
+        Some("create") => CREATE,
+        Some("init") => INIT,
+        Some("collect") => COLLECT,
+        Some("upgrade") => UPGRADE,
+        Some("hub") => HUB,
+        Some("status") => STATUS,
+        Some("list") => LIST,
+        Some("verify") => VERIFY,
+        Some("export") => EXPORT,
+        Some("apply") => APPLY,
+        Some("completions") => COMPLETIONS,
+        Some("man") => MAN,
+        Some(_) => "",
+        None => {
+            "\
+Examples:
+  ghtraf create --dry-run && ghtraf create
+  ghtraf status
+  ghtraf export > traffic.csv"
+        }
+    }
+}
+
+fn roff_examples(text: &str) -> String {
+    let body: Vec<String> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.trim_start().replace('\\', "\\\\").replace('-', "\\-"))
+        .collect();
+    if body.is_empty() {
+        return String::new();
+    }
+    format!(".SH EXAMPLES\n.nf\n{}\n.fi\n", body.join("\n"))
+}
+
+/// The man page of ghtraf (`None`) or of one command, as `ghtraf-COMMAND(1)`.
+pub fn man_page(root: clap::Command, command: Option<&str>) -> Result<String> {
+    let page = match command {
+        None => root,
+        Some(name) => {
+            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
+                CliError::usage(format!("no command `{name}`"))
+                    .with_hint("`ghtraf --help` lists the commands")
+            })?;
+            // clap names are &'static str without its `string` feature; one
+            // page is rendered per process, so the name is leaked once.
+            let title: &'static str = Box::leak(format!("ghtraf-{name}").into_boxed_str());
+            sub.name(title).bin_name(format!("ghtraf {name}"))
+        }
+    };
+    // The examples get their own EXAMPLES section instead of clap's EXTRA.
+    let page = page.after_help(None::<&'static str>);
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut buf)
+        .map_err(|e| CliError::runtime(format!("cannot render the man page: {e}")))?;
+    let mut text = String::from_utf8_lossy(&buf).into_owned();
+    text.push_str(&roff_examples(examples(command)));
+    text.push_str(ENVIRONMENT);
+    text.push_str(EXIT_STATUS);
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::SHOW_VALUES;
+    use crate::output::{Channel, Show};
+
+    #[test]
+    fn show_values_are_the_channels() {
+        for v in SHOW_VALUES
+            .iter()
+            .filter(|v| !matches!(**v, "help" | "list"))
+        {
+            assert!(v.parse::<Show>().is_ok(), "{v}");
+        }
+        for c in Channel::ALL {
+            assert!(SHOW_VALUES.contains(&c.name()), "{}", c.name());
+        }
+    }
+
+    #[test]
+    fn help_after_help_is_the_help_itself() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            normalize_help_args(args(&["ghtraf", "help", "-h"])),
+            args(&["ghtraf", "help"])
+        );
+        assert_eq!(
+            normalize_help_args(args(&["ghtraf", "help", "create", "--help"])),
+            args(&["ghtraf", "help", "create"])
+        );
+        assert_eq!(
+            normalize_help_args(args(&["ghtraf", "create", "-h"])),
+            args(&["ghtraf", "create", "-h"])
+        );
+    }
+}
