@@ -129,9 +129,10 @@ impl Prompter for TerminalPrompter {
             return Err(interrupted());
         }
         let mut err = io::stderr();
-        let _ = write!(err, "{question}: ");
-        let _ = err.flush();
-        let typed = hidden::read_line();
+        // The question is shown only once the terminal no longer echoes or
+        // turns Ctrl-C into a signal: a key pressed as soon as it appears is
+        // read as a byte, never a kill with the terminal half set up.
+        let typed = hidden::read_line(&format!("{question}: "));
         // The typed Enter was not echoed either.
         let _ = writeln!(err);
         match typed {
@@ -155,7 +156,7 @@ impl Prompter for TerminalPrompter {
 /// the process while echo is off; it ends the prompt like Ctrl-D.
 #[cfg(unix)]
 pub mod hidden {
-    use std::io::{self, Read};
+    use std::io::{self, Read, Write};
 
     use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
 
@@ -211,10 +212,14 @@ pub mod hidden {
         }
     }
 
-    /// One line from stdin without echo; `None` when input ended or Ctrl-C.
-    pub fn read_line() -> io::Result<Option<String>> {
+    /// Shows `prompt` on stderr once echo and signal keys are off, then reads
+    /// one line from stdin without echo; `None` when input ended or Ctrl-C.
+    pub fn read_line(prompt: &str) -> io::Result<Option<String>> {
         let stdin = io::stdin();
         let _restore = Restore::raw(io::stdin())?;
+        let mut err = io::stderr();
+        write!(err, "{prompt}")?;
+        err.flush()?;
         let mut line: Vec<u8> = Vec::new();
         let mut input = stdin.lock();
         let mut byte = [0u8; 1];
@@ -240,8 +245,12 @@ pub mod hidden {
 
 #[cfg(not(unix))]
 pub mod hidden {
-    /// One line without echo; `None` when input ended.
-    pub fn read_line() -> std::io::Result<Option<String>> {
+    /// Shows `prompt`, then reads one line without echo; `None` when input ended.
+    pub fn read_line(prompt: &str) -> std::io::Result<Option<String>> {
+        use std::io::Write;
+        let mut err = std::io::stderr();
+        write!(err, "{prompt}")?;
+        err.flush()?;
         match rpassword::read_password() {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
