@@ -109,6 +109,20 @@ pub struct RunMode {
     never_ask: bool,
 }
 
+/// The first run-mode flag given, if any: how a command that changes nothing
+/// refuses them without reading the run mode itself (only this module does).
+pub fn run_mode_flag_given(global: &GlobalArgs) -> Option<&'static str> {
+    [
+        (global.dry_run, "--dry-run"),
+        (global.plan_out.is_some(), "--plan-out"),
+        (global.detailed_exitcode, "--detailed-exitcode"),
+        (global.fail_fast, "--fail-fast"),
+        (global.yes, "--yes"),
+    ]
+    .into_iter()
+    .find_map(|(given, flag)| given.then_some(flag))
+}
+
 impl RunMode {
     /// The run mode the flags ask for; `apply` says the command is `ghtraf apply`.
     /// Refuses combinations that make no sense.

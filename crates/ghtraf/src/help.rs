@@ -75,14 +75,7 @@ pub fn refuse_inert_flags(
     json: bool,
 ) -> Result<()> {
     if READ_ONLY.contains(&command) {
-        let run_mode = [
-            (global.dry_run, "--dry-run"),
-            (global.plan_out.is_some(), "--plan-out"),
-            (global.detailed_exitcode, "--detailed-exitcode"),
-            (global.fail_fast, "--fail-fast"),
-            (global.yes, "--yes"),
-        ];
-        if let Some((_, flag)) = run_mode.iter().find(|(given, _)| *given) {
+        if let Some(flag) = crate::driver::run_mode_flag_given(global) {
             return Err(CliError::usage(format!(
                 "{flag} does nothing for `ghtraf {command}`: it changes nothing"
             )));
