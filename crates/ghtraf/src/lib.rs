@@ -32,3 +32,4 @@ pub mod templates;
 pub mod textstyle;
 pub mod tokens;
 pub mod values;
+pub mod written;

@@ -2,8 +2,8 @@
 //! what was written, and check the history's identity (totals = baseline +
 //! archives + days) on what is now stored.
 
-use ghtraf_github::{fan_out, GitHubRead};
-use ghtraf_plan::{Action, ActionResult, Finding, Plan, ResultStatus};
+use ghtraf_github::GitHubRead;
+use ghtraf_plan::{ActionResult, Finding, Plan};
 use ghtraf_traffic::{check_identity, parse_state, STATE_FILE};
 
 use super::payload::BackfillWrite;
@@ -17,36 +17,13 @@ pub fn verify(
     target: &Target,
     gh: &dyn GitHubRead,
 ) -> Vec<Finding> {
-    let done: Vec<&Action<BackfillWrite>> = plan
-        .actions
-        .iter()
-        .filter(|a| {
-            results
-                .iter()
-                .any(|r| r.id == a.id && r.status == ResultStatus::Ok)
-        })
-        .collect();
-    let mut findings = fan_out(&done, 4, |a| match gh.gist(&a.details.gist_id) {
-        Ok(Some(g)) => {
-            let wrong: Vec<&String> = a
-                .details
-                .files
-                .iter()
-                .filter(|(n, c)| g.files.get(*n).is_none_or(|f| f.content != **c))
-                .map(|(n, _)| n)
-                .collect();
-            if wrong.is_empty() {
-                Finding::ok(
-                    &a.id,
-                    format!("{} file(s) as written", a.details.files.len()),
-                )
-            } else {
-                Finding::deviation(&a.id, format!("differs from what was written: {wrong:?}"))
-            }
-        }
-        Ok(None) => Finding::deviation(&a.id, format!("gist {} is gone", a.details.gist_id)),
-        Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
-    });
+    let done = crate::written::succeeded(plan, results);
+    let mut findings = crate::written::verify_gist_writes(
+        &done,
+        gh,
+        |w: &BackfillWrite| (w.gist_id.as_str(), &w.files),
+        "",
+    );
     if !done.is_empty() {
         findings.push(identity(target, gh));
     }

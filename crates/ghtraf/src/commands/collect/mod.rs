@@ -13,8 +13,7 @@ use std::collections::BTreeMap;
 
 use ghtraf_github::{fan_out, Gist, GitHubRead, GitHubWrite, Job};
 use ghtraf_plan::{
-    Action, ActionResult, Category, Finding, Operation, Outcome, Outputs, Plan, ResultStatus,
-    StepError,
+    Action, ActionResult, Category, Finding, Operation, Outcome, Outputs, Plan, StepError,
 };
 use ghtraf_traffic::{
     adopt_original_archives, archive_period_of_file, badge_gist_files, format_timestamp,
