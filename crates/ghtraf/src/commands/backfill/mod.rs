@@ -24,6 +24,7 @@ mod execute;
 mod observe;
 mod payload;
 mod plan;
+mod reader;
 mod verify;
 
 pub use self::args::{BackfillArgs, BACKFILL_HELP};
