@@ -118,6 +118,7 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         update_secret: args.update_secret,
         enable_pages: args.enable_pages,
         policy,
+        record_kept: true,
         token,
         repo,
         root: project.root.clone(),

@@ -91,6 +91,9 @@ pub struct Inputs {
     pub update_secret: bool,
     pub enable_pages: bool,
     pub policy: ConflictPolicy,
+    /// Record the template edits this run keeps in `.ghtraf.json` (false for
+    /// `verify`, which decides nothing and leaves the records as they are).
+    pub record_kept: bool,
     pub token: TokenSource,
 }
 

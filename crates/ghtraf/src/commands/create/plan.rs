@@ -1,7 +1,7 @@
 //! `create`, phase 3: the pure planner, from inputs and observations to a
 //! plan of gists, variables, the secret, Pages and files.
 
-use super::files::{desired_files, Ids};
+use super::files::{config_file, desired_files, kept_after, Ids};
 use super::*;
 use crate::deployment::names_gist;
 
@@ -416,6 +416,41 @@ fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliErr
     )))
 }
 
+/// Names, in the `.ghtraf.json` action's description, the kept edits it
+/// records or clears, so the plan says it without `--diff`.
+fn say_kept(
+    plan: &mut Plan<SetupStep>,
+    recorded: &BTreeMap<String, crate::project::KeptEdit>,
+    kept: &BTreeMap<String, crate::project::KeptEdit>,
+) {
+    let recorded_now: Vec<&str> = kept
+        .iter()
+        .filter(|(p, k)| recorded.get(*p) != Some(k))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let cleared: Vec<&str> = recorded
+        .keys()
+        .filter(|p| !kept.contains_key(*p))
+        .map(String::as_str)
+        .collect();
+    // The action just planned for `.ghtraf.json`.
+    let Some(config) = plan.actions.last_mut().filter(|a| a.is_change()) else {
+        return;
+    };
+    if !recorded_now.is_empty() {
+        config.description.push_str(&format!(
+            "; record your kept edit of {}",
+            recorded_now.join(", ")
+        ));
+    }
+    if !cleared.is_empty() {
+        config.description.push_str(&format!(
+            "; clear the kept-edit record of {}",
+            cleared.join(", ")
+        ));
+    }
+}
+
 pub fn plan_create(
     inputs: &Inputs,
     observed: &Observed,
@@ -481,6 +516,27 @@ pub fn plan_create(
             inputs.policy,
             &producers,
         );
+        // .ghtraf.json last: it records the template edits kept above.
+        let recorded = observed
+            .project
+            .config
+            .as_ref()
+            .map(|c| c.kept_edits.clone())
+            .unwrap_or_default();
+        let kept = if inputs.record_kept {
+            kept_after(&plan, &recorded)
+        } else {
+            recorded.clone()
+        };
+        let config = config_file(inputs, observed, &ids, &kept);
+        plan_files(
+            &mut plan,
+            vec![config],
+            &observed.files,
+            inputs.policy,
+            &producers,
+        );
+        say_kept(&mut plan, &recorded, &kept);
         plan_leftovers(&mut plan, &observed.leftovers);
     }
     Ok(plan)
