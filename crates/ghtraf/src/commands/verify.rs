@@ -33,6 +33,7 @@ use crate::error::{ExitStatus, Result};
 use crate::fsio;
 use crate::managed_file::{ConflictPolicy, Expect, FileStep, KeptState, SkipReason};
 use crate::project::{self, KeptEdit};
+use crate::repo_args::RepoArgs;
 use crate::templates::WORKFLOW_PATH;
 use crate::textstyle::same_text;
 
@@ -95,7 +96,11 @@ pub fn plan_findings(
                              `ghtraf init --diff` shows it, --skip-existing keeps yours, --force takes the template",
                             f.path
                         )),
-                        KeptState::Unrecorded => Some("differs from the template".to_string()),
+                        KeptState::Unrecorded => Some(
+                            "differs from the template: `ghtraf init --skip-existing` keeps it \
+                             as your edit, --force takes the template"
+                                .to_string(),
+                        ),
                     }
                 }
                 (
@@ -272,8 +277,11 @@ fn workflow_finding(
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let create_args = CreateArgs {
         deploy: DeployArgs {
-            repo: args.repo.clone(),
-            repo_dir: args.repo_dir.clone(),
+            common: RepoArgs {
+                repo: args.repo.clone(),
+                repo_dir: args.repo_dir.clone(),
+                ..RepoArgs::default()
+            },
             ..DeployArgs::default()
         },
         ..CreateArgs::default()

@@ -186,6 +186,35 @@ fn edit_workflow(hub: &FakeHub, dir: &std::path::Path, line: &str) {
     push_workflow(hub, dir);
 }
 
+/// `init -n` with `extra`, which must succeed; its standard output.
+fn init(hub: &FakeHub, dir: &std::path::Path, extra: &[&str]) -> String {
+    let args: Vec<&str> = ["init", "-n"].iter().chain(extra).copied().collect();
+    let out = on(hub).now(NOW).run(dir, &args);
+    assert_eq!(out.code, 0, "{out:?}");
+    out.stdout
+}
+
+/// `verify` finds the kept workflow drifted (exit 3): the finding names the
+/// file and `says` what changed; the JSON's kept state is `state`.
+fn workflow_drift(hub: &FakeHub, dir: &std::path::Path, says: &str, state: &str) {
+    let out = verify_json(hub, dir);
+    assert_eq!(out.code, 3, "{out:?}");
+    let found = deviations(&out);
+    assert!(
+        found
+            .iter()
+            .any(|(id, m)| id == &format!("file:skip:{WORKFLOW}")
+                && m.contains(WORKFLOW)
+                && m.contains(says)),
+        "{found:?}"
+    );
+    assert_eq!(json(&out)["kept"][0]["state"], state);
+}
+
+fn verify_json(hub: &FakeHub, dir: &std::path::Path) -> Output {
+    on(hub).now(NOW).run(dir, &["verify", "--format", "json"])
+}
+
 fn project_json(dir: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join(".ghtraf.json")).unwrap()).unwrap()
 }
@@ -196,22 +225,15 @@ fn an_edit_init_kept_is_reported_as_kept_until_it_changes_again() {
     let dir = deployed(&hub);
     edit_workflow(&hub, dir.path(), "# my own step\n");
     // Before any keep is recorded, the edit is drift (as before).
-    let out = on(&hub)
-        .now(NOW)
-        .run(dir.path(), &["verify", "--format", "json"]);
+    let out = verify_json(&hub, dir.path());
     assert_eq!(out.code, 3, "{out:?}");
 
     // The dry run shows the record it would write, and writes nothing.
     let before = std::fs::read(dir.path().join(".ghtraf.json")).unwrap();
-    let dry = on(&hub)
-        .now(NOW)
-        .run(dir.path(), &["init", "-n", "--dry-run"]);
-    assert_eq!(dry.code, 0, "{dry:?}");
+    let dry = init(&hub, dir.path(), &["--dry-run"]);
     assert!(
-        dry.stdout
-            .contains(&format!("record your kept edit of {WORKFLOW}")),
-        "{}",
-        dry.stdout
+        dry.contains(&format!("record your kept edit of {WORKFLOW}")),
+        "{dry}"
     );
     assert_eq!(
         std::fs::read(dir.path().join(".ghtraf.json")).unwrap(),
@@ -219,15 +241,12 @@ fn an_edit_init_kept_is_reported_as_kept_until_it_changes_again() {
     );
 
     // A non-interactive init keeps the file and records it.
-    let out = on(&hub).now(NOW).run(dir.path(), &["init", "-n"]);
-    assert_eq!(out.code, 0, "{out:?}");
+    init(&hub, dir.path(), &[]);
     let kept = &project_json(dir.path())["keptEdits"][WORKFLOW];
     let bytes = std::fs::read(dir.path().join(WORKFLOW)).unwrap();
     assert_eq!(kept["sha256"], ghtraf::fsio::sha256_hex(&bytes), "{kept}");
 
-    let out = on(&hub)
-        .now(NOW)
-        .run(dir.path(), &["verify", "--format", "json"]);
+    let out = verify_json(&hub, dir.path());
     assert_eq!(out.code, 0, "{out:?}");
     assert!(deviations(&out).is_empty(), "{}", out.stdout);
     let doc = json(&out);
@@ -242,31 +261,13 @@ fn an_edit_init_kept_is_reported_as_kept_until_it_changes_again() {
 
     // Edited again: drift, naming the file and what changed.
     edit_workflow(&hub, dir.path(), "# and another\n");
-    let out = on(&hub)
-        .now(NOW)
-        .run(dir.path(), &["verify", "--format", "json"]);
-    assert_eq!(out.code, 3, "{out:?}");
-    let found = deviations(&out);
-    assert!(
-        found
-            .iter()
-            .any(|(id, m)| id == &format!("file:skip:{WORKFLOW}")
-                && m.contains(WORKFLOW)
-                && m.contains("edited again")),
-        "{found:?}"
-    );
-    assert_eq!(json(&out)["kept"][0]["state"], "edited_since");
+    workflow_drift(&hub, dir.path(), "edited again", "edited_since");
 
     // --force takes the template and clears the record.
-    let out = on(&hub)
-        .now(NOW)
-        .run(dir.path(), &["init", "-n", "--force"]);
-    assert_eq!(out.code, 0, "{out:?}");
+    let forced = init(&hub, dir.path(), &["--force"]);
     assert!(
-        out.stdout
-            .contains(&format!("clear the kept-edit record of {WORKFLOW}")),
-        "{}",
-        out.stdout
+        forced.contains(&format!("clear the kept-edit record of {WORKFLOW}")),
+        "{forced}"
     );
     let project = project_json(dir.path());
     assert!(project.get("keptEdits").is_none(), "{project}");
@@ -280,13 +281,7 @@ fn a_template_that_changed_under_a_kept_edit_is_reported_as_such() {
     let hub = hub();
     let dir = deployed(&hub);
     edit_workflow(&hub, dir.path(), "# my own step\n");
-    assert_eq!(
-        on(&hub)
-            .now(NOW)
-            .run(dir.path(), &["init", "-n", "--skip-existing"])
-            .code,
-        0
-    );
+    init(&hub, dir.path(), &["--skip-existing"]);
     // Another workflow to follow changes the workflow template (not the file).
     let mut project = project_json(dir.path());
     project["ciWorkflows"] = serde_json::json!(["CI"]);
@@ -295,19 +290,7 @@ fn a_template_that_changed_under_a_kept_edit_is_reported_as_such() {
         serde_json::to_string_pretty(&project).unwrap(),
     )
     .unwrap();
-    let out = on(&hub)
-        .now(NOW)
-        .run(dir.path(), &["verify", "--format", "json"]);
-    assert_eq!(out.code, 3, "{out:?}");
-    let found = deviations(&out);
-    assert!(
-        found
-            .iter()
-            .any(|(id, m)| id == &format!("file:skip:{WORKFLOW}")
-                && m.contains("the template changed")),
-        "{found:?}"
-    );
-    assert_eq!(json(&out)["kept"][0]["state"], "template_changed");
+    workflow_drift(&hub, dir.path(), "the template changed", "template_changed");
 }
 
 #[test]

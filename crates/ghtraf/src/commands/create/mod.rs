@@ -212,10 +212,11 @@ impl MutatingCommand for Create {
 
     fn observe(&self, ctx: &Context) -> Result<CreateWorld> {
         let args = &self.args;
-        let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
+        let root = project::discover_root(args.deploy.common.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
         let mut inputs = resolve_inputs(ctx, args, &project)?;
-        if args.deploy.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists() {
+        if args.deploy.common.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists()
+        {
             ctx.reporter.warn(&format!(
                 "{} is not a git checkout: the workflow and dashboard files are planned here (--repo-dir DIR chooses where)",
                 root.display()
@@ -258,7 +259,7 @@ impl MutatingCommand for Create {
     }
 
     fn detail_level(&self) -> i32 {
-        if self.args.deploy.diff {
+        if self.args.deploy.common.diff {
             1
         } else {
             0
