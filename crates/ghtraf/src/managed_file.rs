@@ -402,6 +402,52 @@ pub fn record_after(
     }
 }
 
+/// The record of `current`, a template the user edited, kept against
+/// `template`: hashed as `create` plans it (the template in the file's line
+/// endings and BOM), so `verify` compares like with like.
+pub fn kept_edit(current: &[u8], template: &str) -> KeptEdit {
+    let style = TextStyle::of(Some(current));
+    let template = if style.is_plain() {
+        template.to_string()
+    } else {
+        style.apply(template)
+    };
+    KeptEdit {
+        sha256: fsio::sha256_hex(current),
+        template_sha256: fsio::sha256_hex(template.as_bytes()),
+    }
+}
+
+/// What a plan's `.ghtraf.json` write does to the kept-edit records, said
+/// in its description (so the plan shows it without `--diff`): None when
+/// `kept` is what was `recorded`.
+pub fn kept_change(
+    recorded: &BTreeMap<String, KeptEdit>,
+    kept: &BTreeMap<String, KeptEdit>,
+) -> Option<String> {
+    let added: Vec<&str> = kept
+        .iter()
+        .filter(|(p, k)| recorded.get(*p) != Some(k))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let cleared: Vec<&str> = recorded
+        .keys()
+        .filter(|p| !kept.contains_key(*p))
+        .map(String::as_str)
+        .collect();
+    let mut said = String::new();
+    if !added.is_empty() {
+        said.push_str(&format!("; record your kept edit of {}", added.join(", ")));
+    }
+    if !cleared.is_empty() {
+        said.push_str(&format!(
+            "; clear the kept-edit record of {}",
+            cleared.join(", ")
+        ));
+    }
+    (!said.is_empty()).then_some(said)
+}
+
 /// A template that differs from ours, against what `.ghtraf.json` recorded
 /// when it was kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -243,7 +243,7 @@ pub(super) fn config_file(
         obj.insert("releasesUrl".into(), inputs.releases_url.clone().into());
     }
     // Ours to set or clear, and only in this file.
-    existing.remove(KEPT_EDITS);
+    existing.shift_remove(KEPT_EDITS);
     if !kept.is_empty() {
         obj.insert(
             KEPT_EDITS.into(),

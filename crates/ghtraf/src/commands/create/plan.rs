@@ -423,31 +423,12 @@ fn say_kept(
     recorded: &BTreeMap<String, crate::project::KeptEdit>,
     kept: &BTreeMap<String, crate::project::KeptEdit>,
 ) {
-    let recorded_now: Vec<&str> = kept
-        .iter()
-        .filter(|(p, k)| recorded.get(*p) != Some(k))
-        .map(|(p, _)| p.as_str())
-        .collect();
-    let cleared: Vec<&str> = recorded
-        .keys()
-        .filter(|p| !kept.contains_key(*p))
-        .map(String::as_str)
-        .collect();
     // The action just planned for `.ghtraf.json`.
-    let Some(config) = plan.actions.last_mut().filter(|a| a.is_change()) else {
-        return;
-    };
-    if !recorded_now.is_empty() {
-        config.description.push_str(&format!(
-            "; record your kept edit of {}",
-            recorded_now.join(", ")
-        ));
-    }
-    if !cleared.is_empty() {
-        config.description.push_str(&format!(
-            "; clear the kept-edit record of {}",
-            cleared.join(", ")
-        ));
+    if let (Some(config), Some(said)) = (
+        plan.actions.last_mut().filter(|a| a.is_change()),
+        crate::managed_file::kept_change(recorded, kept),
+    ) {
+        config.description.push_str(&said);
     }
 }
 
