@@ -25,7 +25,8 @@ pub struct RepoArgs {
     #[arg(long)]
     pub owner: Option<String>,
 
-    /// Name shown on the dashboard (default: .ghtraf.json, else the repository name).
+    /// Name shown on the dashboard (default: .ghtraf.json; for upgrade, the original dashboard's
+    /// title; else the repository name).
     #[arg(long)]
     pub display_name: Option<String>,
 
