@@ -190,6 +190,14 @@ fn interactive_conflicts_ask_per_file_and_remember_all() {
     assert_eq!(read("docs/stats/style.css"), "mine\n");
     assert_ne!(read("docs/stats/favicon.svg"), "mine\n");
     assert_ne!(read("docs/stats/README.md"), "mine\n");
+    // The file kept by "no" is named, with how to record it as kept.
+    assert!(
+        out.stderr.contains(
+            "you kept docs/stats/style.css: `ghtraf init --skip-existing` records your edits"
+        ),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

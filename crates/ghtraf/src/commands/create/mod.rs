@@ -372,6 +372,25 @@ fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], input
         }
     }
     r.say(&format!("\nDashboard: {dashboard}"));
+    // A "no" is answered at execution, after the plan fixed .ghtraf.json:
+    // say how to record the kept edits, so `verify` stops reporting them.
+    let declined: Vec<&str> = plan
+        .actions
+        .iter()
+        .filter(|a| a.requires_input && a.category == Category::File)
+        .filter(|a| {
+            results
+                .iter()
+                .any(|x| x.id == a.id && x.status == ResultStatus::Skipped)
+        })
+        .map(|a| a.target.as_str())
+        .collect();
+    if !declined.is_empty() {
+        r.hint(&format!(
+            "you kept {}: `ghtraf init --skip-existing` records your edits in .ghtraf.json, so `ghtraf verify` reports them as kept",
+            declined.join(", ")
+        ));
+    }
     if !inputs.skip_files
         && plan
             .actions
