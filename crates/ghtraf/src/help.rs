@@ -1,7 +1,7 @@
 //! What ghtraf tells a person about using it: each command's examples, the
 //! man pages (`ghtraf man [COMMAND]`, with ENVIRONMENT, EXIT STATUS and
-//! EXAMPLES), and the refusal of flags that would do nothing for the
-//! command they were given to.
+//! EXAMPLES), and `ghtraf help -h`. (Flags that would do nothing for a
+//! command are not among its flags at all: see `cli`.)
 //!
 //! A leaf over `clap`: it names commands by their names, so a new command
 //! needs only its examples here.
@@ -63,36 +63,6 @@ pub const MAN: &str = "\
 Examples:
   ghtraf man > ~/.local/share/man/man1/ghtraf.1
   ghtraf man create > ~/.local/share/man/man1/ghtraf-create.1";
-
-/// Commands that change nothing: the run-mode flags mean nothing to them.
-const READ_ONLY: [&str; 6] = ["status", "list", "verify", "export", "completions", "man"];
-
-/// Refuses a flag given to a command it does nothing for, instead of
-/// accepting and ignoring it.
-pub fn refuse_inert_flags(
-    command: &str,
-    global: &crate::cli::GlobalArgs,
-    json: bool,
-) -> Result<()> {
-    if READ_ONLY.contains(&command) {
-        if let Some(flag) = crate::driver::run_mode_flag_given(global) {
-            return Err(CliError::usage(format!(
-                "{flag} does nothing for `ghtraf {command}`: it changes nothing"
-            )));
-        }
-    }
-    if json && matches!(command, "completions" | "man") {
-        return Err(CliError::usage(format!(
-            "--format json does nothing for `ghtraf {command}`: it prints {}",
-            if command == "man" {
-                "roff"
-            } else {
-                "a shell script"
-            }
-        )));
-    }
-    Ok(())
-}
 
 /// `ghtraf help -h` and `ghtraf help COMMAND --help` mean the help itself:
 /// drops the flag clap would refuse after `help`.
