@@ -181,12 +181,16 @@ pub enum RunFlags<'a> {
     Apply(&'a ApplyModeArgs),
 }
 
+// `display_order` 900+: listed after the flags every command takes, in the same
+// order in every command's help (clap numbers each struct's flags from where it is
+// flattened).
+
 /// `--format text|json`.
 #[derive(Debug, Args, Clone, Default)]
 #[command(next_help_heading = "Global options")]
 pub struct FormatArgs {
     /// Output format of plans and results.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text, global = true)]
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text, global = true, display_order = 900)]
     pub format: TextOrJson,
 }
 
@@ -195,7 +199,7 @@ pub struct FormatArgs {
 #[command(next_help_heading = "Global options")]
 pub struct ExportFormatArgs {
     /// Output format: CSV (text and csv are the same), or one JSON document.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    #[arg(long, value_enum, default_value_t = FormatArg::Text, display_order = 900)]
     pub format: FormatArg,
 }
 
@@ -204,7 +208,7 @@ pub struct ExportFormatArgs {
 #[command(next_help_heading = "Global options")]
 pub struct ConfigArgs {
     /// Use this .ghtraf.json instead of the one found in the repository.
-    #[arg(long, value_name = "PATH", global = true)]
+    #[arg(long, value_name = "PATH", global = true, display_order = 901)]
     pub config: Option<PathBuf>,
 }
 
@@ -214,7 +218,7 @@ pub struct ConfigArgs {
 #[command(next_help_heading = "Global options")]
 pub struct ApiArgs {
     /// GitHub API base URL (default: $GHTRAF_API_URL, GH_HOST's /api/v3, or https://api.github.com).
-    #[arg(long, value_name = "URL", global = true)]
+    #[arg(long, value_name = "URL", global = true, display_order = 902)]
     pub api_url: Option<String>,
 }
 
