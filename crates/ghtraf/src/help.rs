@@ -51,6 +51,11 @@ pub const EXPORT: &str = "\
 Examples:
   ghtraf export > traffic.csv    # the whole daily history, with a header row
   ghtraf export --format json    # the same as one JSON document";
+pub const BACKFILL: &str = "\
+Examples:
+  ghtraf backfill --from stars --from forks --dry-run  # the days each source would add
+  ghtraf backfill --from gist-history                  # days the original tool's window dropped
+  ghtraf backfill --from import:stats/ --since 2024-01-01";
 pub const APPLY: &str = "\
 Examples:
   ghtraf create --dry-run --plan-out plan.json   # review this plan...
@@ -148,6 +153,7 @@ fn examples(command: Option<&str>) -> &'static str {
         Some("list") => LIST,
         Some("verify") => VERIFY,
         Some("export") => EXPORT,
+        Some("backfill") => BACKFILL,
         Some("apply") => APPLY,
         Some("completions") => COMPLETIONS,
         Some("man") => MAN,
@@ -189,8 +195,21 @@ pub fn man_page(root: clap::Command, command: Option<&str>) -> Result<String> {
             sub.name(title).bin_name(format!("ghtraf {name}"))
         }
     };
-    // The examples get their own EXAMPLES section instead of clap's EXTRA.
+    // The examples get their own EXAMPLES section instead of clap's EXTRA, which
+    // keeps only what is not an example (backfill's sources).
+    let extra = page.get_after_long_help().and_then(|text| {
+        let text = text.to_string();
+        let rest = text
+            .strip_suffix(examples(command))
+            .unwrap_or(&text)
+            .trim_end();
+        (!rest.is_empty()).then(|| rest.to_string())
+    });
     let page = page.after_help(None::<&'static str>);
+    let page = match extra {
+        Some(text) => page.after_long_help(text),
+        None => page.after_long_help(None::<&'static str>),
+    };
     let mut buf = Vec::new();
     clap_mangen::Man::new(page)
         .render(&mut buf)

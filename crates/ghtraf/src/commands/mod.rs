@@ -179,7 +179,7 @@ pub enum Command {
     },
     /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
     /// trackers' files. Never lowers or invents a figure.
-    #[command(after_long_help = backfill::BACKFILL_HELP)]
+    #[command(after_help = help::BACKFILL, after_long_help = backfill_long_help())]
     Backfill {
         #[command(flatten)]
         args: backfill::BackfillArgs,
@@ -299,6 +299,11 @@ impl Command {
             Command::Completions { .. } | Command::Man { .. } => Shared::NONE,
         }
     }
+}
+
+/// `backfill --help`: its sources, then its examples (`-h` shows only the examples).
+fn backfill_long_help() -> String {
+    format!("{}\n\n{}", backfill::BACKFILL_HELP, help::BACKFILL)
 }
 
 /// Runs the command the user typed.

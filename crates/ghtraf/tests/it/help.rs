@@ -8,8 +8,9 @@
 
 use crate::common::*;
 
-const COMMANDS: [&str; 12] = [
+const COMMANDS: [&str; 13] = [
     "create",
+    "backfill",
     "init",
     "collect",
     "upgrade",
@@ -161,8 +162,8 @@ fn every_command_help_lists_exactly_the_flags_that_act_grouped() {
                 "{path}: {own} listed among the command's own flags"
             );
         }
-        // (hub's actions share hub's examples; backfill's long help explains its sources.)
-        if !path.starts_with("hub ") && path != "backfill" {
+        // (hub's actions share hub's examples.)
+        if !path.starts_with("hub ") {
             assert!(
                 out.stdout.contains("\nExamples:\n  ghtraf "),
                 "{path}: {}",
