@@ -1,7 +1,8 @@
 //! Help, man pages, completions and colour: examples in every command's
 //! help; each command's help, man page and completions list exactly the
 //! flags that act for it (its own, then the run-mode ones, then the inherited
-//! ones), and clap refuses the rest; `ghtraf-COMMAND(1)` pages with ENVIRONMENT, EXIT STATUS and
+//! ones), clap refuses the rest, and `--config` and `--api-url` act wherever
+//! they are taken; `ghtraf-COMMAND(1)` pages with ENVIRONMENT, EXIT STATUS and
 //! EXAMPLES, `ghtraf help -h`, no file names offered after `--show`, and
 //! `--color WHEN`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -421,4 +422,62 @@ fn color_when_beats_the_environment_and_conflicts_with_no_color() {
         &[],
     );
     assert_eq!(both.code, 2, "{both:?}");
+}
+
+/// The table above keeps `--config` and `--api-url` where they act: each
+/// command that takes them reads the file named, or talks to the API given.
+#[test]
+fn config_and_api_url_act_for_every_command_that_takes_them() {
+    let hub = hub_on("2026-02-26");
+    let url = hub.url();
+    let dir = checkout();
+    let d = dir.path();
+    std::fs::write(d.join("broken.json"), "{nope").unwrap();
+    // GitHub is named by --api-url only, never by the environment.
+    let env = [("GH_TOKEN", API_TOKEN), ("GHTRAF_GIST_TOKEN", "y")];
+    fn words(path: &str) -> Vec<&str> {
+        match path {
+            "backfill" => vec!["backfill", "--from", "stars", "--gist-id", "abc"],
+            "collect" | "status" | "export" => vec![path, "--gist-id", "abc"],
+            "hub" | "hub init" => vec!["hub", "init", "--repo", "octo/demo"],
+            other => other.split(' ').collect(),
+        }
+    }
+    for path in command_paths() {
+        let (_, shared) = acting(&path);
+        if shared.contains(&"--config") {
+            let mut args = words(&path);
+            args.extend(["--config", "broken.json"]);
+            let out = ghtraf(d, &args, &env);
+            assert!(
+                out.stderr.contains("cannot read broken.json"),
+                "{args:?}: {out:?}"
+            );
+        }
+        // init calls no API (below); apply's is checked against its plan's (apply.rs);
+        // hub add/remove need a hub set up first, and `hub init` stands for them.
+        let skip = matches!(path.as_str(), "init" | "apply" | "hub add" | "hub remove");
+        if shared.contains(&"--api-url") && !skip {
+            let before = hub.requests().len();
+            let mut args = words(&path);
+            args.extend(["--dry-run", "--api-url", &url]);
+            if !acting(&path).0.contains(&"--dry-run") {
+                args.retain(|a| *a != "--dry-run");
+            }
+            let out = ghtraf(d, &args, &env);
+            assert!(hub.requests().len() > before, "{args:?}: {out:?}");
+        }
+    }
+    // init calls no GitHub API: the dashboard's config records the base it reads.
+    let out = ghtraf(
+        d,
+        &["init", "-n", "--api-url", "https://ghe.example/api/v3"],
+        &[],
+    );
+    assert!(out.code == 0 || out.code == 3, "{out:?}");
+    let config = std::fs::read_to_string(d.join("docs/stats/config.json")).unwrap();
+    assert!(
+        config.contains("\"apiBase\": \"https://ghe.example/api/v3\""),
+        "{config}"
+    );
 }
