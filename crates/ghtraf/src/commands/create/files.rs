@@ -6,7 +6,7 @@ use crate::managed_file::{Content, DesiredFile, Fill};
 use crate::templates::{render_all, TemplateValues};
 
 /// Marker text for a deferred value inside a generated file.
-pub(super) fn marker(value: &Deferred) -> Option<(String, Fill)> {
+pub(crate) fn marker(value: &Deferred) -> Option<(String, Fill)> {
     let output = match value {
         Deferred::KnownAfterApply(r) if r.output != "id" => format!(":{}", r.output),
         _ => String::new(),

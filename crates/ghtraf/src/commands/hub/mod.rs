@@ -1,12 +1,20 @@
 //! `ghtraf hub init | add | remove`: set up the hub and choose what it tracks.
 //!
-//! The hub is a repository already set up by `ghtraf create` (its badge gist
-//! holds `portfolio.json`, its secret the token the hub workflow uses). `hub
-//! init` writes the hub's config file (`.ghtraf-hub.json`) and the hub
-//! workflow; `hub add R…` adopts the gists `create` made for each repository
-//! (found by their names, as `list` finds them) and re-renders the workflow
-//! for the new count (shards, waves); `hub remove R…` stops tracking (the
-//! gists stay). A repository whose own `traffic-badges.yml` is active is
+//! One command sets the others up. `hub init` makes a repository the hub: its
+//! badge gist (which holds `portfolio.json`) and its secret holding the
+//! workflow token are adopted when `ghtraf create` made them, and otherwise
+//! planned here with `create`'s own pieces (same names, contents, token
+//! sourcing and encryption), so the token is stored once, in the hub only; it
+//! then writes the hub's config file (`.ghtraf-hub.json`), the hub workflow
+//! and the portfolio page. `hub add R…` adopts the gists `create` made for
+//! each repository (found by their names, as `list` finds them) and plans
+//! creating the ones a repository lacks, named exactly as `create` names
+//! them (so its README badges and a later `create` use them); it re-renders
+//! the workflow for the new count (shards, waves). The hub file is written
+//! after every gist creation, whether or not each succeeded, and lists the
+//! repositories whose gists exist: one failure never undoes the others, and
+//! a re-run creates what is still missing. `hub remove R…` stops tracking
+//! (the gists stay). A repository whose own `traffic-badges.yml` is active is
 //! either kept (`ownWorkflow` is recorded and the hub skips it, saying why)
 //! or retired with `--retire-own-workflow` (a planned `disable` of that
 //! workflow): two collectors never write the same gist.
@@ -17,15 +25,17 @@
 
 use std::collections::BTreeMap;
 
-use ghtraf_github::{GitHubRead, GitHubWrite, RepoRef};
+use ghtraf_github::{GitHubRead, RepoRef, SecretMeta};
 use ghtraf_plan::{
-    Action, ActionResult, Category, Detail, Finding, Operation, Outcome, Outputs, Payload, Plan,
-    StepError,
+    Action, ActionId, ActionResult, Category, Deferred, Detail, Finding, Operation, Outcome,
+    Outputs, Payload, Plan, StepError,
 };
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::api;
 use crate::checkout::{Checkout, Local};
+use crate::commands::create::{self, GistStep, SecretStep, TokenSource};
 use crate::context::Context;
 use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
 use crate::driver::MutatingCommand;
@@ -37,10 +47,12 @@ use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
 use crate::hub::{HubConfig, TrackedRepo, HUB_FILE, HUB_SCHEMA};
 use crate::managed_file::{
     execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy, Content, DesiredFile,
-    FileStep,
+    FileStep, Fill,
 };
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
+
+mod record;
 
 /// The workflow file name `create` deploys in each repository.
 const OWN_WORKFLOW: &str = "traffic-badges.yml";
@@ -54,9 +66,9 @@ pub struct HubArgs {
 #[derive(Debug, Clone, clap::Subcommand, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HubAction {
-    /// Make this checkout a hub: .ghtraf-hub.json and the hub workflow (run `ghtraf create` here first).
+    /// Make this checkout a hub: its badge gist and token secret (adopted, or made as `create` makes them), .ghtraf-hub.json, the hub workflow and the portfolio page.
     Init {
-        /// The hub repository OWNER/REPO (set up by `ghtraf create`).
+        /// The hub repository OWNER/REPO.
         #[arg(long, value_name = "OWNER/REPO")]
         repo: String,
         /// Command the hub workflow uses to install ghtraf (default: cargo install of this version).
@@ -65,8 +77,16 @@ pub enum HubAction {
         /// The hub's secret holding the token (default: TRAFFIC_GIST_TOKEN, as `create` stores it).
         #[arg(long, value_name = "NAME")]
         gist_token_name: Option<String>,
+        /// Read the workflow token from standard input (else $GHTRAF_GIST_TOKEN, or asked at apply).
+        #[arg(long)]
+        #[serde(default)]
+        gist_token_stdin: bool,
+        /// Replace the token the hub's secret holds.
+        #[arg(long)]
+        #[serde(default)]
+        update_secret: bool,
     },
-    /// Track repositories from this hub, adopting the gists `ghtraf create` made for them.
+    /// Track repositories from this hub: adopt the gists `ghtraf create` made for them, create those they lack.
     Add {
         #[arg(required = true, value_name = "OWNER/REPO")]
         repos: Vec<String>,
@@ -87,6 +107,13 @@ pub enum HubAction {
 #[serde(rename_all = "snake_case")]
 pub enum HubStep {
     File(FileStep),
+    /// `.ghtraf-hub.json` naming gists this run creates: written after every
+    /// creation, listing only the repositories whose gists exist by then.
+    HubFile(FileStep),
+    /// Create a gist exactly as `create` would (the hub's or a tracked repository's).
+    Gist(GistStep),
+    /// Store the workflow token in the hub's secret, as `create` does.
+    Secret(SecretStep),
     /// Disable `workflow` in `repo`: the hub collects it from now on.
     RetireWorkflow {
         repo: String,
@@ -100,15 +127,36 @@ impl From<FileStep> for HubStep {
     }
 }
 
+impl From<GistStep> for HubStep {
+    fn from(g: GistStep) -> Self {
+        HubStep::Gist(g)
+    }
+}
+
+impl From<SecretStep> for HubStep {
+    fn from(s: SecretStep) -> Self {
+        HubStep::Secret(s)
+    }
+}
+
 impl Payload for HubStep {
     fn details(&self) -> Vec<Detail> {
         match self {
-            HubStep::File(f) => f.details(),
+            HubStep::File(f) | HubStep::HubFile(f) => f.details(),
+            HubStep::Gist(g) => create::SetupStep::Gist(g.clone()).details(),
+            HubStep::Secret(s) => create::SetupStep::Secret(s.clone()).details(),
             HubStep::RetireWorkflow { repo, workflow } => vec![Detail::new(
                 1,
                 "why",
                 format!("{repo}'s own {workflow} would write the same gists as the hub"),
             )],
+        }
+    }
+
+    fn deferred(&self) -> Vec<&Deferred> {
+        match self {
+            HubStep::File(f) | HubStep::HubFile(f) => f.deferred(),
+            _ => Vec::new(),
         }
     }
 }
@@ -128,10 +176,18 @@ pub struct HubWorld {
     root: std::path::PathBuf,
     client: Option<ghtraf_github::Client>,
     existing: Option<HubConfig>,
+    /// The hub repository (init: `--repo`; add: the hub file's).
+    hub_repo: Option<RepoRef>,
     /// The hub's badge gist (holds portfolio.json) and its owner, found by name.
     hub_gist: Option<String>,
     gist_owner: Option<String>,
-    /// The API base, for the page's raw gist URLs.
+    /// Who the API token is: the owner of every gist this run creates.
+    login: Option<String>,
+    /// The hub's token secret as observed (init only).
+    secret: Option<SecretMeta>,
+    /// Where the workflow token comes from (init only).
+    token: TokenSource,
+    /// The API base, for the page's raw gist URLs and the plan's requests.
     api_base: String,
     candidates: Vec<Candidate>,
     files: BTreeMap<String, Local>,
@@ -153,6 +209,17 @@ fn parse_repo(text: &str) -> Result<RepoRef> {
 
 fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
     api::error(Some(what), e)
+}
+
+/// The hub's secret name: `--gist-token-name`, else `create`'s default.
+fn token_name(action: &HubAction) -> String {
+    match action {
+        HubAction::Init {
+            gist_token_name: Some(name),
+            ..
+        } => name.clone(),
+        _ => DEFAULT_TOKEN_NAME.to_string(),
+    }
 }
 
 impl MutatingCommand for Hub {
@@ -182,8 +249,12 @@ impl MutatingCommand for Hub {
             root,
             client: None,
             existing,
+            hub_repo: None,
             hub_gist: None,
             gist_owner: None,
+            login: None,
+            secret: None,
+            token: TokenSource::Missing,
             api_base: String::new(),
             candidates: Vec::new(),
             files,
@@ -204,10 +275,38 @@ impl MutatingCommand for Hub {
         let Some(hub_repo) = hub_repo else {
             return Ok(world);
         };
+        let update_secret = match &self.args.action {
+            HubAction::Init {
+                gist_token_stdin,
+                update_secret,
+                ..
+            } => {
+                // Settled before any request, as `create` settles it.
+                world.token = create::token_source(ctx, *gist_token_stdin, *update_secret)?;
+                Some(*update_secret)
+            }
+            _ => None,
+        };
         let client = api::client(ctx)?;
-        let gists = client
-            .list_gists()
-            .map_err(|e| gh_err("listing gists", e))?;
+        let name = token_name(&self.args.action);
+        let (user, gists, secret) = std::thread::scope(|s| {
+            let user = s.spawn(|| client.whoami());
+            let gists = s.spawn(|| client.list_gists());
+            let secret = update_secret.map(|_| s.spawn(|| client.secret(&hub_repo, &name)));
+            (api::join(user), api::join(gists), secret.map(api::join))
+        });
+        world.login = Some(
+            user.map_err(|e| gh_err("reading who the token is", e))?
+                .login,
+        );
+        let gists = gists.map_err(|e| gh_err("listing gists", e))?;
+        if let Some(secret) = secret {
+            world.secret =
+                secret.map_err(|e| gh_err(&format!("reading {hub_repo}'s secret {name}"), e))?;
+            if world.secret.is_none() || update_secret == Some(true) {
+                create::refuse_unusable_token(&client, &hub_repo, &name, &world.token)?;
+            }
+        }
         let by_description: BTreeMap<&str, &str> = gists
             .iter()
             .map(|g| (g.description.as_str(), g.id.as_str()))
@@ -251,12 +350,13 @@ impl MutatingCommand for Hub {
                 })
                 .collect();
         }
+        world.hub_repo = Some(hub_repo);
         world.client = Some(client);
         Ok(world)
     }
 
-    fn plan(&self, _ctx: &Context, world: &HubWorld) -> Result<Plan<HubStep>> {
-        plan_hub(&self.args.action, world)
+    fn plan(&self, ctx: &Context, world: &HubWorld) -> Result<Plan<HubStep>> {
+        plan_hub(&self.args.action, world, ctx.now)
     }
 
     fn heading(&self, _ctx: &Context, world: &HubWorld, _plan: &Plan<HubStep>) -> String {
@@ -270,23 +370,32 @@ impl MutatingCommand for Hub {
         action: &Action<HubStep>,
         outputs: &Outputs,
     ) -> std::result::Result<Outcome, StepError> {
+        let checkout = Checkout::new(&world.root);
+        let client = || {
+            world
+                .client
+                .as_ref()
+                .ok_or_else(|| StepError::new("internal: no GitHub client"))
+        };
+        let prompter = ctx.prompter.as_ref();
         match &action.details {
-            HubStep::File(f) => execute_file(
-                &Checkout::new(&world.root),
-                action,
-                f,
-                outputs,
-                ctx.prompter.as_ref(),
-                &world.memory,
-            ),
-            HubStep::RetireWorkflow { repo, workflow } => {
-                let client = world
-                    .client
+            HubStep::File(f) => {
+                execute_file(&checkout, action, f, outputs, prompter, &world.memory)
+            }
+            HubStep::HubFile(f) => {
+                record::write_hub_file(&checkout, action, f, outputs, prompter, &world.memory)
+            }
+            HubStep::Gist(g) => create::create_gist(client()?, g),
+            HubStep::Secret(s) => {
+                let hub = world
+                    .hub_repo
                     .as_ref()
-                    .ok_or_else(|| StepError::new("internal: no GitHub client"))?;
+                    .ok_or_else(|| StepError::new("internal: no hub repository"))?;
+                create::store_secret(client()?, hub, s, prompter)
+            }
+            HubStep::RetireWorkflow { repo, workflow } => {
                 let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
-                client
-                    .disable_workflow(&r, workflow)
+                ghtraf_github::GitHubWrite::disable_workflow(client()?, &r, workflow)
                     .map_err(api::step_error)?;
                 Ok(Outcome::done(format!("disabled {workflow} in {repo}")))
             }
@@ -301,45 +410,60 @@ impl MutatingCommand for Hub {
         results: &[ActionResult],
     ) -> Vec<Finding> {
         let checkout = Checkout::new(&world.root);
-        plan.actions
+        let done: Vec<(&Action<HubStep>, &ActionResult)> = plan
+            .actions
             .iter()
             .filter(|a| a.is_change())
             .filter_map(|a| {
                 let result = results.iter().find(|r| r.id == a.id)?;
-                if result.status != ghtraf_plan::ResultStatus::Ok {
-                    return None;
-                }
-                Some(match &a.details {
-                    HubStep::File(f) => verify_file(
-                        &checkout,
-                        &a.id,
-                        f,
-                        result.produced.get("sha256").map(String::as_str),
-                    ),
-                    HubStep::RetireWorkflow { repo, .. } => {
-                        let active = world
-                            .client
-                            .as_ref()
-                            .and_then(|c| RepoRef::parse(repo).ok().map(|r| c.workflows(&r)));
-                        match active {
-                            Some(Ok(ws))
-                                if ws.iter().any(|w| {
-                                    w.path.ends_with(WORKFLOW_PATH) && w.state == "active"
-                                }) =>
-                            {
-                                Finding::deviation(&a.id, "still active")
-                            }
-                            Some(Ok(_)) => Finding::ok(&a.id, "disabled"),
-                            Some(Err(e)) => Finding::deviation(
-                                &a.id,
-                                format!("cannot re-read: {}", e.message()),
-                            ),
-                            None => Finding::deviation(&a.id, "cannot re-read"),
-                        }
-                    }
-                })
+                (result.status == ghtraf_plan::ResultStatus::Ok).then_some((a, result))
             })
-            .collect()
+            .collect();
+        let gh = world.client.as_ref().map(|c| c as &dyn GitHubRead);
+        ghtraf_github::fan_out(&done, ghtraf_github::DEFAULT_FAN_OUT, |(a, result)| match (
+            &a.details, gh,
+        ) {
+            (HubStep::File(f) | HubStep::HubFile(f), _) => verify_file(
+                &checkout,
+                &a.id,
+                f,
+                result.produced.get("sha256").map(String::as_str),
+            ),
+            (HubStep::Gist(g), Some(gh)) => {
+                create::verify_gist(gh, &a.id, g, result.produced.get("id"))
+            }
+            (HubStep::Secret(s), Some(gh)) => match &world.hub_repo {
+                Some(hub) => create::verify_secret(gh, hub, &a.id, s),
+                None => Finding::deviation(&a.id, "no hub repository to re-read"),
+            },
+            (HubStep::RetireWorkflow { repo, .. }, Some(gh)) => {
+                match RepoRef::parse(repo).map(|r| gh.workflows(&r)) {
+                    Ok(Ok(ws))
+                        if ws
+                            .iter()
+                            .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active") =>
+                    {
+                        Finding::deviation(&a.id, "still active")
+                    }
+                    Ok(Ok(_)) => Finding::ok(&a.id, "disabled"),
+                    Ok(Err(e)) => {
+                        Finding::deviation(&a.id, format!("cannot re-read: {}", e.message()))
+                    }
+                    Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
+                }
+            }
+            (_, None) => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
+        })
+    }
+
+    fn finish(
+        &self,
+        ctx: &Context,
+        world: &HubWorld,
+        plan: &Plan<HubStep>,
+        results: &[ActionResult],
+    ) {
+        record::finish(ctx, world.login.as_deref(), plan, results);
     }
 }
 
@@ -350,20 +474,79 @@ fn require(existing: &Option<HubConfig>) -> Result<&HubConfig> {
     })
 }
 
+/// What a plan collects while it plans gists: the creations, and the fills
+/// a file naming their ids needs.
+#[derive(Default)]
+struct Creations {
+    creators: Vec<ActionId>,
+    fills: Vec<Fill>,
+}
+
+impl Creations {
+    /// `repo`'s gist in `role`: the id known now, or a planned creation (named
+    /// and filled as `create` makes it) whose id a file holds as a marker.
+    fn gist(
+        &mut self,
+        plan: &mut Plan<HubStep>,
+        known: Option<&String>,
+        repo: &RepoRef,
+        role: GistRole,
+        api_base: &str,
+        now: OffsetDateTime,
+    ) -> (String, Option<Fill>) {
+        if let Some(id) = known {
+            return (id.clone(), None);
+        }
+        let target = format!("{}/{}", canonical(repo), role.name());
+        let id = plan.push(create::new_gist_action(repo, role, api_base, now, target));
+        let value = Deferred::after(&id, "id");
+        self.creators.push(id);
+        match create::marker(&value) {
+            Some((marker, fill)) => {
+                self.fills.push(fill.clone());
+                (marker, Some(fill))
+            }
+            None => (value.to_string(), None),
+        }
+    }
+}
+
 /// The plan for `action`. Pure.
-pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
+pub fn plan_hub(
+    action: &HubAction,
+    world: &HubWorld,
+    now: OffsetDateTime,
+) -> Result<Plan<HubStep>> {
     let mut plan = Plan::new("hub");
+    let mut made = Creations::default();
+    let mut hub_gist = world.hub_gist.clone().map(|id| (id, None));
     let (mut config, install, token) = match action {
         HubAction::Init {
             repo,
             install_command,
             gist_token_name,
+            update_secret,
+            ..
         } => {
             let hub = parse_repo(repo)?;
-            let gist = world.hub_gist.clone().ok_or_else(|| {
-                CliError::usage(format!("{hub} has no badge gist named \"{}\"", gist_description(&hub, GistRole::Badges)))
-                    .with_hint(format!("set the hub up first with `ghtraf create --repo {hub}`: its badge gist holds portfolio.json, its secret the token"))
-            })?;
+            // The hub's badge gist: its portfolio's home, named as `create` names it.
+            let gist = made.gist(
+                &mut plan,
+                world.hub_gist.as_ref(),
+                &hub,
+                GistRole::Badges,
+                &world.api_base,
+                now,
+            );
+            hub_gist = Some(gist.clone());
+            // The token, stored once: in the hub, as `create` stores it.
+            create::plan_secret(
+                &mut plan,
+                &token_name(action),
+                world.secret.as_ref(),
+                *update_secret,
+                &world.token,
+            );
             let mut config = world.existing.clone().unwrap_or(HubConfig {
                 schema_version: HUB_SCHEMA,
                 hub: hub.to_string(),
@@ -371,7 +554,7 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
                 repos: Vec::new(),
             });
             config.hub = hub.to_string();
-            config.portfolio_gist_id = Some(gist);
+            config.portfolio_gist_id = Some(gist.0);
             (config, install_command.clone(), gist_token_name.clone())
         }
         HubAction::Add { .. } | HubAction::Remove { .. } => {
@@ -394,12 +577,6 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
                     plan.warn(format!("{name} is already tracked"));
                     continue;
                 }
-                let Some(badge) = &c.badge_gist_id else {
-                    plan.warn(format!(
-                        "{name} not added: it has no badge gist; run `ghtraf create --repo {name}` first, then add it"
-                    ));
-                    continue;
-                };
                 let own_workflow = match (&c.own_workflow_active, retire_own_workflow) {
                     (Err(e), _) => {
                         plan.warn(format!("{name} not added: cannot read its workflows: {e}"));
@@ -426,10 +603,28 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
                         Some(format!("{OWN_WORKFLOW} is active"))
                     }
                 };
+                // Its own gists, as `create` makes them: its README badges read the badge gist.
+                let api = world.api_base.as_str();
+                let (badge, _) = made.gist(
+                    &mut plan,
+                    c.badge_gist_id.as_ref(),
+                    &c.repo,
+                    GistRole::Badges,
+                    api,
+                    now,
+                );
+                let (archive, _) = made.gist(
+                    &mut plan,
+                    c.archive_gist_id.as_ref(),
+                    &c.repo,
+                    GistRole::Archive,
+                    api,
+                    now,
+                );
                 config.repos.push(TrackedRepo {
                     repo: name,
-                    badge_gist_id: badge.clone(),
-                    archive_gist_id: c.archive_gist_id.clone(),
+                    badge_gist_id: badge,
+                    archive_gist_id: Some(archive),
                     display_name: None,
                     dashboard_url: None,
                     own_workflow,
@@ -455,10 +650,13 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
         )
     });
     let token = token.unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
-    let desired = vec![
+    let mut desired = vec![
         DesiredFile {
             path: HUB_FILE.to_string(),
-            content: Content::known(config.to_text()),
+            content: Content {
+                text: config.to_text(),
+                fills: made.fills,
+            },
             managed: true,
         },
         DesiredFile {
@@ -468,9 +666,9 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
             managed: true,
         },
     ];
-    // The portfolio page, wherever the hub gist is known (init and add).
-    let mut desired = desired;
-    if let (Some(gist), Some(owner)) = (&world.hub_gist, &world.gist_owner) {
+    // The portfolio page, wherever the hub gist is known or planned (init and add).
+    let owner = world.gist_owner.clone().or_else(|| world.login.clone());
+    if let (Some((gist, fill)), Some(owner)) = (hub_gist, owner) {
         for (name, text) in PAGE_FILES {
             desired.push(DesiredFile {
                 path: format!("{PAGE_DIR}/{name}"),
@@ -480,7 +678,10 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
         }
         desired.push(DesiredFile {
             path: format!("{PAGE_DIR}/config.json"),
-            content: Content::known(config_json(gist, owner, &world.api_base)),
+            content: Content {
+                text: config_json(&gist, &owner, &world.api_base),
+                fills: fill.into_iter().collect(),
+            },
             managed: true,
         });
     }
@@ -489,6 +690,7 @@ pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
     } else {
         ConflictPolicy::Keep
     };
-    plan_files(&mut plan, desired, &world.files, policy, &[]);
+    plan_files(&mut plan, desired, &world.files, policy, &made.creators);
+    record::gather_in_hub_file(&mut plan);
     Ok(plan)
 }
