@@ -380,3 +380,31 @@ fn one_repository_failing_does_not_stop_the_others() {
     let gists = gists_by_description(&hub);
     assert_eq!(gists.len(), 1 + 2 * REPOS, "no duplicates");
 }
+
+/// A measurement, not a check (no timed assertion): `hub add` of 40
+/// repositories without gists at 50 ms latency, its requests and wall time.
+/// `cargo nextest run -p ghtraf --run-ignored only -E 'test(measure_hub_add)' --no-capture`
+#[test]
+#[ignore = "a measurement: run it by name to print the figures"]
+fn measure_hub_add_of_40_repositories_at_50_ms() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    hub.set_latency(std::time::Duration::from_millis(50));
+    hub.clear_log();
+    let started = std::time::Instant::now();
+    let run = ghtraf_add(&hub, d, &[]);
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 0, "{run:?}");
+    let requests = hub.requests();
+    let posts = requests.iter().filter(|r| r.mutation).count();
+    println!(
+        "hub add, {REPOS} repositories without gists, 50 ms latency: {} requests ({posts} gist creations), {:.2} s",
+        requests.len(),
+        elapsed.as_secs_f64()
+    );
+}

@@ -41,7 +41,7 @@ pub(crate) use self::files::marker;
 pub(crate) use self::inputs::token_source;
 pub(crate) use self::observe::refuse_unusable_token;
 pub(crate) use self::plan::{new_gist_action, plan_secret};
-pub(crate) use self::verify::{verify_gist, verify_secret};
+pub(crate) use self::verify::{compare_gist, verify_secret};
 
 use crate::api;
 use crate::checkout::{Checkout, Local};

@@ -71,7 +71,7 @@ pub fn verify(
 
 /// Re-reads the gist a run created (`created`: the id its step produced) and
 /// compares it with the plan: every planned file, the planned visibility.
-pub(crate) fn verify_gist(
+fn verify_gist(
     gh: &dyn GitHubRead,
     action: &ActionId,
     g: &GistStep,
@@ -81,25 +81,32 @@ pub(crate) fn verify_gist(
         return Finding::deviation(action, "no gist id recorded");
     };
     match gh.gist(id) {
-        Ok(Some(found)) => {
-            let missing: Vec<&String> = g
-                .files
-                .keys()
-                .filter(|f| !found.files.contains_key(*f))
-                .collect();
-            if !missing.is_empty() {
-                Finding::deviation(action, format!("gist {id} lacks {missing:?}"))
-            } else if found.public != g.public {
-                Finding::deviation(action, format!("gist {id} has the wrong visibility"))
-            } else {
-                Finding::ok(
-                    action,
-                    format!("gist {id} has its {} file(s)", g.files.len()),
-                )
-            }
-        }
+        Ok(Some(found)) => compare_gist(action, g, id, found.files.keys(), found.public),
         Ok(None) => Finding::deviation(action, format!("gist {id} not found")),
         Err(e) => Finding::deviation(action, format!("cannot read gist {id}: {}", e.message())),
+    }
+}
+
+/// Compares a created gist as read back (its file names and visibility)
+/// with the plan: every planned file is there, the visibility is the planned one.
+pub(crate) fn compare_gist<'a>(
+    action: &ActionId,
+    g: &GistStep,
+    id: &str,
+    files: impl IntoIterator<Item = &'a String>,
+    public: bool,
+) -> Finding {
+    let found: std::collections::BTreeSet<&String> = files.into_iter().collect();
+    let missing: Vec<&String> = g.files.keys().filter(|f| !found.contains(f)).collect();
+    if !missing.is_empty() {
+        Finding::deviation(action, format!("gist {id} lacks {missing:?}"))
+    } else if public != g.public {
+        Finding::deviation(action, format!("gist {id} has the wrong visibility"))
+    } else {
+        Finding::ok(
+            action,
+            format!("gist {id} has its {} file(s)", g.files.len()),
+        )
     }
 }
 

@@ -25,7 +25,7 @@
 
 use std::collections::BTreeMap;
 
-use ghtraf_github::{GitHubRead, RepoRef, SecretMeta};
+use ghtraf_github::{GistSummary, GitHubRead, RepoRef, SecretMeta};
 use ghtraf_plan::{
     Action, ActionResult, Deferred, Detail, Finding, Outcome, Outputs, Payload, Plan, StepError,
 };
@@ -418,6 +418,20 @@ impl MutatingCommand for Hub {
             })
             .collect();
         let gh = world.client.as_ref().map(|c| c as &dyn GitHubRead);
+        // Every created gist is checked from one listing (a page holds 100),
+        // not one read each: 80 new gists cost one request, not 80.
+        let created = done
+            .iter()
+            .any(|(a, _)| matches!(a.details, HubStep::Gist(_)));
+        let listed: Option<std::result::Result<BTreeMap<String, GistSummary>, String>> =
+            match (created, gh) {
+                (true, Some(gh)) => Some(
+                    gh.list_gists()
+                        .map(|all| all.into_iter().map(|g| (g.id.clone(), g)).collect())
+                        .map_err(|e| e.message().to_string()),
+                ),
+                _ => None,
+            };
         ghtraf_github::fan_out(&done, ghtraf_github::DEFAULT_FAN_OUT, |(a, result)| match (
             &a.details, gh,
         ) {
@@ -427,8 +441,21 @@ impl MutatingCommand for Hub {
                 f,
                 result.produced.get("sha256").map(String::as_str),
             ),
-            (HubStep::Gist(g), Some(gh)) => {
-                create::verify_gist(gh, &a.id, g, result.produced.get("id"))
+            (HubStep::Gist(g), Some(_)) => {
+                let Some(id) = result.produced.get("id") else {
+                    return Finding::deviation(&a.id, "no gist id recorded");
+                };
+                match listed.as_ref().map(|l| l.as_ref().map(|m| m.get(id))) {
+                    Some(Ok(Some(found))) => {
+                        create::compare_gist(&a.id, g, id, &found.files, found.public)
+                    }
+                    Some(Ok(None)) => Finding::deviation(&a.id, format!("gist {id} not found")),
+                    Some(Err(e)) => Finding::deviation(
+                        &a.id,
+                        format!("cannot list the gists to check {id}: {e}"),
+                    ),
+                    None => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
+                }
             }
             (HubStep::Secret(s), Some(gh)) => match &world.hub_repo {
                 Some(hub) => create::verify_secret(gh, hub, &a.id, s),
