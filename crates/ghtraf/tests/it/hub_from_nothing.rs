@@ -408,3 +408,26 @@ fn measure_hub_add_of_40_repositories_at_50_ms() {
         elapsed.as_secs_f64()
     );
 }
+
+#[test]
+fn a_token_that_cannot_make_gists_stops_the_plan_before_any_change() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    hub.patch_world(json!({"tokens": {API_TOKEN: {"kind": "classic", "scopes": ["repo"]}}}))
+        .unwrap();
+    hub.clear_log();
+    let run = ghtraf_add(&hub, d, &[]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout.contains("gist"),
+        "names what is missing: {}",
+        run.stdout
+    );
+    assert!(hub.mutations().is_empty(), "nothing was changed");
+    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 0);
+}

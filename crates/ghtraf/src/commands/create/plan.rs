@@ -406,7 +406,10 @@ pub(super) fn plan_pages(plan: &mut Plan<SetupStep>, gh: &GitHubSide) {
 /// found here, before any change, naming the actions that could not work (today's failure
 /// mode was a half-applied run: gists failed, the secret and files were still written).
 /// A fine-grained token's permissions are not listed by GitHub; its refusals name them.
-fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliError> {
+pub(crate) fn check_own_token<P>(
+    plan: &Plan<P>,
+    scopes: &ghtraf_github::TokenScopes,
+) -> Result<(), CliError> {
     use crate::tokens::{missing_scopes, name_missing, Need, GISTS, PAGES, SECRETS, VARIABLES};
     let mut blocked: Vec<(String, Need)> = Vec::new();
     for action in &plan.actions {
@@ -420,7 +423,7 @@ fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliErr
             Category::Pages => PAGES,
             _ => continue,
         };
-        if !missing_scopes(&[need], &gh.scopes).is_empty() {
+        if !missing_scopes(&[need], scopes).is_empty() {
             blocked.push((action.id.to_string(), need));
         }
     }
@@ -497,7 +500,7 @@ pub fn plan_create(
         producers.extend(a_id);
         badge = Some(b);
         archive = Some(a);
-        check_own_token(&plan, gh)?;
+        check_own_token(&plan, &gh.scopes)?;
     }
 
     if !inputs.skip_files {

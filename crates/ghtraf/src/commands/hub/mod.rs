@@ -181,6 +181,8 @@ pub struct HubWorld {
     gist_owner: Option<String>,
     /// Who the API token is: the owner of every gist this run creates.
     login: Option<String>,
+    /// What ghtraf's own token may do (a classic token's scopes).
+    scopes: Option<ghtraf_github::TokenScopes>,
     /// The hub's token secret as observed (init only).
     secret: Option<SecretMeta>,
     /// Where the workflow token comes from (init only).
@@ -251,6 +253,7 @@ impl MutatingCommand for Hub {
             hub_gist: None,
             gist_owner: None,
             login: None,
+            scopes: None,
             secret: None,
             token: TokenSource::Missing,
             api_base: String::new(),
@@ -293,10 +296,9 @@ impl MutatingCommand for Hub {
             let secret = update_secret.map(|_| s.spawn(|| client.secret(&hub_repo, &name)));
             (api::join(user), api::join(gists), secret.map(api::join))
         });
-        world.login = Some(
-            user.map_err(|e| gh_err("reading who the token is", e))?
-                .login,
-        );
+        let user = user.map_err(|e| gh_err("reading who the token is", e))?;
+        world.login = Some(user.login);
+        world.scopes = Some(user.scopes);
         let gists = gists.map_err(|e| gh_err("listing gists", e))?;
         if let Some(secret) = secret {
             world.secret =

@@ -240,6 +240,10 @@ pub fn plan_hub(
     } else {
         ConflictPolicy::Keep
     };
+    // A token that cannot make what the plan makes stops it here, before any change.
+    if let Some(scopes) = &world.scopes {
+        create::check_own_token(&plan, scopes)?;
+    }
     plan_files(&mut plan, desired, &world.files, policy, &made.creators);
     record::gather_in_hub_file(&mut plan);
     Ok(plan)
