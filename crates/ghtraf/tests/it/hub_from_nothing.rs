@@ -431,3 +431,27 @@ fn a_token_that_cannot_make_gists_stops_the_plan_before_any_change() {
     assert!(hub.mutations().is_empty(), "nothing was changed");
     assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn each_new_badge_gist_is_shown_as_a_readme_badge() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let run = on(&hub)
+        .now(NOW)
+        .run(d, &["-n", "hub", "add", "octo/r000", "octo/r001"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let gists = gists_by_description(&hub);
+    for name in ["octo/r000", "octo/r001"] {
+        let id = &gists[&format!("[GTT] {name} · badges")];
+        let badge = format!(
+            "{name}: [![Views](https://img.shields.io/endpoint?url=https://gist.githubusercontent.com/octo/{id}/raw/views.json)]"
+        );
+        assert!(run.stdout.contains(&badge), "{badge}\n{}", run.stdout);
+    }
+    assert!(!run.stdout.contains("octo/r000/archive:"), "{}", run.stdout);
+}
