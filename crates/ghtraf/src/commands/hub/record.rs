@@ -145,3 +145,69 @@ pub(super) fn finish(
     }
     r.hint("commit and push the hub: git add .ghtraf-hub.json .github docs/portfolio && git commit -m \"traffic hub\" && git push");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hub::{TrackedRepo, HUB_SCHEMA};
+    use crate::managed_file::Fill;
+    use ghtraf_plan::{ActionId, Category, Deferred, Operation};
+    use std::collections::BTreeMap;
+
+    fn creation(target: &str) -> (ActionId, Fill) {
+        let id = ActionId::new(Category::Gist, Operation::Create, target);
+        let value = Deferred::after(&id, "id");
+        let (marker, fill) = crate::commands::create::marker(&value).unwrap();
+        assert_eq!(fill.marker, marker);
+        (id, fill)
+    }
+
+    #[test]
+    fn a_repository_whose_gist_was_not_created_is_left_out_and_named() {
+        let (hub_id, hub_fill) = creation("octo/traffic/badges");
+        let (a_id, a_fill) = creation("octo/a/badges");
+        let (b_id, b_fill) = creation("octo/b/archive");
+        let repo = |name: &str, badge: &str, archive: &str| TrackedRepo {
+            repo: name.into(),
+            badge_gist_id: badge.into(),
+            archive_gist_id: Some(archive.into()),
+            display_name: None,
+            dashboard_url: None,
+            own_workflow: None,
+        };
+        let config = HubConfig {
+            schema_version: HUB_SCHEMA,
+            hub: "octo/traffic".into(),
+            portfolio_gist_id: Some(hub_fill.marker.clone()),
+            repos: vec![
+                repo("octo/a", &a_fill.marker, "known-a"),
+                repo("octo/b", "known-b", &b_fill.marker),
+                repo("octo/c", "known-c", "known-c2"),
+            ],
+        };
+        let content = Content {
+            text: config.to_text(),
+            fills: vec![hub_fill, a_fill, b_fill],
+        };
+        let mut outputs = Outputs::default();
+        let id = |v: &str| BTreeMap::from([("id".to_string(), v.to_string())]);
+        outputs.record(&a_id, &id("new-a"));
+        // The hub's gist and b's archive failed.
+        let (text, left_out) = resolve(&content, &outputs).unwrap();
+        assert_eq!(left_out, ["octo/b"]);
+        let written = HubConfig::parse(&text).unwrap();
+        assert_eq!(written.portfolio_gist_id, None);
+        let names: Vec<&str> = written.repos.iter().map(|r| r.repo.as_str()).collect();
+        assert_eq!(names, ["octo/a", "octo/c"]);
+        assert_eq!(written.repos[0].badge_gist_id, "new-a");
+        // All produced: the planned text exactly, markers filled.
+        outputs.record(&hub_id, &id("new-hub"));
+        outputs.record(&b_id, &id("new-b"));
+        let (text, left_out) = resolve(&content, &outputs).unwrap();
+        assert!(left_out.is_empty());
+        assert!(!text.contains("@@"), "{text}");
+        let written = HubConfig::parse(&text).unwrap();
+        assert_eq!(written.portfolio_gist_id.as_deref(), Some("new-hub"));
+        assert_eq!(written.repos.len(), 3);
+    }
+}
