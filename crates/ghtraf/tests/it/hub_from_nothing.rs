@@ -11,9 +11,11 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::common::*;
 use fakehub::{Config, FakeHub, Fault, FaultKind, World};
+use ghtraf::prompt::ScriptedPrompter;
 use serde_json::{json, Value};
 
 const NOW: &str = "2026-02-10T03:00:00Z";
@@ -454,4 +456,49 @@ fn each_new_badge_gist_is_shown_as_a_readme_badge() {
         assert!(run.stdout.contains(&badge), "{badge}\n{}", run.stdout);
     }
     assert!(!run.stdout.contains("octo/r000/archive:"), "{}", run.stdout);
+}
+
+#[test]
+fn in_a_terminal_the_token_is_asked_once_and_stored_in_the_hub_only() {
+    let hub = world();
+    let dir = checkout();
+    let url = hub.url();
+    let p = Arc::new(ScriptedPrompter::new([CANARY]));
+    let out = interactive(
+        dir.path(),
+        &["hub", "init", "--repo", "octo/traffic", "--yes"],
+        &[("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)],
+        p.clone(),
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(p.asked().len(), 1, "{:?}", p.asked());
+    assert!(
+        p.asked()[0].contains("TRAFFIC_GIST_TOKEN"),
+        "{:?}",
+        p.asked()
+    );
+    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY));
+    assert_eq!(
+        hub.secret_plaintext("octo", "traffic", "TRAFFIC_GIST_TOKEN")
+            .as_deref(),
+        Some(CANARY)
+    );
+    // Adding repositories asks nothing and stores no secret anywhere.
+    let p = Arc::new(ScriptedPrompter::new(Vec::<&str>::new()));
+    hub.clear_log();
+    let out = interactive(
+        dir.path(),
+        &["hub", "add", "octo/r000", "octo/r001", "--yes"],
+        &[("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)],
+        p.clone(),
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(p.asked().is_empty(), "{:?}", p.asked());
+    assert!(
+        hub.mutations().iter().all(|m| m.path == "/gists"),
+        "{:?}",
+        hub.mutations()
+    );
 }
