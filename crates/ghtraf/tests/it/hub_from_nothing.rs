@@ -409,6 +409,19 @@ fn measure_hub_add_of_40_repositories_at_50_ms() {
         requests.len(),
         elapsed.as_secs_f64()
     );
+    // The daily cost of what was set up: one collection of every repository.
+    hub.set_latency(std::time::Duration::ZERO);
+    hub.clear_log();
+    let collect = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(d, &["-n", "collect", "--all"]);
+    assert_eq!(collect.code, 0, "{collect:?}");
+    let per_repo = hub.requests().len() as f64 / REPOS as f64;
+    println!(
+        "collect --all over them: {} requests, {per_repo:.1} per repository (no CI runs in this world)",
+        hub.requests().len()
+    );
 }
 
 #[test]
@@ -500,5 +513,32 @@ fn in_a_terminal_the_token_is_asked_once_and_stored_in_the_hub_only() {
         hub.mutations().iter().all(|m| m.path == "/gists"),
         "{:?}",
         hub.mutations()
+    );
+}
+
+#[test]
+fn the_daily_budget_figure_covers_a_collection_of_what_hub_set_up() {
+    use ghtraf::hub::workflow::REQUESTS_PER_REPO;
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    assert_eq!(ghtraf_add(&hub, d, &[]).code, 0);
+    hub.clear_log();
+    let collect = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(d, &["-n", "collect", "--all"]);
+    assert_eq!(collect.code, 0, "{collect:?}");
+    // This world has no CI runs: the figure's allowance for two jobs reads is unused.
+    let per_repository = REQUESTS_PER_REPO - 2;
+    let hub_own = 5; // who the token is, the hub's gist, portfolio.json's write and re-read
+    let requests = hub.requests().len();
+    assert!(
+        requests <= REPOS * per_repository + hub_own,
+        "{requests} requests for {REPOS} repositories: more than the README's {REQUESTS_PER_REPO} a day each"
     );
 }
