@@ -542,3 +542,32 @@ fn the_daily_budget_figure_covers_a_collection_of_what_hub_set_up() {
         "{requests} requests for {REPOS} repositories: more than the README's {REQUESTS_PER_REPO} a day each"
     );
 }
+
+#[test]
+fn gists_are_found_whatever_the_case_the_repository_is_given_in() {
+    let mut world = World::many_repos("octo", 4);
+    world.today = Some("2026-02-10".into());
+    let mut text = serde_json::to_value(world).unwrap();
+    text["repos"]["octo/traffic"] = json!({});
+    let hub = FakeHub::start(Config {
+        world: World::from_json(&text.to_string()).unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    hub.clear_log();
+    let add = ghtraf_hub(&hub, d, &["add", "OCTO/R003"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(
+        hub.mutations().is_empty(),
+        "adopted, not created: {:?}",
+        hub.mutations()
+    );
+    let badge = format!("{:016x}{:016x}", 7, 0xfeed);
+    assert_eq!(hub_file(d)["repos"][0]["badgeGistId"], badge.as_str());
+}

@@ -307,13 +307,16 @@ impl MutatingCommand for Hub {
                 create::refuse_unusable_token(&client, &hub_repo, &name, &world.token)?;
             }
         }
-        let by_description: BTreeMap<&str, &str> = gists
+        // Names are compared as GitHub compares repositories, ignoring case
+        // (`names_gist`): `hub add Octo/A` adopts "[GTT] octo/a · badges"
+        // instead of creating a second one.
+        let by_description: BTreeMap<String, &str> = gists
             .iter()
-            .map(|g| (g.description.as_str(), g.id.as_str()))
+            .map(|g| (g.description.to_ascii_lowercase(), g.id.as_str()))
             .collect();
         let find = |repo: &RepoRef, role| {
             by_description
-                .get(gist_description(repo, role).as_str())
+                .get(&gist_description(repo, role).to_ascii_lowercase())
                 .map(|id| id.to_string())
         };
         world.hub_gist = find(&hub_repo, GistRole::Badges);
