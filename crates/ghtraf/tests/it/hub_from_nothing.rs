@@ -571,3 +571,34 @@ fn gists_are_found_whatever_the_case_the_repository_is_given_in() {
     let badge = format!("{:016x}{:016x}", 7, 0xfeed);
     assert_eq!(hub_file(d)["repos"][0]["badgeGistId"], badge.as_str());
 }
+
+#[test]
+fn a_repository_with_the_original_tools_gists_is_sent_to_upgrade_not_given_new_ones() {
+    let mut world = World::many_repos("octo", 0);
+    world.today = Some("2026-02-10".into());
+    world.add_legacy_gists("octo/old", "{}", true);
+    let mut text = serde_json::to_value(world).unwrap();
+    text["repos"]["octo/traffic"] = json!({});
+    text["repos"]["octo/old"] = json!({});
+    let hub = FakeHub::start(Config {
+        world: World::from_json(&text.to_string()).unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    hub.clear_log();
+    let add = on(&hub).now(NOW).run(d, &["-n", "hub", "add", "octo/old"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    assert!(
+        add.stderr.contains("ghtraf upgrade --repo octo/old")
+            || add.stdout.contains("ghtraf upgrade --repo octo/old"),
+        "{add:?}"
+    );
+    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 0);
+}

@@ -39,7 +39,7 @@ pub use self::verify::verify;
 pub(crate) use self::execute::{create_gist, store_secret};
 pub(crate) use self::files::marker;
 pub(crate) use self::inputs::token_source;
-pub(crate) use self::observe::refuse_unusable_token;
+pub(crate) use self::observe::{legacy_role, refuse_unusable_token};
 pub(crate) use self::plan::{check_own_token, new_gist_action, plan_secret};
 pub(crate) use self::verify::{compare_gist, verify_secret};
 

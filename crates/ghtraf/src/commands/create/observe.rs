@@ -179,7 +179,7 @@ fn duplicate_history(
 
 /// The role a description gives a gist under the original's pre-0.2.7 naming
 /// (`O/R traffic badges|archive`) for this repository, if it is one.
-pub(super) fn legacy_role(description: &str, repo: &RepoRef) -> Option<GistRole> {
+pub(crate) fn legacy_role(description: &str, repo: &RepoRef) -> Option<GistRole> {
     use crate::commands::upgrade::fingerprint::{classify_description, Naming, Role};
     match classify_description(description, &repo.owner, &repo.name) {
         Naming::Legacy(Role::Badges) => Some(GistRole::Badges),

@@ -165,6 +165,9 @@ pub struct Candidate {
     pub repo: RepoRef,
     pub badge_gist_id: Option<String>,
     pub archive_gist_id: Option<String>,
+    /// It has gists named the Python original's way (`O/R traffic badges`):
+    /// its history lives there, and `upgrade` takes them over.
+    pub legacy_gists: bool,
     /// Its own workflow is active (`create` deployed and nobody disabled it).
     pub own_workflow_active: std::result::Result<bool, String>,
 }
@@ -348,6 +351,9 @@ impl MutatingCommand for Hub {
                 .map(|(repo, own_workflow_active)| Candidate {
                     badge_gist_id: find(&repo, GistRole::Badges),
                     archive_gist_id: find(&repo, GistRole::Archive),
+                    legacy_gists: gists
+                        .iter()
+                        .any(|g| create::legacy_role(&g.description, &repo).is_some()),
                     repo,
                     own_workflow_active,
                 })

@@ -127,6 +127,13 @@ pub fn plan_hub(
                     plan.warn(format!("{name} is already tracked"));
                     continue;
                 }
+                if c.badge_gist_id.is_none() && c.legacy_gists {
+                    // New gists would orphan the history the original's gists hold.
+                    plan.warn(format!(
+                        "{name} not added: its gists are named the original tool's way; run `ghtraf upgrade --repo {name}` first (it renames them and keeps their history), then add it"
+                    ));
+                    continue;
+                }
                 let own_workflow = match (&c.own_workflow_active, retire_own_workflow) {
                     (Err(e), _) => {
                         plan.warn(format!("{name} not added: cannot read its workflows: {e}"));
