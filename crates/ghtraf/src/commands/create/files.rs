@@ -7,7 +7,7 @@ use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
 
 /// Marker text for a deferred value inside a generated file.
-pub(super) fn marker(value: &Deferred) -> Option<(String, Fill)> {
+pub(crate) fn marker(value: &Deferred) -> Option<(String, Fill)> {
     let output = match value {
         Deferred::KnownAfterApply(r) if r.output != "id" => format!(":{}", r.output),
         _ => String::new(),

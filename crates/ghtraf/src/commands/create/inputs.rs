@@ -58,29 +58,8 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
     let token = if args.files_only {
         TokenSource::Missing
-    } else if args.secret.gist_token_stdin {
-        let text = ctx.read_stdin()?;
-        let t = text.trim();
-        if t.is_empty() {
-            return Err(CliError::usage(
-                "--gist-token-stdin: standard input was empty",
-            ));
-        }
-        TokenSource::Given(Secret::new(t))
-    } else if let Some(t) = ctx
-        .env("GHTRAF_GIST_TOKEN")
-        .filter(|t| !t.trim().is_empty())
-    {
-        TokenSource::Given(Secret::new(t.trim()))
-    } else if ctx.interactive {
-        TokenSource::Ask
     } else {
-        if args.secret.update_secret {
-            return Err(CliError::usage(
-                "--update-secret needs the token: set GHTRAF_GIST_TOKEN or use --gist-token-stdin",
-            ));
-        }
-        TokenSource::Missing
+        token_source(ctx, args.secret.gist_token_stdin, args.secret.update_secret)?
     };
     let api_base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k));
     // .ghtraf.json's value was checked when the file was read.
@@ -175,4 +154,39 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
         &format!("Repository {}/{} ({source})", repo.owner, repo.name),
     );
     Ok(repo)
+}
+
+/// Where the workflow token comes from: standard input (`--gist-token-stdin`),
+/// `$GHTRAF_GIST_TOKEN`, a question at apply (interactive), or nowhere.
+/// `update_secret` without a token is refused: there is nothing to replace it with.
+pub(crate) fn token_source(
+    ctx: &Context,
+    from_stdin: bool,
+    update_secret: bool,
+) -> Result<TokenSource> {
+    if from_stdin {
+        let text = ctx.read_stdin()?;
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(CliError::usage(
+                "--gist-token-stdin: standard input was empty",
+            ));
+        }
+        return Ok(TokenSource::Given(Secret::new(t)));
+    }
+    if let Some(t) = ctx
+        .env("GHTRAF_GIST_TOKEN")
+        .filter(|t| !t.trim().is_empty())
+    {
+        return Ok(TokenSource::Given(Secret::new(t.trim())));
+    }
+    if ctx.interactive {
+        return Ok(TokenSource::Ask);
+    }
+    if update_secret {
+        return Err(CliError::usage(
+            "--update-secret needs the token: set GHTRAF_GIST_TOKEN or use --gist-token-stdin",
+        ));
+    }
+    Ok(TokenSource::Missing)
 }

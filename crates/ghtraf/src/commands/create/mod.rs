@@ -35,6 +35,13 @@ pub use self::inputs::resolve_inputs;
 pub use self::observe::observe;
 pub use self::plan::{plan_create, DUPLICATES_FIX};
 pub use self::verify::verify;
+// Shared with `hub init/add`, which set repositories up the way `create` does.
+pub(crate) use self::execute::{create_gist, store_secret};
+pub(crate) use self::files::marker;
+pub(crate) use self::inputs::token_source;
+pub(crate) use self::observe::{legacy_role, refuse_unusable_token};
+pub(crate) use self::plan::{check_own_token, new_gist_action, plan_secret};
+pub(crate) use self::verify::{compare_gist, verify_secret};
 
 use crate::api;
 use crate::checkout::{Checkout, Local};
