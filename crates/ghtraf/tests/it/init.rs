@@ -229,31 +229,55 @@ impl Prompter for Meddler {
     }
 }
 
+/// An interactive `ghtraf init ARGS` in `dir` whose confirmation rewrites
+/// `target`: its exit code and standard output.
+fn meddled_init(dir: &std::path::Path, target: &std::path::Path, args: &[&str]) -> (u8, String) {
+    let vars = std::collections::BTreeMap::from([
+        ("GHTRAF_NOW".to_string(), NOW.to_string()),
+        ("NO_COLOR".to_string(), "1".to_string()),
+    ]);
+    let sink = Sink::default();
+    let io = ghtraf::app::Io {
+        env: Arc::new(move |k: &str| vars.get(k).cloned()),
+        cwd: dir.to_path_buf(),
+        stdin: Box::new(std::io::empty()),
+        stdout: Box::new(sink.clone()),
+        stderr: Box::new(Sink::default()),
+        stdin_is_tty: true,
+        stdout_is_tty: true,
+        stderr_is_tty: true,
+        prompter: Arc::new(Meddler(target.to_path_buf())),
+        gh_cli: Arc::new(|| None),
+    };
+    let argv = ["ghtraf", "init"].iter().chain(args).map(|a| a.into());
+    let code = ghtraf::app::run(argv.collect(), io);
+    (code, sink.text())
+}
+
+#[test]
+fn a_config_changed_after_planning_keeps_its_content_and_no_record_is_written() {
+    let dir = edited_checkout();
+    let config = dir.path().join(".ghtraf.json");
+    let out = meddled_init(dir.path(), &config, &["--skip-existing"]);
+    assert_eq!(out.0, 4, "stale plan exit code: {}", out.1);
+    assert!(
+        out.1
+            .contains("record your kept edit of docs/stats/style.css"),
+        "the plan recorded the kept edit: {}",
+        out.1
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "changed behind our back\n",
+        "the edit made after planning is not overwritten"
+    );
+}
+
 #[test]
 fn a_file_changed_after_planning_stops_the_run_as_stale() {
     let dir = checkout();
     let target = dir.path().join(".github/workflows/traffic-badges.yml");
-    let out = {
-        let vars = std::collections::BTreeMap::from([
-            ("GHTRAF_NOW".to_string(), NOW.to_string()),
-            ("NO_COLOR".to_string(), "1".to_string()),
-        ]);
-        let sink = Sink::default();
-        let io = ghtraf::app::Io {
-            env: Arc::new(move |k: &str| vars.get(k).cloned()),
-            cwd: dir.path().to_path_buf(),
-            stdin: Box::new(std::io::empty()),
-            stdout: Box::new(sink.clone()),
-            stderr: Box::new(Sink::default()),
-            stdin_is_tty: true,
-            stdout_is_tty: true,
-            stderr_is_tty: true,
-            prompter: Arc::new(Meddler(target.clone())),
-            gh_cli: Arc::new(|| None),
-        };
-        let code = ghtraf::app::run(vec!["ghtraf".into(), "init".into()], io);
-        (code, sink.text())
-    };
+    let out = meddled_init(dir.path(), &target, &[]);
     assert_eq!(out.0, 4, "stale plan exit code: {}", out.1);
     assert!(
         out.1.contains("changed since the plan was made"),
