@@ -77,6 +77,12 @@ fn every_command_prints_one_document_in_the_documented_envelope() {
         status["variables"]["TRAFFIC_GIST_ID"].is_string(),
         "{status:#}"
     );
+    // verify's kept edits: an edited template kept by init.
+    std::fs::write(dir.path().join("docs/stats/style.css"), "/* mine */\n").unwrap();
+    assert_eq!(run.run(dir.path(), &["init", "-n"]).code, 0);
+    let verify = check("verify with a kept edit", &json(&["verify"]));
+    assert_eq!(verify["kept"][0]["state"], "kept", "{verify:#}");
+    assert_eq!(verify["summary"]["kept"], 1, "{verify:#}");
 }
 
 #[test]
