@@ -602,3 +602,43 @@ fn a_repository_with_the_original_tools_gists_is_sent_to_upgrade_not_given_new_o
     );
     assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_gist_the_repositorys_variable_names_is_adopted_as_create_would() {
+    let mut world = World::many_repos("octo", 4);
+    world.today = Some("2026-02-10".into());
+    let mut text = serde_json::to_value(world).unwrap();
+    text["repos"]["octo/traffic"] = json!({});
+    // r002's badge gist was given with `create --gist-id`: another name, named by its variable.
+    let badge = format!("{:016x}{:016x}", 5, 0xfeed);
+    text["gists"][&badge]["description"] = json!("my own badges");
+    let hub = FakeHub::start(Config {
+        world: World::from_json(&text.to_string()).unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    hub.clear_log();
+    let add = ghtraf_hub(&hub, d, &["add", "octo/r002", "octo/r003"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(
+        hub.mutations().is_empty(),
+        "adopted, not created: {:?}",
+        hub.mutations()
+    );
+    assert_eq!(hub_file(d)["repos"][0]["badgeGistId"], badge.as_str());
+    let variable_reads = hub
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/actions/variables"))
+        .count();
+    assert_eq!(
+        variable_reads, 1,
+        "only the repository lacking a named gist"
+    );
+}
