@@ -98,6 +98,9 @@ pub struct Inputs {
     pub update_secret: bool,
     pub enable_pages: bool,
     pub policy: ConflictPolicy,
+    /// Record the template edits this run keeps in `.ghtraf.json` (false for
+    /// `verify`, which decides nothing and leaves the records as they are).
+    pub record_kept: bool,
     pub token: TokenSource,
 }
 
@@ -216,10 +219,11 @@ impl MutatingCommand for Create {
 
     fn observe(&self, ctx: &Context) -> Result<CreateWorld> {
         let args = &self.args;
-        let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
+        let root = project::discover_root(args.deploy.common.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
         let mut inputs = resolve_inputs(ctx, args, &project)?;
-        if args.deploy.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists() {
+        if args.deploy.common.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists()
+        {
             ctx.reporter.warn(&format!(
                 "{} is not a git checkout: the workflow and dashboard files are planned here (--repo-dir DIR chooses where)",
                 root.display()
@@ -262,7 +266,7 @@ impl MutatingCommand for Create {
     }
 
     fn detail_level(&self) -> i32 {
-        if self.args.deploy.diff {
+        if self.args.deploy.common.diff {
             1
         } else {
             0

@@ -1,7 +1,7 @@
 //! `create`, phase 3: the pure planner, from inputs and observations to a
 //! plan of gists, variables, the secret, Pages and files.
 
-use super::files::{desired_files, Ids};
+use super::files::{config_file, desired_files, kept_after, Ids};
 use super::*;
 use crate::deployment::names_gist;
 
@@ -448,6 +448,22 @@ pub(crate) fn check_own_token<P>(
     )))
 }
 
+/// Names, in the `.ghtraf.json` action's description, the kept edits it
+/// records or clears, so the plan says it without `--diff`.
+fn say_kept(
+    plan: &mut Plan<SetupStep>,
+    recorded: &BTreeMap<String, crate::project::KeptEdit>,
+    kept: &BTreeMap<String, crate::project::KeptEdit>,
+) {
+    // The action just planned for `.ghtraf.json`.
+    if let (Some(config), Some(said)) = (
+        plan.actions.last_mut().filter(|a| a.is_change()),
+        crate::managed_file::kept_change(recorded, kept),
+    ) {
+        config.description.push_str(&said);
+    }
+}
+
 pub fn plan_create(
     inputs: &Inputs,
     observed: &Observed,
@@ -519,6 +535,27 @@ pub fn plan_create(
             inputs.policy,
             &producers,
         );
+        // .ghtraf.json last: it records the template edits kept above.
+        let recorded = observed
+            .project
+            .config
+            .as_ref()
+            .map(|c| c.kept_edits.clone())
+            .unwrap_or_default();
+        let kept = if inputs.record_kept {
+            kept_after(&plan, &recorded)
+        } else {
+            recorded.clone()
+        };
+        let config = config_file(inputs, observed, &ids, &kept);
+        plan_files(
+            &mut plan,
+            vec![config],
+            &observed.files,
+            inputs.policy,
+            &producers,
+        );
+        say_kept(&mut plan, &recorded, &kept);
         plan_leftovers(&mut plan, &observed.leftovers);
     }
     Ok(plan)
