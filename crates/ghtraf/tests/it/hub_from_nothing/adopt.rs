@@ -101,24 +101,30 @@ fn in_a_terminal_the_token_is_asked_once_and_stored_in_the_hub_only() {
     );
 }
 
-#[test]
-fn gists_are_found_whatever_the_case_the_repository_is_given_in() {
-    let mut world = World::many_repos("octo", 4);
+/// A hub over `world` (plus `octo/traffic`), initialised in a new checkout,
+/// its log cleared: what `hub add` does next is all the log holds.
+fn initialised(world: World, edit: impl FnOnce(&mut Value)) -> (FakeHub, tempfile::TempDir) {
+    let mut world = world;
     world.today = Some("2026-02-10".into());
     let mut text = serde_json::to_value(world).unwrap();
     text["repos"]["octo/traffic"] = json!({});
+    edit(&mut text);
     let hub = FakeHub::start(Config {
         world: World::from_json(&text.to_string()).unwrap(),
         ..Config::default()
     })
     .unwrap();
     let dir = checkout();
-    let d = dir.path();
-    assert_eq!(
-        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
-        0
-    );
+    let init = ghtraf_hub(&hub, dir.path(), &["init", "--repo", "octo/traffic"]);
+    assert_eq!(init.code, 0, "{init:?}");
     hub.clear_log();
+    (hub, dir)
+}
+
+#[test]
+fn gists_are_found_whatever_the_case_the_repository_is_given_in() {
+    let (hub, dir) = initialised(World::many_repos("octo", 4), |_| {});
+    let d = dir.path();
     let add = ghtraf_hub(&hub, d, &["add", "OCTO/R003"]);
     assert_eq!(add.code, 0, "{add:?}");
     assert!(
@@ -133,23 +139,9 @@ fn gists_are_found_whatever_the_case_the_repository_is_given_in() {
 #[test]
 fn a_repository_with_the_original_tools_gists_is_sent_to_upgrade_not_given_new_ones() {
     let mut world = World::many_repos("octo", 0);
-    world.today = Some("2026-02-10".into());
     world.add_legacy_gists("octo/old", "{}", true);
-    let mut text = serde_json::to_value(world).unwrap();
-    text["repos"]["octo/traffic"] = json!({});
-    text["repos"]["octo/old"] = json!({});
-    let hub = FakeHub::start(Config {
-        world: World::from_json(&text.to_string()).unwrap(),
-        ..Config::default()
-    })
-    .unwrap();
-    let dir = checkout();
+    let (hub, dir) = initialised(world, |text| text["repos"]["octo/old"] = json!({}));
     let d = dir.path();
-    assert_eq!(
-        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
-        0
-    );
-    hub.clear_log();
     let add = on(&hub).now(NOW).run(d, &["-n", "hub", "add", "octo/old"]);
     assert_eq!(add.code, 0, "{add:?}");
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
@@ -163,25 +155,12 @@ fn a_repository_with_the_original_tools_gists_is_sent_to_upgrade_not_given_new_o
 
 #[test]
 fn a_gist_the_repositorys_variable_names_is_adopted_as_create_would() {
-    let mut world = World::many_repos("octo", 4);
-    world.today = Some("2026-02-10".into());
-    let mut text = serde_json::to_value(world).unwrap();
-    text["repos"]["octo/traffic"] = json!({});
     // r002's badge gist was given with `create --gist-id`: another name, named by its variable.
     let badge = format!("{:016x}{:016x}", 5, 0xfeed);
-    text["gists"][&badge]["description"] = json!("my own badges");
-    let hub = FakeHub::start(Config {
-        world: World::from_json(&text.to_string()).unwrap(),
-        ..Config::default()
-    })
-    .unwrap();
-    let dir = checkout();
+    let (hub, dir) = initialised(World::many_repos("octo", 4), |text| {
+        text["gists"][&badge]["description"] = json!("my own badges");
+    });
     let d = dir.path();
-    assert_eq!(
-        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
-        0
-    );
-    hub.clear_log();
     let add = ghtraf_hub(&hub, d, &["add", "octo/r002", "octo/r003"]);
     assert_eq!(add.code, 0, "{add:?}");
     assert!(
