@@ -103,6 +103,29 @@ fn planned_and_done(hub: &FakeHub, plan: &Value) -> (Vec<String>, Vec<String>) {
     (planned, done)
 }
 
+/// Runs `hub ARGS` as a preview saved to `plan_out` (which must change
+/// nothing), then for real: the run's plan must be the preview's, and its
+/// mutations exactly the plan's. Returns the planned mutations.
+fn run_as_previewed(hub: &FakeHub, dir: &Path, args: &[&str], plan_out: &str) -> Vec<String> {
+    hub.clear_log();
+    let mut preview = args.to_vec();
+    preview.extend(["--dry-run", "--plan-out", plan_out]);
+    let dry = ghtraf_hub(hub, dir, &preview);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(hub.mutations().is_empty(), "the dry run is inert");
+    let run = ghtraf_hub(hub, dir, args);
+    assert_eq!(run.code, 0, "{run:?}");
+    let plan = run.json()["plan"].clone();
+    assert_eq!(
+        plan["actions"],
+        dry.json()["plan"]["actions"],
+        "dry run = run"
+    );
+    let (planned, done) = planned_and_done(hub, &plan);
+    assert_eq!(done, planned, "the plan is the mutations");
+    planned
+}
+
 #[test]
 fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
     let hub = world();
@@ -110,32 +133,9 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
     let d = dir.path();
 
     // init: the hub's badge gist and its secret, previewed, saved, then run.
-    let dry = ghtraf_hub(
-        &hub,
-        d,
-        &[
-            "init",
-            "--repo",
-            "octo/traffic",
-            "--dry-run",
-            "--plan-out",
-            "init.json",
-        ],
-    );
-    assert_eq!(dry.code, 0, "{dry:?}");
-    assert!(hub.mutations().is_empty(), "the dry run is inert");
-    assert!(!d.join(".ghtraf-hub.json").exists());
+    let planned = run_as_previewed(&hub, d, &["init", "--repo", "octo/traffic"], "init.json");
     let saved = std::fs::read_to_string(d.join("init.json")).unwrap();
     assert!(!saved.contains(CANARY), "the token is not in the plan file");
-    let init = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]);
-    assert_eq!(init.code, 0, "{init:?}");
-    let plan = init.json()["plan"].clone();
-    assert_eq!(
-        plan["actions"],
-        dry.json()["plan"]["actions"],
-        "dry run = run"
-    );
-    let (planned, done) = planned_and_done(&hub, &plan);
     assert_eq!(
         planned,
         [
@@ -143,7 +143,6 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
             "PUT /repos/octo/traffic/actions/secrets/TRAFFIC_GIST_TOKEN"
         ]
     );
-    assert_eq!(done, planned, "the plan is the mutations");
     assert_eq!(
         hub.secret_plaintext("octo", "traffic", "TRAFFIC_GIST_TOKEN")
             .as_deref(),
@@ -160,21 +159,10 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
     assert_eq!(page["portfolioGistId"], hub_gist.as_str());
 
     // add: 40 repositories with no gists get theirs.
-    hub.clear_log();
-    let dry = ghtraf_add(&hub, d, &["--dry-run"]);
-    assert_eq!(dry.code, 0, "{dry:?}");
-    assert!(hub.mutations().is_empty(), "the dry run is inert");
-    let run = ghtraf_add(&hub, d, &[]);
-    assert_eq!(run.code, 0, "{run:?}");
-    let plan = run.json()["plan"].clone();
-    assert_eq!(
-        plan["actions"],
-        dry.json()["plan"]["actions"],
-        "dry run = run"
-    );
-    let (planned, done) = planned_and_done(&hub, &plan);
+    let args = add_args(&[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let planned = run_as_previewed(&hub, d, &args, "add.json");
     assert_eq!(planned.len(), 2 * REPOS);
-    assert_eq!(done, planned, "the plan is the mutations");
     let gists = gists_by_description(&hub);
     let file = hub_file(d);
     let tracked = file["repos"].as_array().unwrap();
