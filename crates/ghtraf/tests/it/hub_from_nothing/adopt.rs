@@ -1,7 +1,8 @@
 //! `hub init` and `hub add` beside the journey from nothing: what they adopt
 //! instead of creating (a gist named in another case, one a variable names,
 //! the original tool's gists, which `upgrade` takes over), a token that
-//! cannot make gists, the token asked in a terminal, the badges shown.
+//! cannot make gists, the token asked in a terminal, the badges shown, and
+//! creations GitHub's content-creation limit refuses, waited out (README).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
@@ -177,5 +178,33 @@ fn a_gist_the_repositorys_variable_names_is_adopted_as_create_would() {
     assert_eq!(
         variable_reads, 1,
         "only the repository lacking a named gist"
+    );
+}
+
+#[test]
+fn creations_refused_by_a_secondary_rate_limit_are_waited_out_not_lost() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    let init = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]);
+    assert_eq!(init.code, 0, "{init:?}");
+    // GitHub limits content creation; it answers 403 with retry-after when a burst is too fast.
+    hub.inject(Fault {
+        method: "POST".into(),
+        path: "/gists".into(),
+        times: 5,
+        kind: FaultKind::Status {
+            status: 403,
+            headers: vec![("retry-after".into(), "0".into())],
+            body: "{\"message\":\"You have exceeded a secondary rate limit\"}".into(),
+        },
+    });
+    let run = ghtraf_add(&hub, d, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), REPOS);
+    assert_eq!(
+        gists_by_description(&hub).len(),
+        1 + 2 * REPOS,
+        "each created once"
     );
 }
