@@ -345,13 +345,23 @@ impl MutatingCommand for Hub {
         };
         let client = api::client(ctx)?;
         let name = token_name(&self.args.action);
-        let (user, gists, secret) = std::thread::scope(|s| {
+        let (user, gists, secret, seen) = std::thread::scope(|s| {
             let user = s.spawn(|| client.whoami());
             let gists = s.spawn(|| client.list_gists());
             let secret = update_secret.map(|_| s.spawn(|| client.secret(&hub_repo, &name)));
-            (api::join(user), api::join(gists), secret.map(api::join))
+            // init: the hub must exist before its gist and secret are planned.
+            let seen = update_secret.map(|_| s.spawn(|| client.repo(&hub_repo)));
+            (
+                api::join(user),
+                api::join(gists),
+                secret.map(api::join),
+                seen.map(api::join),
+            )
         });
         let user = user.map_err(|e| gh_err("reading who the token is", e))?;
+        if let Some(seen) = seen {
+            seen.map_err(|e| crate::repo_name::unseen(&hub_repo, e))?;
+        }
         world.login = Some(user.login);
         world.scopes = Some(user.scopes);
         let gists = gists.map_err(|e| gh_err("listing gists", e))?;

@@ -208,3 +208,14 @@ fn creations_refused_by_a_secondary_rate_limit_are_waited_out_not_lost() {
         "each created once"
     );
 }
+
+#[test]
+fn a_hub_that_does_not_exist_is_refused_before_anything_is_made() {
+    let hub = world();
+    let dir = checkout();
+    let init = ghtraf_hub(&hub, dir.path(), &["init", "--repo", "octo/nowhere"]);
+    assert_eq!(init.code, 1, "as create says it: {init:?}");
+    assert!(init.stderr.contains("octo/nowhere: not found"), "{init:?}");
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    assert!(!dir.path().join(".ghtraf-hub.json").exists());
+}
