@@ -35,7 +35,9 @@ use crate::api;
 use crate::checkout::{Checkout, Local};
 use crate::commands::create::{self, GistStep, SecretStep, TokenSource};
 use crate::context::Context;
-use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
+use crate::deployment::{
+    gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME,
+};
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
@@ -168,6 +170,9 @@ pub struct Candidate {
     /// It has gists named the Python original's way (`O/R traffic badges`):
     /// its history lives there, and `upgrade` takes them over.
     pub legacy_gists: bool,
+    /// Its variables could not be read (only read when a gist was not found
+    /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
+    pub variables_unread: Option<String>,
     /// Its own workflow is active (`create` deployed and nobody disabled it).
     pub own_workflow_active: std::result::Result<bool, String>,
 }
@@ -208,6 +213,53 @@ fn parse_repo(text: &str) -> Result<RepoRef> {
         CliError::usage(format!("{text}: {}", e.message()))
             .with_hint("use OWNER/REPO, e.g. octo/demo")
     })
+}
+
+/// A repository without a gist of a role by its name may still have one:
+/// the gist its `TRAFFIC_GIST_ID` / `TRAFFIC_ARCHIVE_GIST_ID` variable names
+/// (`create --gist-id`), which `create` adopts. Only those repositories'
+/// variables are read; a gist is adopted only if it is one of the user's.
+fn adopt_named_by_variables(
+    client: &ghtraf_github::Client,
+    gists: &[GistSummary],
+    candidates: &mut [Candidate],
+) {
+    let lacking: Vec<usize> = (0..candidates.len())
+        .filter(|&i| {
+            let c = &candidates[i];
+            c.badge_gist_id.is_none() || c.archive_gist_id.is_none()
+        })
+        .collect();
+    let repos: Vec<RepoRef> = lacking
+        .iter()
+        .map(|&i| candidates[i].repo.clone())
+        .collect();
+    let read = ghtraf_github::fan_out(&repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
+        client.list_variables(r)
+    });
+    for (i, variables) in lacking.into_iter().zip(read) {
+        let c = &mut candidates[i];
+        let variables = match variables {
+            Ok(v) => v,
+            Err(e) => {
+                c.variables_unread = Some(e.message().to_string());
+                continue;
+            }
+        };
+        let named = |name: &str| {
+            variables
+                .iter()
+                .find(|v| v.name == name)
+                .filter(|v| gists.iter().any(|g| g.id == v.value))
+                .map(|v| v.value.clone())
+        };
+        if c.badge_gist_id.is_none() {
+            c.badge_gist_id = named(BADGE_VARIABLE);
+        }
+        if c.archive_gist_id.is_none() {
+            c.archive_gist_id = named(ARCHIVE_VARIABLE);
+        }
+    }
 }
 
 fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
@@ -293,13 +345,23 @@ impl MutatingCommand for Hub {
         };
         let client = api::client(ctx)?;
         let name = token_name(&self.args.action);
-        let (user, gists, secret) = std::thread::scope(|s| {
+        let (user, gists, secret, seen) = std::thread::scope(|s| {
             let user = s.spawn(|| client.whoami());
             let gists = s.spawn(|| client.list_gists());
             let secret = update_secret.map(|_| s.spawn(|| client.secret(&hub_repo, &name)));
-            (api::join(user), api::join(gists), secret.map(api::join))
+            // init: the hub must exist before its gist and secret are planned.
+            let seen = update_secret.map(|_| s.spawn(|| client.repo(&hub_repo)));
+            (
+                api::join(user),
+                api::join(gists),
+                secret.map(api::join),
+                seen.map(api::join),
+            )
         });
         let user = user.map_err(|e| gh_err("reading who the token is", e))?;
+        if let Some(seen) = seen {
+            seen.map_err(|e| crate::repo_name::unseen(&hub_repo, e))?;
+        }
         world.login = Some(user.login);
         world.scopes = Some(user.scopes);
         let gists = gists.map_err(|e| gh_err("listing gists", e))?;
@@ -354,10 +416,12 @@ impl MutatingCommand for Hub {
                     legacy_gists: gists
                         .iter()
                         .any(|g| create::legacy_role(&g.description, &repo).is_some()),
+                    variables_unread: None,
                     repo,
                     own_workflow_active,
                 })
                 .collect();
+            adopt_named_by_variables(&client, &gists, &mut world.candidates);
         }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);

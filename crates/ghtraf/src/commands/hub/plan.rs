@@ -134,6 +134,14 @@ pub fn plan_hub(
                     ));
                     continue;
                 }
+                let creates = c.badge_gist_id.is_none() || c.archive_gist_id.is_none();
+                if let (true, Some(e)) = (creates, &c.variables_unread) {
+                    // Its variables may name the gists to use: never guess past them.
+                    plan.warn(format!(
+                        "{name} not added: cannot read its variables (which may name its gists): {e}"
+                    ));
+                    continue;
+                }
                 let own_workflow = match (&c.own_workflow_active, retire_own_workflow) {
                     (Err(e), _) => {
                         plan.warn(format!("{name} not added: cannot read its workflows: {e}"));

@@ -11,11 +11,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::common::*;
 use fakehub::{Config, FakeHub, Fault, FaultKind, World};
-use ghtraf::prompt::ScriptedPrompter;
 use serde_json::{json, Value};
 
 const NOW: &str = "2026-02-10T03:00:00Z";
@@ -105,6 +103,29 @@ fn planned_and_done(hub: &FakeHub, plan: &Value) -> (Vec<String>, Vec<String>) {
     (planned, done)
 }
 
+/// Runs `hub ARGS` as a preview saved to `plan_out` (which must change
+/// nothing), then for real: the run's plan must be the preview's, and its
+/// mutations exactly the plan's. Returns the planned mutations.
+fn run_as_previewed(hub: &FakeHub, dir: &Path, args: &[&str], plan_out: &str) -> Vec<String> {
+    hub.clear_log();
+    let mut preview = args.to_vec();
+    preview.extend(["--dry-run", "--plan-out", plan_out]);
+    let dry = ghtraf_hub(hub, dir, &preview);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(hub.mutations().is_empty(), "the dry run is inert");
+    let run = ghtraf_hub(hub, dir, args);
+    assert_eq!(run.code, 0, "{run:?}");
+    let plan = run.json()["plan"].clone();
+    assert_eq!(
+        plan["actions"],
+        dry.json()["plan"]["actions"],
+        "dry run = run"
+    );
+    let (planned, done) = planned_and_done(hub, &plan);
+    assert_eq!(done, planned, "the plan is the mutations");
+    planned
+}
+
 #[test]
 fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
     let hub = world();
@@ -112,32 +133,9 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
     let d = dir.path();
 
     // init: the hub's badge gist and its secret, previewed, saved, then run.
-    let dry = ghtraf_hub(
-        &hub,
-        d,
-        &[
-            "init",
-            "--repo",
-            "octo/traffic",
-            "--dry-run",
-            "--plan-out",
-            "init.json",
-        ],
-    );
-    assert_eq!(dry.code, 0, "{dry:?}");
-    assert!(hub.mutations().is_empty(), "the dry run is inert");
-    assert!(!d.join(".ghtraf-hub.json").exists());
+    let planned = run_as_previewed(&hub, d, &["init", "--repo", "octo/traffic"], "init.json");
     let saved = std::fs::read_to_string(d.join("init.json")).unwrap();
     assert!(!saved.contains(CANARY), "the token is not in the plan file");
-    let init = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]);
-    assert_eq!(init.code, 0, "{init:?}");
-    let plan = init.json()["plan"].clone();
-    assert_eq!(
-        plan["actions"],
-        dry.json()["plan"]["actions"],
-        "dry run = run"
-    );
-    let (planned, done) = planned_and_done(&hub, &plan);
     assert_eq!(
         planned,
         [
@@ -145,7 +143,6 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
             "PUT /repos/octo/traffic/actions/secrets/TRAFFIC_GIST_TOKEN"
         ]
     );
-    assert_eq!(done, planned, "the plan is the mutations");
     assert_eq!(
         hub.secret_plaintext("octo", "traffic", "TRAFFIC_GIST_TOKEN")
             .as_deref(),
@@ -162,21 +159,10 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
     assert_eq!(page["portfolioGistId"], hub_gist.as_str());
 
     // add: 40 repositories with no gists get theirs.
-    hub.clear_log();
-    let dry = ghtraf_add(&hub, d, &["--dry-run"]);
-    assert_eq!(dry.code, 0, "{dry:?}");
-    assert!(hub.mutations().is_empty(), "the dry run is inert");
-    let run = ghtraf_add(&hub, d, &[]);
-    assert_eq!(run.code, 0, "{run:?}");
-    let plan = run.json()["plan"].clone();
-    assert_eq!(
-        plan["actions"],
-        dry.json()["plan"]["actions"],
-        "dry run = run"
-    );
-    let (planned, done) = planned_and_done(&hub, &plan);
+    let args = add_args(&[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let planned = run_as_previewed(&hub, d, &args, "add.json");
     assert_eq!(planned.len(), 2 * REPOS);
-    assert_eq!(done, planned, "the plan is the mutations");
     let gists = gists_by_description(&hub);
     let file = hub_file(d);
     let tracked = file["repos"].as_array().unwrap();
@@ -425,98 +411,6 @@ fn measure_hub_add_of_40_repositories_at_50_ms() {
 }
 
 #[test]
-fn a_token_that_cannot_make_gists_stops_the_plan_before_any_change() {
-    let hub = world();
-    let dir = checkout();
-    let d = dir.path();
-    assert_eq!(
-        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
-        0
-    );
-    hub.patch_world(json!({"tokens": {API_TOKEN: {"kind": "classic", "scopes": ["repo"]}}}))
-        .unwrap();
-    hub.clear_log();
-    let run = ghtraf_add(&hub, d, &[]);
-    assert_eq!(run.code, 2, "{run:?}");
-    assert!(
-        run.stdout.contains("gist"),
-        "names what is missing: {}",
-        run.stdout
-    );
-    assert!(hub.mutations().is_empty(), "nothing was changed");
-    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 0);
-}
-
-#[test]
-fn each_new_badge_gist_is_shown_as_a_readme_badge() {
-    let hub = world();
-    let dir = checkout();
-    let d = dir.path();
-    assert_eq!(
-        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
-        0
-    );
-    let run = on(&hub)
-        .now(NOW)
-        .run(d, &["-n", "hub", "add", "octo/r000", "octo/r001"]);
-    assert_eq!(run.code, 0, "{run:?}");
-    let gists = gists_by_description(&hub);
-    for name in ["octo/r000", "octo/r001"] {
-        let id = &gists[&format!("[GTT] {name} · badges")];
-        let badge = format!(
-            "{name}: [![Views](https://img.shields.io/endpoint?url=https://gist.githubusercontent.com/octo/{id}/raw/views.json)]"
-        );
-        assert!(run.stdout.contains(&badge), "{badge}\n{}", run.stdout);
-    }
-    assert!(!run.stdout.contains("octo/r000/archive:"), "{}", run.stdout);
-}
-
-#[test]
-fn in_a_terminal_the_token_is_asked_once_and_stored_in_the_hub_only() {
-    let hub = world();
-    let dir = checkout();
-    let url = hub.url();
-    let p = Arc::new(ScriptedPrompter::new([CANARY]));
-    let out = interactive(
-        dir.path(),
-        &["hub", "init", "--repo", "octo/traffic", "--yes"],
-        &[("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)],
-        p.clone(),
-        "",
-    );
-    assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(p.asked().len(), 1, "{:?}", p.asked());
-    assert!(
-        p.asked()[0].contains("TRAFFIC_GIST_TOKEN"),
-        "{:?}",
-        p.asked()
-    );
-    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY));
-    assert_eq!(
-        hub.secret_plaintext("octo", "traffic", "TRAFFIC_GIST_TOKEN")
-            .as_deref(),
-        Some(CANARY)
-    );
-    // Adding repositories asks nothing and stores no secret anywhere.
-    let p = Arc::new(ScriptedPrompter::new(Vec::<&str>::new()));
-    hub.clear_log();
-    let out = interactive(
-        dir.path(),
-        &["hub", "add", "octo/r000", "octo/r001", "--yes"],
-        &[("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)],
-        p.clone(),
-        "",
-    );
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(p.asked().is_empty(), "{:?}", p.asked());
-    assert!(
-        hub.mutations().iter().all(|m| m.path == "/gists"),
-        "{:?}",
-        hub.mutations()
-    );
-}
-
-#[test]
 fn the_daily_budget_figure_covers_a_collection_of_what_hub_set_up() {
     use ghtraf::hub::workflow::REQUESTS_PER_REPO;
     let hub = world();
@@ -543,62 +437,4 @@ fn the_daily_budget_figure_covers_a_collection_of_what_hub_set_up() {
     );
 }
 
-#[test]
-fn gists_are_found_whatever_the_case_the_repository_is_given_in() {
-    let mut world = World::many_repos("octo", 4);
-    world.today = Some("2026-02-10".into());
-    let mut text = serde_json::to_value(world).unwrap();
-    text["repos"]["octo/traffic"] = json!({});
-    let hub = FakeHub::start(Config {
-        world: World::from_json(&text.to_string()).unwrap(),
-        ..Config::default()
-    })
-    .unwrap();
-    let dir = checkout();
-    let d = dir.path();
-    assert_eq!(
-        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
-        0
-    );
-    hub.clear_log();
-    let add = ghtraf_hub(&hub, d, &["add", "OCTO/R003"]);
-    assert_eq!(add.code, 0, "{add:?}");
-    assert!(
-        hub.mutations().is_empty(),
-        "adopted, not created: {:?}",
-        hub.mutations()
-    );
-    let badge = format!("{:016x}{:016x}", 7, 0xfeed);
-    assert_eq!(hub_file(d)["repos"][0]["badgeGistId"], badge.as_str());
-}
-
-#[test]
-fn a_repository_with_the_original_tools_gists_is_sent_to_upgrade_not_given_new_ones() {
-    let mut world = World::many_repos("octo", 0);
-    world.today = Some("2026-02-10".into());
-    world.add_legacy_gists("octo/old", "{}", true);
-    let mut text = serde_json::to_value(world).unwrap();
-    text["repos"]["octo/traffic"] = json!({});
-    text["repos"]["octo/old"] = json!({});
-    let hub = FakeHub::start(Config {
-        world: World::from_json(&text.to_string()).unwrap(),
-        ..Config::default()
-    })
-    .unwrap();
-    let dir = checkout();
-    let d = dir.path();
-    assert_eq!(
-        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
-        0
-    );
-    hub.clear_log();
-    let add = on(&hub).now(NOW).run(d, &["-n", "hub", "add", "octo/old"]);
-    assert_eq!(add.code, 0, "{add:?}");
-    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
-    assert!(
-        add.stderr.contains("ghtraf upgrade --repo octo/old")
-            || add.stdout.contains("ghtraf upgrade --repo octo/old"),
-        "{add:?}"
-    );
-    assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 0);
-}
+mod adopt;
