@@ -1,8 +1,20 @@
 //! `create`, phase 2: read GitHub and the checkout through read-only
 //! handles, concurrently.
+//!
+//! Every read GitHub is asked for goes out in one round trip: the gist list's first
+//! [`GIST_PAGES_AT_ONCE`] pages are asked for before the first answer says how many there
+//! are, and a workflow token given up front is checked alongside the other reads (its
+//! answers are used only when the secret will be stored). An account with up to 1,000
+//! gists therefore costs `create` no extra round trip.
 
 use super::*;
 use crate::deployment::names_gist;
+
+/// Pages of the gist list (100 gists each) asked for at once: an account with up to 1,000
+/// gists is read in the same round trip as everything else. A smaller account gets an
+/// empty answer for each page past its end (up to 9 cheap requests, once per `create`);
+/// a larger one costs one more round trip for the remaining pages, fetched at once.
+pub(super) const GIST_PAGES_AT_ONCE: usize = 10;
 
 /// The repo-relative paths `create` may write.
 pub(super) fn managed_paths() -> Vec<String> {
@@ -56,13 +68,22 @@ pub(super) fn observe_github(
     gh: &dyn GitHubRead,
 ) -> Result<GitHubSide> {
     let repo = &inputs.repo;
-    let (user, repo_read, gists, variables, secret, pages) = std::thread::scope(|s| {
+    // A token given up front is checked in the same round trip as the other reads, before
+    // knowing whether the secret will be stored (most runs that give one store it).
+    let given = match &inputs.token {
+        TokenSource::Given(token) => Some(ghtraf_github::Token::new(token.expose())),
+        _ => None,
+    };
+    let (user, repo_read, gists, variables, secret, pages, token_check) = std::thread::scope(|s| {
         let user = s.spawn(|| gh.whoami());
         let repo_read = s.spawn(|| gh.repo(repo));
-        let gists = s.spawn(|| gh.list_gists());
+        let gists = s.spawn(|| gh.list_gists_at_once(GIST_PAGES_AT_ONCE));
         let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
         let secret = s.spawn(|| gh.secret(repo, &inputs.gist_token_name));
         let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
+        let token_check = given
+            .as_ref()
+            .map(|token| s.spawn(move || execute::check_workflow_token(gh, repo, token)));
         (
             api::join(user),
             api::join(repo_read),
@@ -70,6 +91,7 @@ pub(super) fn observe_github(
             variables.map(api::join),
             api::join(secret),
             pages.map(api::join),
+            token_check.map(api::join),
         )
     });
     // Errors surface in the order the reads are listed, as before.
@@ -109,17 +131,20 @@ pub(super) fn observe_github(
     // A workflow token given up front is checked now, read-only, before anything changes:
     // one that cannot do the job stops the run here instead of half-applying it.
     let will_store = secret.is_none() || inputs.update_secret;
-    if let (TokenSource::Given(token), true) = (&inputs.token, will_store) {
-        let token = ghtraf_github::Token::new(token.expose());
-        if let Err(why) = execute::check_workflow_token(gh, repo, &token) {
-            return Err(CliError::usage(format!(
-                "the workflow token for {} cannot be used: {why}",
-                inputs.gist_token_name
-            ))
-            .with_hint(format!(
-                "give the workflow a token that can ({}); nothing was changed",
-                crate::tokens::describe(crate::tokens::WORKFLOW)
-            )));
+    let mut token_checked = None;
+    if let (Some(check), true) = (token_check, will_store) {
+        match check {
+            Ok(checked) => token_checked = Some(checked),
+            Err(why) => {
+                return Err(CliError::usage(format!(
+                    "the workflow token for {} cannot be used: {why}",
+                    inputs.gist_token_name
+                ))
+                .with_hint(format!(
+                    "give the workflow a token that can ({}); nothing was changed",
+                    crate::tokens::describe(crate::tokens::WORKFLOW)
+                )));
+            }
         }
     }
     let pages = match pages {
@@ -138,6 +163,7 @@ pub(super) fn observe_github(
         variables,
         secret,
         pages,
+        token_checked,
     };
     ctx.reporter.diag(
         Channel::Gist,
