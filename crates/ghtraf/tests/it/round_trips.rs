@@ -122,3 +122,73 @@ fn create_takes_four_round_trips_with_600_gists_as_with_none() {
         );
     }
 }
+
+/// The deployed workflow's `ghtraf collect`: gist ids from the environment, as Actions
+/// passes the repository variables.
+fn collect_as_deployed(hub: &FakeHub, dir: &std::path::Path) -> Output {
+    let project: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(".ghtraf.json")).unwrap()).unwrap();
+    on(hub)
+        .env("TRAFFIC_GIST_ID", project["badgeGistId"].as_str().unwrap())
+        .env(
+            "TRAFFIC_ARCHIVE_GIST_ID",
+            project["archiveGistId"].as_str().unwrap(),
+        )
+        .run(dir, &["collect", "-n", "--repo", "octo/demo"])
+}
+
+/// What a request is, for counting: `GET /repos/{o}/{r}/actions/runs/{id}/jobs` -> `jobs`.
+fn kind(method: &str, path: &str) -> String {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match (method, parts.as_slice()) {
+        ("GET", ["repos", _, _, "actions", "runs", _, "jobs"]) => "GET jobs".into(),
+        ("GET", ["gists", _]) => "GET gist".into(),
+        ("PATCH", ["gists", _]) => "PATCH gist".into(),
+        _ => format!("{method} {path}"),
+    }
+}
+
+#[test]
+fn the_daily_collect_makes_17_requests_for_the_demo_repository_as_the_hub_budget_says() {
+    let hub = demo_hub_on("2026-02-26");
+    let dir = checkout();
+    assert_eq!(create(&hub, dir.path(), &[]).code, 0);
+    // This collect's own run, started today and still going, as in Actions.
+    hub.patch_world(serde_json::json!({"repos": {"octo/demo": {"runs": {"77": {
+        "workflow_id": 161_335, "name": "Traffic badges", "event": "schedule",
+        "status": "in_progress", "head_branch": "main", "run_number": 400,
+        "created_at": "2026-02-26T03:17:00Z",
+        "jobs": [{"id": 770, "name": "collect", "steps": ["Set up job", "Collect traffic"]}]
+    }}}}}))
+    .unwrap();
+    hub.clear_log();
+    let out = collect_as_deployed(&hub, dir.path());
+    assert_eq!(out.code, 0, "{out:?}");
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for request in hub.requests() {
+        *counts
+            .entry(kind(&request.method, &request.path))
+            .or_default() += 1;
+    }
+    let count = |k: &str| counts.get(k).copied().unwrap_or(0);
+    // Both gists (observe), the badge gist again right before the write (its precondition),
+    // and once more after it (verify).
+    assert_eq!(count("GET gist"), 4, "{counts:#?}");
+    assert_eq!(count("PATCH gist"), 1, "{counts:#?}");
+    // One jobs read per finished run of yesterday and today; none for the run still going.
+    assert_eq!(count("GET jobs"), 5, "{counts:#?}");
+    assert!(
+        !hub.requests()
+            .iter()
+            .any(|r| r.path.ends_with("/actions/runs/77/jobs")),
+        "the unfinished run's jobs were read: {counts:#?}"
+    );
+    // No variables read: the ids come from the environment.
+    assert_eq!(hub.requests().len(), 17, "{counts:#?}");
+    // The hub's budget counts a typical repository, with two CI runs in the window.
+    assert_eq!(
+        hub.requests().len() - count("GET jobs") + 2,
+        ghtraf::hub::workflow::REQUESTS_PER_REPO,
+        "{counts:#?}"
+    );
+}
