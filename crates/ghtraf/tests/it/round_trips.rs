@@ -98,7 +98,7 @@ fn an_existing_badge_gist_on_the_last_page_is_adopted_not_duplicated() {
 
 /// Latency large enough that requests sent together are answered together even on a
 /// loaded machine; round trips are then counted from the order of arrivals and answers.
-const LATENCY: Duration = Duration::from_millis(150);
+const LATENCY: Duration = Duration::from_millis(250);
 
 #[test]
 fn create_takes_four_round_trips_with_600_gists_as_with_none() {
