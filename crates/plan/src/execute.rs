@@ -8,128 +8,10 @@
 //! Actions that ask the user run one at a time, never beside another prompt.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-
-use serde::Serialize;
 
 use crate::action::{Action, ActionId, Payload};
 use crate::plan::{Plan, PlanError};
-use crate::value::Deferred;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ResultStatus {
-    Ok,
-    Failed,
-    Skipped,
-}
-
-/// What happened to one action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ActionResult {
-    pub id: ActionId,
-    pub status: ResultStatus,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Values later actions may use (e.g. `id` of a created gist).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub produced: BTreeMap<String, String>,
-    /// The action failed because its precondition no longer held: the plan is stale.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub stale: bool,
-}
-
-/// What a step function reports after doing its action.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
-    pub message: String,
-    pub produced: BTreeMap<String, String>,
-    /// The user declined at a prompt: the action is skipped, and so are its dependents.
-    pub declined: Option<String>,
-}
-
-impl Outcome {
-    pub fn done(message: impl Into<String>) -> Self {
-        Outcome {
-            message: message.into(),
-            ..Outcome::default()
-        }
-    }
-
-    pub fn declined(reason: impl Into<String>) -> Self {
-        Outcome {
-            declined: Some(reason.into()),
-            ..Outcome::default()
-        }
-    }
-
-    pub fn with_output(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.produced.insert(name.to_string(), value.into());
-        self
-    }
-}
-
-/// Why a step failed. `stale` marks a failed precondition: the world is no
-/// longer the one the plan was made for, so nothing else should be attempted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepError {
-    pub message: String,
-    pub stale: bool,
-}
-
-impl StepError {
-    pub fn new(message: impl Into<String>) -> Self {
-        StepError {
-            message: message.into(),
-            stale: false,
-        }
-    }
-
-    pub fn stale(message: impl Into<String>) -> Self {
-        StepError {
-            message: message.into(),
-            stale: true,
-        }
-    }
-}
-
-impl fmt::Display for StepError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-/// Values produced so far, for resolving [`Deferred`] values.
-#[derive(Debug, Clone, Default)]
-pub struct Outputs {
-    by_action: HashMap<ActionId, BTreeMap<String, String>>,
-}
-
-impl Outputs {
-    pub fn resolve(&self, value: &Deferred) -> Result<String, StepError> {
-        match value {
-            Deferred::Known(v) => Ok(v.clone()),
-            Deferred::KnownAfterApply(r) => self
-                .by_action
-                .get(&r.action)
-                .and_then(|m| m.get(&r.output))
-                .cloned()
-                .ok_or_else(|| {
-                    StepError::new(format!(
-                        "internal: {} did not produce `{}`",
-                        r.action, r.output
-                    ))
-                }),
-        }
-    }
-
-    pub fn record(&mut self, id: &ActionId, produced: &BTreeMap<String, String>) {
-        if !produced.is_empty() {
-            self.by_action.insert(id.clone(), produced.clone());
-        }
-    }
-}
+use crate::result::{ActionResult, Outcome, Outputs, ResultStatus, StepError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct ExecOptions {
@@ -212,7 +94,12 @@ pub fn execute<P: Payload>(
                         continue;
                     }
                     let action = &plan.actions[i];
-                    if let Some(&j) = deps[i].iter().find(|&&j| blocks[j]) {
+                    let blocker = if action.tolerates_failures {
+                        None
+                    } else {
+                        deps[i].iter().find(|&&j| blocks[j])
+                    };
+                    if let Some(&j) = blocker {
                         let why = match results[j].as_ref().map(|r| r.status) {
                             Some(ResultStatus::Failed) => "failed",
                             _ => "did not run",
@@ -330,6 +217,7 @@ mod tests {
     use std::sync::Mutex;
 
     use crate::test_support::P;
+    use crate::value::Deferred;
 
     fn act(target: &str, deps: &[&ActionId]) -> Action<P> {
         Action::new(
@@ -383,6 +271,34 @@ mod tests {
         assert_eq!(results[1].message, "not run: file:create:a failed");
         assert_eq!(results[2].message, "not run: file:create:b did not run");
         assert_eq!(results[3].status, ResultStatus::Ok);
+    }
+
+    #[test]
+    fn an_action_tolerating_failures_runs_after_them_and_waits_for_all() {
+        let mut plan = Plan::new("t");
+        let a = plan.push(act("a", &[]));
+        let b = plan.push(act("b", &[]));
+        let c = plan.push(act("c", &[&a]));
+        plan.push(act("gather", &[&a, &b, &c]).tolerating_failures());
+        plan.push(act("strict", &[&a, &b]));
+        let fail = HashSet::from(["a".to_string()]);
+        let (results, ran, _) = run_plan(&plan, ExecOptions::default(), &fail);
+        assert_eq!(results[2].status, ResultStatus::Skipped, "c needs a");
+        assert_eq!(results[3].status, ResultStatus::Ok, "gather runs anyway");
+        assert_eq!(ran.last().map(String::as_str), Some("gather"), "{ran:?}");
+        assert_eq!(results[4].status, ResultStatus::Skipped, "strict does not");
+        // A stop (fail-fast) still stops it.
+        let options = ExecOptions {
+            fail_fast: true,
+            max_parallel: 1,
+        };
+        let (results, _, _) = run_plan(&plan, options, &fail);
+        assert_eq!(results[3].status, ResultStatus::Skipped);
+        assert!(
+            results[3].message.contains("fail-fast"),
+            "{}",
+            results[3].message
+        );
     }
 
     #[test]
