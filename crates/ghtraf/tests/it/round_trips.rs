@@ -120,6 +120,25 @@ fn create_takes_four_round_trips_with_600_gists_as_with_none() {
             "{others} gists: {:#?}",
             hub.requests()
         );
+
+        // A re-run guesses nothing: the gist list's real pages, and no token check (the
+        // secret exists and is kept).
+        hub.clear_log();
+        let again = create(&hub, dir.path(), &[]);
+        assert_eq!(again.code, 0, "{others} gists: {again:?}");
+        assert!(hub.mutations().is_empty(), "{:#?}", hub.mutations());
+        let pages = (others + 2).div_ceil(100);
+        let requests: Vec<String> = hub
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert_eq!(requests.len(), 4 + pages, "{others} gists: {requests:#?}");
+        assert_eq!(
+            hub.round_trips(),
+            if pages > 1 { 2 } else { 1 },
+            "{others} gists: {requests:#?}"
+        );
     }
 }
 

@@ -1,11 +1,12 @@
 //! `create`, phase 2: read GitHub and the checkout through read-only
 //! handles, concurrently.
 //!
-//! Every read GitHub is asked for goes out in one round trip: the gist list's first
-//! [`GIST_PAGES_AT_ONCE`] pages are asked for before the first answer says how many there
-//! are, and a workflow token given up front is checked alongside the other reads (its
-//! answers are used only when the secret will be stored). An account with up to 1,000
-//! gists therefore costs `create` no extra round trip.
+//! A first setup (no gist id known yet, from a flag or `.ghtraf.json`) sends every read it
+//! needs in one round trip: the gist list's first [`GIST_PAGES_AT_ONCE`] pages are asked
+//! for before the first answer says how many there are, and a workflow token given up front
+//! is checked alongside the other reads. An account with up to 1,000 gists therefore costs
+//! it no extra round trip. A re-run, which usually changes nothing, guesses nothing: it
+//! reads the list page by page count and checks a token only when it will store it.
 
 use super::*;
 use crate::deployment::names_gist;
@@ -68,22 +69,24 @@ pub(super) fn observe_github(
     gh: &dyn GitHubRead,
 ) -> Result<GitHubSide> {
     let repo = &inputs.repo;
+    let first_setup = inputs.badge_gist_id.is_none();
+    let gist_pages = if first_setup { GIST_PAGES_AT_ONCE } else { 1 };
     // A token given up front is checked in the same round trip as the other reads, before
-    // knowing whether the secret will be stored (most runs that give one store it).
+    // knowing whether the secret will be stored: a first setup stores it.
     let given = match &inputs.token {
         TokenSource::Given(token) => Some(ghtraf_github::Token::new(token.expose())),
         _ => None,
     };
+    let check_now = given.as_ref().filter(|_| first_setup);
     let (user, repo_read, gists, variables, secret, pages, token_check) = std::thread::scope(|s| {
         let user = s.spawn(|| gh.whoami());
         let repo_read = s.spawn(|| gh.repo(repo));
-        let gists = s.spawn(|| gh.list_gists_at_once(GIST_PAGES_AT_ONCE));
+        let gists = s.spawn(|| gh.list_gists_at_once(gist_pages));
         let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
         let secret = s.spawn(|| gh.secret(repo, &inputs.gist_token_name));
         let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
-        let token_check = given
-            .as_ref()
-            .map(|token| s.spawn(move || execute::check_workflow_token(gh, repo, token)));
+        let token_check =
+            check_now.map(|token| s.spawn(move || execute::check_workflow_token(gh, repo, token)));
         (
             api::join(user),
             api::join(repo_read),
@@ -132,7 +135,8 @@ pub(super) fn observe_github(
     // one that cannot do the job stops the run here instead of half-applying it.
     let will_store = secret.is_none() || inputs.update_secret;
     let mut token_checked = None;
-    if let (Some(check), true) = (token_check, will_store) {
+    if let (Some(token), true) = (&given, will_store) {
+        let check = token_check.unwrap_or_else(|| execute::check_workflow_token(gh, repo, token));
         token_checked = Some(check.map_err(|why| unusable_token(&inputs.gist_token_name, &why))?);
     }
     let pages = match pages {
