@@ -84,11 +84,12 @@ pub fn main() -> ExitCode {
 pub fn run(args: Vec<OsString>, io: Io) -> u8 {
     let mut stderr = io.stderr;
     let mut stdout = io.stdout;
-    let args = crate::cli::hoist(help::normalize_help_args(args), &Cli::command());
-    let parsed = Cli::command()
-        .try_get_matches_from(&args)
+    let mut definition = Cli::command();
+    let args = crate::cli::hoist(help::normalize_help_args(args), &definition);
+    let parsed = definition
+        .try_get_matches_from_mut(&args)
         .and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)))
-        .map_err(|e| crate::cli::with_tip(e, &Cli::command(), &args));
+        .map_err(|e| crate::cli::with_tip(e, &definition, &args));
     let (cli, matches) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
