@@ -4,7 +4,7 @@
 use crate::http::{self, Request, Response};
 use crate::{lock, Fault, Shared};
 use serde_json::{json, Value};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn json_response(status: u16, value: &Value) -> Response {
     Response {
@@ -34,13 +34,28 @@ pub fn handle(shared: &Shared, request: &Request) -> Response {
     let route = request.path.trim_start_matches("/_fakehub/");
     match (request.method.as_str(), route) {
         ("GET", "log") => {
-            let log: Vec<_> = lock(&shared.log)
+            // Each request with when it arrived and was answered (µs since the server
+            // started), so scripts can see which requests were in flight together.
+            let since = |at: Instant| at.saturating_duration_since(shared.epoch).as_micros();
+            let log: Vec<Value> = lock(&shared.log)
                 .1
                 .iter()
                 .filter(|entry| entry.done)
-                .map(|entry| entry.request.clone())
+                .map(|entry| {
+                    let mut item = json!(entry.request);
+                    item["arrived_us"] = json!(since(entry.arrived));
+                    item["answered_us"] = json!(entry.answered.map(since));
+                    item
+                })
                 .collect();
             json_response(200, &json!(log))
+        }
+        ("GET", "round_trips") => {
+            let requests = lock(&shared.log).1.iter().filter(|e| e.done).count();
+            json_response(
+                200,
+                &json!({"round_trips": shared.round_trips(), "requests": requests}),
+            )
         }
         ("DELETE", "log") => {
             lock(&shared.log).1.clear();

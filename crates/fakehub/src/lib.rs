@@ -22,7 +22,7 @@ pub use world::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Every operation fakehub serves, as `(METHOD, path template, operationId)` from the
 /// OpenAPI subset, so tests can prove they exercised all of them.
@@ -174,6 +174,26 @@ struct LogEntry {
     sequence: u64,
     request: LoggedRequest,
     done: bool,
+    /// When the request arrived and when its answer was ready (or the connection dropped).
+    arrived: Instant,
+    answered: Option<Instant>,
+}
+
+/// How many round trips requests took, from each one's `(arrived, answered)`: the longest
+/// chain of requests each of which arrived after the one before it was answered. Requests in
+/// flight together count once; a request that had to wait for another's answer counts again.
+/// (Greedy by earliest answer: the largest set of pairwise disjoint intervals.)
+pub fn round_trips_of(mut spans: Vec<(Instant, Instant)>) -> usize {
+    spans.sort_by_key(|&(_, answered)| answered);
+    let mut count = 0;
+    let mut free_from: Option<Instant> = None;
+    for (arrived, answered) in spans {
+        if free_from.is_none_or(|end| arrived >= end) {
+            count += 1;
+            free_from = Some(answered);
+        }
+    }
+    count
 }
 
 /// Everything the connection threads share.
@@ -190,6 +210,8 @@ struct Shared {
     body_faults: Mutex<Vec<(String, Fault)>>,
     log: Mutex<(u64, Vec<LogEntry>)>,
     violations: Mutex<Vec<String>>,
+    /// The start of the server: log times are reported relative to it.
+    epoch: Instant,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -225,6 +247,7 @@ impl FakeHub {
             body_faults: Mutex::new(Vec::new()),
             log: Mutex::new((0, Vec::new())),
             violations: Mutex::new(Vec::new()),
+            epoch: Instant::now(),
         });
         let handler_shared = Arc::clone(&shared);
         let handler: http::Handler = Arc::new(move |request| handler_shared.handle(request));
@@ -278,6 +301,13 @@ impl FakeHub {
 
     pub fn clear_log(&self) {
         lock(&self.shared.log).1.clear();
+    }
+
+    /// How many round trips the completed requests in the log took ([`round_trips_of`]).
+    /// Meaningful with some latency (`Config::latency`), so that requests sent together are
+    /// in flight together.
+    pub fn round_trips(&self) -> usize {
+        self.shared.round_trips()
     }
 
     /// A JSON dump of the world (gists, repos with variables, secret metadata, Pages, contents).
@@ -389,8 +419,21 @@ impl Shared {
                 operation_id: None,
             },
             done: false,
+            arrived: Instant::now(),
+            answered: None,
         });
         sequence
+    }
+
+    /// Round trips of the completed requests in the log.
+    fn round_trips(&self) -> usize {
+        let log = lock(&self.log);
+        round_trips_of(
+            log.1
+                .iter()
+                .filter_map(|entry| Some((entry.arrived, entry.answered?)))
+                .collect(),
+        )
     }
 
     fn log_done(&self, sequence: u64, status: u16, operation_id: Option<String>) {
@@ -399,6 +442,7 @@ impl Shared {
             entry.request.status = status;
             entry.request.operation_id = operation_id;
             entry.done = true;
+            entry.answered = Some(Instant::now());
         }
     }
 
@@ -471,5 +515,33 @@ impl Shared {
         }
         self.log_done(sequence, response.status, operation_id);
         http::Outcome::Respond(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_count_chains_not_requests() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        // Nothing logged: no round trip.
+        assert_eq!(round_trips_of(Vec::new()), 0);
+        // Three requests in flight together, then two together after them: 2.
+        let waves = vec![
+            (at(0), at(50)),
+            (at(1), at(52)),
+            (at(2), at(51)),
+            (at(53), at(100)),
+            (at(54), at(101)),
+        ];
+        assert_eq!(round_trips_of(waves), 2);
+        // One after another: each counts.
+        let chain = vec![(at(0), at(10)), (at(10), at(20)), (at(21), at(30))];
+        assert_eq!(round_trips_of(chain), 3);
+        // A long request overlapping a short chain of two does not hide the chain.
+        let overlap = vec![(at(0), at(100)), (at(1), at(40)), (at(41), at(80))];
+        assert_eq!(round_trips_of(overlap), 2);
     }
 }

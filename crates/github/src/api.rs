@@ -36,6 +36,14 @@ pub trait GitHubRead: Send + Sync {
     fn gist_at(&self, id: &str, version: &str) -> Result<Option<Gist>, Error>;
     /// `GET /gists`, all pages: the authenticated user's gists, file names only.
     fn list_gists(&self) -> Result<Vec<GistSummary>, Error>;
+    /// [`GitHubRead::list_gists`] asking for pages 1..=`pages` at once, before the first answer
+    /// says how many there are: up to `pages` × 100 gists in one round trip instead of two,
+    /// at the cost of an empty answer for each page past the end (pages beyond the guess
+    /// follow at once from `rel="last"`). For a caller whose next step waits on the list.
+    fn list_gists_at_once(&self, pages: usize) -> Result<Vec<GistSummary>, Error>;
+    /// The `count` (1–100) most recently updated gists: one request, e.g. to learn whether a
+    /// token may list gists at all without reading every page.
+    fn newest_gists(&self, count: u32) -> Result<Vec<GistSummary>, Error>;
     /// `GET /gists/{id}` with every file's full content (truncated files fetched via `raw_url`).
     fn gist(&self, id: &str) -> Result<Option<Gist>, Error>;
     /// `GET .../actions/variables`, all pages.

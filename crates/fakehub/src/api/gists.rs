@@ -219,11 +219,14 @@ pub(super) fn list_gists(state: &mut State, call: &Call<'_>) -> Reply {
         .filter(|(_, gist)| &gist.owner == login && gist.updated_at >= since)
         .collect();
     gists.sort_by(|a, b| b.1.updated_at.cmp(&a.1.updated_at).then(a.0.cmp(b.0)));
-    let items = gists
-        .into_iter()
-        .map(|(id, gist)| gist_json(call, &state.world, id, gist, false))
-        .collect();
-    paged(call, items, 100)
+    // Only the requested page's gists are built: an account with 1,000 gists costs one
+    // page per request, so pages fetched at once are answered at once.
+    paged_range(call, gists.len(), 100, None, |range| {
+        gists[range]
+            .iter()
+            .map(|(id, gist)| gist_json(call, &state.world, id, gist, false))
+            .collect()
+    })
 }
 
 pub(super) fn parse_public(value: Option<&Value>) -> bool {

@@ -94,6 +94,30 @@ impl World {
         world
     }
 
+    /// Gives the world's user `count` gists that belong to no repository (`notes N`, one
+    /// private file), updated one minute apart from 2026-01-01, newest last: an account with
+    /// hundreds of gists, where a gist updated before 2026 is listed on the last page. Ids
+    /// are deterministic (`{n:016x}` then `beef`) and differ from [`World::many_repos`]'s.
+    pub fn add_other_gists(&mut self, count: usize) {
+        let start = time::macros::datetime!(2026-01-01 0:00 UTC);
+        let owner = self.user.login.clone();
+        for n in 0..count {
+            let stamp = timestamp(start + Duration::minutes(n as i64));
+            self.gists.insert(
+                format!("{:016x}{:016x}", n as u64 + 1, 0xbeef_u64),
+                Gist {
+                    owner: owner.clone(),
+                    description: Some(format!("notes {n}")),
+                    public: false,
+                    files: BTreeMap::from([("notes.md".to_string(), format!("note {n}\n"))]),
+                    created_at: stamp.clone(),
+                    updated_at: stamp,
+                    history: Vec::new(),
+                },
+            );
+        }
+    }
+
     /// Seeds gists the way the Python original named them before 0.2.7 (`O/R traffic badges`
     /// and, with `archive`, `O/R traffic archive`) with the given state text, for `upgrade`
     /// tests. Returns the ids (badges first); ids are derived from the name, so stable.

@@ -1,8 +1,8 @@
 //! The hub's workflow: how many shards, in how many hourly waves, rendered.
 //!
 //! The budget, in numbers: one repository's daily collection costs about
-//! [`REQUESTS_PER_REPO`] requests (nine reads, a jobs read per CI run of the
-//! last two days, the badge gist's re-read just before the write (its
+//! [`REQUESTS_PER_REPO`] requests (nine reads, a jobs read per finished CI run
+//! of the last two days, the badge gist's re-read just before the write (its
 //! precondition), one gist write and its re-read). A shard job takes at most
 //! [`SHARD_SIZE`] repositories; past that the workflow runs an Actions
 //! matrix. Shards run in waves an hour apart, each wave using at most

@@ -20,6 +20,7 @@ mod install_step;
 mod json_schema;
 mod naming;
 mod output;
+mod round_trips;
 mod status;
 mod terminal;
 mod tokens;

@@ -5,6 +5,11 @@
 //! keeps its round-trip count on an account with hundreds of gists. Lists without a
 //! `rel="last"` (or a last link that is not a numbered page of the same list) are followed
 //! by `rel="next"`, one page after another, as before.
+//!
+//! A caller that expects a long list and cannot afford the round trip that learns its length
+//! (`create` reads the whole gist list before it plans) asks for the first pages at once,
+//! before any answer: [`Client::get_all_at_once`]. Pages past the end come back empty and are
+//! dropped; only a list longer than the guess costs the second round trip.
 
 use super::*;
 
@@ -64,17 +69,96 @@ impl Client {
             return Err(Error::decode(&request, "the list claims too many pages"));
         }
         self.check_origin(&request, &last)?;
-        let pages: Vec<usize> = (2..=last_page).collect();
+        items.extend(self.pages_of::<T>(&last, 2..=last_page, items_key, accept)?);
+        Ok(Paged { items, last_page })
+    }
+
+    /// Pages `range` of the list whose `rel="last"` link is `last`, fetched at once (bounded by
+    /// the fan-out), their items in page order.
+    fn pages_of<T: DeserializeOwned + Send>(
+        &self,
+        last: &str,
+        range: std::ops::RangeInclusive<usize>,
+        items_key: Option<&str>,
+        accept: &str,
+    ) -> Result<Vec<T>, Error> {
+        let pages: Vec<usize> = range.collect();
         let fetched = crate::fan_out(&pages, self.config.page_fan_out, |page| {
-            let url = with_page(&last, *page);
+            let url = with_page(last, *page);
             let shown = format!("GET {}", self.resolve(&Target::Next(&url)).1);
             let answer = self.execute_as("GET", Target::Next(&url), None, Retry::Safe, accept)?;
             page_items::<T>(self, &shown, &answer.body, items_key)
         });
+        let mut items = Vec::new();
         for page in fetched {
             items.extend(page?);
         }
-        Ok(Paged { items, last_page })
+        Ok(items)
+    }
+
+    /// [`Client::get_all`] that asks for pages 1..=`guess` at once, before the first answer
+    /// says how many there are: a list of up to `guess` pages takes one round trip instead of
+    /// two, at the cost of an empty answer for each page past its end. Pages beyond the guess
+    /// are then fetched at once from the first page's `rel="last"`. Without a usable
+    /// `rel="last"` the guessed pages are dropped (the server may not number its pages) and
+    /// the list is followed by `rel="next"` from the first page.
+    pub(super) fn get_all_at_once<T: DeserializeOwned + Send>(
+        &self,
+        first_path: &str,
+        items_key: Option<&str>,
+        guess: usize,
+    ) -> Result<Vec<T>, Error> {
+        let guess = guess.clamp(1, MAX_PAGES);
+        if guess == 1 {
+            return self.get_all(first_path, items_key);
+        }
+        let request = format!("GET {first_path}");
+        let join = if first_path.contains('?') { '&' } else { '?' };
+        let pages: Vec<usize> = (1..=guess).collect();
+        let mut answers = crate::fan_out(&pages, self.config.page_fan_out, |page| {
+            let path = match page {
+                1 => first_path.to_string(),
+                n => format!("{first_path}{join}page={n}"),
+            };
+            self.execute_as("GET", Target::Api(&path), None, Retry::Safe, JSON)
+                .map(|answer| (path, answer))
+        })
+        .into_iter();
+        let Some(first) = answers.next() else {
+            return Err(Error::decode(&request, "no page was fetched"));
+        };
+        let (_, mut first) = first?;
+        let mut items: Vec<T> = page_items(self, &request, &first.body, items_key)?;
+        let (Some(next), Some(last)) = (first.next.take(), first.last.take()) else {
+            // One page (no `next`), or pages that are only linked one to the next.
+            return self
+                .follow(first, items, request, items_key, JSON)
+                .map(|paged| paged.items);
+        };
+        let (Some(2), Some(last_page)) = (page_number(&next), page_number(&last)) else {
+            first.next = Some(next);
+            return self
+                .follow(first, items, request, items_key, JSON)
+                .map(|paged| paged.items);
+        };
+        if last_page > MAX_PAGES {
+            return Err(Error::decode(&request, "the list claims too many pages"));
+        }
+        self.check_origin(&request, &last)?;
+        // Pages 2..=min(guess, last) were already asked for; later ones are not needed.
+        for answer in answers.take(last_page.saturating_sub(1)) {
+            let (path, answer) = answer?;
+            items.extend(page_items::<T>(
+                self,
+                &format!("GET {path}"),
+                &answer.body,
+                items_key,
+            )?);
+        }
+        if last_page > guess {
+            items.extend(self.pages_of::<T>(&last, guess + 1..=last_page, items_key, JSON)?);
+        }
+        Ok(items)
     }
 
     /// Follows `rel="next"` one page after another.

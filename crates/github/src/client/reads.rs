@@ -78,6 +78,25 @@ impl WireGist {
             .or_else(|| self.user.take())
             .map(|o| o.login)
     }
+
+    /// A gist of a list answer: file names only.
+    fn summary(mut self) -> GistSummary {
+        GistSummary {
+            owner_login: self.owner_login(),
+            raw_base: self
+                .files
+                .values()
+                .flatten()
+                .filter_map(|file| file.raw_url.as_deref())
+                .find_map(|url| crate::gist_raw_base(url, &self.id)),
+            id: self.id,
+            description: self.description.unwrap_or_default(),
+            public: self.public,
+            files: self.files.into_keys().collect(),
+            html_url: self.html_url,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -229,24 +248,18 @@ impl GitHubRead for Client {
 
     fn list_gists(&self) -> Result<Vec<GistSummary>, Error> {
         let wire: Vec<WireGist> = self.get_all("/gists?per_page=100", None)?;
-        Ok(wire
-            .into_iter()
-            .map(|mut gist| GistSummary {
-                owner_login: gist.owner_login(),
-                raw_base: gist
-                    .files
-                    .values()
-                    .flatten()
-                    .filter_map(|file| file.raw_url.as_deref())
-                    .find_map(|url| crate::gist_raw_base(url, &gist.id)),
-                id: gist.id,
-                description: gist.description.unwrap_or_default(),
-                public: gist.public,
-                files: gist.files.into_keys().collect(),
-                html_url: gist.html_url,
-                updated_at: gist.updated_at,
-            })
-            .collect())
+        Ok(wire.into_iter().map(WireGist::summary).collect())
+    }
+
+    fn list_gists_at_once(&self, pages: usize) -> Result<Vec<GistSummary>, Error> {
+        let wire: Vec<WireGist> = self.get_all_at_once("/gists?per_page=100", None, pages)?;
+        Ok(wire.into_iter().map(WireGist::summary).collect())
+    }
+
+    fn newest_gists(&self, count: u32) -> Result<Vec<GistSummary>, Error> {
+        let path = format!("/gists?per_page={}", count.clamp(1, 100));
+        let wire: Vec<WireGist> = self.get(&path)?;
+        Ok(wire.into_iter().map(WireGist::summary).collect())
     }
 
     fn gist(&self, id: &str) -> Result<Option<Gist>, Error> {

@@ -109,3 +109,70 @@ fn forks_and_workflow_state() {
     assert_eq!(missing.kind, ErrorKind::NotFound);
     s.assert_contract();
 }
+
+/// A world whose user has `count` gists and nothing else.
+fn gists_world(count: usize) -> fakehub::World {
+    let mut world = fakehub::World::many_repos("octo", 0);
+    world.add_other_gists(count);
+    world
+}
+
+/// The `page` of each `GET /gists` the hub saw (1 when none is named).
+fn gist_pages(s: &Setup) -> Vec<usize> {
+    let mut pages: Vec<usize> = s
+        .hub
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/gists")
+        .map(|r| {
+            r.query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("page="))
+                .map_or(1, |page| page.parse().unwrap())
+        })
+        .collect();
+    pages.sort_unstable();
+    pages
+}
+
+#[test]
+fn guessed_gist_pages_find_every_gist_once_whatever_the_count() {
+    // (gists, guess) -> the pages asked for: the guessed ones, then the rest from rel="last".
+    for (count, guess, asked) in [
+        (0, 10, (1..=10).collect::<Vec<usize>>()),
+        (1, 10, (1..=10).collect()),
+        (100, 10, (1..=10).collect()),
+        (101, 10, (1..=10).collect()),
+        (1000, 10, (1..=10).collect()),
+        (1001, 10, (1..=11).collect()),
+        (450, 2, (1..=5).collect()),
+        (250, 1, (1..=3).collect()),
+    ] {
+        let s = setup_with(gists_world(count));
+        let gists = s.client.list_gists_at_once(guess).unwrap();
+        let mut ids: Vec<&str> = gists.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids.len(), count, "{count} gists, guess {guess}");
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            count,
+            "a gist twice ({count} gists, guess {guess})"
+        );
+        assert_eq!(gist_pages(&s), asked, "{count} gists, guess {guess}");
+        // Newest first, as GitHub lists them, across the guessed and the linked pages.
+        assert!(gists
+            .windows(2)
+            .all(|pair| pair[0].updated_at >= pair[1].updated_at));
+        s.assert_contract();
+    }
+}
+
+#[test]
+fn the_newest_gists_are_one_request() {
+    let s = setup_with(gists_world(250));
+    let newest = s.client.newest_gists(1).unwrap();
+    assert_eq!(newest.len(), 1);
+    assert_eq!(newest[0].description, "notes 249");
+    assert_eq!(gist_pages(&s), vec![1]);
+}

@@ -127,7 +127,25 @@ pub fn observe(ctx: &Context, target: Target, gh: &dyn GitHubRead) -> Result<Col
         ));
     }
 
-    // CI checkouts: every job of the runs created yesterday or today.
+    // CI checkouts: every job of the runs created yesterday or today, except runs of today
+    // still going (in Actions, this collect's own run is one): tomorrow's collect reads them
+    // finished (its window is today and tomorrow) and the merge keeps the higher count, so
+    // their jobs now would cost a request for a partial count a day early.
+    let today = ghtraf_traffic::format_date(now.date());
+    let (runs, unfinished): (Vec<_>, Vec<_>) = runs.into_iter().partition(|run| {
+        !(run.created_at.starts_with(&today)
+            && run.status.as_deref().is_some_and(|s| s != "completed"))
+    });
+    if !unfinished.is_empty() {
+        ctx.reporter.diag(
+            Channel::Gist,
+            level::VERBOSE,
+            &format!(
+                "{} run(s) of today still going: counted by tomorrow's collect",
+                unfinished.len()
+            ),
+        );
+    }
     let job_lists = fan_out(&runs, 8, |run| gh.run_jobs(repo, run.id));
     for (run, jobs) in runs.iter().zip(job_lists) {
         let jobs = jobs.map_err(|e| gh_err("reading workflow jobs", e))?;

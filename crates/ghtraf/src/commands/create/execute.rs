@@ -27,7 +27,8 @@ pub fn step_files(
     }
 }
 
-/// Carries out one action against GitHub or the checkout.
+/// Carries out one action against GitHub or the checkout. `checked` is what observing
+/// found when it checked a workflow token given up front.
 pub fn step(
     action: &Action<SetupStep>,
     outputs: &Outputs,
@@ -35,6 +36,7 @@ pub fn step(
     inputs: &Inputs,
     prompter: &dyn Prompter,
     memory: &ConflictMemory,
+    checked: Option<&str>,
 ) -> std::result::Result<Outcome, StepError> {
     let fail = api::step_error;
     match &action.details {
@@ -56,7 +58,7 @@ pub fn step(
             .map_err(fail)?;
             Ok(Outcome::done(format!("{} = {value}", v.name)).with_output("value", value))
         }
-        SetupStep::Secret(s) => store_secret(gh, &inputs.repo, s, prompter),
+        SetupStep::Secret(s) => store_secret_checked(gh, &inputs.repo, s, prompter, checked),
         SetupStep::Pages(p) => {
             if p.exists {
                 gh.update_pages(&inputs.repo, &p.branch, &p.path)
@@ -111,6 +113,20 @@ pub(crate) fn store_secret(
     s: &SecretStep,
     prompter: &dyn Prompter,
 ) -> std::result::Result<Outcome, StepError> {
+    store_secret_checked(gh, repo, s, prompter, None)
+}
+
+/// [`store_secret`], where `checked` is what checking the token given up front found
+/// while observing (`create` checks it alongside its other reads): that token is stored
+/// without a second check. A token asked for now, or given without such a result, is
+/// checked first.
+fn store_secret_checked(
+    gh: &dyn GitHubWrite,
+    repo: &RepoRef,
+    s: &SecretStep,
+    prompter: &dyn Prompter,
+    checked: Option<&str>,
+) -> std::result::Result<Outcome, StepError> {
     let token = match &s.token {
         Some(t) => t.clone(),
         None => {
@@ -128,8 +144,11 @@ pub(crate) fn store_secret(
         }
     };
     // A token that cannot do the job is not stored: the first scheduled run would fail.
-    let checked = check_workflow_token(gh, repo, &ghtraf_github::Token::new(token.expose()))
-        .map_err(|why| StepError::new(format!("{}: not stored: {why}", s.name)))?;
+    let checked = match (&s.token, checked) {
+        (Some(_), Some(checked)) => checked.to_string(),
+        _ => check_workflow_token(gh, repo, &ghtraf_github::Token::new(token.expose()))
+            .map_err(|why| StepError::new(format!("{}: not stored: {why}", s.name)))?,
+    };
     let how = gh
         .put_secret(repo, &s.name, token.expose())
         .map_err(api::step_error)?;
@@ -141,9 +160,11 @@ pub(crate) fn store_secret(
 
 /// Checks, read-only and with the workflow token itself, that it can do what `collect` does
 /// in Actions: a classic token by its `X-OAuth-Scopes`, a fine-grained one by probing this
-/// repository's traffic, its workflows and the gist list. `Ok` says what was checked; `Err`
-/// names what is missing. ("Gists: write" of a fine-grained token cannot be seen without
-/// writing; the first collection shows it.)
+/// repository's traffic, its workflows and the gist list (one page). `Ok` says what was
+/// checked; `Err` names what is missing. ("Gists: write" of a fine-grained token cannot be
+/// seen without writing; the first collection shows it.) The probes go out with the
+/// `GET /user` that tells the kind of token, in one round trip; a classic token's probe
+/// answers are not used.
 pub(crate) fn check_workflow_token(
     gh: &dyn GitHubRead,
     repo: &RepoRef,
@@ -151,7 +172,20 @@ pub(crate) fn check_workflow_token(
 ) -> std::result::Result<String, String> {
     use ghtraf_github::{ErrorKind, TokenScopes};
     let reader = gh.as_token(token);
-    let info = reader.whoami().map_err(|e| match e.kind {
+    let reader = reader.as_ref();
+    let (info, clones, workflows, gists) = std::thread::scope(|s| {
+        let clones = s.spawn(|| reader.traffic_clones(repo).map(|_| ()));
+        let workflows = s.spawn(|| reader.workflows(repo).map(|_| ()));
+        let gists = s.spawn(|| reader.newest_gists(1).map(|_| ()));
+        let info = reader.whoami();
+        (
+            info,
+            crate::api::join(clones),
+            crate::api::join(workflows),
+            crate::api::join(gists),
+        )
+    });
+    let info = info.map_err(|e| match e.kind {
         ErrorKind::Unauthorized => {
             "GitHub rejected the workflow token (401): it is invalid, expired or revoked"
                 .to_string()
@@ -190,18 +224,9 @@ pub(crate) fn check_workflow_token(
                     Err(e) => Err(format!("could not check the workflow token: {e}")),
                 }
             };
-            probe(
-                reader.traffic_clones(repo).map(|_| ()),
-                "\"Administration: read\" (to read traffic)",
-            )?;
-            probe(
-                reader.workflows(repo).map(|_| ()),
-                "\"Actions: read\" (to read runs)",
-            )?;
-            probe(
-                reader.list_gists().map(|_| ()),
-                "\"Gists: write\" (to write the gists)",
-            )?;
+            probe(clones, "\"Administration: read\" (to read traffic)")?;
+            probe(workflows, "\"Actions: read\" (to read runs)")?;
+            probe(gists, "\"Gists: write\" (to write the gists)")?;
             if missing.is_empty() {
                 Ok("checked: fine-grained token reads traffic, runs and gists".to_string())
             } else {

@@ -125,6 +125,9 @@ pub struct GitHubSide {
     pub secret: Option<SecretMeta>,
     /// `Some(None)`: Pages observed and not enabled; `None`: not observed.
     pub pages: Option<Option<(String, String)>>,
+    /// What checking the workflow token given up front found (`checked: …`), when the
+    /// secret is to be stored; the step that stores it reports it instead of checking again.
+    pub token_checked: Option<String>,
 }
 
 /// How much history a gist holds: archived months, then days. The one with
@@ -282,7 +285,11 @@ impl MutatingCommand for Create {
     ) -> std::result::Result<Outcome, StepError> {
         let (inputs, prompter, memory) = (&world.inputs, ctx.prompter.as_ref(), &world.memory);
         match &world.client {
-            Some(gh) => step(action, outputs, gh, inputs, prompter, memory),
+            Some(gh) => {
+                let checked =
+                    (world.observed.github.as_ref()).and_then(|side| side.token_checked.as_deref());
+                step(action, outputs, gh, inputs, prompter, memory, checked)
+            }
             None => step_files(action, outputs, inputs, prompter, memory),
         }
     }

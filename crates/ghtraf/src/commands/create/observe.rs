@@ -1,8 +1,21 @@
 //! `create`, phase 2: read GitHub and the checkout through read-only
 //! handles, concurrently.
+//!
+//! A first setup (no gist id known yet, from a flag or `.ghtraf.json`) sends every read it
+//! needs in one round trip: the gist list's first [`GIST_PAGES_AT_ONCE`] pages are asked
+//! for before the first answer says how many there are, and a workflow token given up front
+//! is checked alongside the other reads. An account with up to 1,000 gists therefore costs
+//! it no extra round trip. A re-run, which usually changes nothing, guesses nothing: it
+//! reads the list page by page count and checks a token only when it will store it.
 
 use super::*;
 use crate::deployment::names_gist;
+
+/// Pages of the gist list (100 gists each) asked for at once: an account with up to 1,000
+/// gists is read in the same round trip as everything else. A smaller account gets an
+/// empty answer for each page past its end (up to 9 cheap requests, once per `create`);
+/// a larger one costs one more round trip for the remaining pages, fetched at once.
+pub(super) const GIST_PAGES_AT_ONCE: usize = 10;
 
 /// The repo-relative paths `create` may write.
 pub(super) fn managed_paths() -> Vec<String> {
@@ -56,13 +69,24 @@ pub(super) fn observe_github(
     gh: &dyn GitHubRead,
 ) -> Result<GitHubSide> {
     let repo = &inputs.repo;
-    let (user, repo_read, gists, variables, secret, pages) = std::thread::scope(|s| {
+    let first_setup = inputs.badge_gist_id.is_none();
+    let gist_pages = if first_setup { GIST_PAGES_AT_ONCE } else { 1 };
+    // A token given up front is checked in the same round trip as the other reads, before
+    // knowing whether the secret will be stored: a first setup stores it.
+    let given = match &inputs.token {
+        TokenSource::Given(token) => Some(ghtraf_github::Token::new(token.expose())),
+        _ => None,
+    };
+    let check_now = given.as_ref().filter(|_| first_setup);
+    let (user, repo_read, gists, variables, secret, pages, token_check) = std::thread::scope(|s| {
         let user = s.spawn(|| gh.whoami());
         let repo_read = s.spawn(|| gh.repo(repo));
-        let gists = s.spawn(|| gh.list_gists());
+        let gists = s.spawn(|| gh.list_gists_at_once(gist_pages));
         let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
         let secret = s.spawn(|| gh.secret(repo, &inputs.gist_token_name));
         let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
+        let token_check =
+            check_now.map(|token| s.spawn(move || execute::check_workflow_token(gh, repo, token)));
         (
             api::join(user),
             api::join(repo_read),
@@ -70,6 +94,7 @@ pub(super) fn observe_github(
             variables.map(api::join),
             api::join(secret),
             pages.map(api::join),
+            token_check.map(api::join),
         )
     });
     // Errors surface in the order the reads are listed, as before.
@@ -109,8 +134,10 @@ pub(super) fn observe_github(
     // A workflow token given up front is checked now, read-only, before anything changes:
     // one that cannot do the job stops the run here instead of half-applying it.
     let will_store = secret.is_none() || inputs.update_secret;
-    if will_store {
-        refuse_unusable_token(gh, repo, &inputs.gist_token_name, &inputs.token)?;
+    let mut token_checked = None;
+    if let (Some(token), true) = (&given, will_store) {
+        let check = token_check.unwrap_or_else(|| execute::check_workflow_token(gh, repo, token));
+        token_checked = Some(check.map_err(|why| unusable_token(&inputs.gist_token_name, &why))?);
     }
     let pages = match pages {
         Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
@@ -128,6 +155,7 @@ pub(super) fn observe_github(
         variables,
         secret,
         pages,
+        token_checked,
     };
     ctx.reporter.diag(
         Channel::Gist,
@@ -202,13 +230,16 @@ pub(crate) fn refuse_unusable_token(
     let token = ghtraf_github::Token::new(token.expose());
     execute::check_workflow_token(gh, repo, &token)
         .map(|_| ())
-        .map_err(|why| {
-            CliError::usage(format!(
-                "the workflow token for {secret_name} cannot be used: {why}"
-            ))
-            .with_hint(format!(
-                "give the workflow a token that can ({}); nothing was changed",
-                crate::tokens::describe(crate::tokens::WORKFLOW)
-            ))
-        })
+        .map_err(|why| unusable_token(secret_name, &why))
+}
+
+/// The refusal of a workflow token that cannot do what `collect` does.
+fn unusable_token(secret_name: &str, why: &str) -> CliError {
+    CliError::usage(format!(
+        "the workflow token for {secret_name} cannot be used: {why}"
+    ))
+    .with_hint(format!(
+        "give the workflow a token that can ({}); nothing was changed",
+        crate::tokens::describe(crate::tokens::WORKFLOW)
+    ))
 }
