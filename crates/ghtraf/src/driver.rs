@@ -425,15 +425,23 @@ fn drive<P: Payload>(
         if let Some(last) = lines.last_mut() {
             last.kind = ghtraf_plan::LineKind::Failed;
             last.text = format!(
-                "Verified what ran: {} OK, {deviations} deviation{}. The run FAILED: {failed} action{} failed.",
+                "Verified what ran: {} OK, {deviations} deviation{}. The run FAILED: {failed} action{} failed{}.",
                 findings.len() - deviations,
                 if deviations == 1 { "" } else { "s" },
                 if failed == 1 { "" } else { "s" },
+                stale_note(&results),
             );
         }
     }
     r.lines(&lines);
-    if failed > 0 {
+    if stale {
+        // Said whether or not a later action was left to carry "not run: plan is
+        // stale": when the stale action is the last to finish, none is.
+        r.hint(&format!(
+            "the world changed after the plan was shown: run `ghtraf {}` again to plan against what is there now",
+            plan.command
+        ));
+    } else if failed > 0 {
         r.hint(&format!(
             "fix the cause above and run `ghtraf {}` again: it re-observes and continues where it stopped",
             plan.command
@@ -466,4 +474,22 @@ fn drive<P: Payload>(
         results,
         ran: true,
     })
+}
+
+/// "; the plan is stale (ID, ID changed since it was made)" when a precondition
+/// failed, else nothing: the run's last line says so whatever order the actions
+/// finished in.
+fn stale_note(results: &[ActionResult]) -> String {
+    let ids: Vec<&str> = results
+        .iter()
+        .filter(|r| r.stale)
+        .map(|r| r.id.as_str())
+        .collect();
+    if ids.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; the plan is stale ({} changed since it was made)",
+        ids.join(", ")
+    )
 }

@@ -292,6 +292,28 @@ fn a_file_changed_after_planning_stops_the_run_as_stale() {
     assert!(out.1.contains("plan is stale"), "{}", out.1);
 }
 
+/// The last action of the plan finds the change: no later action is left to be
+/// "not run: plan is stale", so the run's own summary must say it. This was
+/// the intermittent failure of the test above under load, when the workflow's
+/// action happened to finish after every other action had started.
+#[test]
+fn a_stale_last_action_still_says_the_plan_is_stale() {
+    let dir = checkout();
+    let target = dir.path().join(".ghtraf.json");
+    let out = meddled_init(dir.path(), &target, &[]);
+    assert_eq!(out.0, 4, "stale plan exit code: {}", out.1);
+    assert!(
+        out.1
+            .contains("the plan is stale (config:create:.ghtraf.json changed since it was made)"),
+        "{}",
+        out.1
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "changed behind our back\n"
+    );
+}
+
 #[test]
 fn malformed_config_is_an_error_and_stays_untouched() {
     let dir = checkout();
