@@ -201,3 +201,57 @@ fn a_saved_hub_plan_is_applied_exactly_as_previewed() {
     assert_eq!(hub.mutations().len(), 1, "r001's own workflow retired");
     assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 2);
 }
+
+/// The kept repository's warning says "pass --retire-own-workflow": doing so
+/// on the next `hub add` retires it (it was "already tracked", and nothing
+/// happened), and a workflow the user disabled since lets the hub collect it.
+#[test]
+fn a_kept_own_workflow_is_retired_when_added_again_as_the_warning_says() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let kept = ghtraf_hub(&hub, d, &["add", "octo/r001", "octo/r002"]);
+    assert!(
+        kept.stdout.contains("--retire-own-workflow")
+            || kept.stderr.contains("--retire-own-workflow"),
+        "{kept:?}"
+    );
+    assert_eq!(
+        hub_file(d)["repos"][0]["ownWorkflow"],
+        "traffic-badges.yml is active"
+    );
+
+    hub.clear_log();
+    let retired = ghtraf_hub(&hub, d, &["add", "octo/r001", "--retire-own-workflow"]);
+    assert_eq!(retired.code, 0, "{retired:?}");
+    let done: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    assert_eq!(
+        done,
+        ["/repos/octo/r001/actions/workflows/traffic-badges.yml/disable"],
+        "{retired:?}"
+    );
+    let file = hub_file(d);
+    assert!(file["repos"][0].get("ownWorkflow").is_none(), "{file}");
+    assert_eq!(
+        file["repos"][1]["ownWorkflow"],
+        "traffic-badges.yml is active"
+    );
+
+    // r002's owner disables its workflow by hand: adding it again lets the hub collect it.
+    hub.patch_world(
+        json!({"repos": {"octo/r002": {"workflows": {"7": {"state": "disabled_manually"}}}}}),
+    )
+    .unwrap();
+    hub.clear_log();
+    let again = ghtraf_hub(&hub, d, &["add", "octo/r002"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(hub.mutations().is_empty(), "{again:?}");
+    assert!(
+        hub_file(d)["repos"][1].get("ownWorkflow").is_none(),
+        "{again:?}"
+    );
+}

@@ -61,6 +61,20 @@ impl Creations {
     }
 }
 
+/// Disabling `name`'s own workflow: the hub collects it from now on.
+fn retire(name: &str) -> Action<HubStep> {
+    Action::new(
+        Category::Workflow,
+        Operation::Update,
+        format!("{name}/{OWN_WORKFLOW}"),
+        format!("disable {OWN_WORKFLOW} in {name}: the hub collects it"),
+        HubStep::RetireWorkflow {
+            repo: name.to_string(),
+            workflow: OWN_WORKFLOW.to_string(),
+        },
+    )
+}
+
 /// The plan for `action`. Pure.
 pub fn plan_hub(
     action: &HubAction,
@@ -119,12 +133,22 @@ pub fn plan_hub(
         } => {
             for c in &world.candidates {
                 let name = canonical(&c.repo);
-                if config
+                if let Some(tracked) = config
                     .repos
-                    .iter()
-                    .any(|r| r.repo.eq_ignore_ascii_case(&name))
+                    .iter_mut()
+                    .find(|r| r.repo.eq_ignore_ascii_case(&name))
                 {
-                    plan.warn(format!("{name} is already tracked"));
+                    // Kept for its own workflow: adding it again applies the rule again, so
+                    // `--retire-own-workflow` (the warning's advice) retires it now, and a
+                    // workflow since disabled lets the hub collect it.
+                    match (&tracked.own_workflow, &c.own_workflow_active) {
+                        (Some(_), Ok(true)) if *retire_own_workflow => {
+                            plan.push(retire(&name));
+                            tracked.own_workflow = None;
+                        }
+                        (Some(_), Ok(false)) => tracked.own_workflow = None,
+                        _ => plan.warn(format!("{name} is already tracked")),
+                    }
                     continue;
                 }
                 if c.badge_gist_id.is_none() && c.legacy_gists {
@@ -149,16 +173,7 @@ pub fn plan_hub(
                     }
                     (Ok(false), _) => None,
                     (Ok(true), true) => {
-                        plan.push(Action::new(
-                            Category::Workflow,
-                            Operation::Update,
-                            format!("{name}/{OWN_WORKFLOW}"),
-                            format!("disable {OWN_WORKFLOW} in {name}: the hub collects it"),
-                            HubStep::RetireWorkflow {
-                                repo: name.clone(),
-                                workflow: OWN_WORKFLOW.to_string(),
-                            },
-                        ));
+                        plan.push(retire(&name));
                         None
                     }
                     (Ok(true), false) => {
