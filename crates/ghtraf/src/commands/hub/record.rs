@@ -104,17 +104,33 @@ fn resolve(content: &Content, outputs: &Outputs) -> Result<(String, Vec<String>)
     Ok((config.to_text(), left_out))
 }
 
-/// After a run that created badge gists: each repository's badge, so its
-/// README can show it (nothing is pushed into the repositories themselves).
+/// After a real run: each tracked repository's new badge, so
+/// its README can show it (nothing is pushed into the repositories themselves).
 pub(super) fn finish(
     ctx: &Context,
     login: Option<&str>,
     plan: &Plan<HubStep>,
     results: &[ActionResult],
 ) {
-    let Some(user) = login else {
-        return;
-    };
+    let r = &ctx.reporter;
+    if let Some(user) = login {
+        let lines = badges(user, plan, results);
+        if !lines.is_empty() {
+            r.say("\nNew badge gists (a README badge for each; clones.json, downloads.json and installs.json serve the others):");
+            for line in lines {
+                r.say(&line);
+            }
+        }
+    }
+    // The hub's files changed (init, add, remove): its workflow reads them from the branch.
+    if plan.actions.iter().any(|a| a.is_change()) {
+        r.hint("commit and push the hub: git add .ghtraf-hub.json .github docs/portfolio && git commit -m \"traffic hub\" && git push");
+    }
+}
+
+/// A README badge line for each tracked repository whose badge gist this run created.
+fn badges(user: &str, plan: &Plan<HubStep>, results: &[ActionResult]) -> Vec<String> {
+    let hub = plan.context.get("hub").and_then(|v| v.as_str());
     let mut lines = Vec::new();
     for a in &plan.actions {
         let HubStep::Gist(g) = &a.details else {
@@ -131,19 +147,16 @@ pub(super) fn finish(
             continue;
         };
         let repo = a.target.trim_end_matches("/badges");
+        if hub.is_some_and(|hub| hub.eq_ignore_ascii_case(repo)) {
+            // The hub's gist holds portfolio.json; nothing collects its own traffic into it,
+            // so a badge would show 0 for ever.
+            continue;
+        }
         lines.push(format!(
             "{repo}: [![Views](https://img.shields.io/endpoint?url=https://gist.githubusercontent.com/{user}/{id}/raw/views.json)](https://github.com/{repo})"
         ));
     }
-    if lines.is_empty() {
-        return;
-    }
-    let r = &ctx.reporter;
-    r.say("\nNew badge gists (a README badge for each; clones.json, downloads.json and installs.json serve the others):");
-    for line in lines {
-        r.say(&line);
-    }
-    r.hint("commit and push the hub: git add .ghtraf-hub.json .github docs/portfolio && git commit -m \"traffic hub\" && git push");
+    lines
 }
 
 #[cfg(test)]

@@ -229,6 +229,47 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
     }
 }
 
+/// The badges printed after a run are the ones that will count: the hub's own
+/// gist holds portfolio.json and nothing collects the hub's traffic into it,
+/// so it gets no badge (it showed 0 for ever); every run that changed the
+/// hub's files says to commit them, also one that only adopted or removed.
+#[test]
+fn only_tracked_repositories_get_a_badge_and_every_change_a_commit_hint() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        let mut all = vec!["-n", "hub"];
+        all.extend_from_slice(args);
+        let out = on(&hub).now(NOW).gist_token(CANARY).run(d, &all);
+        assert_eq!(out.code, 0, "{out:?}");
+        out
+    };
+    let commit_hint = "commit and push the hub";
+    let init = run(&["init", "--repo", "octo/traffic"]);
+    assert!(
+        !init.stdout.contains("octo/traffic: [![Views]"),
+        "{}",
+        init.stdout
+    );
+    assert!(!init.stdout.contains("New badge gists"), "{}", init.stdout);
+    assert!(init.stderr.contains(commit_hint), "{init:?}");
+    let add = run(&["add", "octo/r000"]);
+    assert!(
+        add.stdout.contains("octo/r000: [![Views]"),
+        "{}",
+        add.stdout
+    );
+    assert!(add.stderr.contains(commit_hint), "{add:?}");
+    let again = run(&["add", "octo/r000"]);
+    assert!(
+        !again.stderr.contains(commit_hint),
+        "nothing changed: {again:?}"
+    );
+    let removed = run(&["remove", "octo/r000"]);
+    assert!(removed.stderr.contains(commit_hint), "{removed:?}");
+}
+
 #[test]
 fn a_saved_plan_applies_later_and_a_stale_one_exits_4() {
     let hub = world();
