@@ -90,6 +90,11 @@ fn hub_setup_plans_what_it_does_and_converges() {
     assert_eq!(dry.code, 0, "{dry:?}");
     assert!(hub.mutations().is_empty(), "dry run is inert");
     assert!(
+        dry.stdout.starts_with("Plan for `ghtraf hub add` in "),
+        "the heading names the subcommand: {}",
+        dry.stdout
+    );
+    assert!(
         dry.stdout
             .contains("octo/r001 keeps its own traffic-badges.yml"),
         "{}",

@@ -433,7 +433,12 @@ impl MutatingCommand for Hub {
     }
 
     fn heading(&self, _ctx: &Context, world: &HubWorld, _plan: &Plan<HubStep>) -> String {
-        format!("Plan for `ghtraf hub` in {}:", world.root.display())
+        let verb = match &self.args.action {
+            HubAction::Init { .. } => "init",
+            HubAction::Add { .. } => "add",
+            HubAction::Remove { .. } => "remove",
+        };
+        format!("Plan for `ghtraf hub {verb}` in {}:", world.root.display())
     }
 
     fn step(
