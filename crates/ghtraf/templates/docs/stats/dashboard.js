@@ -1,14 +1,27 @@
 // The dashboard's UI: reads config.json, loads the gist data through data.js and renders
-// the five tabs. Numbers are written as text first; charts are drawn afterwards and a
-// failure there never hides a figure.
+// the five tabs. Numbers are written as text first; charts are drawn after the frame that
+// paints them, and a failure there never hides a figure. index.html holds this file with
+// data.js inside it (tests/dashboard/inline.mjs), so the first paint needs no script file.
 
 import * as D from './data.js';
 
-// Loaded on its own so that a chart module that fails to load costs only the charts.
-const chartsModule = import('./charts.js').catch((error) => {
-  console.error(error);
-  return null;
-});
+/**
+ * charts.js, asked for once (when the state has arrived, so it never competes with
+ * config.json and state.json); a chart module that fails to load costs only the charts.
+ */
+let chartsModule = null;
+function loadCharts() {
+  chartsModule ||= import('./charts.js').catch((error) => {
+    console.error(error);
+    return null;
+  });
+  return chartsModule;
+}
+
+/** Resolves once the next frame has been painted: charts wait for the numbers to be on screen. */
+function afterPaint() {
+  return new Promise((resolve) => { requestAnimationFrame(() => { setTimeout(resolve, 0); }); });
+}
 
 const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 /** Deep-link targets that are sections inside a tab (the badges link to #clones). */
@@ -255,7 +268,7 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
     h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
   const backfilled = buckets.some((b) => fields.some((f) => b.backfilled[f.key] > 0));
   const draw = async () => {
-    const charts = await chartsModule;
+    const charts = await loadCharts();
     const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
     const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => pointFor(b, f.key)) }));
     const marks = buckets.map((b) => visible.some((f) => b.backfilled[f.key] > 0));
@@ -316,7 +329,8 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   observer.observe(chartHost);
   const block = h('section', { class: 'chart-block', 'aria-labelledby': `h-${id}`, 'data-section': section },
     h('h2', { id: `h-${id}` }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, chartHost, details);
-  draw();
+  // After the frame that paints this render's numbers; not at all if a newer render replaced it.
+  afterPaint().then(() => { if (chartHost.isConnected) draw(); });
   return block;
 }
 
@@ -456,7 +470,7 @@ function historyBlock(created) {
       h('strong', { text: `${f.name}: incomplete. ` }), s.note || 'The list could not be read whole.', ` (${from}; the line stops at the last known day.)`);
   });
   const draw = async () => {
-    const charts = await chartsModule;
+    const charts = await loadCharts();
     try {
       if (!charts) throw new Error('charts.js did not load');
       charts.lineChart(chartHost, {
@@ -486,7 +500,7 @@ function historyBlock(created) {
     fields.map((f) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `--series:${COLORS[f.key]}`, 'aria-hidden': 'true' }), f.name)));
   const block = h('section', { class: 'chart-block', 'aria-labelledby': 'h-history', 'data-section': 'history' },
     h('h2', { id: 'h-history' }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, ...notes, chartHost, details);
-  draw();
+  afterPaint().then(() => { if (chartHost.isConnected) draw(); });
   return block;
 }
 
@@ -756,6 +770,7 @@ async function main() {
         if (early.setup !== 'ok') return;
         ui.result = early;
         scheduleRender();
+        loadCharts();
         setStatus('Showing recent days from state.json; loading archived months…', 'info');
         performance.mark('ghtraf:first-render');
       },
@@ -785,7 +800,8 @@ async function main() {
   $('export-json').disabled = false;
   applyHash();
   // Charts waiting for the module were queued before this line, so they are drawn now.
-  await chartsModule;
+  await loadCharts();
+  await afterPaint();
   performance.mark('ghtraf:rendered');
 }
 
