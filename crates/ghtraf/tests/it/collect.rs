@@ -211,6 +211,15 @@ fn multi_week_simulation_never_loses_or_lowers_and_archives_months() {
         23,
         "January 9..31 (day 0 reported the 9th) archived"
     );
+    // Beside it, the dashboard's one-request copy: the month as its file says, and the
+    // state's archive record to tell a current copy from a stale one.
+    let recent = gist_file(&hub, "[GTT] octo/demo · archive", "archive-recent.json")
+        .expect("archive-recent.json written with the month");
+    let recent: serde_json::Value = serde_json::from_str(&recent).unwrap();
+    assert_eq!(recent["months"], json!([month]));
+    let stored: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(recent["archived"], stored["archived"]);
+    assert_eq!(recent["repo"], "octo/demo");
     assert!(state.len() < 100_000);
     assert!(
         hub.contract_violations().is_empty(),

@@ -203,7 +203,15 @@ fn plan_archive(
     // The months to write are the merge's plus the original tool's
     // rewritten ones: one tested function makes the files and the index.
     outcome.archive = months.clone();
-    let files = outcome.archive_files(existing_index.as_ref());
+    let mut files = outcome.archive_files(existing_index.as_ref());
+    // The dashboard's one-request copy of the latest months, from the gist as written.
+    let mut after = archive_files.clone();
+    after.extend(files.iter().map(|(n, t)| (n.clone(), t.clone())));
+    if let Some(text) =
+        super::recent::recent_file(&outcome.state.repo, &outcome.state.archived, &after)
+    {
+        files.insert(super::recent::RECENT_FILE.to_string(), text);
+    }
     let id = plan.push(Action::new(
         Category::Gist,
         Operation::Update,
