@@ -57,3 +57,32 @@ test('first visit: only config.json and state.json before the numbers; charts.js
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** The month table of all history, and the gist files the page asked for. */
+async function allHistory(scenario) {
+  const page = await browser.context.newPage();
+  const files = [];
+  page.on('request', (request) => { if (request.url().includes('/raw/')) files.push(request.url().split('/').pop()); });
+  await page.goto(server.pageUrl(scenario, '#installs?range=all&group=month'));
+  await page.waitForSelector('html[data-ready="true"]');
+  const details = page.locator('details[data-table="installs"]');
+  await details.locator('summary').click();
+  const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.textContent)));
+  const status = await page.textContent('#status');
+  await page.close();
+  return { rows, status, files: files.sort() };
+}
+
+test('all history: every archived month from archive-recent.json in one request; month files when it is cut off', async () => {
+  const months = ['archive-2025-11.json', 'archive-2025-12.json'];
+  const byFiles = await allHistory('v4');
+  assert.deepEqual(byFiles.files.filter((f) => /^archive-\d/.test(f)), months);
+  const recent = await allHistory('v4-recent');
+  assert.deepEqual(recent.files, ['archive-recent.json', 'archive.json', 'state.json']);
+  assert.deepEqual(recent.rows, byFiles.rows);
+  assert.match(recent.status, /\b2 archived months \+ current state/);
+  const cut = await allHistory('v4-recent-cut');
+  assert.deepEqual(cut.files, ['archive-recent.json', 'archive.json', ...months, 'state.json'].sort());
+  assert.deepEqual(cut.rows, byFiles.rows);
+  assert.match(cut.status, /\b2 archived months \+ current state/);
+});
