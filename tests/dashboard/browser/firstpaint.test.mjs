@@ -67,7 +67,8 @@ async function allHistory(scenario) {
   await page.waitForSelector('html[data-ready="true"]');
   const details = page.locator('details[data-table="installs"]');
   await details.locator('summary').click();
-  const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.textContent)));
+  // The archived months' rows (the current month's projection moves with the clock).
+  const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.textContent)).filter(([period]) => /^(Nov|Dec) 2025/.test(period)));
   const status = await page.textContent('#status');
   await page.close();
   return { rows, status, files: files.sort() };
@@ -79,10 +80,42 @@ test('all history: every archived month from archive-recent.json in one request;
   assert.deepEqual(byFiles.files.filter((f) => /^archive-\d/.test(f)), months);
   const recent = await allHistory('v4-recent');
   assert.deepEqual(recent.files, ['archive-recent.json', 'archive.json', 'state.json']);
+  assert.equal(byFiles.rows.length, 2);
   assert.deepEqual(recent.rows, byFiles.rows);
   assert.match(recent.status, /\b2 archived months \+ current state/);
   const cut = await allHistory('v4-recent-cut');
   assert.deepEqual(cut.files, ['archive-recent.json', 'archive.json', ...months, 'state.json'].sort());
   assert.deepEqual(cut.rows, byFiles.rows);
   assert.match(cut.status, /\b2 archived months \+ current state/);
+});
+
+test('a later visit asks for the state at once, with the config read last time; a changed config.json wins', async () => {
+  const first = await browser.context.newPage();
+  await first.goto(server.pageUrl('v4'));
+  await first.waitForSelector('html[data-ready="true"]');
+  const shown = await first.textContent('[data-metric="installs-total"]');
+  await first.close();
+  const again = await browser.context.newPage();
+  await again.goto(server.pageUrl('v4'));
+  await again.waitForSelector('html[data-ready="true"]');
+  const entries = await again.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name.split('/').pop(), start: e.startTime, end: e.responseEnd })));
+  const timing = Object.fromEntries(entries.map((e) => [e.name, e]));
+  assert.ok(timing['state.json'].start < timing['config.json'].end, `state.json asked for before config.json arrived: ${JSON.stringify(entries)}`);
+  assert.equal(await again.textContent('[data-metric="installs-total"]'), shown);
+  await again.close();
+  // The gists moved since the last visit: the state of the old gist is not shown.
+  const moved = await browser.context.newPage();
+  const asked = [];
+  moved.on('request', (request) => asked.push(new URL(request.url()).pathname));
+  await moved.addInitScript((key) => {
+    const config = JSON.parse(localStorage.getItem(key));
+    localStorage.setItem(key, JSON.stringify({ ...config, badgeGistId: 'badge-moved-away' }));
+  }, `ghtraf:config:${new URL(server.pageUrl('v4')).pathname}`);
+  await moved.goto(server.pageUrl('v4'));
+  await moved.waitForSelector('html[data-ready="true"]');
+  assert.ok(asked.some((p) => p.endsWith('/badge-moved-away/raw/state.json')), 'the remembered gist was asked for');
+  assert.ok(asked.some((p) => p.endsWith('/badge-v4/raw/state.json')), 'then the one config.json names');
+  assert.equal(await moved.textContent('[data-metric="installs-total"]'), shown);
+  assert.doesNotMatch(await moved.textContent('#status'), /could not/);
+  await moved.close();
 });
