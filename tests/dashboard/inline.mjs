@@ -3,10 +3,9 @@
 // (each extra request on that path cost 50–400 ms in a fresh, loaded headless Chromium):
 //   - <style data-inline="style.css">          ← style.css
 //   - <link rel="icon" data-inline="favicon.svg"> ← favicon.svg as a data: URL
-//   - <script type="module" data-inline="dashboard.js"> ← dashboard.js with data.js inside
-// style.css, data.js and dashboard.js stay the sources (the unit tests import data.js, the
-// hub's portfolio page uses style.css); charts.js stays a file of its own, asked for once the
-// state has arrived. Run after editing any of them:
+//   - <script type="module" data-inline="dashboard.js"> ← dashboard.js with data.js and charts.js inside
+// style.css, data.js, charts.js and dashboard.js stay the sources (the unit tests import data.js
+// and charts.js, the hub's portfolio page uses style.css). Run after editing any of them:
 //   node tests/dashboard/inline.mjs           rewrite index.html
 //   node tests/dashboard/inline.mjs --check   exit 1 if index.html is out of date
 // (unit/page.test.mjs runs the check, so the suite fails on a stale index.html).
@@ -16,23 +15,30 @@ import { fileURLToPath } from 'node:url';
 
 export const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'crates', 'ghtraf', 'templates', 'docs', 'stats');
 
-const DATA_IMPORT = "import * as D from './data.js';";
+/** The modules dashboard.js imports, by the one line that imports each. */
+const IMPORTS = [
+  ['D', 'data.js', "import * as D from './data.js';"],
+  ['charts', 'charts.js', "import * as charts from './charts.js';"],
+];
 
-/** data.js as an expression: its module body in a function that returns its exports. */
-function dataModule(source) {
-  if (/^\s*import\s/m.test(source)) throw new Error('data.js must not import anything: it is inlined into index.html');
+/** A module's source as an expression: its body in a function that returns its exports. */
+function moduleExpression(name, source) {
+  if (/^\s*import\s/m.test(source)) throw new Error(`${name} must not import anything: it is inlined into index.html`);
   const names = [...source.matchAll(/^export (?:async function|function|const|let) (\w+)/gm)].map((m) => m[1]);
   const other = source.match(/^export (?!(?:async function|function|const|let) )/m);
-  if (other) throw new Error(`data.js: only \`export function|const|let\` can be inlined, found ${JSON.stringify(other[0])}`);
+  if (other) throw new Error(`${name}: only \`export function|const|let\` can be inlined, found ${JSON.stringify(other[0])}`);
   const body = source.replace(/^export /gm, '');
-  return `(() => {\n// ---- data.js (inlined by tests/dashboard/inline.mjs) ----\n${body}\nreturn Object.freeze({ ${names.join(', ')} });\n})()`;
+  return `(() => {\n// ---- ${name} (inlined by tests/dashboard/inline.mjs) ----\n${body}\nreturn Object.freeze({ ${names.join(', ')} });\n})()`;
 }
 
-/** dashboard.js with `import * as D from './data.js'` replaced by data.js itself. */
+/** dashboard.js with each `import * as X from './m.js'` replaced by that module itself. */
 export function bundle(read) {
-  const dashboard = read('dashboard.js');
-  if (dashboard.split(DATA_IMPORT).length !== 2) throw new Error(`dashboard.js must contain \`${DATA_IMPORT}\` exactly once`);
-  return dashboard.replace(DATA_IMPORT, () => `const D = ${dataModule(read('data.js'))};`);
+  let code = read('dashboard.js');
+  for (const [binding, file, line] of IMPORTS) {
+    if (code.split(line).length !== 2) throw new Error(`dashboard.js must contain \`${line}\` exactly once`);
+    code = code.replace(line, () => `const ${binding} = ${moduleExpression(file, read(file))};`);
+  }
+  return code;
 }
 
 /** Text that may sit inside a <script> or <style> element without ending it early. */

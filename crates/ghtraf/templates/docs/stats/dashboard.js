@@ -1,22 +1,11 @@
 // The dashboard's UI: reads config.json, loads the gist data through data.js and renders
 // the five tabs. Numbers are written as text first; charts are drawn after the frame that
 // paints them, and a failure there never hides a figure. index.html holds this file with
-// data.js inside it (tests/dashboard/inline.mjs), so the first paint needs no script file.
+// data.js and charts.js inside it (tests/dashboard/inline.mjs), so nothing the page shows
+// waits for a script file.
 
 import * as D from './data.js';
-
-/**
- * charts.js, asked for once (when the state has arrived, so it never competes with
- * config.json and state.json); a chart module that fails to load costs only the charts.
- */
-let chartsModule = null;
-function loadCharts() {
-  chartsModule ||= import('./charts.js').catch((error) => {
-    console.error(error);
-    return null;
-  });
-  return chartsModule;
-}
+import * as charts from './charts.js';
 
 /** Resolves once the next frame has been painted: charts wait for the numbers to be on screen. */
 function afterPaint() {
@@ -267,13 +256,11 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   const details = h('details', { class: 'chart-table', 'data-table': id },
     h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
   const backfilled = buckets.some((b) => fields.some((f) => b.backfilled[f.key] > 0));
-  const draw = async () => {
-    const charts = await loadCharts();
+  const draw = () => {
     const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
     const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => pointFor(b, f.key)) }));
     const marks = buckets.map((b) => visible.some((f) => b.backfilled[f.key] > 0));
     try {
-      if (!charts) throw new Error('charts.js did not load');
       (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series, marks });
     } catch (error) {
       chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
@@ -469,10 +456,8 @@ function historyBlock(created) {
     return h('p', { class: 'series-note', role: 'note', 'data-series': f.key, 'data-series-note': 'incomplete' },
       h('strong', { text: `${f.name}: incomplete. ` }), s.note || 'The list could not be read whole.', ` (${from}; the line stops at the last known day.)`);
   });
-  const draw = async () => {
-    const charts = await loadCharts();
+  const draw = () => {
     try {
-      if (!charts) throw new Error('charts.js did not load');
       charts.lineChart(chartHost, {
         title: `${title}, end of each ${size}`,
         labels: buckets.map((b) => b.label),
@@ -770,7 +755,6 @@ async function main() {
         if (early.setup !== 'ok') return;
         ui.result = early;
         scheduleRender();
-        loadCharts();
         setStatus('Showing recent days from state.json; loading archived months…', 'info');
         performance.mark('ghtraf:first-render');
       },
@@ -800,7 +784,6 @@ async function main() {
   $('export-json').disabled = false;
   applyHash();
   // Charts waiting for the module were queued before this line, so they are drawn now.
-  await loadCharts();
   await afterPaint();
   performance.mark('ghtraf:rendered');
 }
