@@ -16,19 +16,19 @@ mod action;
 mod execute;
 mod plan;
 mod render;
+mod result;
 
 #[cfg(test)]
 mod test_support;
 mod value;
 
 pub use action::{Action, ActionId, Category, Detail, Operation, Payload};
-pub use execute::{
-    execute, ActionResult, ExecOptions, Outcome, Outputs, ResultStatus, StepError, StepFn,
-};
+pub use execute::{execute, ExecOptions, StepFn};
 pub use ghtraf_secret::{Secret, REDACTED};
 pub use plan::{Plan, PlanError, FORMAT_VERSION};
 pub use render::{
     id_width, render_results, render_text, render_verification, Finding, FindingStatus, Line,
     LineKind,
 };
+pub use result::{ActionResult, Outcome, Outputs, ResultStatus, StepError};
 pub use value::{Deferred, OutputRef};

@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use crate::action::{Action, ActionId, Operation, Payload};
-use crate::execute::{ActionResult, ResultStatus};
 use crate::plan::Plan;
+use crate::result::{ActionResult, ResultStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
