@@ -1,7 +1,7 @@
 //! `archive-recent.json`: the latest archived months in one gist file, so the dashboard
 //! draws years of days from one request instead of one per month (36 month files took
 //! longer than the page's whole 400 ms aim in a fresh browser). `collect` writes it with
-//! every archive write, beside the month files, which stay the record (older dashboards and
+//! every archive write, and alone when it is missing or stale, beside the month files, which stay the record (older dashboards and
 //! the original tool read them; ghtraf never reads this file back). Each month in it is the
 //! month file's JSON as written; the file is bounded (at most [`RECENT_MONTHS`] months and
 //! [`RECENT_MAX_BYTES`], under the 1 MB the gist API returns of a file) and carries the
