@@ -186,6 +186,8 @@ struct Shared {
     state: Mutex<api::State>,
     latency: Mutex<Duration>,
     faults: Mutex<Vec<Fault>>,
+    /// Faults that also need the request body to contain a text.
+    body_faults: Mutex<Vec<(String, Fault)>>,
     log: Mutex<(u64, Vec<LogEntry>)>,
     violations: Mutex<Vec<String>>,
 }
@@ -220,6 +222,7 @@ impl FakeHub {
             state: Mutex::new(api::State::new(config.world)),
             latency: Mutex::new(config.latency),
             faults: Mutex::new(Vec::new()),
+            body_faults: Mutex::new(Vec::new()),
             log: Mutex::new((0, Vec::new())),
             violations: Mutex::new(Vec::new()),
         });
@@ -290,6 +293,18 @@ impl FakeHub {
 
     pub fn inject(&self, fault: Fault) {
         lock(&self.shared.faults).push(fault);
+    }
+
+    /// Forgets every injected fault not yet used up.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+        lock(&self.shared.body_faults).clear();
+    }
+
+    /// Like [`FakeHub::inject`], for requests whose body contains `needle`
+    /// too: one repository's `POST /gists` among many (its description).
+    pub fn inject_where_body(&self, needle: &str, fault: Fault) {
+        lock(&self.shared.body_faults).push((needle.to_string(), fault));
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -388,7 +403,23 @@ impl Shared {
     }
 
     /// Takes one use of the first fault matching the request.
-    fn take_fault(&self, method: &str, path: &str) -> Option<FaultKind> {
+    fn take_fault(&self, method: &str, path: &str, body: &[u8]) -> Option<FaultKind> {
+        {
+            let mut faults = lock(&self.body_faults);
+            let body = String::from_utf8_lossy(body);
+            if let Some(index) = faults
+                .iter()
+                .position(|(needle, f)| f.matches(method, path) && body.contains(needle.as_str()))
+            {
+                let fault = &mut faults[index].1;
+                fault.times -= 1;
+                let kind = fault.kind.clone();
+                if fault.times == 0 {
+                    faults.remove(index);
+                }
+                return Some(kind);
+            }
+        }
         let mut faults = lock(&self.faults);
         let index = faults.iter().position(|f| f.matches(method, path))?;
         faults[index].times -= 1;
@@ -408,7 +439,7 @@ impl Shared {
         }
         let sequence = self.log_arrival(&request);
         let mut drop_after = false;
-        match self.take_fault(&request.method, &request.path) {
+        match self.take_fault(&request.method, &request.path, &request.body) {
             Some(FaultKind::Status {
                 status,
                 headers,

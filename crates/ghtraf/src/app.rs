@@ -16,7 +16,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{ColorArg, FormatArg};
 use crate::clock;
-use crate::commands::{self, Cli, Command};
+use crate::commands::{self, Cli};
 use crate::context::{Context, Env};
 use crate::driver::RunMode;
 use crate::error::{exit, CliError};
@@ -84,10 +84,12 @@ pub fn main() -> ExitCode {
 pub fn run(args: Vec<OsString>, io: Io) -> u8 {
     let mut stderr = io.stderr;
     let mut stdout = io.stdout;
-    let args = help::normalize_help_args(args);
-    let parsed = Cli::command()
-        .try_get_matches_from(&args)
-        .and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)));
+    let mut definition = Cli::command();
+    let args = crate::cli::hoist(help::normalize_help_args(args), &definition);
+    let parsed = definition
+        .try_get_matches_from_mut(&args)
+        .and_then(|m| Ok((Cli::from_arg_matches(&m)?, m)))
+        .map_err(|e| crate::cli::with_tip(e, &definition, &args));
     let (cli, matches) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -168,12 +170,9 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
     };
     let env = io.env.clone();
     let lookup = |k: &str| env(k);
-    let csv = cli.global.format == FormatArg::Csv;
-    if csv && !matches!(cli.command, Command::Export(_)) {
-        let _ = writeln!(stderr, "error: --format csv is only for `ghtraf export`");
-        return exit::USAGE;
-    }
-    let format = match cli.global.format {
+    let shared = cli.command.shared();
+    let csv = shared.format == FormatArg::Csv;
+    let format = match shared.format {
         FormatArg::Text | FormatArg::Csv => Format::Text,
         FormatArg::Json => Format::Json,
     };
@@ -199,18 +198,17 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             None
         }),
     );
-    if let Some(name) = matches.subcommand_name() {
-        if let Err(e) = help::refuse_inert_flags(name, &cli.global, format == Format::Json) {
-            return report(&reporter, &e);
-        }
-    }
     let ci = lookup("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
     let now = match clock::now(&lookup) {
         Ok(n) => n,
         Err(e) => return report(&reporter, &e),
     };
+    let mode = match RunMode::new(shared.run) {
+        Ok(mode) => mode.never_asking(cli.global.non_interactive || ci),
+        Err(e) => return report(&reporter, &e),
+    };
     // Questions go to stderr and answers come from stdin: both must be a terminal.
-    let interactive = !cli.global.non_interactive && !ci && io.stdin_is_tty && io.stderr_is_tty;
+    let interactive = mode.may_ask() && io.stdin_is_tty && io.stderr_is_tty;
     let mut ctx = Context {
         interactive,
         product_on_terminal: io.stdout_is_tty && reporter.shows_product(),
@@ -221,12 +219,8 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         now,
         stdin: Mutex::new(io.stdin),
         gh_cli: io.gh_cli,
-        config: cli.global.config.clone(),
-        api_url: cli.global.api_url.clone(),
-    };
-    let mode = match RunMode::new(&cli.global, matches!(cli.command, Command::Apply { .. })) {
-        Ok(mode) => mode.never_asking(ci),
-        Err(e) => return report(&reporter, &e),
+        config: shared.config.map(PathBuf::from),
+        api_url: shared.api_url.map(str::to_string),
     };
     let result = commands::dispatch(&mut ctx, mode, &cli.command, csv);
     match result {

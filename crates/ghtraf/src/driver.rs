@@ -18,7 +18,7 @@ use ghtraf_plan::{
 };
 use serde::Serialize;
 
-use crate::cli::GlobalArgs;
+use crate::cli::RunFlags;
 use crate::context::Context;
 use crate::error::{CliError, ErrorKind, ExitStatus, Result};
 use crate::output::{level, Channel};
@@ -91,7 +91,7 @@ pub trait MutatingCommand: Sync {
 }
 
 /// How this run treats plans: preview or apply, and what to do around them.
-/// Built once by [`RunMode::new`] from the global flags; its fields are
+/// Built once by [`RunMode::new`] from the command's run-mode flags; its fields are
 /// visible to this module only.
 #[derive(Debug, Clone, Default)]
 pub struct RunMode {
@@ -109,54 +109,51 @@ pub struct RunMode {
     never_ask: bool,
 }
 
-/// The first run-mode flag given, if any: how a command that changes nothing
-/// refuses them without reading the run mode itself (only this module does).
-pub fn run_mode_flag_given(global: &GlobalArgs) -> Option<&'static str> {
-    [
-        (global.dry_run, "--dry-run"),
-        (global.plan_out.is_some(), "--plan-out"),
-        (global.detailed_exitcode, "--detailed-exitcode"),
-        (global.fail_fast, "--fail-fast"),
-        (global.yes, "--yes"),
-    ]
-    .into_iter()
-    .find_map(|(given, flag)| given.then_some(flag))
-}
-
 impl RunMode {
-    /// The run mode the flags ask for; `apply` says the command is `ghtraf apply`.
-    /// Refuses combinations that make no sense.
-    pub fn new(global: &GlobalArgs, apply: bool) -> Result<RunMode> {
-        if global.plan_out.is_some() && !global.dry_run {
+    /// The run mode the command's flags ask for (a command that changes
+    /// nothing has none: clap refused them). Refuses combinations that make no
+    /// sense.
+    pub fn new(flags: RunFlags<'_>) -> Result<RunMode> {
+        let flags = match flags {
+            RunFlags::None => return Ok(RunMode::default()),
+            RunFlags::Apply(apply) => {
+                return Ok(RunMode {
+                    fail_fast: apply.fail_fast,
+                    ..RunMode::default()
+                })
+            }
+            RunFlags::Plan(flags) => flags,
+        };
+        if flags.plan_out.is_some() && !flags.dry_run {
             return Err(CliError::usage(
                 "--plan-out saves a preview: use it with --dry-run",
             ));
         }
-        if global.detailed_exitcode && !global.dry_run {
+        if flags.detailed_exitcode && !flags.dry_run {
             return Err(CliError::usage(
                 "--detailed-exitcode only makes sense with --dry-run",
             ));
         }
-        if apply && global.dry_run {
-            return Err(CliError::usage(
-                "apply runs a reviewed plan; to preview, run the planning command with --dry-run",
-            ));
-        }
         Ok(RunMode {
-            dry_run: global.dry_run,
-            plan_out: global.plan_out.clone(),
-            detailed_exitcode: global.detailed_exitcode,
-            fail_fast: global.fail_fast,
+            dry_run: flags.dry_run,
+            plan_out: flags.plan_out.clone(),
+            detailed_exitcode: flags.detailed_exitcode,
+            fail_fast: flags.fail_fast,
             expected_plan: None,
             invocation: None,
-            yes: global.yes,
-            never_ask: global.non_interactive,
+            yes: flags.yes,
+            never_ask: false,
         })
     }
 
-    /// In CI (`CI` set) nobody is there to ask: as with `-n`, the plan is applied.
-    pub fn never_asking(mut self, ci: bool) -> RunMode {
-        self.never_ask |= ci;
+    /// Whether questions may be asked at all: not with `-n`, not in CI.
+    pub fn may_ask(&self) -> bool {
+        !self.never_ask
+    }
+
+    /// With `-n`, or in CI (`CI` set), nobody is there to ask: the plan is applied.
+    pub fn never_asking(mut self, never: bool) -> RunMode {
+        self.never_ask |= never;
         self
     }
 

@@ -1,7 +1,7 @@
 //! What ghtraf tells a person about using it: each command's examples, the
 //! man pages (`ghtraf man [COMMAND]`, with ENVIRONMENT, EXIT STATUS and
-//! EXAMPLES), and the refusal of flags that would do nothing for the
-//! command they were given to.
+//! EXAMPLES), and `ghtraf help -h`. (Flags that would do nothing for a
+//! command are not among its flags at all: see `cli`.)
 //!
 //! A leaf over `clap`: it names commands by their names, so a new command
 //! needs only its examples here.
@@ -51,6 +51,11 @@ pub const EXPORT: &str = "\
 Examples:
   ghtraf export > traffic.csv    # the whole daily history, with a header row
   ghtraf export --format json    # the same as one JSON document";
+pub const BACKFILL: &str = "\
+Examples:
+  ghtraf backfill --from stars --from forks --dry-run  # the days each source would add
+  ghtraf backfill --from gist-history                  # days the original tool's window dropped
+  ghtraf backfill --from import:stats/ --since 2024-01-01";
 pub const APPLY: &str = "\
 Examples:
   ghtraf create --dry-run --plan-out plan.json   # review this plan...
@@ -63,36 +68,6 @@ pub const MAN: &str = "\
 Examples:
   ghtraf man > ~/.local/share/man/man1/ghtraf.1
   ghtraf man create > ~/.local/share/man/man1/ghtraf-create.1";
-
-/// Commands that change nothing: the run-mode flags mean nothing to them.
-const READ_ONLY: [&str; 6] = ["status", "list", "verify", "export", "completions", "man"];
-
-/// Refuses a flag given to a command it does nothing for, instead of
-/// accepting and ignoring it.
-pub fn refuse_inert_flags(
-    command: &str,
-    global: &crate::cli::GlobalArgs,
-    json: bool,
-) -> Result<()> {
-    if READ_ONLY.contains(&command) {
-        if let Some(flag) = crate::driver::run_mode_flag_given(global) {
-            return Err(CliError::usage(format!(
-                "{flag} does nothing for `ghtraf {command}`: it changes nothing"
-            )));
-        }
-    }
-    if json && matches!(command, "completions" | "man") {
-        return Err(CliError::usage(format!(
-            "--format json does nothing for `ghtraf {command}`: it prints {}",
-            if command == "man" {
-                "roff"
-            } else {
-                "a shell script"
-            }
-        )));
-    }
-    Ok(())
-}
 
 /// `ghtraf help -h` and `ghtraf help COMMAND --help` mean the help itself:
 /// drops the flag clap would refuse after `help`.
@@ -178,6 +153,7 @@ fn examples(command: Option<&str>) -> &'static str {
         Some("list") => LIST,
         Some("verify") => VERIFY,
         Some("export") => EXPORT,
+        Some("backfill") => BACKFILL,
         Some("apply") => APPLY,
         Some("completions") => COMPLETIONS,
         Some("man") => MAN,
@@ -219,8 +195,21 @@ pub fn man_page(root: clap::Command, command: Option<&str>) -> Result<String> {
             sub.name(title).bin_name(format!("ghtraf {name}"))
         }
     };
-    // The examples get their own EXAMPLES section instead of clap's EXTRA.
+    // The examples get their own EXAMPLES section instead of clap's EXTRA, which
+    // keeps only what is not an example (backfill's sources).
+    let extra = page.get_after_long_help().and_then(|text| {
+        let text = text.to_string();
+        let rest = text
+            .strip_suffix(examples(command))
+            .unwrap_or(&text)
+            .trim_end();
+        (!rest.is_empty()).then(|| rest.to_string())
+    });
     let page = page.after_help(None::<&'static str>);
+    let page = match extra {
+        Some(text) => page.after_long_help(text),
+        None => page.after_long_help(None::<&'static str>),
+    };
     let mut buf = Vec::new();
     clap_mangen::Man::new(page)
         .render(&mut buf)

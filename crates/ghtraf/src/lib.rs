@@ -24,6 +24,7 @@ pub mod managed_file;
 pub mod output;
 pub mod project;
 pub mod prompt;
+pub mod repo_args;
 pub mod repo_name;
 pub mod revision;
 pub mod saved;

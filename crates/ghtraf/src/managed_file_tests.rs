@@ -189,3 +189,62 @@ fn deferred_content_previews_and_resolves() {
     );
     assert_eq!(c.resolve(&outputs).unwrap(), "{\"id\": \"abc\"}");
 }
+
+#[test]
+fn kept_edits_are_recorded_cleared_or_left_by_what_the_plan_does() {
+    let old = KeptEdit {
+        sha256: "0".repeat(64),
+        template_sha256: "1".repeat(64),
+    };
+    let record =
+        |a: &Action<FileStep>| record_after(a.operation, a.requires_input, &a.details, Some(&old));
+    // Kept (either way of keeping): recorded with the file's and the template's hash.
+    for policy in [ConflictPolicy::Keep, ConflictPolicy::SkipExisting] {
+        let a = plan_one(Some("mine\n"), policy);
+        assert_eq!(
+            record(&a),
+            Some(KeptEdit {
+                sha256: fsio::sha256_hex(b"mine\n"),
+                template_sha256: fsio::sha256_hex(b"new\n"),
+            })
+        );
+    }
+    // Asked about: the answer comes at execution, the record stays as it was.
+    assert_eq!(
+        record(&plan_one(Some("mine\n"), ConflictPolicy::Ask)),
+        Some(old.clone())
+    );
+    // Overwritten (--force), identical or copied anew: no record.
+    assert_eq!(
+        record(&plan_one(Some("mine\n"), ConflictPolicy::Force)),
+        None
+    );
+    assert_eq!(record(&plan_one(Some("new\n"), ConflictPolicy::Keep)), None);
+    assert_eq!(record(&plan_one(None, ConflictPolicy::Keep)), None);
+}
+
+#[test]
+fn a_kept_edit_is_judged_against_its_record() {
+    let a = plan_one(Some("mine\n"), ConflictPolicy::Keep);
+    let kept = record_after(a.operation, a.requires_input, &a.details, None);
+    assert_eq!(KeptState::of(&a.details, kept.as_ref()), KeptState::Kept);
+    assert_eq!(KeptState::of(&a.details, None), KeptState::Unrecorded);
+    let again = plan_one(Some("mine, again\n"), ConflictPolicy::Keep);
+    assert_eq!(
+        KeptState::of(&again.details, kept.as_ref()),
+        KeptState::EditedSince
+    );
+    let mut plan = Plan::new("init");
+    let cur = BTreeMap::from([("a.txt".to_string(), Local::File(b"mine\n".to_vec()))]);
+    plan_files(
+        &mut plan,
+        vec![desired("a.txt", "newer template\n")],
+        &cur,
+        ConflictPolicy::Keep,
+        &[],
+    );
+    assert_eq!(
+        KeptState::of(&plan.actions[0].details, kept.as_ref()),
+        KeptState::TemplateChanged
+    );
+}

@@ -13,6 +13,7 @@
 //! a flag goes through ([`crate::values`]), so `"created": "yesterday"` is
 //! the same exit-2 error as `--created yesterday`, naming file and key.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -55,9 +56,39 @@ pub struct ProjectConfig {
     /// Releases page the workflow installs ghtraf from (absent: this project's releases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub releases_url: Option<String>,
+    /// Template files the user changed and chose to keep, by path: `verify`
+    /// reports them as kept while they still hold that content.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kept_edits: BTreeMap<String, KeptEdit>,
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A template file the user edited and a run kept (`--skip-existing`, or a
+/// run that could not ask): what it held when kept, and the template it was
+/// kept against. Either changing makes the edit worth looking at again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeptEdit {
+    /// SHA-256 of the file's bytes when it was kept.
+    pub sha256: String,
+    /// SHA-256 of the template ghtraf would have written instead.
+    pub template_sha256: String,
+}
+
+impl KeptEdit {
+    fn validate(&self, path: &Path, file: &str) -> Result<()> {
+        let hex = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
+        if hex(&self.sha256) && hex(&self.template_sha256) {
+            return Ok(());
+        }
+        Err(CliError::usage(format!(
+            "{}: key \"keptEdits\": the record of {file} is not a pair of SHA-256 hashes",
+            path.display()
+        ))
+        .with_hint("delete the record (the next `ghtraf init --skip-existing` writes it again)"))
+    }
 }
 
 impl ProjectConfig {
@@ -96,6 +127,9 @@ impl ProjectConfig {
         }
         if let Some(o) = &self.gist_owner {
             values::owner(o, at("gistOwner"))?;
+        }
+        for (file, kept) in &self.kept_edits {
+            kept.validate(path, file)?;
         }
         Ok(())
     }
@@ -325,6 +359,17 @@ mod tests {
                 e.message
             );
         }
+        let e = ProjectConfig::parse(
+            p,
+            br#"{"keptEdits":{"a.yml":{"sha256":"x","templateSha256":"y"}}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("/x/.ghtraf.json: key \"keptEdits\": the record of a.yml"),
+            "{}",
+            e.message
+        );
         let ok = br#"{"owner":"octo","repo":"demo","created":"2024-01-31","badgeGistId":"abc123","gistTokenName":"TRAFFIC_GIST_TOKEN"}"#;
         assert!(ProjectConfig::parse(p, ok).is_ok());
     }

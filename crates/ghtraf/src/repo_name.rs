@@ -14,7 +14,9 @@ use std::path::Path;
 
 use ghtraf_github::RepoRef;
 
+use crate::context::Context;
 use crate::error::{CliError, Result};
+use crate::output::{level, Channel};
 use crate::project::ProjectConfig;
 
 /// Where a repository name came from.
@@ -197,6 +199,39 @@ pub fn resolve(c: &Candidates<'_>, hosts: &[String]) -> Result<Option<(RepoRef, 
         }
     }
     Ok(None)
+}
+
+/// The rule for a command that does not ask: the repository named by
+/// `flag` (`-R/--repo`, a bare REPO completed by `owner`),
+/// `$GITHUB_REPOSITORY`, `config` or the origin remote of the checkout at
+/// `root`, said where it came from at `-v`; when none names one, the error
+/// says which case it is.
+pub fn resolve_for(
+    ctx: &Context,
+    root: &Path,
+    flag: Option<&str>,
+    owner: Option<&str>,
+    config: Option<&ProjectConfig>,
+) -> Result<RepoRef> {
+    let hosts = hosts(&|k| ctx.env(k));
+    let origin = origin(root, &hosts);
+    let found = resolve(
+        &Candidates {
+            flag,
+            owner,
+            environment: ctx.env("GITHUB_REPOSITORY"),
+            config,
+            origin: &origin,
+        },
+        &hosts,
+    )?;
+    let (repo, source) = found.ok_or_else(|| not_found(&origin))?;
+    ctx.reporter.diag(
+        Channel::Config,
+        level::VERBOSE,
+        &format!("repository {}/{} ({source})", repo.owner, repo.name),
+    );
+    Ok(repo)
 }
 
 /// A 404 on the repository itself, naming it: GitHub answers 404 both for a

@@ -56,26 +56,8 @@ pub fn resolve_repo(
     args: &TargetArgs,
     config: Option<&ProjectConfig>,
 ) -> Result<RepoRef> {
-    let hosts = repo_name::hosts(&|k| ctx.env(k));
     let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
-    let origin = repo_name::origin(&root, &hosts);
-    let found = repo_name::resolve(
-        &repo_name::Candidates {
-            flag: args.repo.as_deref(),
-            owner: None,
-            environment: ctx.env("GITHUB_REPOSITORY"),
-            config,
-            origin: &origin,
-        },
-        &hosts,
-    )?;
-    let (repo, source) = found.ok_or_else(|| repo_name::not_found(&origin))?;
-    ctx.reporter.diag(
-        Channel::Config,
-        level::VERBOSE,
-        &format!("repository {}/{} ({source})", repo.owner, repo.name),
-    );
-    Ok(repo)
+    repo_name::resolve_for(ctx, &root, args.repo.as_deref(), None, config)
 }
 
 /// Gist ids: flag, environment, repository variable, `.ghtraf.json`.

@@ -162,6 +162,11 @@ pub struct Action<P> {
     /// The action asks the user when executed (dry-run shows "will ask").
     pub requires_input: bool,
     pub depends_on: Vec<ActionId>,
+    /// Runs after its dependencies even when some failed or did not run
+    /// (it gathers what the others produced, e.g. one file listing every
+    /// gist that was created): one failure then does not undo the rest.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tolerates_failures: bool,
 }
 
 impl<P> Action<P> {
@@ -184,11 +189,19 @@ impl<P> Action<P> {
             details,
             requires_input: false,
             depends_on: Vec::new(),
+            tolerates_failures: false,
         }
     }
 
     pub fn depends_on(mut self, ids: impl IntoIterator<Item = ActionId>) -> Self {
         self.depends_on.extend(ids);
+        self
+    }
+
+    /// Runs once its dependencies are done, whether they succeeded or not
+    /// (see [`Action::tolerates_failures`]); its step resolves what it can.
+    pub fn tolerating_failures(mut self) -> Self {
+        self.tolerates_failures = true;
         self
     }
 

@@ -94,7 +94,12 @@ pub fn execute<P: Payload>(
                         continue;
                     }
                     let action = &plan.actions[i];
-                    if let Some(&j) = deps[i].iter().find(|&&j| blocks[j]) {
+                    let blocker = if action.tolerates_failures {
+                        None
+                    } else {
+                        deps[i].iter().find(|&&j| blocks[j])
+                    };
+                    if let Some(&j) = blocker {
                         let why = match results[j].as_ref().map(|r| r.status) {
                             Some(ResultStatus::Failed) => "failed",
                             _ => "did not run",
@@ -266,6 +271,34 @@ mod tests {
         assert_eq!(results[1].message, "not run: file:create:a failed");
         assert_eq!(results[2].message, "not run: file:create:b did not run");
         assert_eq!(results[3].status, ResultStatus::Ok);
+    }
+
+    #[test]
+    fn an_action_tolerating_failures_runs_after_them_and_waits_for_all() {
+        let mut plan = Plan::new("t");
+        let a = plan.push(act("a", &[]));
+        let b = plan.push(act("b", &[]));
+        let c = plan.push(act("c", &[&a]));
+        plan.push(act("gather", &[&a, &b, &c]).tolerating_failures());
+        plan.push(act("strict", &[&a, &b]));
+        let fail = HashSet::from(["a".to_string()]);
+        let (results, ran, _) = run_plan(&plan, ExecOptions::default(), &fail);
+        assert_eq!(results[2].status, ResultStatus::Skipped, "c needs a");
+        assert_eq!(results[3].status, ResultStatus::Ok, "gather runs anyway");
+        assert_eq!(ran.last().map(String::as_str), Some("gather"), "{ran:?}");
+        assert_eq!(results[4].status, ResultStatus::Skipped, "strict does not");
+        // A stop (fail-fast) still stops it.
+        let options = ExecOptions {
+            fail_fast: true,
+            max_parallel: 1,
+        };
+        let (results, _, _) = run_plan(&plan, options, &fail);
+        assert_eq!(results[3].status, ResultStatus::Skipped);
+        assert!(
+            results[3].message.contains("fail-fast"),
+            "{}",
+            results[3].message
+        );
     }
 
     #[test]

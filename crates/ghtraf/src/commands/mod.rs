@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 use clap::{CommandFactory, Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::GlobalArgs;
+use crate::cli::{
+    ApiArgs, ApplyModeArgs, ConfigArgs, ExportFormatArgs, FormatArg, FormatArgs, GlobalArgs,
+    RunFlags, RunModeArgs, Shared,
+};
 use crate::context::Context;
 use crate::driver::{self, RunMode};
 use crate::error::{CliError, ExitStatus, Result};
@@ -53,46 +56,155 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Every command, with the shared flag groups it takes (`crate::cli`): a group
+/// is flattened into a command only when its flags act for it, so clap
+/// refuses the rest and help, man pages and completions never offer them.
+/// [`Command::shared`] reads them, one exhaustive match: a new command states
+/// what it takes.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Set up traffic tracking for a repository: gists, variables, secret, workflow, dashboard.
     #[command(after_help = help::CREATE)]
-    Create(CreateArgs),
+    Create {
+        #[command(flatten)]
+        args: CreateArgs,
+        #[command(flatten)]
+        run: RunModeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Deploy or refresh only the workflow and dashboard files (same as `create --files-only`).
     #[command(after_help = help::INIT)]
-    Init(DeployArgs),
+    Init {
+        #[command(flatten)]
+        args: DeployArgs,
+        #[command(flatten)]
+        run: RunModeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        // No GitHub call, but the dashboard's config records the API base it reads.
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Merge today's traffic window into the history (what the daily workflow runs).
     #[command(after_help = help::COLLECT)]
-    Collect(collect::CollectArgs),
+    Collect {
+        #[command(flatten)]
+        args: collect::CollectArgs,
+        #[command(flatten)]
+        run: RunModeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Bring an earlier deployment (the Python original of any version, an older ghtraf)
     /// to this ghtraf, keeping every day and every badge URL.
     #[command(after_help = help::UPGRADE)]
-    Upgrade(upgrade::args::UpgradeArgs),
+    Upgrade {
+        #[command(flatten)]
+        args: upgrade::args::UpgradeArgs,
+        #[command(flatten)]
+        run: RunModeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// One repository at a glance: gists, variables, secret, workflow, last collection, totals.
     #[command(after_help = help::STATUS)]
-    Status(status::StatusArgs),
+    Status {
+        #[command(flatten)]
+        args: status::StatusArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Every repository you track (found by gist name), with totals and last collection.
     #[command(after_help = help::LIST)]
-    List(status::ListArgs),
+    List {
+        #[command(flatten)]
+        args: status::ListArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Collect many repositories from one hub: `hub init`, `hub add`, `hub remove`.
     #[command(after_help = help::HUB)]
-    Hub(hub::HubArgs),
+    Hub {
+        #[command(flatten)]
+        args: hub::HubArgs,
+        #[command(flatten)]
+        run: RunModeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Check the deployment and the stored history; exit 3 on any drift.
     #[command(after_help = help::VERIFY)]
-    Verify(verify::VerifyArgs),
+    Verify {
+        #[command(flatten)]
+        args: verify::VerifyArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Print the whole daily history (archives + state) as CSV (text/csv) or JSON.
     #[command(after_help = help::EXPORT)]
-    Export(export::ExportArgs),
+    Export {
+        #[command(flatten)]
+        args: export::ExportArgs,
+        #[command(flatten)]
+        format: ExportFormatArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
     /// trackers' files. Never lowers or invents a figure.
-    #[command(after_long_help = backfill::BACKFILL_HELP)]
-    Backfill(backfill::BackfillArgs),
+    #[command(after_help = help::BACKFILL, after_long_help = backfill_long_help())]
+    Backfill {
+        #[command(flatten)]
+        args: backfill::BackfillArgs,
+        #[command(flatten)]
+        run: RunModeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+    },
     /// Run a plan saved with `--dry-run --plan-out PATH`, exactly as reviewed, or refuse
     /// (exit 4) if the world changed since.
     #[command(after_help = help::APPLY)]
     Apply {
         /// The saved plan.
         path: PathBuf,
+        #[command(flatten)]
+        run: ApplyModeArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        // Checked against the API the plan was made for.
+        #[command(flatten)]
+        api: ApiArgs,
     },
     /// Print shell completions.
     #[command(after_help = help::COMPLETIONS)]
@@ -108,6 +220,92 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The shared flags this command took.
+    pub fn shared(&self) -> Shared<'_> {
+        fn shared<'a>(
+            run: RunFlags<'a>,
+            format: FormatArg,
+            config: Option<&'a ConfigArgs>,
+            api: &'a ApiArgs,
+        ) -> Shared<'a> {
+            Shared {
+                run,
+                format,
+                config: config.and_then(|c| c.config.as_deref()),
+                api_url: api.api_url.as_deref(),
+            }
+        }
+        let plan = RunFlags::Plan;
+        match self {
+            Command::Create {
+                run,
+                format,
+                config,
+                api,
+                ..
+            }
+            | Command::Init {
+                run,
+                format,
+                config,
+                api,
+                ..
+            }
+            | Command::Collect {
+                run,
+                format,
+                config,
+                api,
+                ..
+            }
+            | Command::Backfill {
+                run,
+                format,
+                config,
+                api,
+                ..
+            } => shared(plan(run), format.format.into(), Some(config), api),
+            Command::Upgrade {
+                run, format, api, ..
+            }
+            | Command::Hub {
+                run, format, api, ..
+            } => shared(plan(run), format.format.into(), None, api),
+            Command::Status {
+                format,
+                config,
+                api,
+                ..
+            }
+            | Command::Verify {
+                format,
+                config,
+                api,
+                ..
+            } => shared(RunFlags::None, format.format.into(), Some(config), api),
+            Command::Export {
+                format,
+                config,
+                api,
+                ..
+            } => shared(RunFlags::None, format.format, Some(config), api),
+            Command::List { format, api, .. } => {
+                shared(RunFlags::None, format.format.into(), None, api)
+            }
+            Command::Apply {
+                run, format, api, ..
+            } => shared(RunFlags::Apply(run), format.format.into(), None, api),
+            Command::Completions { .. } | Command::Man { .. } => Shared::NONE,
+        }
+    }
+}
+
+/// `backfill --help`: its sources, then its examples (`-h` shows only the examples).
+fn backfill_long_help() -> String {
+    format!("{}\n\n{}", backfill::BACKFILL_HELP, help::BACKFILL)
+}
+
 /// Runs the command the user typed.
 pub fn dispatch(
     ctx: &mut Context,
@@ -119,19 +317,19 @@ pub fn dispatch(
         return run_invocation(ctx, mode, &invocation);
     }
     match command {
-        Command::Create(_)
-        | Command::Init(_)
-        | Command::Collect(_)
-        | Command::Hub(_)
-        | Command::Upgrade(_)
-        | Command::Backfill(_) => Err(CliError::internal(
+        Command::Create { .. }
+        | Command::Init { .. }
+        | Command::Collect { .. }
+        | Command::Hub { .. }
+        | Command::Upgrade { .. }
+        | Command::Backfill { .. } => Err(CliError::internal(
             "internal error: a planning command without an invocation",
         )),
-        Command::Apply { path } => apply(ctx, mode, path),
-        Command::Export(args) => export::run(ctx, args, csv),
-        Command::Verify(args) => verify::run(ctx, args),
-        Command::Status(args) => status::status(ctx, args),
-        Command::List(args) => status::list(ctx, args),
+        Command::Apply { path, .. } => apply(ctx, mode, path),
+        Command::Export { args, .. } => export::run(ctx, args, csv),
+        Command::Verify { args, .. } => verify::run(ctx, args),
+        Command::Status { args, .. } => status::status(ctx, args),
+        Command::List { args, .. } => status::list(ctx, args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "ghtraf", &mut buf);
@@ -162,12 +360,12 @@ impl Invocation {
     /// The planning command `command` is, if it is one.
     pub fn of(command: &Command) -> Option<Invocation> {
         match command {
-            Command::Create(args) => Some(Invocation::Create(args.clone())),
-            Command::Init(args) => Some(Invocation::Init(args.clone())),
-            Command::Collect(args) => Some(Invocation::Collect(args.clone())),
-            Command::Hub(args) => Some(Invocation::Hub(args.clone())),
-            Command::Upgrade(args) => Some(Invocation::Upgrade(args.clone())),
-            Command::Backfill(args) => Some(Invocation::Backfill(args.clone())),
+            Command::Create { args, .. } => Some(Invocation::Create(args.clone())),
+            Command::Init { args, .. } => Some(Invocation::Init(args.clone())),
+            Command::Collect { args, .. } => Some(Invocation::Collect(args.clone())),
+            Command::Hub { args, .. } => Some(Invocation::Hub(args.clone())),
+            Command::Upgrade { args, .. } => Some(Invocation::Upgrade(args.clone())),
+            Command::Backfill { args, .. } => Some(Invocation::Backfill(args.clone())),
             _ => None,
         }
     }

@@ -3,7 +3,11 @@
 //!
 //! Rather than a second set of rules that could disagree with `create`, it
 //! asks `create`'s own observer and planner: every change that planner would
-//! make is drift, and so is a file kept because it differs from its template.
+//! make is drift, and so is a file kept because it differs from its template,
+//! unless `.ghtraf.json` records that edit as kept (`init --skip-existing`,
+//! or a run that could not ask): then it is "kept (your edit)" while the file
+//! and the template are what they were when kept, and drift saying which
+//! changed otherwise.
 //! On top of that it checks what only the data can tell: the state parses and
 //! its totals equal baseline + archives + days, the last collection is recent,
 //! and the workflow is on the default branch as deployed.
@@ -11,6 +15,8 @@
 //! Exit 3 when drift was found; otherwise exit 1 when something could not be
 //! read (a read failure is not a deviation: nothing is known to differ, but
 //! nothing is verified either); 0 only when everything was read and matches.
+
+use std::collections::BTreeMap;
 
 use ghtraf_github::GitHubRead;
 use ghtraf_plan::{render_verification, Finding, FindingStatus, Operation, Plan};
@@ -25,8 +31,9 @@ use crate::context::Context;
 use crate::deployment::{archive_months, GistRole};
 use crate::error::{ExitStatus, Result};
 use crate::fsio;
-use crate::managed_file::{ConflictPolicy, Expect, FileStep, SkipReason};
-use crate::project;
+use crate::managed_file::{ConflictPolicy, Expect, FileStep, KeptState, SkipReason};
+use crate::project::{self, KeptEdit};
+use crate::repo_args::RepoArgs;
 use crate::templates::WORKFLOW_PATH;
 use crate::textstyle::same_text;
 
@@ -44,8 +51,14 @@ pub struct VerifyArgs {
     pub repo_dir: Option<std::path::PathBuf>,
 }
 
-/// What `create` would do, read as findings.
-pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
+/// What `create` would do, read as findings; a template that differs is
+/// judged against the kept edits `.ghtraf.json` records (`kept`), and each
+/// such judgement is listed in `kept_states`.
+pub fn plan_findings(
+    plan: &Plan<SetupStep>,
+    kept: &BTreeMap<String, KeptEdit>,
+    kept_states: &mut Vec<KeptReport>,
+) -> Vec<Finding> {
     plan.actions
         .iter()
         .map(|a| {
@@ -55,11 +68,41 @@ pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
                 }
                 (
                     Operation::Skip,
-                    SetupStep::File(FileStep {
-                        skip_reason: Some(SkipReason::DiffersFromTemplate),
-                        ..
-                    }),
-                ) => Some("differs from the template".to_string()),
+                    SetupStep::File(
+                        f @ FileStep {
+                            skip_reason: Some(SkipReason::DiffersFromTemplate),
+                            ..
+                        },
+                    ),
+                ) => {
+                    let state = KeptState::of(f, kept.get(&f.path));
+                    if state != KeptState::Unrecorded {
+                        kept_states.push(KeptReport {
+                            path: f.path.clone(),
+                            state: state_name(state),
+                        });
+                    }
+                    match state {
+                        KeptState::Kept => {
+                            return Finding::ok(&a.id, "kept (your edit, recorded in .ghtraf.json)")
+                        }
+                        KeptState::EditedSince => Some(format!(
+                            "{}: edited again since you kept your edit; \
+                             `ghtraf init --skip-existing` keeps it as it is now, --force takes the template",
+                            f.path
+                        )),
+                        KeptState::TemplateChanged => Some(format!(
+                            "{}: the template changed since you kept your edit; \
+                             `ghtraf init --diff` shows it, --skip-existing keeps yours, --force takes the template",
+                            f.path
+                        )),
+                        KeptState::Unrecorded => Some(
+                            "differs from the template: `ghtraf init --skip-existing` keeps it \
+                             as your edit, --force takes the template"
+                                .to_string(),
+                        ),
+                    }
+                }
                 (
                     Operation::Skip,
                     SetupStep::File(FileStep {
@@ -83,6 +126,23 @@ pub fn plan_findings(plan: &Plan<SetupStep>) -> Vec<Finding> {
             }
         })
         .collect()
+}
+
+/// A template kept as the user edited it, as `verify --format json` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeptReport {
+    pub path: String,
+    /// `kept`, `edited_since` (the file changed again) or `template_changed`.
+    pub state: &'static str,
+}
+
+fn state_name(state: KeptState) -> &'static str {
+    match state {
+        KeptState::Kept => "kept",
+        KeptState::EditedSince => "edited_since",
+        KeptState::TemplateChanged => "template_changed",
+        KeptState::Unrecorded => "unrecorded",
+    }
 }
 
 /// Findings about the stored history. What could not be read goes to
@@ -217,8 +277,11 @@ fn workflow_finding(
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let create_args = CreateArgs {
         deploy: DeployArgs {
-            repo: args.repo.clone(),
-            repo_dir: args.repo_dir.clone(),
+            common: RepoArgs {
+                repo: args.repo.clone(),
+                repo_dir: args.repo_dir.clone(),
+                ..RepoArgs::default()
+            },
             ..DeployArgs::default()
         },
         ..CreateArgs::default()
@@ -228,6 +291,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
     // Verifying never asks and never needs the workflow token.
     inputs.policy = ConflictPolicy::Keep;
+    inputs.record_kept = false;
     inputs.token = TokenSource::Missing;
     let gh = api::client(ctx)?;
     let observed = create::observe(ctx, &inputs, &project, Some(&gh))?;
@@ -239,7 +303,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         return not_set_up(ctx, &inputs);
     }
 
-    let mut findings = plan_findings(&plan);
+    let recorded = project
+        .config
+        .as_ref()
+        .map(|c| c.kept_edits.clone())
+        .unwrap_or_default();
+    let mut kept = Vec::new();
+    let mut findings = plan_findings(&plan, &recorded, &mut kept);
     if let Some(side) = &observed.github {
         for (role, ids) in create::duplicate_gists(side, &inputs.repo) {
             findings.push(Finding::deviation(
@@ -287,7 +357,9 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         summary: VerifySummary {
             ok: findings.len() - drift,
             deviations: drift,
+            kept: kept.iter().filter(|k| k.state == "kept").count(),
         },
+        kept: &kept,
         unreadable: &unreadable,
     });
     for what in &unreadable {
@@ -351,7 +423,9 @@ fn not_set_up(ctx: &Context, inputs: &Inputs) -> Result<ExitStatus> {
         summary: VerifySummary {
             ok: 0,
             deviations: 1,
+            kept: 0,
         },
+        kept: &[],
         unreadable: &[],
     });
     ctx.reporter
@@ -366,6 +440,10 @@ struct VerifyReport<'a> {
     repository: String,
     verification: &'a [Finding],
     summary: VerifySummary,
+    /// Templates kept as the user edited them, each with how it stands
+    /// against its record in `.ghtraf.json`.
+    #[serde(skip_serializing_if = "<[KeptReport]>::is_empty")]
+    kept: &'a [KeptReport],
     /// What could not be read (a read failure is not a deviation).
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     unreadable: &'a [String],
@@ -376,4 +454,6 @@ struct VerifyReport<'a> {
 struct VerifySummary {
     ok: usize,
     deviations: usize,
+    /// Of the `ok`, the templates that are your recorded edits.
+    kept: usize,
 }

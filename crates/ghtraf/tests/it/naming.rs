@@ -61,9 +61,9 @@ fn every_form_gh_accepts_names_the_repository() {
         "https://github.com/octo/nope.git",
         "git@github.com:octo/nope.git",
     ] {
-        for command in ["status", "create", "export"] {
+        for command in ["status", "create", "export", "upgrade"] {
             let out = on(&hub).run(dir.path(), &[command, "-n", "--dry-run", "-R", form]);
-            let out = if command == "create" {
+            let out = if command == "create" || command == "upgrade" {
                 out
             } else {
                 on(&hub).run(dir.path(), &[command, "-R", form])
@@ -130,4 +130,42 @@ fn create_outside_a_checkout_warns_where_it_writes() {
     let inside = checkout();
     let out = on(&hub).run(inside.path(), &["init", "-n", "--dry-run"]);
     assert!(!out.stderr.contains("not a git checkout"), "{}", out.stderr);
+}
+
+#[test]
+fn upgrade_follows_the_same_rule_and_says_the_same_errors() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    // (Every form gh accepts: every_form_gh_accepts_names_the_repository.)
+    // No flag: the origin remote, as for every other command.
+    let out = on(&hub).run(dir.path(), &["upgrade", "-n", "--dry-run"]);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("octo/demo"), "{out:?}");
+    assert!(!all.contains("which repository"), "{out:?}");
+    // $GITHUB_REPOSITORY before the origin.
+    let out = on(&hub)
+        .env("GITHUB_REPOSITORY", "octo/nope")
+        .run(dir.path(), &["upgrade", "-n", "--dry-run"]);
+    assert!(out.stderr.contains("octo/nope"), "{out:?}");
+    // The same errors, saying which case it is.
+    let gitlab = with_origin(Some("https://gitlab.com/octo/demo.git"));
+    insta::assert_snapshot!(transcript(&hub, gitlab.path(), &["upgrade", "-n", "--dry-run"]), @r"
+    exit: 2
+    --- stderr
+    error: which repository? none given, and the origin remote is not on GitHub (https://gitlab.com/octo/demo.git)
+      hint: pass -R OWNER/REPO to name the GitHub repository
+    ");
+    insta::assert_snapshot!(transcript(&hub, dir.path(), &["upgrade", "-n", "--repo", "octo"]), @r"
+    exit: 2
+    --- stderr
+    error: --repo octo: no owner (a repository is named OWNER/REPO)
+      hint: write it as OWNER/octo, e.g. octo/octo
+    ");
+    insta::assert_snapshot!(transcript(&hub, dir.path(), &["upgrade", "-n", "-R", "gitlab.com/octo/demo"]), @r"
+    exit: 2
+    --- stderr
+    error: `gitlab.com/octo/demo` does not name a repository: gitlab.com is not a GitHub host ghtraf talks to (github.com)
+      hint: write it as OWNER/REPO, e.g. octo/demo (or its GitHub URL)
+      hint: for GitHub Enterprise, set GH_HOST to its host name
+    ");
 }

@@ -35,7 +35,13 @@ fn apply_is_never_a_preview() {
     insta::assert_snapshot!(transcript(&["apply", "plan.json", "--dry-run"]), @r"
     exit: 2
     --- stderr
-    error: apply runs a reviewed plan; to preview, run the planning command with --dry-run
+    error: unexpected argument '--dry-run' found
+
+      tip: apply runs a reviewed plan; to preview, run the planning command with --dry-run
+
+    Usage: ghtraf apply <PATH>
+
+    For more information, try '--help'.
     ");
 }
 
@@ -53,6 +59,11 @@ fn csv_is_only_for_export() {
     insta::assert_snapshot!(transcript(&["init", "-n", "--format", "csv"]), @r"
     exit: 2
     --- stderr
-    error: --format csv is only for `ghtraf export`
+    error: invalid value 'csv' for '--format <FORMAT>'
+      [possible values: text, json]
+
+      tip: --format csv is only for `ghtraf export`
+
+    For more information, try '--help'.
     ");
 }

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use fakehub::{Config, FakeHub, World};
-use ghtraf_github::{Client, ClientConfig, GitHubWrite, RepoRef, Token};
+use ghtraf_github::{Client, ClientConfig, GitHubRead, GitHubWrite, RepoRef, Token};
 
 fn hub() -> FakeHub {
     FakeHub::start(Config {
@@ -34,23 +34,26 @@ fn deployed(hub: &FakeHub) -> tempfile::TempDir {
             .code,
         0
     );
+    push_workflow(hub, dir.path());
+    dir
+}
+
+const WORKFLOW: &str = ".github/workflows/traffic-badges.yml";
+
+/// Pushes the checkout's workflow to the default branch (as `git push` would).
+fn push_workflow(hub: &FakeHub, dir: &std::path::Path) {
     let client = Client::new(ClientConfig::new(
         hub.url(),
         Token::new("api"),
         "ghtraf-test",
     ))
     .unwrap();
-    let wf = std::fs::read(dir.path().join(".github/workflows/traffic-badges.yml")).unwrap();
+    let repo = RepoRef::parse("octo/demo").unwrap();
+    let wf = std::fs::read(dir.join(WORKFLOW)).unwrap();
+    let sha = client.content(&repo, WORKFLOW).unwrap().map(|c| c.sha);
     client
-        .put_content(
-            &RepoRef::parse("octo/demo").unwrap(),
-            ".github/workflows/traffic-badges.yml",
-            "Track traffic",
-            &wf,
-            None,
-        )
+        .put_content(&repo, WORKFLOW, "Track traffic", &wf, sha.as_deref())
         .unwrap();
-    dir
 }
 
 fn deviations(out: &Output) -> Vec<(String, String)> {
@@ -171,5 +174,145 @@ fn totals_that_do_not_add_up_are_drift() {
             .any(|(id, _)| id == "state:identity"),
         "{}",
         out.stdout
+    );
+}
+
+/// Appends a line to the checkout's workflow and pushes it.
+fn edit_workflow(hub: &FakeHub, dir: &std::path::Path, line: &str) {
+    let path = dir.join(WORKFLOW);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(line);
+    std::fs::write(&path, text).unwrap();
+    push_workflow(hub, dir);
+}
+
+/// `init -n` with `extra`, which must succeed; its standard output.
+fn init(hub: &FakeHub, dir: &std::path::Path, extra: &[&str]) -> String {
+    let args: Vec<&str> = ["init", "-n"].iter().chain(extra).copied().collect();
+    let out = on(hub).now(NOW).run(dir, &args);
+    assert_eq!(out.code, 0, "{out:?}");
+    out.stdout
+}
+
+/// `verify` finds the kept workflow drifted (exit 3): the finding names the
+/// file and `says` what changed; the JSON's kept state is `state`.
+fn workflow_drift(hub: &FakeHub, dir: &std::path::Path, says: &str, state: &str) {
+    let out = verify_json(hub, dir);
+    assert_eq!(out.code, 3, "{out:?}");
+    let found = deviations(&out);
+    assert!(
+        found
+            .iter()
+            .any(|(id, m)| id == &format!("file:skip:{WORKFLOW}")
+                && m.contains(WORKFLOW)
+                && m.contains(says)),
+        "{found:?}"
+    );
+    assert_eq!(json(&out)["kept"][0]["state"], state);
+}
+
+fn verify_json(hub: &FakeHub, dir: &std::path::Path) -> Output {
+    on(hub).now(NOW).run(dir, &["verify", "--format", "json"])
+}
+
+fn project_json(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join(".ghtraf.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn an_edit_init_kept_is_reported_as_kept_until_it_changes_again() {
+    let hub = hub();
+    let dir = deployed(&hub);
+    edit_workflow(&hub, dir.path(), "# my own step\n");
+    // Before any keep is recorded, the edit is drift (as before).
+    let out = verify_json(&hub, dir.path());
+    assert_eq!(out.code, 3, "{out:?}");
+
+    // The dry run shows the record it would write, and writes nothing.
+    let before = std::fs::read(dir.path().join(".ghtraf.json")).unwrap();
+    let dry = init(&hub, dir.path(), &["--dry-run"]);
+    assert!(
+        dry.contains(&format!("record your kept edit of {WORKFLOW}")),
+        "{dry}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join(".ghtraf.json")).unwrap(),
+        before
+    );
+
+    // A non-interactive init keeps the file and records it.
+    init(&hub, dir.path(), &[]);
+    let kept = &project_json(dir.path())["keptEdits"][WORKFLOW];
+    let bytes = std::fs::read(dir.path().join(WORKFLOW)).unwrap();
+    assert_eq!(kept["sha256"], ghtraf::fsio::sha256_hex(&bytes), "{kept}");
+
+    let out = verify_json(&hub, dir.path());
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(deviations(&out).is_empty(), "{}", out.stdout);
+    let doc = json(&out);
+    assert_eq!(
+        doc["kept"],
+        serde_json::json!([{"path": WORKFLOW, "state": "kept"}])
+    );
+    assert_eq!(doc["summary"]["kept"], 1);
+    let text = on(&hub).now(NOW).run(dir.path(), &["verify"]);
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(text.stdout.contains("kept (your edit"), "{}", text.stdout);
+
+    // Edited again: drift, naming the file and what changed.
+    edit_workflow(&hub, dir.path(), "# and another\n");
+    workflow_drift(&hub, dir.path(), "edited again", "edited_since");
+
+    // --force takes the template and clears the record.
+    let forced = init(&hub, dir.path(), &["--force"]);
+    assert!(
+        forced.contains(&format!("clear the kept-edit record of {WORKFLOW}")),
+        "{forced}"
+    );
+    let project = project_json(dir.path());
+    assert!(project.get("keptEdits").is_none(), "{project}");
+    assert!(!std::fs::read_to_string(dir.path().join(WORKFLOW))
+        .unwrap()
+        .contains("# my own step"));
+}
+
+#[test]
+fn a_template_that_changed_under_a_kept_edit_is_reported_as_such() {
+    let hub = hub();
+    let dir = deployed(&hub);
+    edit_workflow(&hub, dir.path(), "# my own step\n");
+    init(&hub, dir.path(), &["--skip-existing"]);
+    // Another workflow to follow changes the workflow template (not the file).
+    let mut project = project_json(dir.path());
+    project["ciWorkflows"] = serde_json::json!(["CI"]);
+    std::fs::write(
+        dir.path().join(".ghtraf.json"),
+        serde_json::to_string_pretty(&project).unwrap(),
+    )
+    .unwrap();
+    workflow_drift(&hub, dir.path(), "the template changed", "template_changed");
+}
+
+#[test]
+fn a_config_edited_after_the_review_stops_the_record_and_loses_nothing() {
+    let hub = hub();
+    let dir = deployed(&hub);
+    edit_workflow(&hub, dir.path(), "# my own step\n");
+    let plan = dir.path().join("plan.json");
+    let p = plan.to_string_lossy().into_owned();
+    let out = on(&hub)
+        .now(NOW)
+        .run(dir.path(), &["init", "-n", "--dry-run", "--plan-out", &p]);
+    assert_eq!(out.code, 0, "{out:?}");
+    // Someone edits .ghtraf.json in between.
+    let mut project = project_json(dir.path());
+    project["mine"] = serde_json::json!("keep me");
+    let edited = serde_json::to_string_pretty(&project).unwrap();
+    std::fs::write(dir.path().join(".ghtraf.json"), &edited).unwrap();
+    let out = on(&hub).now(NOW).run(dir.path(), &["apply", &p]);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".ghtraf.json")).unwrap(),
+        edited
     );
 }

@@ -46,32 +46,7 @@ pub fn step(
             prompter,
             memory,
         ),
-        SetupStep::Gist(g) => {
-            match gh.create_gist(&g.description, g.public, &g.files) {
-                Ok(created) => {
-                    let raw_base = created.raw_base().unwrap_or_default();
-                    Ok(Outcome::done(format!("created gist {}", created.id))
-                        .with_output("id", created.id)
-                        .with_output("raw_base", raw_base))
-                }
-                Err(e) => {
-                    // A lost response may have created it: look before anyone tries again.
-                    let found = gh
-                        .list_gists()
-                        .ok()
-                        .and_then(|all| all.into_iter().find(|x| x.description == g.description));
-                    match found {
-                        Some(x) => Ok(Outcome::done(format!(
-                            "created gist {} (the response was lost; found it by its description)",
-                            x.id
-                        ))
-                        .with_output("raw_base", x.raw_base.unwrap_or_default())
-                        .with_output("id", x.id)),
-                        None => Err(fail(e)),
-                    }
-                }
-            }
-        }
+        SetupStep::Gist(g) => create_gist(gh, g),
         SetupStep::Variable(v) => {
             let value = outputs.resolve(&v.value)?;
             match &v.current {
@@ -81,35 +56,7 @@ pub fn step(
             .map_err(fail)?;
             Ok(Outcome::done(format!("{} = {value}", v.name)).with_output("value", value))
         }
-        SetupStep::Secret(s) => {
-            let token = match &s.token {
-                Some(t) => t.clone(),
-                None => {
-                    let t = prompter
-                        .secret(&format!(
-                            "Token for the workflow's {} secret ({}; empty to skip)",
-                            s.name,
-                            crate::tokens::describe(crate::tokens::WORKFLOW)
-                        ))
-                        .map_err(|e| StepError::new(e.message))?;
-                    if t.expose().is_empty() {
-                        return Ok(Outcome::declined("skipped: no token entered"));
-                    }
-                    t
-                }
-            };
-            // A token that cannot do the job is not stored: the first scheduled run would fail.
-            let checked =
-                check_workflow_token(gh, &inputs.repo, &ghtraf_github::Token::new(token.expose()))
-                    .map_err(|why| StepError::new(format!("{}: not stored: {why}", s.name)))?;
-            let how = gh
-                .put_secret(&inputs.repo, &s.name, token.expose())
-                .map_err(fail)?;
-            Ok(Outcome::done(format!(
-                "{} ({how:?}, encrypted with the repository key; {checked})",
-                s.name
-            )))
-        }
+        SetupStep::Secret(s) => store_secret(gh, &inputs.repo, s, prompter),
         SetupStep::Pages(p) => {
             if p.exists {
                 gh.update_pages(&inputs.repo, &p.branch, &p.path)
@@ -123,12 +70,81 @@ pub fn step(
     }
 }
 
+/// Creates the gist `g` describes. A failed request may still have created it
+/// (a lost response): the gist is looked for by its description before the
+/// failure is reported, so a re-run never makes a second one.
+pub(crate) fn create_gist(
+    gh: &dyn GitHubWrite,
+    g: &GistStep,
+) -> std::result::Result<Outcome, StepError> {
+    match gh.create_gist(&g.description, g.public, &g.files) {
+        Ok(created) => {
+            let raw_base = created.raw_base().unwrap_or_default();
+            Ok(Outcome::done(format!("created gist {}", created.id))
+                .with_output("id", created.id)
+                .with_output("raw_base", raw_base))
+        }
+        Err(e) => {
+            let found = gh
+                .list_gists()
+                .ok()
+                .and_then(|all| all.into_iter().find(|x| x.description == g.description));
+            match found {
+                Some(x) => Ok(Outcome::done(format!(
+                    "created gist {} (the response was lost; found it by its description)",
+                    x.id
+                ))
+                .with_output("raw_base", x.raw_base.unwrap_or_default())
+                .with_output("id", x.id)),
+                None => Err(api::step_error(e)),
+            }
+        }
+    }
+}
+
+/// Stores the workflow token in `repo`'s secret `s.name`, encrypted with the
+/// repository key, after checking it can do what `collect` does; asks for
+/// it when the plan says so (an empty answer skips).
+pub(crate) fn store_secret(
+    gh: &dyn GitHubWrite,
+    repo: &RepoRef,
+    s: &SecretStep,
+    prompter: &dyn Prompter,
+) -> std::result::Result<Outcome, StepError> {
+    let token = match &s.token {
+        Some(t) => t.clone(),
+        None => {
+            let t = prompter
+                .secret(&format!(
+                    "Token for the workflow's {} secret ({}; empty to skip)",
+                    s.name,
+                    crate::tokens::describe(crate::tokens::WORKFLOW)
+                ))
+                .map_err(|e| StepError::new(e.message))?;
+            if t.expose().is_empty() {
+                return Ok(Outcome::declined("skipped: no token entered"));
+            }
+            t
+        }
+    };
+    // A token that cannot do the job is not stored: the first scheduled run would fail.
+    let checked = check_workflow_token(gh, repo, &ghtraf_github::Token::new(token.expose()))
+        .map_err(|why| StepError::new(format!("{}: not stored: {why}", s.name)))?;
+    let how = gh
+        .put_secret(repo, &s.name, token.expose())
+        .map_err(api::step_error)?;
+    Ok(Outcome::done(format!(
+        "{} ({how:?}, encrypted with the repository key; {checked})",
+        s.name
+    )))
+}
+
 /// Checks, read-only and with the workflow token itself, that it can do what `collect` does
 /// in Actions: a classic token by its `X-OAuth-Scopes`, a fine-grained one by probing this
 /// repository's traffic, its workflows and the gist list. `Ok` says what was checked; `Err`
 /// names what is missing. ("Gists: write" of a fine-grained token cannot be seen without
 /// writing; the first collection shows it.)
-pub(super) fn check_workflow_token(
+pub(crate) fn check_workflow_token(
     gh: &dyn GitHubRead,
     repo: &RepoRef,
     token: &ghtraf_github::Token,

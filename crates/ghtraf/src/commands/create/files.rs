@@ -2,11 +2,12 @@
 //! checkout, with deferred gist ids marked for filling after apply.
 
 use super::*;
-use crate::managed_file::{Content, DesiredFile, Fill};
+use crate::managed_file::{record_after, Content, DesiredFile, Expect, Fill};
+use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
 
 /// Marker text for a deferred value inside a generated file.
-pub(super) fn marker(value: &Deferred) -> Option<(String, Fill)> {
+pub(crate) fn marker(value: &Deferred) -> Option<(String, Fill)> {
     let output = match value {
         Deferred::KnownAfterApply(r) if r.output != "id" => format!(":{}", r.output),
         _ => String::new(),
@@ -195,9 +196,18 @@ pub(super) fn desired_files(
             ));
         }
     }
+    Ok(files)
+}
 
-    // .ghtraf.json: what later commands read instead of flags.
-    let existing = match &observed.project.config {
+/// `.ghtraf.json`: what later commands read instead of flags, and the
+/// template edits this plan keeps (`kept`, by path).
+pub(super) fn config_file(
+    inputs: &Inputs,
+    observed: &Observed,
+    ids: &Ids<'_>,
+    kept: &BTreeMap<String, KeptEdit>,
+) -> DesiredFile {
+    let mut existing = match &observed.project.config {
         Some(c) => match serde_json::to_value(c) {
             Ok(serde_json::Value::Object(m)) => m,
             _ => serde_json::Map::new(),
@@ -232,6 +242,14 @@ pub(super) fn desired_files(
     if inputs.releases_url != crate::install::DEFAULT_RELEASES {
         obj.insert("releasesUrl".into(), inputs.releases_url.clone().into());
     }
+    // Ours to set or clear, and only in this file.
+    existing.shift_remove(KEPT_EDITS);
+    if !kept.is_empty() {
+        obj.insert(
+            KEPT_EDITS.into(),
+            serde_json::to_value(kept).unwrap_or_default(),
+        );
+    }
     let obj = canonical(obj, existing);
     let config_rel = observed
         .project
@@ -239,10 +257,35 @@ pub(super) fn desired_files(
         .strip_prefix(&inputs.root)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| CONFIG_FILE.to_string());
-    files.push(DesiredFile {
+    DesiredFile {
         path: config_rel,
         content: json_content(obj, fills),
         managed: true,
-    });
-    Ok(files)
+    }
+}
+
+/// The key of `.ghtraf.json` recording kept template edits.
+pub(super) const KEPT_EDITS: &str = "keptEdits";
+
+/// The kept edits after this plan's file actions, from those recorded: each
+/// template the plan keeps is recorded, one it writes (or finds identical)
+/// is cleared, one it asks about keeps its record; files the plan does not
+/// touch keep theirs.
+pub(super) fn kept_after(
+    plan: &Plan<SetupStep>,
+    recorded: &BTreeMap<String, KeptEdit>,
+) -> BTreeMap<String, KeptEdit> {
+    let mut kept = recorded.clone();
+    for a in &plan.actions {
+        if let SetupStep::File(f) = &a.details {
+            if a.category != Category::File || f.expect == Expect::Leftover {
+                continue;
+            }
+            match record_after(a.operation, a.requires_input, f, recorded.get(&f.path)) {
+                Some(k) => kept.insert(f.path.clone(), k),
+                None => kept.remove(&f.path),
+            };
+        }
+    }
+    kept
 }

@@ -23,7 +23,7 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
             project.root.display()
         ),
     );
-    let policy = match (d.force, d.skip_existing, ctx.interactive) {
+    let policy = match (d.common.force, d.common.skip_existing, ctx.interactive) {
         (true, true, _) => {
             return Err(CliError::usage(
                 "--force and --skip-existing contradict each other",
@@ -39,51 +39,31 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
     if let Some(c) = &d.created {
         values::date(c, Source::Flag("--created"))?;
     }
-    if let Some(t) = &d.gist_token_name {
+    if let Some(t) = &d.common.gist_token_name {
         values::secret_name(t, Source::Flag("--gist-token-name"))?;
     }
     for (flag, id) in [
-        ("--gist-id", &d.gist_id),
-        ("--archive-gist-id", &d.archive_gist_id),
+        ("--gist-id", &d.common.gist_id),
+        ("--archive-gist-id", &d.common.archive_gist_id),
     ] {
         if let Some(id) = id {
             values::gist_id(id, Source::Flag(flag))?;
         }
     }
     let gist_token_name = d
+        .common
         .gist_token_name
         .clone()
         .or(cfg.gist_token_name.clone())
         .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
     let token = if args.files_only {
         TokenSource::Missing
-    } else if args.gist_token_stdin {
-        let text = ctx.read_stdin()?;
-        let t = text.trim();
-        if t.is_empty() {
-            return Err(CliError::usage(
-                "--gist-token-stdin: standard input was empty",
-            ));
-        }
-        TokenSource::Given(Secret::new(t))
-    } else if let Some(t) = ctx
-        .env("GHTRAF_GIST_TOKEN")
-        .filter(|t| !t.trim().is_empty())
-    {
-        TokenSource::Given(Secret::new(t.trim()))
-    } else if ctx.interactive {
-        TokenSource::Ask
     } else {
-        if args.update_secret {
-            return Err(CliError::usage(
-                "--update-secret needs the token: set GHTRAF_GIST_TOKEN or use --gist-token-stdin",
-            ));
-        }
-        TokenSource::Missing
+        token_source(ctx, args.secret.gist_token_stdin, args.secret.update_secret)?
     };
     let api_base = ghtraf_github::resolve_api_base(ctx.api_url.as_deref(), &|k| ctx.env(k));
     // .ghtraf.json's value was checked when the file was read.
-    let releases_url = match (&d.releases_url, &cfg.releases_url) {
+    let releases_url = match (&d.common.releases_url, &cfg.releases_url) {
         (Some(url), _) => {
             crate::install::check_releases_url(url, crate::values::Source::Flag("--releases-url"))?
         }
@@ -92,20 +72,25 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
     };
     Ok(Inputs {
         display_name: d
+            .common
             .display_name
             .clone()
             .or(cfg.display_name.clone())
             .unwrap_or_else(|| repo.name.clone()),
         created: d.created.clone().or(cfg.created.clone()),
-        badge_gist_id: d.gist_id.clone().or(cfg.badge_gist_id.clone()),
-        archive_gist_id: d.archive_gist_id.clone().or(cfg.archive_gist_id.clone()),
+        badge_gist_id: d.common.gist_id.clone().or(cfg.badge_gist_id.clone()),
+        archive_gist_id: d
+            .common
+            .archive_gist_id
+            .clone()
+            .or(cfg.archive_gist_id.clone()),
         gist_owner: cfg.gist_owner.clone(),
         ci_workflows: if d.ci_workflows.is_empty() {
             cfg.ci_workflows.clone()
         } else {
             d.ci_workflows.clone()
         },
-        install_command: d.install_command.clone().or(cfg
+        install_command: d.common.install_command.clone().or(cfg
             .install_command
             .clone()
             .filter(|c| !crate::install::is_legacy_default(c))),
@@ -115,9 +100,10 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         files_only: args.files_only,
         skip_variables: args.skip_variables,
         skip_files: args.skip_files,
-        update_secret: args.update_secret,
+        update_secret: args.secret.update_secret,
         enable_pages: args.enable_pages,
         policy,
+        record_kept: true,
         token,
         repo,
         root: project.root.clone(),
@@ -132,8 +118,8 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
     let origin = repo_name::origin(&project.root, &hosts);
     let found = repo_name::resolve(
         &repo_name::Candidates {
-            flag: d.repo.as_deref(),
-            owner: d.owner.as_deref(),
+            flag: d.common.repo.as_deref(),
+            owner: d.common.owner.as_deref(),
             environment: ctx.env("GITHUB_REPOSITORY"),
             config: project.config.as_ref(),
             origin: &origin,
@@ -146,7 +132,7 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
             let cfg = project.config.clone().unwrap_or_default();
             let owner = ctx.prompter.text(
                 "Repository owner",
-                d.owner.as_deref().or(cfg.owner.as_deref()),
+                d.common.owner.as_deref().or(cfg.owner.as_deref()),
             )?;
             values::owner(&owner, Source::Prompt("Repository owner"))?;
             let name = ctx.prompter.text("Repository name", cfg.repo.as_deref())?;
@@ -168,4 +154,39 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
         &format!("Repository {}/{} ({source})", repo.owner, repo.name),
     );
     Ok(repo)
+}
+
+/// Where the workflow token comes from: standard input (`--gist-token-stdin`),
+/// `$GHTRAF_GIST_TOKEN`, a question at apply (interactive), or nowhere.
+/// `update_secret` without a token is refused: there is nothing to replace it with.
+pub(crate) fn token_source(
+    ctx: &Context,
+    from_stdin: bool,
+    update_secret: bool,
+) -> Result<TokenSource> {
+    if from_stdin {
+        let text = ctx.read_stdin()?;
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(CliError::usage(
+                "--gist-token-stdin: standard input was empty",
+            ));
+        }
+        return Ok(TokenSource::Given(Secret::new(t)));
+    }
+    if let Some(t) = ctx
+        .env("GHTRAF_GIST_TOKEN")
+        .filter(|t| !t.trim().is_empty())
+    {
+        return Ok(TokenSource::Given(Secret::new(t.trim())));
+    }
+    if ctx.interactive {
+        return Ok(TokenSource::Ask);
+    }
+    if update_secret {
+        return Err(CliError::usage(
+            "--update-secret needs the token: set GHTRAF_GIST_TOKEN or use --gist-token-stdin",
+        ));
+    }
+    Ok(TokenSource::Missing)
 }

@@ -35,6 +35,13 @@ pub use self::inputs::resolve_inputs;
 pub use self::observe::observe;
 pub use self::plan::{plan_create, DUPLICATES_FIX};
 pub use self::verify::verify;
+// Shared with `hub init/add`, which set repositories up the way `create` does.
+pub(crate) use self::execute::{create_gist, store_secret};
+pub(crate) use self::files::marker;
+pub(crate) use self::inputs::token_source;
+pub(crate) use self::observe::{legacy_role, refuse_unusable_token};
+pub(crate) use self::plan::{check_own_token, new_gist_action, plan_secret};
+pub(crate) use self::verify::{compare_gist, verify_secret};
 
 use crate::api;
 use crate::checkout::{Checkout, Local};
@@ -91,6 +98,9 @@ pub struct Inputs {
     pub update_secret: bool,
     pub enable_pages: bool,
     pub policy: ConflictPolicy,
+    /// Record the template edits this run keeps in `.ghtraf.json` (false for
+    /// `verify`, which decides nothing and leaves the records as they are).
+    pub record_kept: bool,
     pub token: TokenSource,
 }
 
@@ -209,10 +219,11 @@ impl MutatingCommand for Create {
 
     fn observe(&self, ctx: &Context) -> Result<CreateWorld> {
         let args = &self.args;
-        let root = project::discover_root(args.deploy.repo_dir.as_deref(), &ctx.cwd);
+        let root = project::discover_root(args.deploy.common.repo_dir.as_deref(), &ctx.cwd);
         let project = project::observe(&root, ctx.config.as_deref())?;
         let mut inputs = resolve_inputs(ctx, args, &project)?;
-        if args.deploy.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists() {
+        if args.deploy.common.repo_dir.is_none() && !args.skip_files && !root.join(".git").exists()
+        {
             ctx.reporter.warn(&format!(
                 "{} is not a git checkout: the workflow and dashboard files are planned here (--repo-dir DIR chooses where)",
                 root.display()
@@ -255,7 +266,7 @@ impl MutatingCommand for Create {
     }
 
     fn detail_level(&self) -> i32 {
-        if self.args.deploy.diff {
+        if self.args.deploy.common.diff {
             1
         } else {
             0

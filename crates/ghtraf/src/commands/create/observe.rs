@@ -109,18 +109,8 @@ pub(super) fn observe_github(
     // A workflow token given up front is checked now, read-only, before anything changes:
     // one that cannot do the job stops the run here instead of half-applying it.
     let will_store = secret.is_none() || inputs.update_secret;
-    if let (TokenSource::Given(token), true) = (&inputs.token, will_store) {
-        let token = ghtraf_github::Token::new(token.expose());
-        if let Err(why) = execute::check_workflow_token(gh, repo, &token) {
-            return Err(CliError::usage(format!(
-                "the workflow token for {} cannot be used: {why}",
-                inputs.gist_token_name
-            ))
-            .with_hint(format!(
-                "give the workflow a token that can ({}); nothing was changed",
-                crate::tokens::describe(crate::tokens::WORKFLOW)
-            )));
-        }
+    if will_store {
+        refuse_unusable_token(gh, repo, &inputs.gist_token_name, &inputs.token)?;
     }
     let pages = match pages {
         Some(p) => Some(p?.map(|p| p.source.map(|s| (s.branch, s.path)).unwrap_or_default())),
@@ -189,11 +179,36 @@ fn duplicate_history(
 
 /// The role a description gives a gist under the original's pre-0.2.7 naming
 /// (`O/R traffic badges|archive`) for this repository, if it is one.
-pub(super) fn legacy_role(description: &str, repo: &RepoRef) -> Option<GistRole> {
+pub(crate) fn legacy_role(description: &str, repo: &RepoRef) -> Option<GistRole> {
     use crate::commands::upgrade::fingerprint::{classify_description, Naming, Role};
     match classify_description(description, &repo.owner, &repo.name) {
         Naming::Legacy(Role::Badges) => Some(GistRole::Badges),
         Naming::Legacy(Role::Archive) => Some(GistRole::Archive),
         _ => None,
     }
+}
+
+/// A workflow token given up front that cannot do what `collect` does stops
+/// the run before anything changes (checked read-only, with the token itself).
+pub(crate) fn refuse_unusable_token(
+    gh: &dyn GitHubRead,
+    repo: &RepoRef,
+    secret_name: &str,
+    token: &TokenSource,
+) -> Result<()> {
+    let TokenSource::Given(token) = token else {
+        return Ok(());
+    };
+    let token = ghtraf_github::Token::new(token.expose());
+    execute::check_workflow_token(gh, repo, &token)
+        .map(|_| ())
+        .map_err(|why| {
+            CliError::usage(format!(
+                "the workflow token for {secret_name} cannot be used: {why}"
+            ))
+            .with_hint(format!(
+                "give the workflow a token that can ({}); nothing was changed",
+                crate::tokens::describe(crate::tokens::WORKFLOW)
+            ))
+        })
 }

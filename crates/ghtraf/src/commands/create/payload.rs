@@ -125,6 +125,18 @@ impl Payload for SetupStep {
     }
 }
 
+impl From<GistStep> for SetupStep {
+    fn from(step: GistStep) -> Self {
+        SetupStep::Gist(step)
+    }
+}
+
+impl From<SecretStep> for SetupStep {
+    fn from(step: SecretStep) -> Self {
+        SetupStep::Secret(step)
+    }
+}
+
 impl From<FileStep> for SetupStep {
     fn from(step: FileStep) -> Self {
         SetupStep::File(step)

@@ -1,7 +1,7 @@
 //! `create`, phase 3: the pure planner, from inputs and observations to a
 //! plan of gists, variables, the secret, Pages and files.
 
-use super::files::{desired_files, Ids};
+use super::files::{config_file, desired_files, kept_after, Ids};
 use super::*;
 use crate::deployment::names_gist;
 
@@ -191,27 +191,47 @@ pub(super) fn plan_gist(
             (Deferred::Known(id), None)
         }
         GistChoice::Create => {
-            let files = initial_gist_files(&inputs.repo, role, now);
-            let id = plan.push(Action::new(
-                Category::Gist,
-                Operation::Create,
+            let id = plan.push(new_gist_action(
+                &inputs.repo,
+                role,
+                &inputs.api_base,
+                now,
                 role.name(),
-                format!(
-                    "create {} gist \"{description}\"",
-                    if public { "public" } else { "secret" }
-                ),
-                SetupStep::Gist(GistStep {
-                    role,
-                    description,
-                    public,
-                    id: None,
-                    request: Some(format!("POST {}/gists", inputs.api_base)),
-                    files,
-                }),
             ));
             (Deferred::after(&id, "id"), Some(id))
         }
     }
+}
+
+/// Creating `repo`'s gist in `role`, named and filled exactly as `create`
+/// makes it (so a later `create` or `hub add` finds and adopts it); `target`
+/// names the action. Its step produces `id` and `raw_base`.
+pub(crate) fn new_gist_action<P: From<GistStep>>(
+    repo: &RepoRef,
+    role: GistRole,
+    api_base: &str,
+    now: OffsetDateTime,
+    target: impl Into<String>,
+) -> Action<P> {
+    let description = gist_description(repo, role);
+    let public = role == GistRole::Badges;
+    Action::new(
+        Category::Gist,
+        Operation::Create,
+        target,
+        format!(
+            "create {} gist \"{description}\"",
+            if public { "public" } else { "secret" }
+        ),
+        P::from(GistStep {
+            role,
+            description,
+            public,
+            id: None,
+            request: Some(format!("POST {api_base}/gists")),
+            files: initial_gist_files(repo, role, now),
+        }),
+    )
 }
 
 pub(super) fn plan_variable(
@@ -266,17 +286,26 @@ pub(super) fn gist_word(variable: &str) -> &'static str {
     }
 }
 
-pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &Inputs) {
-    let name = inputs.gist_token_name.clone();
-    let existing = gh.secret.as_ref().map(|s| s.updated_at.clone());
+/// Storing the workflow token in the secret `name` (`existing`: the secret as
+/// observed): kept when it exists (unless `update_secret`), else set from the
+/// given token, asked for at apply, or skipped with a warning when there is none.
+pub(crate) fn plan_secret<P: ghtraf_plan::Payload + From<SecretStep>>(
+    plan: &mut Plan<P>,
+    name: &str,
+    existing: Option<&SecretMeta>,
+    update_secret: bool,
+    token: &TokenSource,
+) {
+    let name = name.to_string();
+    let existing = existing.map(|s| s.updated_at.clone());
     let step = |token: Option<Secret>| {
-        SetupStep::Secret(SecretStep {
+        P::from(SecretStep {
             name: name.clone(),
             token,
             existing_updated_at: existing.clone(),
         })
     };
-    if let (Some(updated), false) = (&existing, inputs.update_secret) {
+    if let (Some(updated), false) = (&existing, update_secret) {
         plan.push(Action::new(
             Category::Secret,
             Operation::Skip,
@@ -291,7 +320,7 @@ pub(super) fn plan_secret(plan: &mut Plan<SetupStep>, gh: &GitHubSide, inputs: &
     } else {
         "store"
     };
-    match &inputs.token {
+    match token {
         TokenSource::Given(t) => {
             plan.push(Action::new(
                 Category::Secret,
@@ -377,7 +406,10 @@ pub(super) fn plan_pages(plan: &mut Plan<SetupStep>, gh: &GitHubSide) {
 /// found here, before any change, naming the actions that could not work (today's failure
 /// mode was a half-applied run: gists failed, the secret and files were still written).
 /// A fine-grained token's permissions are not listed by GitHub; its refusals name them.
-fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliError> {
+pub(crate) fn check_own_token<P>(
+    plan: &Plan<P>,
+    scopes: &ghtraf_github::TokenScopes,
+) -> Result<(), CliError> {
     use crate::tokens::{missing_scopes, name_missing, Need, GISTS, PAGES, SECRETS, VARIABLES};
     let mut blocked: Vec<(String, Need)> = Vec::new();
     for action in &plan.actions {
@@ -391,7 +423,7 @@ fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliErr
             Category::Pages => PAGES,
             _ => continue,
         };
-        if !missing_scopes(&[need], &gh.scopes).is_empty() {
+        if !missing_scopes(&[need], scopes).is_empty() {
             blocked.push((action.id.to_string(), need));
         }
     }
@@ -414,6 +446,22 @@ fn check_own_token(plan: &Plan<SetupStep>, gh: &GitHubSide) -> Result<(), CliErr
         "give ghtraf's token (GH_TOKEN) {}",
         crate::tokens::describe(crate::tokens::OWN)
     )))
+}
+
+/// Names, in the `.ghtraf.json` action's description, the kept edits it
+/// records or clears, so the plan says it without `--diff`.
+fn say_kept(
+    plan: &mut Plan<SetupStep>,
+    recorded: &BTreeMap<String, crate::project::KeptEdit>,
+    kept: &BTreeMap<String, crate::project::KeptEdit>,
+) {
+    // The action just planned for `.ghtraf.json`.
+    if let (Some(config), Some(said)) = (
+        plan.actions.last_mut().filter(|a| a.is_change()),
+        crate::managed_file::kept_change(recorded, kept),
+    ) {
+        config.description.push_str(&said);
+    }
 }
 
 pub fn plan_create(
@@ -454,7 +502,13 @@ pub fn plan_create(
             plan_variable(&mut plan, gh, BADGE_VARIABLE, &b, b_id.as_ref());
             plan_variable(&mut plan, gh, ARCHIVE_VARIABLE, &a, a_id.as_ref());
         }
-        plan_secret(&mut plan, gh, inputs);
+        plan_secret(
+            &mut plan,
+            &inputs.gist_token_name,
+            gh.secret.as_ref(),
+            inputs.update_secret,
+            &inputs.token,
+        );
         if inputs.enable_pages {
             plan_pages(&mut plan, gh);
         }
@@ -462,7 +516,7 @@ pub fn plan_create(
         producers.extend(a_id);
         badge = Some(b);
         archive = Some(a);
-        check_own_token(&plan, gh)?;
+        check_own_token(&plan, &gh.scopes)?;
     }
 
     if !inputs.skip_files {
@@ -481,6 +535,27 @@ pub fn plan_create(
             inputs.policy,
             &producers,
         );
+        // .ghtraf.json last: it records the template edits kept above.
+        let recorded = observed
+            .project
+            .config
+            .as_ref()
+            .map(|c| c.kept_edits.clone())
+            .unwrap_or_default();
+        let kept = if inputs.record_kept {
+            kept_after(&plan, &recorded)
+        } else {
+            recorded.clone()
+        };
+        let config = config_file(inputs, observed, &ids, &kept);
+        plan_files(
+            &mut plan,
+            vec![config],
+            &observed.files,
+            inputs.policy,
+            &producers,
+        );
+        say_kept(&mut plan, &recorded, &kept);
         plan_leftovers(&mut plan, &observed.leftovers);
     }
     Ok(plan)

@@ -1,12 +1,20 @@
 //! `ghtraf hub init | add | remove`: set up the hub and choose what it tracks.
 //!
-//! The hub is a repository already set up by `ghtraf create` (its badge gist
-//! holds `portfolio.json`, its secret the token the hub workflow uses). `hub
-//! init` writes the hub's config file (`.ghtraf-hub.json`) and the hub
-//! workflow; `hub add R…` adopts the gists `create` made for each repository
-//! (found by their names, as `list` finds them) and re-renders the workflow
-//! for the new count (shards, waves); `hub remove R…` stops tracking (the
-//! gists stay). A repository whose own `traffic-badges.yml` is active is
+//! One command sets the others up. `hub init` makes a repository the hub: its
+//! badge gist (which holds `portfolio.json`) and its secret holding the
+//! workflow token are adopted when `ghtraf create` made them, and otherwise
+//! planned here with `create`'s own pieces (same names, contents, token
+//! sourcing and encryption), so the token is stored once, in the hub only; it
+//! then writes the hub's config file (`.ghtraf-hub.json`), the hub workflow
+//! and the portfolio page. `hub add R…` adopts the gists `create` made for
+//! each repository (found by their names, as `list` finds them) and plans
+//! creating the ones a repository lacks, named exactly as `create` names
+//! them (so its README badges and a later `create` use them); it re-renders
+//! the workflow for the new count (shards, waves). The hub file is written
+//! after every gist creation, whether or not each succeeded, and lists the
+//! repositories whose gists exist: one failure never undoes the others, and
+//! a re-run creates what is still missing. `hub remove R…` stops tracking
+//! (the gists stay). A repository whose own `traffic-badges.yml` is active is
 //! either kept (`ownWorkflow` is recorded and the hub skips it, saying why)
 //! or retired with `--retire-own-workflow` (a planned `disable` of that
 //! workflow): two collectors never write the same gist.
@@ -17,30 +25,32 @@
 
 use std::collections::BTreeMap;
 
-use ghtraf_github::{GitHubRead, GitHubWrite, RepoRef};
+use ghtraf_github::{GistSummary, GitHubRead, RepoRef, SecretMeta};
 use ghtraf_plan::{
-    Action, ActionResult, Category, Detail, Finding, Operation, Outcome, Outputs, Payload, Plan,
-    StepError,
+    Action, ActionResult, Deferred, Detail, Finding, Outcome, Outputs, Payload, Plan, StepError,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::api;
 use crate::checkout::{Checkout, Local};
+use crate::commands::create::{self, GistStep, SecretStep, TokenSource};
 use crate::context::Context;
 use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
-use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
-use crate::hub::shard::canonical;
-use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
-use crate::hub::{HubConfig, TrackedRepo, HUB_FILE, HUB_SCHEMA};
-use crate::managed_file::{
-    execute_file, plan_files, verify_file, ConflictMemory, ConflictPolicy, Content, DesiredFile,
-    FileStep,
-};
+use crate::hub::page::{PAGE_DIR, PAGE_FILES};
+use crate::hub::workflow::HUB_WORKFLOW_PATH;
+use crate::hub::{HubConfig, HUB_FILE};
+use crate::managed_file::{execute_file, verify_file, ConflictMemory, FileStep};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
+
+mod plan;
+mod record;
+
+pub use self::plan::plan_hub;
+use self::plan::require;
 
 /// The workflow file name `create` deploys in each repository.
 const OWN_WORKFLOW: &str = "traffic-badges.yml";
@@ -54,9 +64,9 @@ pub struct HubArgs {
 #[derive(Debug, Clone, clap::Subcommand, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HubAction {
-    /// Make this checkout a hub: .ghtraf-hub.json and the hub workflow (run `ghtraf create` here first).
+    /// Make this checkout a hub: its badge gist and token secret (adopted, or made as `create` makes them), .ghtraf-hub.json, the hub workflow and the portfolio page.
     Init {
-        /// The hub repository OWNER/REPO (set up by `ghtraf create`).
+        /// The hub repository OWNER/REPO.
         #[arg(long, value_name = "OWNER/REPO")]
         repo: String,
         /// Command the hub workflow uses to install ghtraf (default: cargo install of this version).
@@ -65,8 +75,16 @@ pub enum HubAction {
         /// The hub's secret holding the token (default: TRAFFIC_GIST_TOKEN, as `create` stores it).
         #[arg(long, value_name = "NAME")]
         gist_token_name: Option<String>,
+        /// Read the workflow token from standard input (else $GHTRAF_GIST_TOKEN, or asked at apply).
+        #[arg(long)]
+        #[serde(default)]
+        gist_token_stdin: bool,
+        /// Replace the token the hub's secret holds.
+        #[arg(long)]
+        #[serde(default)]
+        update_secret: bool,
     },
-    /// Track repositories from this hub, adopting the gists `ghtraf create` made for them.
+    /// Track repositories from this hub: adopt the gists `ghtraf create` made for them, create those they lack.
     Add {
         #[arg(required = true, value_name = "OWNER/REPO")]
         repos: Vec<String>,
@@ -87,6 +105,13 @@ pub enum HubAction {
 #[serde(rename_all = "snake_case")]
 pub enum HubStep {
     File(FileStep),
+    /// `.ghtraf-hub.json` naming gists this run creates: written after every
+    /// creation, listing only the repositories whose gists exist by then.
+    HubFile(FileStep),
+    /// Create a gist exactly as `create` would (the hub's or a tracked repository's).
+    Gist(GistStep),
+    /// Store the workflow token in the hub's secret, as `create` does.
+    Secret(SecretStep),
     /// Disable `workflow` in `repo`: the hub collects it from now on.
     RetireWorkflow {
         repo: String,
@@ -100,15 +125,36 @@ impl From<FileStep> for HubStep {
     }
 }
 
+impl From<GistStep> for HubStep {
+    fn from(g: GistStep) -> Self {
+        HubStep::Gist(g)
+    }
+}
+
+impl From<SecretStep> for HubStep {
+    fn from(s: SecretStep) -> Self {
+        HubStep::Secret(s)
+    }
+}
+
 impl Payload for HubStep {
     fn details(&self) -> Vec<Detail> {
         match self {
-            HubStep::File(f) => f.details(),
+            HubStep::File(f) | HubStep::HubFile(f) => f.details(),
+            HubStep::Gist(g) => create::SetupStep::Gist(g.clone()).details(),
+            HubStep::Secret(s) => create::SetupStep::Secret(s.clone()).details(),
             HubStep::RetireWorkflow { repo, workflow } => vec![Detail::new(
                 1,
                 "why",
                 format!("{repo}'s own {workflow} would write the same gists as the hub"),
             )],
+        }
+    }
+
+    fn deferred(&self) -> Vec<&Deferred> {
+        match self {
+            HubStep::File(f) | HubStep::HubFile(f) => f.deferred(),
+            _ => Vec::new(),
         }
     }
 }
@@ -119,6 +165,9 @@ pub struct Candidate {
     pub repo: RepoRef,
     pub badge_gist_id: Option<String>,
     pub archive_gist_id: Option<String>,
+    /// It has gists named the Python original's way (`O/R traffic badges`):
+    /// its history lives there, and `upgrade` takes them over.
+    pub legacy_gists: bool,
     /// Its own workflow is active (`create` deployed and nobody disabled it).
     pub own_workflow_active: std::result::Result<bool, String>,
 }
@@ -128,10 +177,20 @@ pub struct HubWorld {
     root: std::path::PathBuf,
     client: Option<ghtraf_github::Client>,
     existing: Option<HubConfig>,
+    /// The hub repository (init: `--repo`; add: the hub file's).
+    hub_repo: Option<RepoRef>,
     /// The hub's badge gist (holds portfolio.json) and its owner, found by name.
     hub_gist: Option<String>,
     gist_owner: Option<String>,
-    /// The API base, for the page's raw gist URLs.
+    /// Who the API token is: the owner of every gist this run creates.
+    login: Option<String>,
+    /// What ghtraf's own token may do (a classic token's scopes).
+    scopes: Option<ghtraf_github::TokenScopes>,
+    /// The hub's token secret as observed (init only).
+    secret: Option<SecretMeta>,
+    /// Where the workflow token comes from (init only).
+    token: TokenSource,
+    /// The API base, for the page's raw gist URLs and the plan's requests.
     api_base: String,
     candidates: Vec<Candidate>,
     files: BTreeMap<String, Local>,
@@ -153,6 +212,17 @@ fn parse_repo(text: &str) -> Result<RepoRef> {
 
 fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
     api::error(Some(what), e)
+}
+
+/// The hub's secret name: `--gist-token-name`, else `create`'s default.
+fn token_name(action: &HubAction) -> String {
+    match action {
+        HubAction::Init {
+            gist_token_name: Some(name),
+            ..
+        } => name.clone(),
+        _ => DEFAULT_TOKEN_NAME.to_string(),
+    }
 }
 
 impl MutatingCommand for Hub {
@@ -182,8 +252,13 @@ impl MutatingCommand for Hub {
             root,
             client: None,
             existing,
+            hub_repo: None,
             hub_gist: None,
             gist_owner: None,
+            login: None,
+            scopes: None,
+            secret: None,
+            token: TokenSource::Missing,
             api_base: String::new(),
             candidates: Vec::new(),
             files,
@@ -204,17 +279,47 @@ impl MutatingCommand for Hub {
         let Some(hub_repo) = hub_repo else {
             return Ok(world);
         };
+        let update_secret = match &self.args.action {
+            HubAction::Init {
+                gist_token_stdin,
+                update_secret,
+                ..
+            } => {
+                // Settled before any request, as `create` settles it.
+                world.token = create::token_source(ctx, *gist_token_stdin, *update_secret)?;
+                Some(*update_secret)
+            }
+            _ => None,
+        };
         let client = api::client(ctx)?;
-        let gists = client
-            .list_gists()
-            .map_err(|e| gh_err("listing gists", e))?;
-        let by_description: BTreeMap<&str, &str> = gists
+        let name = token_name(&self.args.action);
+        let (user, gists, secret) = std::thread::scope(|s| {
+            let user = s.spawn(|| client.whoami());
+            let gists = s.spawn(|| client.list_gists());
+            let secret = update_secret.map(|_| s.spawn(|| client.secret(&hub_repo, &name)));
+            (api::join(user), api::join(gists), secret.map(api::join))
+        });
+        let user = user.map_err(|e| gh_err("reading who the token is", e))?;
+        world.login = Some(user.login);
+        world.scopes = Some(user.scopes);
+        let gists = gists.map_err(|e| gh_err("listing gists", e))?;
+        if let Some(secret) = secret {
+            world.secret =
+                secret.map_err(|e| gh_err(&format!("reading {hub_repo}'s secret {name}"), e))?;
+            if world.secret.is_none() || update_secret == Some(true) {
+                create::refuse_unusable_token(&client, &hub_repo, &name, &world.token)?;
+            }
+        }
+        // Names are compared as GitHub compares repositories, ignoring case
+        // (`names_gist`): `hub add Octo/A` adopts "[GTT] octo/a · badges"
+        // instead of creating a second one.
+        let by_description: BTreeMap<String, &str> = gists
             .iter()
-            .map(|g| (g.description.as_str(), g.id.as_str()))
+            .map(|g| (g.description.to_ascii_lowercase(), g.id.as_str()))
             .collect();
         let find = |repo: &RepoRef, role| {
             by_description
-                .get(gist_description(repo, role).as_str())
+                .get(&gist_description(repo, role).to_ascii_lowercase())
                 .map(|id| id.to_string())
         };
         world.hub_gist = find(&hub_repo, GistRole::Badges);
@@ -246,17 +351,21 @@ impl MutatingCommand for Hub {
                 .map(|(repo, own_workflow_active)| Candidate {
                     badge_gist_id: find(&repo, GistRole::Badges),
                     archive_gist_id: find(&repo, GistRole::Archive),
+                    legacy_gists: gists
+                        .iter()
+                        .any(|g| create::legacy_role(&g.description, &repo).is_some()),
                     repo,
                     own_workflow_active,
                 })
                 .collect();
         }
+        world.hub_repo = Some(hub_repo);
         world.client = Some(client);
         Ok(world)
     }
 
-    fn plan(&self, _ctx: &Context, world: &HubWorld) -> Result<Plan<HubStep>> {
-        plan_hub(&self.args.action, world)
+    fn plan(&self, ctx: &Context, world: &HubWorld) -> Result<Plan<HubStep>> {
+        plan_hub(&self.args.action, world, ctx.now)
     }
 
     fn heading(&self, _ctx: &Context, world: &HubWorld, _plan: &Plan<HubStep>) -> String {
@@ -270,23 +379,32 @@ impl MutatingCommand for Hub {
         action: &Action<HubStep>,
         outputs: &Outputs,
     ) -> std::result::Result<Outcome, StepError> {
+        let checkout = Checkout::new(&world.root);
+        let client = || {
+            world
+                .client
+                .as_ref()
+                .ok_or_else(|| StepError::new("internal: no GitHub client"))
+        };
+        let prompter = ctx.prompter.as_ref();
         match &action.details {
-            HubStep::File(f) => execute_file(
-                &Checkout::new(&world.root),
-                action,
-                f,
-                outputs,
-                ctx.prompter.as_ref(),
-                &world.memory,
-            ),
-            HubStep::RetireWorkflow { repo, workflow } => {
-                let client = world
-                    .client
+            HubStep::File(f) => {
+                execute_file(&checkout, action, f, outputs, prompter, &world.memory)
+            }
+            HubStep::HubFile(f) => {
+                record::write_hub_file(&checkout, action, f, outputs, prompter, &world.memory)
+            }
+            HubStep::Gist(g) => create::create_gist(client()?, g),
+            HubStep::Secret(s) => {
+                let hub = world
+                    .hub_repo
                     .as_ref()
-                    .ok_or_else(|| StepError::new("internal: no GitHub client"))?;
+                    .ok_or_else(|| StepError::new("internal: no hub repository"))?;
+                create::store_secret(client()?, hub, s, prompter)
+            }
+            HubStep::RetireWorkflow { repo, workflow } => {
                 let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
-                client
-                    .disable_workflow(&r, workflow)
+                ghtraf_github::GitHubWrite::disable_workflow(client()?, &r, workflow)
                     .map_err(api::step_error)?;
                 Ok(Outcome::done(format!("disabled {workflow} in {repo}")))
             }
@@ -301,194 +419,86 @@ impl MutatingCommand for Hub {
         results: &[ActionResult],
     ) -> Vec<Finding> {
         let checkout = Checkout::new(&world.root);
-        plan.actions
+        let done: Vec<(&Action<HubStep>, &ActionResult)> = plan
+            .actions
             .iter()
             .filter(|a| a.is_change())
             .filter_map(|a| {
                 let result = results.iter().find(|r| r.id == a.id)?;
-                if result.status != ghtraf_plan::ResultStatus::Ok {
-                    return None;
-                }
-                Some(match &a.details {
-                    HubStep::File(f) => verify_file(
-                        &checkout,
-                        &a.id,
-                        f,
-                        result.produced.get("sha256").map(String::as_str),
-                    ),
-                    HubStep::RetireWorkflow { repo, .. } => {
-                        let active = world
-                            .client
-                            .as_ref()
-                            .and_then(|c| RepoRef::parse(repo).ok().map(|r| c.workflows(&r)));
-                        match active {
-                            Some(Ok(ws))
-                                if ws.iter().any(|w| {
-                                    w.path.ends_with(WORKFLOW_PATH) && w.state == "active"
-                                }) =>
-                            {
-                                Finding::deviation(&a.id, "still active")
-                            }
-                            Some(Ok(_)) => Finding::ok(&a.id, "disabled"),
-                            Some(Err(e)) => Finding::deviation(
-                                &a.id,
-                                format!("cannot re-read: {}", e.message()),
-                            ),
-                            None => Finding::deviation(&a.id, "cannot re-read"),
-                        }
-                    }
-                })
+                (result.status == ghtraf_plan::ResultStatus::Ok).then_some((a, result))
             })
-            .collect()
-    }
-}
-
-fn require(existing: &Option<HubConfig>) -> Result<&HubConfig> {
-    existing.as_ref().ok_or_else(|| {
-        CliError::usage(format!("no {HUB_FILE} here"))
-            .with_hint("run `ghtraf hub init --repo OWNER/HUB` in the hub's checkout first")
-    })
-}
-
-/// The plan for `action`. Pure.
-pub fn plan_hub(action: &HubAction, world: &HubWorld) -> Result<Plan<HubStep>> {
-    let mut plan = Plan::new("hub");
-    let (mut config, install, token) = match action {
-        HubAction::Init {
-            repo,
-            install_command,
-            gist_token_name,
-        } => {
-            let hub = parse_repo(repo)?;
-            let gist = world.hub_gist.clone().ok_or_else(|| {
-                CliError::usage(format!("{hub} has no badge gist named \"{}\"", gist_description(&hub, GistRole::Badges)))
-                    .with_hint(format!("set the hub up first with `ghtraf create --repo {hub}`: its badge gist holds portfolio.json, its secret the token"))
-            })?;
-            let mut config = world.existing.clone().unwrap_or(HubConfig {
-                schema_version: HUB_SCHEMA,
-                hub: hub.to_string(),
-                portfolio_gist_id: None,
-                repos: Vec::new(),
-            });
-            config.hub = hub.to_string();
-            config.portfolio_gist_id = Some(gist);
-            (config, install_command.clone(), gist_token_name.clone())
-        }
-        HubAction::Add { .. } | HubAction::Remove { .. } => {
-            (require(&world.existing)?.clone(), None, None)
-        }
-    };
-    plan.set_context("hub", config.hub.clone());
-    match action {
-        HubAction::Add {
-            retire_own_workflow,
-            ..
-        } => {
-            for c in &world.candidates {
-                let name = canonical(&c.repo);
-                if config
-                    .repos
-                    .iter()
-                    .any(|r| r.repo.eq_ignore_ascii_case(&name))
-                {
-                    plan.warn(format!("{name} is already tracked"));
-                    continue;
-                }
-                let Some(badge) = &c.badge_gist_id else {
-                    plan.warn(format!(
-                        "{name} not added: it has no badge gist; run `ghtraf create --repo {name}` first, then add it"
-                    ));
-                    continue;
+            .collect();
+        let gh = world.client.as_ref().map(|c| c as &dyn GitHubRead);
+        // Every created gist is checked from one listing (a page holds 100),
+        // not one read each: 80 new gists cost one request, not 80.
+        let created = done
+            .iter()
+            .any(|(a, _)| matches!(a.details, HubStep::Gist(_)));
+        let listed: Option<std::result::Result<BTreeMap<String, GistSummary>, String>> =
+            match (created, gh) {
+                (true, Some(gh)) => Some(
+                    gh.list_gists()
+                        .map(|all| all.into_iter().map(|g| (g.id.clone(), g)).collect())
+                        .map_err(|e| e.message().to_string()),
+                ),
+                _ => None,
+            };
+        ghtraf_github::fan_out(&done, ghtraf_github::DEFAULT_FAN_OUT, |(a, result)| match (
+            &a.details, gh,
+        ) {
+            (HubStep::File(f) | HubStep::HubFile(f), _) => verify_file(
+                &checkout,
+                &a.id,
+                f,
+                result.produced.get("sha256").map(String::as_str),
+            ),
+            (HubStep::Gist(g), Some(_)) => {
+                let Some(id) = result.produced.get("id") else {
+                    return Finding::deviation(&a.id, "no gist id recorded");
                 };
-                let own_workflow = match (&c.own_workflow_active, retire_own_workflow) {
-                    (Err(e), _) => {
-                        plan.warn(format!("{name} not added: cannot read its workflows: {e}"));
-                        continue;
+                match listed.as_ref().map(|l| l.as_ref().map(|m| m.get(id))) {
+                    Some(Ok(Some(found))) => {
+                        create::compare_gist(&a.id, g, id, &found.files, found.public)
                     }
-                    (Ok(false), _) => None,
-                    (Ok(true), true) => {
-                        plan.push(Action::new(
-                            Category::Workflow,
-                            Operation::Update,
-                            format!("{name}/{OWN_WORKFLOW}"),
-                            format!("disable {OWN_WORKFLOW} in {name}: the hub collects it"),
-                            HubStep::RetireWorkflow {
-                                repo: name.clone(),
-                                workflow: OWN_WORKFLOW.to_string(),
-                            },
-                        ));
-                        None
-                    }
-                    (Ok(true), false) => {
-                        plan.warn(format!(
-                            "{name} keeps its own {OWN_WORKFLOW}; the hub will skip it (pass --retire-own-workflow to collect it from the hub)"
-                        ));
-                        Some(format!("{OWN_WORKFLOW} is active"))
-                    }
-                };
-                config.repos.push(TrackedRepo {
-                    repo: name,
-                    badge_gist_id: badge.clone(),
-                    archive_gist_id: c.archive_gist_id.clone(),
-                    display_name: None,
-                    dashboard_url: None,
-                    own_workflow,
-                });
-            }
-        }
-        HubAction::Remove { repos } => {
-            for r in repos {
-                let name = canonical(&parse_repo(r)?);
-                let before = config.repos.len();
-                config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
-                if config.repos.len() == before {
-                    plan.warn(format!("{name} is not tracked"));
+                    Some(Ok(None)) => Finding::deviation(&a.id, format!("gist {id} not found")),
+                    Some(Err(e)) => Finding::deviation(
+                        &a.id,
+                        format!("cannot list the gists to check {id}: {e}"),
+                    ),
+                    None => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
                 }
             }
-        }
-        HubAction::Init { .. } => {}
+            (HubStep::Secret(s), Some(gh)) => match &world.hub_repo {
+                Some(hub) => create::verify_secret(gh, hub, &a.id, s),
+                None => Finding::deviation(&a.id, "no hub repository to re-read"),
+            },
+            (HubStep::RetireWorkflow { repo, .. }, Some(gh)) => {
+                match RepoRef::parse(repo).map(|r| gh.workflows(&r)) {
+                    Ok(Ok(ws))
+                        if ws
+                            .iter()
+                            .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active") =>
+                    {
+                        Finding::deviation(&a.id, "still active")
+                    }
+                    Ok(Ok(_)) => Finding::ok(&a.id, "disabled"),
+                    Ok(Err(e)) => {
+                        Finding::deviation(&a.id, format!("cannot re-read: {}", e.message()))
+                    }
+                    Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
+                }
+            }
+            (_, None) => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
+        })
     }
-    let install = install.unwrap_or_else(|| {
-        format!(
-            "cargo install ghtraf --version {} --locked",
-            env!("CARGO_PKG_VERSION")
-        )
-    });
-    let token = token.unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
-    let desired = vec![
-        DesiredFile {
-            path: HUB_FILE.to_string(),
-            content: Content::known(config.to_text()),
-            managed: true,
-        },
-        DesiredFile {
-            path: HUB_WORKFLOW_PATH.to_string(),
-            content: Content::known(render(&config, &install, &token)?),
-            // Re-rendered whenever the repositories change: ours, not a user template.
-            managed: true,
-        },
-    ];
-    // The portfolio page, wherever the hub gist is known (init and add).
-    let mut desired = desired;
-    if let (Some(gist), Some(owner)) = (&world.hub_gist, &world.gist_owner) {
-        for (name, text) in PAGE_FILES {
-            desired.push(DesiredFile {
-                path: format!("{PAGE_DIR}/{name}"),
-                content: Content::known((*text).to_string()),
-                managed: false,
-            });
-        }
-        desired.push(DesiredFile {
-            path: format!("{PAGE_DIR}/config.json"),
-            content: Content::known(config_json(gist, owner, &world.api_base)),
-            managed: true,
-        });
+
+    fn finish(
+        &self,
+        ctx: &Context,
+        world: &HubWorld,
+        plan: &Plan<HubStep>,
+        results: &[ActionResult],
+    ) {
+        record::finish(ctx, world.login.as_deref(), plan, results);
     }
-    let policy = if world.interactive {
-        ConflictPolicy::Ask
-    } else {
-        ConflictPolicy::Keep
-    };
-    plan_files(&mut plan, desired, &world.files, policy, &[]);
-    Ok(plan)
 }

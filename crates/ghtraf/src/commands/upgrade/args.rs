@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+
+use crate::repo_args::{RepoArgs, SecretArgs};
 use time::OffsetDateTime;
 
 use super::plan::{ConvertState, EditedFiles};
@@ -35,29 +37,10 @@ impl From<ConvertWhen> for ConvertState {
 /// to this ghtraf, keeping every day and every badge URL.
 #[derive(Debug, Args, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpgradeArgs {
-    /// Repository: OWNER/REPO, or REPO with --owner (default: .ghtraf.json, then the origin remote).
-    #[arg(long, value_name = "[OWNER/]REPO")]
-    pub repo: Option<String>,
-
-    /// Repository owner (user or organisation).
-    #[arg(long)]
-    pub owner: Option<String>,
-
-    /// The repository checkout (default: nearest .ghtraf.json or .git upwards).
-    #[arg(long, value_name = "DIR")]
-    pub repo_dir: Option<PathBuf>,
-
-    /// Badge gist to keep, overriding discovery.
-    #[arg(long, value_name = "ID")]
-    pub gist_id: Option<String>,
-
-    /// Archive gist to keep, overriding discovery.
-    #[arg(long, value_name = "ID")]
-    pub archive_gist_id: Option<String>,
-
-    /// Name shown on the dashboard (default: .ghtraf.json, the original's dashboard title, the repo name).
-    #[arg(long)]
-    pub display_name: Option<String>,
+    /// The flags `create` has too (their keys stay at this level in a saved plan).
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub common: RepoArgs,
 
     /// When to convert the original's state to ghtraf's schema.
     #[arg(long, value_enum, default_value_t = ConvertWhen::OnFirstCollect)]
@@ -68,37 +51,9 @@ pub struct UpgradeArgs {
     #[arg(long)]
     pub commit: bool,
 
-    /// Replace files that differ from ours even when they are not a recognised older version.
-    #[arg(long, conflicts_with = "skip_existing")]
-    pub force: bool,
-
-    /// Keep files that differ from ours and are not a recognised older version.
-    #[arg(long)]
-    pub skip_existing: bool,
-
-    /// Show the unified diff of every file that would change.
-    #[arg(long)]
-    pub diff: bool,
-
-    /// Replace the workflow token secret (GHTRAF_GIST_TOKEN or --gist-token-stdin).
-    #[arg(long)]
-    pub update_secret: bool,
-
-    /// Read the workflow token from standard input.
-    #[arg(long)]
-    pub gist_token_stdin: bool,
-
-    /// Name of the repository secret holding the workflow's token.
-    #[arg(long, value_name = "NAME")]
-    pub gist_token_name: Option<String>,
-
-    /// Command the workflow uses to install ghtraf (default: cargo install of this version).
-    #[arg(long, value_name = "COMMAND")]
-    pub install_command: Option<String>,
-
-    /// Releases page the workflow downloads ghtraf from (default: .ghtraf.json, then ghtraf's).
-    #[arg(long, value_name = "URL")]
-    pub releases_url: Option<String>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub secret: SecretArgs,
 
     /// Keep the original's workflow as it is; the state is then not converted.
     #[arg(long)]
@@ -117,7 +72,7 @@ impl UpgradeArgs {
     /// What happens to an edited file: `--force`, `--skip-existing`, else ask when
     /// interactive and keep when not.
     pub fn edited_files(&self, interactive: bool) -> EditedFiles {
-        match (self.force, self.skip_existing, interactive) {
+        match (self.common.force, self.common.skip_existing, interactive) {
             (true, _, _) => EditedFiles::Force,
             (false, true, _) | (false, false, false) => EditedFiles::Keep,
             (false, false, true) => EditedFiles::Ask,
@@ -198,7 +153,7 @@ mod tests {
         let mut a = UpgradeArgs::default();
         assert_eq!(a.edited_files(true), EditedFiles::Ask);
         assert_eq!(a.edited_files(false), EditedFiles::Keep);
-        a.force = true;
+        a.common.force = true;
         assert_eq!(a.edited_files(false), EditedFiles::Force);
     }
 }

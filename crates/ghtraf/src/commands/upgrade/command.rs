@@ -33,6 +33,7 @@ use crate::error::{CliError, Result};
 use crate::fsio;
 use crate::project;
 use crate::prompt::Overwrite;
+use crate::repo_name;
 use crate::templates::{DASHBOARD_CONFIG_PATH, TEMPLATES};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -61,9 +62,9 @@ impl MutatingCommand for Upgrade {
     type World = UpgradeWorld;
 
     fn observe(&self, ctx: &Context) -> Result<UpgradeWorld> {
-        let root = repository_root(self.args.repo_dir.as_deref(), &ctx.cwd);
+        let root = repository_root(self.args.common.repo_dir.as_deref(), &ctx.cwd);
         let config = read_config(&root);
-        let repo = resolve_repo(&self.args, config.as_ref(), &root)?;
+        let repo = resolve_repo(ctx, &self.args, config.as_ref(), &root)?;
         let inputs = resolve_inputs(ctx, &self.args, &repo, root)?;
         let client = api::client(ctx)?;
         let observed = observe(ctx, &inputs, &repo, &client)?;
@@ -95,7 +96,7 @@ impl MutatingCommand for Upgrade {
     }
 
     fn detail_level(&self) -> i32 {
-        i32::from(self.args.diff)
+        i32::from(self.args.common.diff)
     }
 
     fn step(
@@ -237,7 +238,13 @@ fn read_config(root: &Path) -> Option<serde_json::Map<String, serde_json::Value>
     }
 }
 
+/// The repository by the one rule of [`repo_name`] (`-R/--repo`,
+/// `$GITHUB_REPOSITORY`, `.ghtraf.json`, the origin remote), every form gh
+/// accepts and the same errors as every other command. `.ghtraf.json` is read
+/// raw here (the original's spelling is not ours), so only its `owner` and
+/// `repo` are taken.
 fn resolve_repo(
+    ctx: &Context,
     args: &UpgradeArgs,
     config: Option<&serde_json::Map<String, serde_json::Value>>,
     root: &Path,
@@ -248,29 +255,18 @@ fn resolve_repo(
             .and_then(|v| v.as_str())
             .map(str::to_string)
     };
-    let text = match (&args.repo, &args.owner) {
-        (Some(r), _) if r.contains('/') => r.clone(),
-        (Some(r), Some(o)) => format!("{o}/{r}"),
-        (Some(r), None) => match get("owner") {
-            Some(o) => format!("{o}/{r}"),
-            None => r.clone(),
-        },
-        (None, owner) => match (owner.clone().or_else(|| get("owner")), get("repo")) {
-            (Some(o), Some(r)) => format!("{o}/{r}"),
-            _ => match project::observe(root, None).ok().and_then(|p| p.origin) {
-                Some((o, r)) => format!("{o}/{r}"),
-                None => return Err(
-                    CliError::usage("which repository? none given and none found").with_hint(
-                        "pass --repo OWNER/REPO (or run inside a clone whose origin is on GitHub)",
-                    ),
-                ),
-            },
-        },
+    let named = project::ProjectConfig {
+        owner: get("owner"),
+        repo: get("repo"),
+        ..project::ProjectConfig::default()
     };
-    RepoRef::parse(&text).map_err(|e| {
-        CliError::usage(e.message().to_string())
-            .with_hint("repository names look like OWNER/REPO, e.g. octo/demo")
-    })
+    repo_name::resolve_for(
+        ctx,
+        root,
+        args.common.repo.as_deref(),
+        args.common.owner.as_deref(),
+        config.map(|_| &named),
+    )
 }
 
 fn resolve_inputs(
@@ -279,7 +275,7 @@ fn resolve_inputs(
     repo: &RepoRef,
     root: PathBuf,
 ) -> Result<UpgradeInputs> {
-    let token = if args.gist_token_stdin {
+    let token = if args.secret.gist_token_stdin {
         let text = ctx.read_stdin()?;
         let t = text.trim();
         if t.is_empty() {
@@ -293,7 +289,7 @@ fn resolve_inputs(
             .filter(|t| !t.trim().is_empty())
             .map(|t| Secret::new(t.trim()))
     };
-    if args.update_secret && token.is_none() {
+    if args.secret.update_secret && token.is_none() {
         return Err(CliError::usage(
             "--update-secret needs the token: set GHTRAF_GIST_TOKEN or use --gist-token-stdin",
         ));
@@ -312,22 +308,23 @@ fn resolve_inputs(
         repo: repo.name.clone(),
         root,
         backup_dir,
-        gist_id: args.gist_id.clone(),
-        archive_gist_id: args.archive_gist_id.clone(),
-        display_name: args.display_name.clone(),
+        gist_id: args.common.gist_id.clone(),
+        archive_gist_id: args.common.archive_gist_id.clone(),
+        display_name: args.common.display_name.clone(),
         convert_state: args.convert_state.into(),
         commit: args.commit,
         edited: args.edited_files(ctx.interactive),
         keep_old_workflow: args.keep_old_workflow,
         prune_orphans: args.prune_orphans,
-        update_secret: args.update_secret,
+        update_secret: args.secret.update_secret,
         token,
         gist_token_name: args
+            .common
             .gist_token_name
             .clone()
             .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string()),
-        install_command: args.install_command.clone(),
-        releases_url: match &args.releases_url {
+        install_command: args.common.install_command.clone(),
+        releases_url: match &args.common.releases_url {
             Some(url) => Some(crate::install::check_releases_url(
                 url,
                 crate::values::Source::Flag("--releases-url"),
@@ -440,7 +437,8 @@ fn observe(
         )
     });
     let user = user?;
-    let repo_read = repo_read?;
+    // A 404 on the repository names it, as for every command.
+    let repo_read = repo_read.map_err(|e| repo_name::unseen(repo, e))?;
     let listed = listed?;
     let variables: BTreeMap<String, String> =
         variables?.into_iter().map(|v| (v.name, v.value)).collect();

@@ -228,3 +228,44 @@ fn after_upgrade_create_has_nothing_to_change() {
         .collect();
     assert!(changes.is_empty(), "{changes:#?}");
 }
+
+#[test]
+fn a_file_upgrade_keeps_as_edited_is_recorded_as_create_would_record_it() {
+    let l = gtt_with_months();
+    let css = "docs/stats/style.css";
+    std::fs::write(l.dir.path().join(css), "mine\n").unwrap();
+    let out = upgrade(&l, &["--commit", "--convert-state", "now"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(
+        out.stdout
+            .contains(&format!("record your kept edit of {css}")),
+        "{}",
+        out.stdout
+    );
+    let project: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(l.dir.path().join(".ghtraf.json")).unwrap()).unwrap();
+    assert_eq!(
+        project["keptEdits"][css]["sha256"],
+        ghtraf::fsio::sha256_hex(b"mine\n")
+    );
+    let remote = l.hub.state()["repos"]["octo/demo"]["contents"][WORKFLOW].clone();
+    std::fs::write(l.dir.path().join(WORKFLOW), remote.as_str().unwrap()).unwrap();
+    // create's planner reaches the same record (nothing to change), and
+    // verify judges the file kept.
+    let create = on(&l.hub).run(
+        l.dir.path(),
+        &["create", "-n", "--dry-run", "--format", "json"],
+    );
+    let changes: Vec<(String, String)> = actions(&create.json())
+        .into_iter()
+        .filter(|(_, op)| op != "skip")
+        .collect();
+    assert!(changes.is_empty(), "{changes:#?}");
+    let verify = on(&l.hub).run(l.dir.path(), &["verify", "--format", "json"]);
+    assert_eq!(
+        verify.json()["kept"],
+        serde_json::json!([{"path": css, "state": "kept"}]),
+        "{}",
+        verify.stdout
+    );
+}

@@ -3,6 +3,8 @@
 //! wrote it and planned as keep, write or refuse (edited by the user).
 
 use super::*;
+use crate::managed_file::kept_change;
+use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
 
 /// `.ghtraf.json` as found (root, else the stray copy in the working directory).
@@ -13,6 +15,16 @@ pub(super) struct ConfigSeen {
 }
 
 impl ConfigSeen {
+    /// The kept template edits the file records (none when it records none,
+    /// or records them in a shape this version cannot read).
+    pub(super) fn kept_edits(&self) -> BTreeMap<String, KeptEdit> {
+        self.object
+            .as_ref()
+            .and_then(|o| o.get(KEPT_EDITS))
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+
     pub(super) fn read(observed: &Observed, plan: &mut Plan<UpgradeStep>) -> ConfigSeen {
         let parse = |bytes: &[u8]| match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(m)) => Ok(m),
@@ -449,6 +461,7 @@ pub(super) fn plan_project_config(
     config: &ConfigSeen,
     values: &Values,
     ids: &Ids,
+    kept: &BTreeMap<String, KeptEdit>,
 ) -> Option<Action<UpgradeStep>> {
     if config.unreadable {
         return None;
@@ -488,7 +501,13 @@ pub(super) fn plan_project_config(
     if values.releases_url != crate::install::DEFAULT_RELEASES {
         ours.push(("releasesUrl", values.releases_url.clone().into()));
     }
-    let object = ours_then_theirs(ours, &migration.object);
+    // The kept edits are ours to set or clear, as `create` does.
+    if !kept.is_empty() {
+        ours.push((KEPT_EDITS, serde_json::to_value(kept).unwrap_or_default()));
+    }
+    let mut theirs = migration.object.clone();
+    theirs.shift_remove(KEPT_EDITS);
+    let object = ours_then_theirs(ours, &theirs);
     let text = json_text(
         object,
         &[("badgeGistId", &ids.badge), ("archiveGistId", &ids.archive)],
@@ -496,14 +515,15 @@ pub(super) fn plan_project_config(
     if is_snake_case(&base) {
         plan.set_context("config_migration", notes.clone());
     }
-    Some(plan_managed(
-        Category::Config,
-        CONFIG_FILE,
-        text,
-        observed,
-        notes,
-    ))
+    let mut action = plan_managed(Category::Config, CONFIG_FILE, text, observed, notes);
+    if let Some(said) = kept_change(&config.kept_edits(), kept).filter(|_| action.is_change()) {
+        action.description.push_str(&said);
+    }
+    Some(action)
 }
+
+/// The key of `.ghtraf.json` recording kept template edits.
+const KEPT_EDITS: &str = "keptEdits";
 
 /// A managed JSON file: ours to merge, so created or updated, never a conflict.
 pub(super) fn plan_managed(

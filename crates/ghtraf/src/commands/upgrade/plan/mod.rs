@@ -36,7 +36,7 @@ use super::step::{
 };
 use crate::error::{CliError, Result};
 use crate::fsio::sha256_hex;
-use crate::managed_file::unified_diff;
+use crate::managed_file::{kept_edit, unified_diff};
 use crate::templates::DASHBOARD_CONFIG_PATH;
 
 mod conversion;
@@ -259,6 +259,7 @@ pub fn plan_upgrade(
         && !inputs.keep_old_workflow
         && remote.is_some_and(|r| r.text != desired_workflow)
         && (!remote_edited || inputs.edited == EditedFiles::Force);
+    let mut kept = config.kept_edits();
     for (path, text) in &rendered {
         if let Some(why) = observed.refused.get(path) {
             actions.push(keep(Category::File, path, &format!("left alone: {why}")));
@@ -288,13 +289,30 @@ pub fn plan_upgrade(
             original_dashboard,
             &inputs.version,
         );
-        actions.push(plan_file(
+        let kept_as_edited = recognised.is_err() && inputs.edited == EditedFiles::Keep;
+        let action = plan_file(
             path,
             Text::known(text.clone()),
             observed,
             recognised,
             inputs.edited,
-        ));
+        );
+        // Recorded when kept as the user's edit, left when asked about,
+        // cleared when replaced or already ours (as `create` does).
+        match observed.files.get(path).cloned().flatten() {
+            Some(bytes)
+                if kept_as_edited
+                    && action.operation == Operation::Skip
+                    && bytes != text.as_bytes() =>
+            {
+                kept.insert(path.clone(), kept_edit(&bytes, text));
+            }
+            _ if action.requires_input => {}
+            _ => {
+                kept.remove(path);
+            }
+        }
+        actions.push(action);
     }
     let ids = Ids {
         badge: Deferred::Known(badge.id.clone()),
@@ -303,7 +321,7 @@ pub fn plan_upgrade(
     if let Some(a) = plan_dashboard_config(&mut plan, observed, &values, &ids, inputs) {
         actions.push(a);
     }
-    if let Some(a) = plan_project_config(&mut plan, observed, &config, &values, &ids) {
+    if let Some(a) = plan_project_config(&mut plan, observed, &config, &values, &ids, &kept) {
         actions.push(a);
     }
     for (path, present) in &observed.files {

@@ -1,0 +1,257 @@
+//! `hub`, the pure planner: from what was observed to the plan of gists,
+//! the hub's secret, workflow retirements and the hub's files. Gists a
+//! repository lacks are planned with `create`'s own action, so they are
+//! named and filled exactly as `create` makes them.
+
+use ghtraf_github::RepoRef;
+use ghtraf_plan::{Action, ActionId, Category, Deferred, Operation, Plan};
+use time::OffsetDateTime;
+
+use super::{parse_repo, record, token_name, HubAction, HubStep, HubWorld, OWN_WORKFLOW};
+use crate::commands::create;
+use crate::deployment::{GistRole, DEFAULT_TOKEN_NAME};
+use crate::error::{CliError, Result};
+use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
+use crate::hub::shard::canonical;
+use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
+use crate::hub::{HubConfig, TrackedRepo, HUB_FILE, HUB_SCHEMA};
+use crate::managed_file::{plan_files, ConflictPolicy, Content, DesiredFile, Fill};
+
+pub(super) fn require(existing: &Option<HubConfig>) -> Result<&HubConfig> {
+    existing.as_ref().ok_or_else(|| {
+        CliError::usage(format!("no {HUB_FILE} here"))
+            .with_hint("run `ghtraf hub init --repo OWNER/HUB` in the hub's checkout first")
+    })
+}
+
+/// What a plan collects while it plans gists: the creations, and the fills
+/// a file naming their ids needs.
+#[derive(Default)]
+struct Creations {
+    creators: Vec<ActionId>,
+    fills: Vec<Fill>,
+}
+
+impl Creations {
+    /// `repo`'s gist in `role`: the id known now, or a planned creation (named
+    /// and filled as `create` makes it) whose id a file holds as a marker.
+    fn gist(
+        &mut self,
+        plan: &mut Plan<HubStep>,
+        known: Option<&String>,
+        repo: &RepoRef,
+        role: GistRole,
+        api_base: &str,
+        now: OffsetDateTime,
+    ) -> (String, Option<Fill>) {
+        if let Some(id) = known {
+            return (id.clone(), None);
+        }
+        let target = format!("{}/{}", canonical(repo), role.name());
+        let id = plan.push(create::new_gist_action(repo, role, api_base, now, target));
+        let value = Deferred::after(&id, "id");
+        self.creators.push(id);
+        match create::marker(&value) {
+            Some((marker, fill)) => {
+                self.fills.push(fill.clone());
+                (marker, Some(fill))
+            }
+            None => (value.to_string(), None),
+        }
+    }
+}
+
+/// The plan for `action`. Pure.
+pub fn plan_hub(
+    action: &HubAction,
+    world: &HubWorld,
+    now: OffsetDateTime,
+) -> Result<Plan<HubStep>> {
+    let mut plan = Plan::new("hub");
+    let mut made = Creations::default();
+    let mut hub_gist = world.hub_gist.clone().map(|id| (id, None));
+    let (mut config, install, token) = match action {
+        HubAction::Init {
+            repo,
+            install_command,
+            gist_token_name,
+            update_secret,
+            ..
+        } => {
+            let hub = parse_repo(repo)?;
+            // The hub's badge gist: its portfolio's home, named as `create` names it.
+            let gist = made.gist(
+                &mut plan,
+                world.hub_gist.as_ref(),
+                &hub,
+                GistRole::Badges,
+                &world.api_base,
+                now,
+            );
+            hub_gist = Some(gist.clone());
+            // The token, stored once: in the hub, as `create` stores it.
+            create::plan_secret(
+                &mut plan,
+                &token_name(action),
+                world.secret.as_ref(),
+                *update_secret,
+                &world.token,
+            );
+            let mut config = world.existing.clone().unwrap_or(HubConfig {
+                schema_version: HUB_SCHEMA,
+                hub: hub.to_string(),
+                portfolio_gist_id: None,
+                repos: Vec::new(),
+            });
+            config.hub = hub.to_string();
+            config.portfolio_gist_id = Some(gist.0);
+            (config, install_command.clone(), gist_token_name.clone())
+        }
+        HubAction::Add { .. } | HubAction::Remove { .. } => {
+            (require(&world.existing)?.clone(), None, None)
+        }
+    };
+    plan.set_context("hub", config.hub.clone());
+    match action {
+        HubAction::Add {
+            retire_own_workflow,
+            ..
+        } => {
+            for c in &world.candidates {
+                let name = canonical(&c.repo);
+                if config
+                    .repos
+                    .iter()
+                    .any(|r| r.repo.eq_ignore_ascii_case(&name))
+                {
+                    plan.warn(format!("{name} is already tracked"));
+                    continue;
+                }
+                if c.badge_gist_id.is_none() && c.legacy_gists {
+                    // New gists would orphan the history the original's gists hold.
+                    plan.warn(format!(
+                        "{name} not added: its gists are named the original tool's way; run `ghtraf upgrade --repo {name}` first (it renames them and keeps their history), then add it"
+                    ));
+                    continue;
+                }
+                let own_workflow = match (&c.own_workflow_active, retire_own_workflow) {
+                    (Err(e), _) => {
+                        plan.warn(format!("{name} not added: cannot read its workflows: {e}"));
+                        continue;
+                    }
+                    (Ok(false), _) => None,
+                    (Ok(true), true) => {
+                        plan.push(Action::new(
+                            Category::Workflow,
+                            Operation::Update,
+                            format!("{name}/{OWN_WORKFLOW}"),
+                            format!("disable {OWN_WORKFLOW} in {name}: the hub collects it"),
+                            HubStep::RetireWorkflow {
+                                repo: name.clone(),
+                                workflow: OWN_WORKFLOW.to_string(),
+                            },
+                        ));
+                        None
+                    }
+                    (Ok(true), false) => {
+                        plan.warn(format!(
+                            "{name} keeps its own {OWN_WORKFLOW}; the hub will skip it (pass --retire-own-workflow to collect it from the hub)"
+                        ));
+                        Some(format!("{OWN_WORKFLOW} is active"))
+                    }
+                };
+                // Its own gists, as `create` makes them: its README badges read the badge gist.
+                let api = world.api_base.as_str();
+                let (badge, _) = made.gist(
+                    &mut plan,
+                    c.badge_gist_id.as_ref(),
+                    &c.repo,
+                    GistRole::Badges,
+                    api,
+                    now,
+                );
+                let (archive, _) = made.gist(
+                    &mut plan,
+                    c.archive_gist_id.as_ref(),
+                    &c.repo,
+                    GistRole::Archive,
+                    api,
+                    now,
+                );
+                config.repos.push(TrackedRepo {
+                    repo: name,
+                    badge_gist_id: badge,
+                    archive_gist_id: Some(archive),
+                    display_name: None,
+                    dashboard_url: None,
+                    own_workflow,
+                });
+            }
+        }
+        HubAction::Remove { repos } => {
+            for r in repos {
+                let name = canonical(&parse_repo(r)?);
+                let before = config.repos.len();
+                config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
+                if config.repos.len() == before {
+                    plan.warn(format!("{name} is not tracked"));
+                }
+            }
+        }
+        HubAction::Init { .. } => {}
+    }
+    let install = install.unwrap_or_else(|| {
+        format!(
+            "cargo install ghtraf --version {} --locked",
+            env!("CARGO_PKG_VERSION")
+        )
+    });
+    let token = token.unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
+    let mut desired = vec![
+        DesiredFile {
+            path: HUB_FILE.to_string(),
+            content: Content {
+                text: config.to_text(),
+                fills: made.fills,
+            },
+            managed: true,
+        },
+        DesiredFile {
+            path: HUB_WORKFLOW_PATH.to_string(),
+            content: Content::known(render(&config, &install, &token)?),
+            // Re-rendered whenever the repositories change: ours, not a user template.
+            managed: true,
+        },
+    ];
+    // The portfolio page, wherever the hub gist is known or planned (init and add).
+    let owner = world.gist_owner.clone().or_else(|| world.login.clone());
+    if let (Some((gist, fill)), Some(owner)) = (hub_gist, owner) {
+        for (name, text) in PAGE_FILES {
+            desired.push(DesiredFile {
+                path: format!("{PAGE_DIR}/{name}"),
+                content: Content::known((*text).to_string()),
+                managed: false,
+            });
+        }
+        desired.push(DesiredFile {
+            path: format!("{PAGE_DIR}/config.json"),
+            content: Content {
+                text: config_json(&gist, &owner, &world.api_base),
+                fills: fill.into_iter().collect(),
+            },
+            managed: true,
+        });
+    }
+    let policy = if world.interactive {
+        ConflictPolicy::Ask
+    } else {
+        ConflictPolicy::Keep
+    };
+    // A token that cannot make what the plan makes stops it here, before any change.
+    if let Some(scopes) = &world.scopes {
+        create::check_own_token(&plan, scopes)?;
+    }
+    plan_files(&mut plan, desired, &world.files, policy, &made.creators);
+    record::gather_in_hub_file(&mut plan);
+    Ok(plan)
+}
