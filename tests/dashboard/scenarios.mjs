@@ -3,6 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recentFile } from './fixtures/generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures');
@@ -42,6 +43,13 @@ export function scenarios() {
   const gtt = (f) => readFixture('gtt', f);
   return {
     v4: { config: { ...base('v4'), repo: 'demo', displayName: 'Demo' }, gists: { 'badge-v4': v4State, 'archive-v4': v4Archive } },
+    // Since the dashboard's first-paint work collect also writes archive-recent.json (the
+    // newest months in one file); a copy cut off mid-way must cost nothing but a request.
+    'v4-recent': { config: base('v4-recent'), gists: { 'badge-v4-recent': v4State, 'archive-v4-recent': { ...v4Archive, 'archive-recent.json': recentFile(v4['state.json'], v4Archive) } } },
+    'v4-recent-cut': {
+      config: base('v4-recent-cut'),
+      gists: { 'badge-v4-recent-cut': v4State, 'archive-v4-recent-cut': { ...v4Archive, 'archive-recent.json': JSON.stringify(recentFile(v4['state.json'], v4Archive)).slice(0, 5000) } },
+    },
     'v4-403': { config: base('v4-403'), gists: { 'badge-v4-403': v4State, 'archive-v4-403': v4Archive }, statuses: { 'archive-v4-403/*': 403 } },
     'v4-noindex': {
       config: base('v4-noindex'),

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as D from '../../../crates/ghtraf/templates/docs/stats/data.js';
 import { readFixture } from '../scenarios.mjs';
+import { recentFile } from '../fixtures/generate.mjs';
 
 const gttState = () => readFixture('gtt', 'synthetic-state.json');
 const v4State = () => readFixture('v4', 'state.json');
@@ -343,7 +344,8 @@ test('a full load stitches all archive months and caches them under owner/repo k
   assert.equal(result.archive.status, 'ok');
   assert.deepEqual(result.archive.months, V4_MONTHS);
   assert.equal(result.days.length, 99);
-  assert.equal(first.calls.length, 1 + V4_MONTHS.length, 'state and each month once');
+  // These files predate archive-recent.json: asked for once (404), then each month file.
+  assert.equal(first.calls.length, 2 + V4_MONTHS.length, 'state, archive-recent.json and each month once');
   assert.ok(!first.calls.some((u) => u.endsWith('/archive.json')), 'a ghtraf state names its months: no index round trip');
   assert.ok(first.calls.every((u) => u.startsWith('http://gists.test/octo/') && u.includes('/raw/')));
   assert.ok(cache.keys().length > 0 && cache.keys().every((k) => k.startsWith('ghtraf:octo/demo:')));
@@ -352,7 +354,7 @@ test('a full load stitches all archive months and caches them under owner/repo k
   assert.equal(second.calls.length, 1, 'unchanged month files come from the cache');
   const other = fakeFetch(v4Files());
   await D.loadDashboard({ config: { ...config, repo: 'other' }, fetchJson: other.fetchJson, cache });
-  assert.equal(other.calls.length, 1 + V4_MONTHS.length, 'another repo on the same origin does not reuse the cache');
+  assert.equal(other.calls.length, 2 + V4_MONTHS.length, 'another repo on the same origin does not reuse the cache');
 });
 
 test('a backfill that rewrote an archived month invalidates the cached months', async () => {
@@ -367,7 +369,7 @@ test('a backfill that rewrote an archived month invalidates the cached months', 
   state.totals.clones += 100;
   const again = fakeFetch(files);
   const result = await D.loadDashboard({ config, fetchJson: again.fetchJson, cache });
-  assert.equal(again.calls.length, 1 + V4_MONTHS.length, 'every month is read again');
+  assert.equal(again.calls.length, 2 + V4_MONTHS.length, 'every month is read again (archive-recent.json asked for first)');
   assert.equal(result.days.find((d) => d.date === month.dailyHistory[0].date.slice(0, 10)).clones, month.dailyHistory[0].clones);
 });
 
@@ -402,7 +404,7 @@ test('two loads at once (a range change during a download) ask for each month on
   const [a, b] = await Promise.all([D.extendDashboard(result, { range: 'all' }), D.extendDashboard(result, { range: '365' })]);
   assert.deepEqual(a.archive.months, V4_MONTHS);
   assert.deepEqual(b.archive.months, V4_MONTHS);
-  assert.equal(calls.length, 1 + V4_MONTHS.length);
+  assert.equal(calls.length, 2 + V4_MONTHS.length, 'state, archive-recent.json (missing) and each month once');
 });
 
 test('the state-only result arrives before the archives', async () => {
@@ -573,4 +575,56 @@ test('all history by month: archived months stand in as their index totals until
   const quiet = fakeFetch(v4Files());
   await D.loadDashboard({ config, fetchJson: quiet.fetchJson, range: '31', onSummaries: () => assert.fail('31 days need no archive') });
   assert.ok(!quiet.calls.some((u) => u.endsWith('/archive.json')));
+});
+
+// ---- archive-recent.json: the newest months in one request ----
+
+const withRecent = () => {
+  const files = v4Files();
+  files['a/raw/archive-recent.json'] = recentFile(files['b/raw/state.json'], Object.fromEntries(V4_MONTHS.map((p) => [`archive-${p}.json`, files[`a/raw/archive-${p}.json`]])));
+  return files;
+};
+
+test('all history comes from archive-recent.json in one request when it matches the state', async () => {
+  const cache = memoryStorage();
+  const { fetchJson, calls } = fakeFetch(withRecent());
+  const result = await D.loadDashboard({ config, fetchJson, cache, now: Date.parse('2026-02-26T12:00:00Z') });
+  assert.deepEqual(calls.map((u) => u.split('/raw/')[1]), ['state.json', 'archive-recent.json']);
+  const byFiles = await D.loadDashboard({ config, fetchJson: fakeFetch(v4Files()).fetchJson, now: Date.parse('2026-02-26T12:00:00Z') });
+  assert.deepEqual(result.days, byFiles.days, 'the same days as from the month files');
+  assert.deepEqual(result.archive, byFiles.archive);
+  // Its months are cached like month files: a revisit asks for the state only.
+  const again = fakeFetch(withRecent());
+  await D.loadDashboard({ config, fetchJson: again.fetchJson, cache });
+  assert.deepEqual(again.calls.map((u) => u.split('/raw/')[1]), ['state.json']);
+});
+
+test('month files are read when archive-recent.json is missing, malformed or stale', async () => {
+  const cases = {
+    missing: (files) => { delete files['a/raw/archive-recent.json']; },
+    'not an object': (files) => { files['a/raw/archive-recent.json'] = [1, 2]; },
+    'a month without days': (files) => { delete files['a/raw/archive-recent.json'].months[0].dailyHistory; },
+    // A backfill rewrote a month after the file was written: the state's archived totals moved.
+    stale: (files) => { files['b/raw/state.json'].archived.totals.clones += 1; },
+    'other months': (files) => { files['a/raw/archive-recent.json'].archived.months.pop(); },
+  };
+  for (const [name, spoil] of Object.entries(cases)) {
+    const files = withRecent();
+    spoil(files);
+    const { fetchJson, calls } = fakeFetch(files);
+    const result = await D.loadDashboard({ config, fetchJson });
+    const asked = calls.map((u) => u.split('/raw/')[1]);
+    assert.deepEqual(asked.filter((f) => /^archive-\d/.test(f)).sort(), V4_MONTHS.map((p) => `archive-${p}.json`), name);
+    assert.deepEqual(result.archive.months, V4_MONTHS, name);
+    assert.equal(result.archive.status, 'ok', name);
+  }
+  // A network error on it is no worse.
+  const { fetchJson } = fakeFetch(withRecent(), { 'a/raw/archive-recent.json': 0 });
+  assert.deepEqual((await D.loadDashboard({ config, fetchJson })).archive.months, V4_MONTHS);
+});
+
+test('one wanted month does not fetch archive-recent.json', async () => {
+  const { fetchJson, calls } = fakeFetch(withRecent());
+  await D.loadDashboard({ config, fetchJson, range: '60' });
+  assert.deepEqual(calls.map((u) => u.split('/raw/')[1]), ['state.json', 'archive-2025-12.json']);
 });

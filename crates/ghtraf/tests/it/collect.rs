@@ -211,7 +211,51 @@ fn multi_week_simulation_never_loses_or_lowers_and_archives_months() {
         23,
         "January 9..31 (day 0 reported the 9th) archived"
     );
+    // Beside it, the dashboard's one-request copy: the month as its file says, and the
+    // state's archive record to tell a current copy from a stale one.
+    let recent = gist_file(&hub, "[GTT] octo/demo · archive", "archive-recent.json")
+        .expect("archive-recent.json written with the month");
+    let recent: serde_json::Value = serde_json::from_str(&recent).unwrap();
+    assert_eq!(recent["months"], json!([month]));
+    let stored: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(recent["archived"], stored["archived"]);
+    assert_eq!(recent["repo"], "octo/demo");
     assert!(state.len() < 100_000);
+    // A deployment from before the file (or after a backfill rewrote a month): the next run
+    // writes it from the month files, and the run after that writes nothing more.
+    let archive_id = hub.state()["gists"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, g)| g["description"] == "[GTT] octo/demo · archive")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    hub.patch_world(json!({"gists": {&archive_id: {"files": {"archive-recent.json": null}}}}))
+        .unwrap();
+    assert_eq!(
+        gist_file(&hub, "[GTT] octo/demo · archive", "archive-recent.json"),
+        None
+    );
+    let last = format!("{}T09:00:00Z", date_plus(start, 55));
+    for run in 0..2 {
+        hub.clear_log();
+        let out = on(&hub)
+            .now(&last)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &["collect", "-n"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        let archive_writes = hub
+            .mutations()
+            .iter()
+            .filter(|r| r.path.ends_with(&archive_id))
+            .count();
+        assert_eq!(archive_writes, usize::from(run == 0), "run {run}");
+    }
+    let rewritten = gist_file(&hub, "[GTT] octo/demo · archive", "archive-recent.json").unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&rewritten).unwrap(),
+        recent
+    );
     assert!(
         hub.contract_violations().is_empty(),
         "{:?}",

@@ -44,6 +44,7 @@ pub mod many;
 mod observe;
 mod payload;
 mod plan;
+pub mod recent;
 mod verify;
 
 /// Everything read before planning.

@@ -33,6 +33,9 @@ pub fn plan_collect_merged(observed: &CollectObserved) -> Result<(Plan<GistWrite
 
     // Archive first: the state that drops those days is written only after.
     let archive_action = plan_archive(&mut plan, observed, &mut outcome, rewrites, &archive_files)?;
+    if archive_action.is_none() {
+        plan_recent_refresh(&mut plan, observed, &outcome, &archive_files);
+    }
     let state_changed = outcome.changed || imported || archive_action.is_some();
     plan_badges(&mut plan, observed, &outcome, state_changed, archive_action);
     Ok((plan, outcome.state))
@@ -203,7 +206,15 @@ fn plan_archive(
     // The months to write are the merge's plus the original tool's
     // rewritten ones: one tested function makes the files and the index.
     outcome.archive = months.clone();
-    let files = outcome.archive_files(existing_index.as_ref());
+    let mut files = outcome.archive_files(existing_index.as_ref());
+    // The dashboard's one-request copy of the latest months, from the gist as written.
+    let mut after = archive_files.clone();
+    after.extend(files.iter().map(|(n, t)| (n.clone(), t.clone())));
+    if let Some(text) =
+        super::recent::recent_file(&outcome.state.repo, &outcome.state.archived, &after)
+    {
+        files.insert(super::recent::RECENT_FILE.to_string(), text);
+    }
     let id = plan.push(Action::new(
         Category::Gist,
         Operation::Update,
@@ -219,6 +230,46 @@ fn plan_archive(
         },
     ));
     Ok(Some(id))
+}
+
+/// Without months to archive: rewrite `archive-recent.json` alone when it is missing or no
+/// longer what the month files and the state say (a deployment from before it, or a backfill
+/// that rewrote a month), so the dashboard's one-request copy is current after one run.
+fn plan_recent_refresh(
+    plan: &mut Plan<GistWrite>,
+    observed: &CollectObserved,
+    outcome: &MergeOutcome,
+    archive_files: &BTreeMap<String, String>,
+) {
+    let (Some(archive_id), Some(archive_gist)) =
+        (&observed.target.archive_gist_id, &observed.archive_gist)
+    else {
+        return;
+    };
+    let state = &outcome.state;
+    let Some(text) = super::recent::recent_file(&state.repo, &state.archived, archive_files) else {
+        return;
+    };
+    if archive_files.get(super::recent::RECENT_FILE) == Some(&text) {
+        return;
+    }
+    let name = super::recent::RECENT_FILE;
+    plan.push(Action::new(
+        Category::Gist,
+        Operation::Update,
+        "archive",
+        format!("refresh {name} in gist {archive_id} (the dashboard's one-request copy of the archived months)"),
+        GistWrite {
+            role: GistRole::Archive,
+            gist_id: archive_id.clone(),
+            revision: Some(gist_revision(archive_gist)),
+            files: BTreeMap::from([(name.to_string(), text)]),
+            changes: vec![format!(
+                "{name}: missing or older than the month files; rewritten from them"
+            )],
+            totals: None,
+        },
+    ));
 }
 
 /// The badge gist's PATCH (after the archive's), or a skip when only the

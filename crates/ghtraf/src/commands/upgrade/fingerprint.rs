@@ -320,13 +320,16 @@ pub enum DashboardKind {
     Original {
         display_name: Option<String>,
     },
-    /// Ours: a module script `dashboard.js` reading `config.json`.
+    /// Ours: the module `dashboard.js` (a file, or inlined into the page since the
+    /// dashboard's first-paint work) reading `config.json`.
     Ghtraf,
     Unknown,
 }
 
 pub fn classify_dashboard(text: &str) -> DashboardKind {
-    if text.contains("src=\"dashboard.js\"") && text.contains("config.json") {
+    let module =
+        text.contains("src=\"dashboard.js\"") || text.contains("data-inline=\"dashboard.js\"");
+    if module && text.contains("config.json") {
         return DashboardKind::Ghtraf;
     }
     let title = text.find("<title>").and_then(|start| {
@@ -545,6 +548,9 @@ mod tests {
             .map(|t| t.text)
             .unwrap_or_default();
         assert_eq!(classify_dashboard(ours), DashboardKind::Ghtraf);
+        // Earlier ghtraf pages loaded dashboard.js as a file.
+        let earlier = "<link rel=\"preload\" href=\"config.json\" as=\"fetch\">\n<script type=\"module\" src=\"dashboard.js\"></script>";
+        assert_eq!(classify_dashboard(earlier), DashboardKind::Ghtraf);
         assert_eq!(
             classify_dashboard("<title>Stats - Project Statistics</title>"),
             DashboardKind::Unknown

@@ -1,14 +1,16 @@
 // The dashboard's UI: reads config.json, loads the gist data through data.js and renders
-// the five tabs. Numbers are written as text first; charts are drawn afterwards and a
-// failure there never hides a figure.
+// the five tabs. Numbers are written as text first; charts are drawn after the frame that
+// paints them, and a failure there never hides a figure. index.html holds this file with
+// data.js and charts.js inside it (tests/dashboard/inline.mjs), so nothing the page shows
+// waits for a script file.
 
 import * as D from './data.js';
+import * as charts from './charts.js';
 
-// Loaded on its own so that a chart module that fails to load costs only the charts.
-const chartsModule = import('./charts.js').catch((error) => {
-  console.error(error);
-  return null;
-});
+/** Resolves once the next frame has been painted: charts wait for the numbers to be on screen. */
+function afterPaint() {
+  return new Promise((resolve) => { requestAnimationFrame(() => { setTimeout(resolve, 0); }); });
+}
 
 const TABS = ['overview', 'installs', 'views', 'community', 'dev'];
 /** Deep-link targets that are sections inside a tab (the badges link to #clones). */
@@ -254,13 +256,11 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   const details = h('details', { class: 'chart-table', 'data-table': id },
     h('summary', { text: `Table: ${title} (${unit})` }), tableHost);
   const backfilled = buckets.some((b) => fields.some((f) => b.backfilled[f.key] > 0));
-  const draw = async () => {
-    const charts = await chartsModule;
+  const draw = () => {
     const visible = fields.filter((f) => !ui.hiddenSeries.has(`${id}:${f.key}`));
     const series = visible.map((f) => ({ name: f.name, color: COLORS[f.key], points: buckets.map((b) => pointFor(b, f.key)) }));
     const marks = buckets.map((b) => visible.some((f) => b.backfilled[f.key] > 0));
     try {
-      if (!charts) throw new Error('charts.js did not load');
       (kind === 'stacked' ? charts.stackedBarChart : charts.lineChart)(chartHost, { title: `${title}, ${unit}`, labels: buckets.map((b) => b.label), series, marks });
     } catch (error) {
       chartHost.textContent = 'The chart could not be drawn; the table below has every value.';
@@ -316,7 +316,8 @@ function chartBlock({ id, title, kind = 'line', fields, toggles = false, section
   observer.observe(chartHost);
   const block = h('section', { class: 'chart-block', 'aria-labelledby': `h-${id}`, 'data-section': section },
     h('h2', { id: `h-${id}` }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, chartHost, details);
-  draw();
+  // After the frame that paints this render's numbers; not at all if a newer render replaced it.
+  afterPaint().then(() => { if (chartHost.isConnected) draw(); });
   return block;
 }
 
@@ -455,10 +456,8 @@ function historyBlock(created) {
     return h('p', { class: 'series-note', role: 'note', 'data-series': f.key, 'data-series-note': 'incomplete' },
       h('strong', { text: `${f.name}: incomplete. ` }), s.note || 'The list could not be read whole.', ` (${from}; the line stops at the last known day.)`);
   });
-  const draw = async () => {
-    const charts = await chartsModule;
+  const draw = () => {
     try {
-      if (!charts) throw new Error('charts.js did not load');
       charts.lineChart(chartHost, {
         title: `${title}, end of each ${size}`,
         labels: buckets.map((b) => b.label),
@@ -486,7 +485,7 @@ function historyBlock(created) {
     fields.map((f) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `--series:${COLORS[f.key]}`, 'aria-hidden': 'true' }), f.name)));
   const block = h('section', { class: 'chart-block', 'aria-labelledby': 'h-history', 'data-section': 'history' },
     h('h2', { id: 'h-history' }, title, h('span', { class: 'unit', text: ` · ${unit}` })), legend, ...notes, chartHost, details);
-  draw();
+  afterPaint().then(() => { if (chartHost.isConnected) draw(); });
   return block;
 }
 
@@ -785,7 +784,7 @@ async function main() {
   $('export-json').disabled = false;
   applyHash();
   // Charts waiting for the module were queued before this line, so they are drawn now.
-  await chartsModule;
+  await afterPaint();
   performance.mark('ghtraf:rendered');
 }
 

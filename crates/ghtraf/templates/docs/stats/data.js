@@ -1075,15 +1075,63 @@ async function readIndex(loader, state) {
   loader.all = named;
 }
 
+/** The file `ghtraf collect` writes beside the month files: the newest months in one file. */
+export const RECENT_FILE = 'archive-recent.json';
+/** The most months it holds (docs/state-format.md): older ones are always month files. */
+const RECENT_MONTHS = 36;
+
+/**
+ * The months of an `archive-recent.json` (`data`) by period, when it describes the archive the
+ * state describes: its `archived` record names the same months (`months`, the state's list) with
+ * the same totals (`generation`, see archiveGeneration). Otherwise null — another shape, a month
+ * the state does not list, or a copy a later backfill left stale — and the month files are read.
+ */
+export function readRecent(data, { generation, months }) {
+  if (!data || typeof data !== 'object' || Array.isArray(data) || (count(data.schemaVersion) ?? 0) < 4 || !Array.isArray(data.months)) return null;
+  if (generation == null || archiveGeneration(data) !== generation) return null;
+  const listed = data.archived && Array.isArray(data.archived.months) ? data.archived.months : null;
+  if (!listed || !Array.isArray(months) || listed.join(',') !== months.join(',')) return null;
+  const out = new Map();
+  for (const month of data.months) {
+    if (!month || typeof month !== 'object' || typeof month.period !== 'string' || !months.includes(month.period) || !Array.isArray(month.dailyHistory)) return null;
+    out.set(month.period, month);
+  }
+  return out;
+}
+
+/** archive-recent.json's months, asked for once per load; null when it is missing or unusable. */
+function recentMonths(loader) {
+  if (!loader.listed || loader.generation == null || !loader.config.archiveGistId) return Promise.resolve(null);
+  loader.recent ||= loader.fetchJson(gistFileUrl(loader.config, loader.config.archiveGistId, RECENT_FILE))
+    .then((response) => (response.status === 200 ? readRecent(response.data, { generation: loader.generation, months: loader.all }) : null))
+    .catch(() => null);
+  return loader.recent;
+}
+
 /**
  * Fetch month files, all at once. ghtraf's (v4) months come from and go to this repo's
  * cache, tagged with the state's archive generation so a backfilled month is read again.
+ * When two or more of the newest 36 months are wanted, they come from archive-recent.json
+ * (one request) if it is there and current; any month it does not give is a month file.
  */
-function fetchMonths({ config, fetchJson, cache, generation }, months) {
+function fetchMonths(loader, months) {
+  const { config, fetchJson, cache, generation } = loader;
+  const fromCache = (period) => {
+    const cached = readCache(cache, cacheKey(config, `archive-${period}`));
+    return cached && generation != null && cached.generation === generation && cached.data ? cached.data : null;
+  };
+  const cached = new Map(months.map((period) => [period, fromCache(period)]));
+  const newest = new Set((loader.all || []).slice(-RECENT_MONTHS));
+  const fromRecent = months.filter((period) => !cached.get(period) && newest.has(period));
+  const recent = fromRecent.length >= 2 ? recentMonths(loader) : Promise.resolve(null);
   return Promise.all(months.map(async (period) => {
     const key = cacheKey(config, `archive-${period}`);
-    const cached = readCache(cache, key);
-    if (cached && generation != null && cached.generation === generation && cached.data) return { period, raw: cached.data };
+    if (cached.get(period)) return { period, raw: cached.get(period) };
+    const held = newest.has(period) ? (await recent)?.get(period) : null;
+    if (held) {
+      writeCache(cache, key, { generation, data: held });
+      return { period, raw: held };
+    }
     try {
       const response = await fetchJson(gistFileUrl(config, config.archiveGistId, `archive-${period}.json`));
       if (response.status === 200 && response.data && typeof response.data === 'object') {

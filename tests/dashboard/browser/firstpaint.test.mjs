@@ -1,0 +1,118 @@
+// What the first visit waits for: nothing but index.html, config.json and state.json before
+// the state's numbers are painted, and charts drawn in a later frame than those numbers.
+// Order, not time, is asserted here; bench.mjs measures the times.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../server.mjs';
+import { scenarios } from '../scenarios.mjs';
+import { launch } from '../browser.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(scenarios());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Before any page script: per animation frame, the first frame with numbers and with a chart. */
+function probe() {
+  const seen = { frame: 0 };
+  const tick = () => {
+    seen.frame += 1;
+    const installs = document.querySelector('[data-metric="installs-total"]');
+    if (seen.numbers == null && installs && /\d/.test(installs.textContent)) {
+      seen.numbers = seen.frame;
+      seen.numbersAt = performance.now();
+      seen.chartInSameFrame = document.querySelector('#chart-overview svg') != null;
+    }
+    if (seen.chart == null && document.querySelector('#chart-overview svg')) seen.chart = seen.frame;
+    window.__seen = seen;
+    if (seen.numbers == null || seen.chart == null) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+test('first visit: only config.json and state.json before the numbers, no script file at all; the chart a frame later', async () => {
+  const page = await browser.context.newPage();
+  await page.addInitScript(probe);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(server.pageUrl('v4'));
+  await page.waitForFunction(() => window.__seen && window.__seen.chart != null);
+  const seen = await page.evaluate(() => window.__seen);
+  const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: new URL(e.name).pathname.split('/').pop(), start: e.startTime })));
+  assert.deepEqual(resources.filter((r) => r.start < seen.numbersAt).map((r) => r.name), ['config.json', 'state.json']);
+  assert.deepEqual(resources.filter((r) => /\.(js|css)$/.test(r.name)), [], 'styles and scripts are inside index.html');
+  assert.equal(seen.chartInSameFrame, false, 'the chart is not drawn in the frame that paints the numbers');
+  assert.ok(seen.chart > seen.numbers, `chart in frame ${seen.chart}, numbers in frame ${seen.numbers}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The month table of all history, and the gist files the page asked for. */
+async function allHistory(scenario) {
+  const page = await browser.context.newPage();
+  const files = [];
+  page.on('request', (request) => { if (request.url().includes('/raw/')) files.push(request.url().split('/').pop()); });
+  await page.goto(server.pageUrl(scenario, '#installs?range=all&group=month'));
+  await page.waitForSelector('html[data-ready="true"]');
+  const details = page.locator('details[data-table="installs"]');
+  await details.locator('summary').click();
+  // The archived months' rows (the current month's projection moves with the clock).
+  const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.textContent)).filter(([period]) => /^(Nov|Dec) 2025/.test(period)));
+  const status = await page.textContent('#status');
+  await page.close();
+  return { rows, status, files: files.sort() };
+}
+
+test('all history: every archived month from archive-recent.json in one request; month files when it is cut off', async () => {
+  const months = ['archive-2025-11.json', 'archive-2025-12.json'];
+  const byFiles = await allHistory('v4');
+  assert.deepEqual(byFiles.files.filter((f) => /^archive-\d/.test(f)), months);
+  const recent = await allHistory('v4-recent');
+  assert.deepEqual(recent.files, ['archive-recent.json', 'archive.json', 'state.json']);
+  assert.equal(byFiles.rows.length, 2);
+  assert.deepEqual(recent.rows, byFiles.rows);
+  assert.match(recent.status, /\b2 archived months \+ current state/);
+  const cut = await allHistory('v4-recent-cut');
+  assert.deepEqual(cut.files, ['archive-recent.json', 'archive.json', ...months, 'state.json'].sort());
+  assert.deepEqual(cut.rows, byFiles.rows);
+  assert.match(cut.status, /\b2 archived months \+ current state/);
+});
+
+test('a later visit asks for the state at once, with the config read last time; a changed config.json wins', async () => {
+  const first = await browser.context.newPage();
+  await first.goto(server.pageUrl('v4'));
+  await first.waitForSelector('html[data-ready="true"]');
+  const shown = await first.textContent('[data-metric="installs-total"]');
+  await first.close();
+  const again = await browser.context.newPage();
+  await again.goto(server.pageUrl('v4'));
+  await again.waitForSelector('html[data-ready="true"]');
+  const entries = await again.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name.split('/').pop(), start: e.startTime, end: e.responseEnd })));
+  const timing = Object.fromEntries(entries.map((e) => [e.name, e]));
+  assert.ok(timing['state.json'].start < timing['config.json'].end, `state.json asked for before config.json arrived: ${JSON.stringify(entries)}`);
+  assert.equal(await again.textContent('[data-metric="installs-total"]'), shown);
+  await again.close();
+  // The gists moved since the last visit: the state of the old gist is not shown.
+  const moved = await browser.context.newPage();
+  const asked = [];
+  moved.on('request', (request) => asked.push(new URL(request.url()).pathname));
+  await moved.addInitScript((key) => {
+    const config = JSON.parse(localStorage.getItem(key));
+    localStorage.setItem(key, JSON.stringify({ ...config, badgeGistId: 'badge-moved-away' }));
+  }, `ghtraf:config:${new URL(server.pageUrl('v4')).pathname}`);
+  await moved.goto(server.pageUrl('v4'));
+  await moved.waitForSelector('html[data-ready="true"]');
+  assert.ok(asked.some((p) => p.endsWith('/badge-moved-away/raw/state.json')), 'the remembered gist was asked for');
+  assert.ok(asked.some((p) => p.endsWith('/badge-v4/raw/state.json')), 'then the one config.json names');
+  assert.equal(await moved.textContent('[data-metric="installs-total"]'), shown);
+  assert.doesNotMatch(await moved.textContent('#status'), /could not/);
+  await moved.close();
+});
