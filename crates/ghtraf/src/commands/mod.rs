@@ -209,6 +209,7 @@ pub enum Command {
     /// Print shell completions.
     #[command(after_help = help::COMPLETIONS)]
     Completions {
+        /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },

@@ -481,3 +481,26 @@ fn config_and_api_url_act_for_every_command_that_takes_them() {
         "{config}"
     );
 }
+
+/// A positional argument is explained in its command's help like any flag
+/// (`hub add`'s and `hub remove`'s repositories were listed with no words).
+#[test]
+fn every_positional_argument_says_what_it_is() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, bare: &mut Vec<String>) {
+        for arg in cmd.get_positionals() {
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                bare.push(format!("{path} <{}>", arg.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            walk(sub, &format!("{path} {}", sub.get_name()), bare);
+        }
+    }
+    let mut bare = Vec::new();
+    walk(&ghtraf::commands::Cli::command(), "ghtraf", &mut bare);
+    assert!(
+        bare.is_empty(),
+        "positional arguments without help: {bare:?}"
+    );
+}

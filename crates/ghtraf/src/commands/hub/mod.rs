@@ -88,6 +88,7 @@ pub enum HubAction {
     },
     /// Track repositories from this hub: adopt the gists `ghtraf create` made for them, create those they lack.
     Add {
+        /// The repositories to track, each OWNER/REPO.
         #[arg(required = true, value_name = "OWNER/REPO")]
         repos: Vec<String>,
         /// Disable a repository's own active traffic-badges.yml so only the hub collects it
@@ -97,6 +98,7 @@ pub enum HubAction {
     },
     /// Stop tracking repositories (their gists and history stay).
     Remove {
+        /// The repositories to stop tracking.
         #[arg(required = true, value_name = "OWNER/REPO")]
         repos: Vec<String>,
     },
