@@ -260,3 +260,27 @@ fn a_kept_own_workflow_is_retired_when_added_again_as_the_warning_says() {
         "{again:?}"
     );
 }
+
+/// A misspelt or hidden repository is named as `create` names it (not found,
+/// or your token cannot see it), not as "cannot read its variables"; the
+/// others are added.
+#[test]
+fn a_repository_github_does_not_show_is_said_not_found() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let add = ghtraf_hub(&hub, d, &["add", "octo/nope", "octo/r000"]);
+    let said = format!("{}{}", add.stdout, add.stderr);
+    assert!(
+        said.contains("octo/nope not added: not found, or your token cannot see it"),
+        "{add:?}"
+    );
+    assert!(!said.contains("variables"), "{add:?}");
+    let repos: Vec<Value> = hub_file(d)["repos"].as_array().unwrap().clone();
+    assert_eq!(repos.len(), 1);
+    assert_eq!(repos[0]["repo"], "octo/r000");
+}

@@ -175,7 +175,8 @@ pub struct Candidate {
     /// Its variables could not be read (only read when a gist was not found
     /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
     pub variables_unread: Option<String>,
-    /// Its own workflow is active (`create` deployed and nobody disabled it).
+    /// Its own workflow is active (`create` deployed and nobody disabled it);
+    /// the error says why the repository is not added (not found, unreadable).
     pub own_workflow_active: std::result::Result<bool, String>,
 }
 
@@ -407,7 +408,15 @@ impl MutatingCommand for Hub {
                         ws.iter()
                             .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active")
                     })
-                    .map_err(|e| e.message().to_string())
+                    .map_err(|e| {
+                        if e.is_not_found() {
+                            // GitHub's 404 for a repository that does not exist or is hidden.
+                            "not found, or your token cannot see it (check the OWNER/REPO spelling)"
+                                .to_string()
+                        } else {
+                            format!("cannot read its workflows: {}", e.message())
+                        }
+                    })
             });
             world.candidates = repos
                 .into_iter()

@@ -151,6 +151,11 @@ pub fn plan_hub(
                     }
                     continue;
                 }
+                if let Err(e) = &c.own_workflow_active {
+                    // Said first: a repository GitHub answers 404 for is named as such.
+                    plan.warn(format!("{name} not added: {e}"));
+                    continue;
+                }
                 if c.badge_gist_id.is_none() && c.legacy_gists {
                     // New gists would orphan the history the original's gists hold.
                     plan.warn(format!(
@@ -167,11 +172,7 @@ pub fn plan_hub(
                     continue;
                 }
                 let own_workflow = match (&c.own_workflow_active, retire_own_workflow) {
-                    (Err(e), _) => {
-                        plan.warn(format!("{name} not added: cannot read its workflows: {e}"));
-                        continue;
-                    }
-                    (Ok(false), _) => None,
+                    (Err(_) | Ok(false), _) => None,
                     (Ok(true), true) => {
                         plan.push(retire(&name));
                         None
