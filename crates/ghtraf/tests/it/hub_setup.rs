@@ -284,3 +284,54 @@ fn a_repository_github_does_not_show_is_said_not_found() {
     assert_eq!(repos.len(), 1);
     assert_eq!(repos[0]["repo"], "octo/r000");
 }
+
+/// The plan says which repositories the hub file's change tracks or stops
+/// tracking: `hub remove`'s plan was "update our keys, keep yours" and
+/// named no repository.
+#[test]
+fn the_hub_file_line_names_the_repositories_it_changes() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let line = |out: &Output| {
+        out.stdout
+            .lines()
+            .find(|l| l.contains(":.ghtraf-hub.json"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let add = ghtraf_hub(
+        &hub,
+        d,
+        &[
+            "add",
+            "octo/r000",
+            "octo/r003",
+            "octo/r004",
+            "octo/r005",
+            "octo/r001",
+        ],
+    );
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(
+        line(&add).ends_with("track octo/r000, octo/r003, octo/r004 and 2 more"),
+        "{}",
+        add.stdout
+    );
+    let retire = ghtraf_hub(&hub, d, &["add", "octo/r001", "--retire-own-workflow"]);
+    assert!(
+        line(&retire).ends_with("collect octo/r001 from the hub"),
+        "{}",
+        retire.stdout
+    );
+    let rm = ghtraf_hub(&hub, d, &["remove", "octo/r003", "octo/r009"]);
+    assert!(
+        line(&rm).ends_with(": stop tracking octo/r003"),
+        "{}",
+        rm.stdout
+    );
+}

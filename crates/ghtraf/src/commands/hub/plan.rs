@@ -75,6 +75,14 @@ fn retire(name: &str) -> Action<HubStep> {
     )
 }
 
+/// `names`, the first three and how many more: a plan line stays readable for 40.
+fn listed(names: &[String]) -> String {
+    match names.len() {
+        0..=3 => names.join(", "),
+        n => format!("{} and {} more", names[..3].join(", "), n - 3),
+    }
+}
+
 /// The plan for `action`. Pure.
 pub fn plan_hub(
     action: &HubAction,
@@ -83,6 +91,8 @@ pub fn plan_hub(
 ) -> Result<Plan<HubStep>> {
     let mut plan = Plan::new("hub");
     let mut made = Creations::default();
+    // What the hub file's change means, for its line in the plan.
+    let (mut tracked_now, mut collected_now, mut untracked) = (Vec::new(), Vec::new(), Vec::new());
     let mut hub_gist = world.hub_gist.clone().map(|id| (id, None));
     let (mut config, install, token) = match action {
         HubAction::Init {
@@ -145,8 +155,12 @@ pub fn plan_hub(
                         (Some(_), Ok(true)) if *retire_own_workflow => {
                             plan.push(retire(&name));
                             tracked.own_workflow = None;
+                            collected_now.push(name.clone());
                         }
-                        (Some(_), Ok(false)) => tracked.own_workflow = None,
+                        (Some(_), Ok(false)) => {
+                            tracked.own_workflow = None;
+                            collected_now.push(name.clone());
+                        }
                         _ => plan.warn(format!("{name} is already tracked")),
                     }
                     continue;
@@ -202,6 +216,7 @@ pub fn plan_hub(
                     api,
                     now,
                 );
+                tracked_now.push(name.clone());
                 config.repos.push(TrackedRepo {
                     repo: name,
                     badge_gist_id: badge,
@@ -219,6 +234,8 @@ pub fn plan_hub(
                 config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
                 if config.repos.len() == before {
                     plan.warn(format!("{name} is not tracked"));
+                } else {
+                    untracked.push(name);
                 }
             }
         }
@@ -276,6 +293,24 @@ pub fn plan_hub(
         create::check_own_token(&plan, scopes)?;
     }
     plan_files(&mut plan, desired, &world.files, policy, &made.creators);
+    let meaning: Vec<String> = [
+        ("track", &tracked_now, ""),
+        ("collect", &collected_now, " from the hub"),
+        ("stop tracking", &untracked, ""),
+    ]
+    .into_iter()
+    .filter(|(_, names, _)| !names.is_empty())
+    .map(|(verb, names, tail)| format!("{verb} {}{tail}", listed(names)))
+    .collect();
+    if let Some(action) = plan
+        .actions
+        .iter_mut()
+        .find(|a| a.target == HUB_FILE && a.is_change())
+    {
+        if !meaning.is_empty() {
+            action.description = format!("{}: {}", action.description, meaning.join("; "));
+        }
+    }
     record::gather_in_hub_file(&mut plan);
     Ok(plan)
 }
