@@ -123,7 +123,11 @@ pub(super) fn finish(
         }
     }
     // The hub's files changed (init, add, remove): its workflow reads them from the branch.
-    if plan.actions.iter().any(|a| a.is_change()) {
+    let files_changed = plan
+        .actions
+        .iter()
+        .any(|a| a.is_change() && matches!(a.details, HubStep::File(_) | HubStep::HubFile(_)));
+    if files_changed {
         r.hint("commit and push the hub: git add .ghtraf-hub.json .github docs/portfolio && git commit -m \"traffic hub\" && git push");
     }
 }

@@ -268,6 +268,10 @@ fn only_tracked_repositories_get_a_badge_and_every_change_a_commit_hint() {
     );
     let removed = run(&["remove", "octo/r000"]);
     assert!(removed.stderr.contains(commit_hint), "{removed:?}");
+    // A new token changes no file: nothing to commit.
+    let secret = run(&["init", "--repo", "octo/traffic", "--update-secret"]);
+    assert!(secret.stdout.contains("secret:set"), "{secret:?}");
+    assert!(!secret.stderr.contains(commit_hint), "{secret:?}");
 }
 
 #[test]
