@@ -335,3 +335,42 @@ fn the_hub_file_line_names_the_repositories_it_changes() {
         rm.stdout
     );
 }
+
+/// `hub init` finds the hub as every command finds its repository (README
+/// "Naming a repository"): the origin remote of the hub's checkout, or
+/// `-R` in any form gh accepts; it demanded `--repo OWNER/REPO`.
+#[test]
+fn hub_init_names_the_hub_by_the_naming_rule() {
+    let hub = world();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::write(
+        d.join(".git/config"),
+        "[remote \"origin\"]\n\turl = git@github.com:octo/traffic.git\n",
+    )
+    .unwrap();
+    let by_origin = ghtraf_hub(&hub, d, &["init", "--dry-run"]);
+    assert_eq!(by_origin.code, 0, "{by_origin:?}");
+    assert!(
+        by_origin.stdout.contains("secret:skip:TRAFFIC_GIST_TOKEN")
+            || by_origin.stdout.contains("secret:set:TRAFFIC_GIST_TOKEN"),
+        "{by_origin:?}"
+    );
+    let by_url = ghtraf_hub(
+        &hub,
+        d,
+        &["init", "-R", "https://github.com/octo/traffic", "--dry-run"],
+    );
+    assert_eq!(by_url.code, 0, "{by_url:?}");
+    assert_eq!(by_url.stdout, by_origin.stdout);
+    assert!(hub.mutations().is_empty(), "previews only");
+    let run = ghtraf_hub(&hub, d, &["init"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(hub_file(d)["hub"], "octo/traffic");
+    assert_eq!(
+        hub_file(d)["portfolioGistId"],
+        HUB_GIST,
+        "the hub's gist adopted"
+    );
+}

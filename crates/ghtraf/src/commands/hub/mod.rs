@@ -68,9 +68,10 @@ pub struct HubArgs {
 pub enum HubAction {
     /// Make this checkout a hub: its badge gist and token secret (adopted, or made as `create` makes them), .ghtraf-hub.json, the hub workflow and the portfolio page.
     Init {
-        /// The hub repository OWNER/REPO.
-        #[arg(long, value_name = "OWNER/REPO")]
-        repo: String,
+        /// The hub repository, OWNER/REPO or its URL (default: the hub .ghtraf-hub.json names,
+        /// $GITHUB_REPOSITORY, the origin remote).
+        #[arg(short = 'R', long, value_name = "OWNER/REPO")]
+        repo: Option<String>,
         /// Command the hub workflow uses to install ghtraf (default: cargo install of this version).
         #[arg(long, value_name = "CMD")]
         install_command: Option<String>,
@@ -321,7 +322,19 @@ impl MutatingCommand for Hub {
             interactive: ctx.interactive,
         };
         let hub_repo = match &self.args.action {
-            HubAction::Init { repo, .. } => Some(parse_repo(repo)?),
+            HubAction::Init { repo, .. } => {
+                // Found as every command finds its repository (README "Naming a repository").
+                let named = repo
+                    .clone()
+                    .or_else(|| world.existing.as_ref().map(|h| h.hub.clone()));
+                Some(crate::repo_name::resolve_for(
+                    ctx,
+                    &world.root,
+                    named.as_deref(),
+                    None,
+                    None,
+                )?)
+            }
             HubAction::Add { .. } => Some(parse_repo(&require(&world.existing)?.hub)?),
             HubAction::Remove { repos } => {
                 require(&world.existing)?;

@@ -102,7 +102,14 @@ pub fn plan_hub(
             update_secret,
             ..
         } => {
-            let hub = parse_repo(repo)?;
+            let hub = match (&world.hub_repo, repo) {
+                (Some(hub), _) => hub.clone(),
+                (None, Some(repo)) => parse_repo(repo)?,
+                (None, None) => {
+                    return Err(CliError::usage("which hub repository? none given")
+                        .with_hint("pass -R OWNER/REPO"))
+                }
+            };
             // The hub's badge gist: its portfolio's home, named as `create` names it.
             let gist = made.gist(
                 &mut plan,
