@@ -30,14 +30,13 @@ pub const WORKFLOW_PATH: &str = ".github/workflows/traffic-badges.yml";
 /// The dashboard's configuration file, generated rather than templated.
 pub const DASHBOARD_CONFIG_PATH: &str = "docs/stats/config.json";
 
+/// What is deployed. The dashboard is one page: `index.html` carries its style,
+/// icon and code (built from the sources beside it in this repository by
+/// `tests/dashboard/inline.mjs`), so the sources themselves are not deployed:
+/// a copy the page never loads would only invite edits that change nothing.
 pub const TEMPLATES: &[Template] = &[
     template!(".github/workflows/traffic-badges.yml"),
     template!("docs/stats/index.html"),
-    template!("docs/stats/dashboard.js"),
-    template!("docs/stats/data.js"),
-    template!("docs/stats/charts.js"),
-    template!("docs/stats/style.css"),
-    template!("docs/stats/favicon.svg"),
     template!("docs/stats/README.md"),
 ];
 

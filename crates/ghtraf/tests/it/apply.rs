@@ -114,10 +114,10 @@ fn apply_refuses_when_a_file_changed_since_the_review() {
         ghtraf(dir.path(), &["init", "-n", "--repo", "octo/demo"], &[]).code,
         0
     );
-    std::fs::write(dir.path().join("docs/stats/style.css"), "/* mine */").unwrap();
+    std::fs::write(dir.path().join("docs/stats/README.md"), "/* mine */").unwrap();
     let plan = save(&hub, dir.path(), &["--force"]);
     std::fs::write(
-        dir.path().join("docs/stats/style.css"),
+        dir.path().join("docs/stats/README.md"),
         "/* mine, edited again */",
     )
     .unwrap();
@@ -125,12 +125,12 @@ fn apply_refuses_when_a_file_changed_since_the_review() {
     assert_eq!(out.code, 4, "{out:?}");
     assert!(
         out.stderr
-            .contains("changed: file:overwrite:docs/stats/style.css"),
+            .contains("changed: file:overwrite:docs/stats/README.md"),
         "{}",
         out.stderr
     );
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("docs/stats/style.css")).unwrap(),
+        std::fs::read_to_string(dir.path().join("docs/stats/README.md")).unwrap(),
         "/* mine, edited again */"
     );
     assert!(hub.mutations().is_empty());
@@ -201,7 +201,7 @@ fn plan_files_are_checked_and_questions_cannot_be_saved() {
 
     // An interactive conflict question cannot be settled in a saved plan.
     assert_eq!(ghtraf(dir.path(), &["init", "-n"], &[]).code, 0);
-    std::fs::write(dir.path().join("docs/stats/style.css"), "mine").unwrap();
+    std::fs::write(dir.path().join("docs/stats/README.md"), "mine").unwrap();
     let prompter = Arc::new(ghtraf::prompt::ScriptedPrompter::new(Vec::<String>::new()));
     let out = interactive(
         dir.path(),

@@ -605,7 +605,7 @@ proptest! {
             FileWorld::Identical | FileWorld::Edited => {
                 assert_eq!(ghtraf(dir.path(), &["init", "-n", "--repo", "octo/demo"], &[]).code, 0);
                 if matches!(files, FileWorld::Edited) {
-                    std::fs::write(dir.path().join("docs/stats/style.css"), "/* mine */").unwrap();
+                    std::fs::write(dir.path().join("docs/stats/README.md"), "/* mine */").unwrap();
                 }
             }
         }

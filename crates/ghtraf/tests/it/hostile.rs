@@ -185,7 +185,7 @@ fn a_key_behind_a_managed_symlink_is_never_printed() {
     // Templates and the dashboard config linked to the key: planned conflicts.
     let dir = checkout();
     assert_eq!(guarded(dir.path(), &["init", N]).code, 0);
-    for managed in [WORKFLOW, "docs/stats/config.json", "docs/stats/style.css"] {
+    for managed in [WORKFLOW, "docs/stats/config.json", "docs/stats/README.md"] {
         let p = dir.path().join(managed);
         fs::remove_file(&p).unwrap();
         symlink(&key, &p).unwrap();
@@ -492,7 +492,7 @@ fn crlf_checkouts_are_not_drift_and_writes_keep_crlf() {
 fn a_read_only_file_overwritten_with_force_keeps_its_mode() {
     let dir = checkout();
     assert_eq!(guarded(dir.path(), &["init", N]).code, 0);
-    let css = dir.path().join("docs/stats/style.css");
+    let css = dir.path().join("docs/stats/README.md");
     let template = fs::read(&css).unwrap();
     fs::write(&css, "/* mine */\n").unwrap();
     fs::set_permissions(&css, fs::Permissions::from_mode(0o444)).unwrap();

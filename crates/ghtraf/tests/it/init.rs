@@ -21,7 +21,7 @@ fn dry_run_writes_nothing_and_shows_the_plan() {
         .stdout
         .contains("file:copy:.github/workflows/traffic-badges.yml"));
     assert!(
-        out.stdout.contains("Plan: 2 to create, 8 to copy."),
+        out.stdout.contains("Plan: 2 to create, 3 to copy."),
         "{}",
         out.stdout
     );
@@ -108,7 +108,7 @@ fn templates_are_filled_and_github_expressions_kept() {
 fn edited_checkout() -> tempfile::TempDir {
     let dir = checkout();
     assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
-    std::fs::write(dir.path().join("docs/stats/style.css"), "/* mine */\n").unwrap();
+    std::fs::write(dir.path().join("docs/stats/README.md"), "/* mine */\n").unwrap();
     dir
 }
 
@@ -122,7 +122,7 @@ fn conflict_non_interactive_keeps_the_file_and_says_how_to_overwrite() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["target"] == "docs/stats/style.css")
+        .find(|a| a["target"] == "docs/stats/README.md")
         .unwrap()
         .clone();
     assert_eq!(css["operation"], "skip");
@@ -131,7 +131,7 @@ fn conflict_non_interactive_keeps_the_file_and_says_how_to_overwrite() {
         "kept: differs from template; use --force to overwrite"
     );
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("docs/stats/style.css")).unwrap(),
+        std::fs::read_to_string(dir.path().join("docs/stats/README.md")).unwrap(),
         "/* mine */\n"
     );
 }
@@ -148,14 +148,14 @@ fn conflict_skip_existing_and_force() {
     );
     let out = ghtraf(dir.path(), &["init", N, "--force", "--diff"], &[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("file:overwrite:docs/stats/style.css"));
+    assert!(out.stdout.contains("file:overwrite:docs/stats/README.md"));
     assert!(
         out.stdout.contains("-/* mine */"),
         "--diff shows the diff: {}",
         out.stdout
     );
     assert_ne!(
-        std::fs::read_to_string(dir.path().join("docs/stats/style.css")).unwrap(),
+        std::fs::read_to_string(dir.path().join("docs/stats/README.md")).unwrap(),
         "/* mine */\n"
     );
     let both = ghtraf(dir.path(), &["init", N, "--force", "--skip-existing"], &[]);
@@ -167,13 +167,13 @@ fn interactive_conflicts_ask_per_file_and_remember_all() {
     let dir = checkout();
     assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
     for f in [
-        "docs/stats/style.css",
-        "docs/stats/favicon.svg",
+        ".github/workflows/traffic-badges.yml",
+        "docs/stats/index.html",
         "docs/stats/README.md",
     ] {
         std::fs::write(dir.path().join(f), "mine\n").unwrap();
     }
-    // Apply? yes. style.css: no. favicon.svg: all → README.md is not asked.
+    // Apply? yes. The workflow: no. index.html: all → README.md is not asked.
     let p = Arc::new(ScriptedPrompter::new(["y", "n", "a"]));
     let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
     assert_eq!(out.code, 0, "{out:?}");
@@ -182,18 +182,18 @@ fn interactive_conflicts_ask_per_file_and_remember_all() {
         p.asked(),
         [
             "Apply this plan?",
-            "docs/stats/style.css",
-            "docs/stats/favicon.svg"
+            ".github/workflows/traffic-badges.yml",
+            "docs/stats/index.html"
         ]
     );
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
-    assert_eq!(read("docs/stats/style.css"), "mine\n");
-    assert_ne!(read("docs/stats/favicon.svg"), "mine\n");
+    assert_eq!(read(".github/workflows/traffic-badges.yml"), "mine\n");
+    assert_ne!(read("docs/stats/index.html"), "mine\n");
     assert_ne!(read("docs/stats/README.md"), "mine\n");
     // The file kept by "no" is named, with how to record it as kept.
     assert!(
         out.stderr.contains(
-            "you kept docs/stats/style.css: `ghtraf init --skip-existing` records your edits"
+            "you kept .github/workflows/traffic-badges.yml: `ghtraf init --skip-existing` records your edits"
         ),
         "{}",
         out.stderr
@@ -262,7 +262,7 @@ fn a_config_changed_after_planning_keeps_its_content_and_no_record_is_written() 
     assert_eq!(out.0, 4, "stale plan exit code: {}", out.1);
     assert!(
         out.1
-            .contains("record your kept edit of docs/stats/style.css"),
+            .contains("record your kept edit of docs/stats/README.md"),
         "the plan recorded the kept edit: {}",
         out.1
     );

@@ -78,7 +78,7 @@ fn every_command_prints_one_document_in_the_documented_envelope() {
         "{status:#}"
     );
     // verify's kept edits: an edited template kept by init.
-    std::fs::write(dir.path().join("docs/stats/style.css"), "/* mine */\n").unwrap();
+    std::fs::write(dir.path().join("docs/stats/README.md"), "/* mine */\n").unwrap();
     assert_eq!(run.run(dir.path(), &["init", "-n"]).code, 0);
     let verify = check("verify with a kept edit", &json(&["verify"]));
     assert_eq!(verify["kept"][0]["state"], "kept", "{verify:#}");

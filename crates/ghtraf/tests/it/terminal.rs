@@ -28,15 +28,10 @@ fn without_a_terminal_a_plan_needs_an_explicit_choice() {
     Plan for `ghtraf init` in octo/demo ([DIR]):
       + file:copy:.github/workflows/traffic-badges.yml  copy from template
       + file:copy:docs/stats/index.html                 copy from template
-      + file:copy:docs/stats/dashboard.js               copy from template
-      + file:copy:docs/stats/data.js                    copy from template
-      + file:copy:docs/stats/charts.js                  copy from template
-      + file:copy:docs/stats/style.css                  copy from template
-      + file:copy:docs/stats/favicon.svg                copy from template
       + file:copy:docs/stats/README.md                  copy from template
       + config:create:docs/stats/config.json            create
       + config:create:.ghtraf.json                      create
-    Plan: 2 to create, 8 to copy.
+    Plan: 2 to create, 3 to copy.
     --- stderr
     error: not applied: this plan needs your approval, and the plan is not shown on a terminal
       hint: review it (`--dry-run`), then approve it with --yes, or run with -n to never ask

@@ -101,7 +101,7 @@ fn drift_is_named_and_exits_3() {
         "TRAFFIC_GIST_ID",
         "0123456789abcdef0123456789abcdef",
     );
-    std::fs::write(dir.path().join("docs/stats/style.css"), "/* edited */").unwrap();
+    std::fs::write(dir.path().join("docs/stats/README.md"), "/* edited */").unwrap();
     let out = on(&hub)
         .now(NOW)
         .gist_token(GIST_TOKEN)
@@ -110,7 +110,7 @@ fn drift_is_named_and_exits_3() {
     let found = deviations(&out);
     let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
     assert!(ids.contains(&"variable:set:TRAFFIC_GIST_ID"), "{found:?}");
-    assert!(ids.contains(&"file:skip:docs/stats/style.css"), "{found:?}");
+    assert!(ids.contains(&"file:skip:docs/stats/README.md"), "{found:?}");
 }
 
 #[test]

@@ -42,7 +42,6 @@ fn the_originals_legacy_deployment_is_taken_over_without_converting_yet() {
     );
     assert!(has(&p, "file:overwrite:docs/stats/index.html"));
     assert!(has(&p, "file:overwrite:docs/stats/README.md"));
-    assert!(has(&p, "file:create:docs/stats/dashboard.js"));
     assert!(has(&p, "file:create:docs/stats/config.json"));
     assert!(has(&p, "file:skip:docs/images/ghtraf-banner.png"));
     // The config is migrated, the unknown key kept.

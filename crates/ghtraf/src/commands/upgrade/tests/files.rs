@@ -26,7 +26,7 @@ fn an_older_ghtraf_gets_its_templates_refreshed_with_diffs() {
     );
     world.github.default_branch_workflow.as_mut().unwrap().text = old;
     world.files.insert(
-        "docs/stats/style.css".to_string(),
+        "docs/stats/README.md".to_string(),
         Some(b"/* ghtraf 0.8.0 */".to_vec()),
     );
     let p = plan(&inputs(), &world);
@@ -45,7 +45,7 @@ fn an_older_ghtraf_gets_its_templates_refreshed_with_diffs() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(has(&p, "file:overwrite:docs/stats/style.css"));
+    assert!(has(&p, "file:overwrite:docs/stats/README.md"));
     // No gist is touched for a template refresh.
     assert!(!p
         .actions
@@ -61,20 +61,20 @@ fn edited_files_stay_conflicts() {
         Some(GTT_WORKFLOW_EDITED.as_bytes().to_vec()),
     );
     world.files.insert(
-        "docs/stats/style.css".to_string(),
+        "docs/stats/index.html".to_string(),
         Some(b"/* mine */".to_vec()),
     );
     let p = plan(&inputs(), &world);
     assert!(has(&p, "file:skip:.github/workflows/traffic-badges.yml"));
-    assert!(has(&p, "file:skip:docs/stats/style.css"));
+    assert!(has(&p, "file:skip:docs/stats/index.html"));
     let mut ask = inputs();
     ask.edited = EditedFiles::Ask;
     let p = plan(&ask, &world);
-    assert!(find(&p, "file:overwrite:docs/stats/style.css").requires_input);
+    assert!(find(&p, "file:overwrite:docs/stats/index.html").requires_input);
     let mut force = inputs();
     force.edited = EditedFiles::Force;
     let p = plan(&force, &world);
-    assert!(!find(&p, "file:overwrite:docs/stats/style.css").requires_input);
+    assert!(!find(&p, "file:overwrite:docs/stats/index.html").requires_input);
 }
 
 #[test]
