@@ -263,6 +263,12 @@ fn find_arg<'c>(cmd: &'c clap::Command, name: &str) -> Option<&'c clap::Arg> {
     })
 }
 
+/// Whether `cmd` or one of its subcommands (`hub init`…) has the flag `name`,
+/// so the tip naming the commands that take it counts `hub` when `hub init` does.
+fn takes_flag(cmd: &clap::Command, name: &str) -> bool {
+    find_arg(cmd, name).is_some() || cmd.get_subcommands().any(|c| takes_flag(c, name))
+}
+
 /// Whether a flag named `name` takes a value, looking at `root`'s flags and
 /// then its commands'.
 fn takes_value(root: &clap::Command, name: &str) -> bool {
@@ -368,7 +374,7 @@ pub fn with_tip(mut error: clap::Error, root: &clap::Command, args: &[OsString])
             let (takers, others): (Vec<&clap::Command>, Vec<&clap::Command>) = root
                 .get_subcommands()
                 .filter(|c| c.get_name() != "help")
-                .partition(|c| find_arg(c, &name).is_some());
+                .partition(|c| takes_flag(c, &name));
             let names = |cs: Vec<&clap::Command>| {
                 cs.iter()
                     .map(|c| c.get_name())

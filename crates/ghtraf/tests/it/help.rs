@@ -186,6 +186,20 @@ fn every_command_help_lists_exactly_the_flags_that_act_grouped() {
     assert_eq!(global, want, "{}", top.stdout);
 }
 
+/// `hub init` takes -R, so the tip must not list `hub` among the commands that lack it.
+#[test]
+fn the_tip_counts_a_flag_of_a_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ghtraf(dir.path(), &["list", "-R", "octo/demo"], &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("tip: -R is a flag of every command but list, apply, completions, man\n"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn flags_that_do_nothing_are_refused_by_clap() {
     let dir = tempfile::tempdir().unwrap();
