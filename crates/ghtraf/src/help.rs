@@ -34,6 +34,18 @@ Examples:
   ghtraf hub init --dry-run              # what making this checkout a hub would do
   ghtraf hub add octo/demo octo/other    # collect these repositories from the hub
   ghtraf hub remove octo/other           # stop (its gists and history stay)";
+pub const HUB_INIT: &str = "\
+Examples:
+  export GHTRAF_GIST_TOKEN=ghp_…                   # the workflow's token, stored once in the hub
+  ghtraf hub init -R octo/traffic --dry-run       # what making this checkout the hub would do
+  ghtraf hub init -R octo/traffic                 # do it (asks for the token in a terminal)";
+pub const HUB_ADD: &str = "\
+Examples:
+  ghtraf hub add octo/a octo/b org/c --dry-run    # which gists would be made or adopted
+  ghtraf hub add octo/a --retire-own-workflow     # collect it from the hub, not its own workflow";
+pub const HUB_REMOVE: &str = "\
+Examples:
+  ghtraf hub remove octo/b                        # stop collecting it (its gists and history stay)";
 pub const STATUS: &str = "\
 Examples:
   ghtraf status                  # the repository of this checkout

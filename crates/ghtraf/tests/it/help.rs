@@ -186,6 +186,21 @@ fn every_command_help_lists_exactly_the_flags_that_act_grouped() {
     assert_eq!(global, want, "{}", top.stdout);
 }
 
+#[test]
+fn every_hub_action_has_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    for action in ["init", "add", "remove"] {
+        let out = ghtraf(dir.path(), &["hub", action, "--help"], &[]);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(
+            out.stdout.contains("Examples:\n  ")
+                && out.stdout.contains(&format!("ghtraf hub {action} ")),
+            "hub {action}: {}",
+            out.stdout
+        );
+    }
+}
+
 /// `hub init` takes -R, so the tip must not list `hub` among the commands that lack it.
 #[test]
 fn the_tip_counts_a_flag_of_a_subcommand() {

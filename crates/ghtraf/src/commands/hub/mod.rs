@@ -67,6 +67,7 @@ pub struct HubArgs {
 #[serde(rename_all = "snake_case")]
 pub enum HubAction {
     /// Make this checkout a hub: its badge gist and token secret (adopted, or made as `create` makes them), .ghtraf-hub.json, the hub workflow and the portfolio page.
+    #[command(after_help = crate::help::HUB_INIT)]
     Init {
         /// The hub repository, OWNER/REPO or its URL (default: the hub .ghtraf-hub.json names,
         /// $GITHUB_REPOSITORY, the origin remote).
@@ -88,6 +89,7 @@ pub enum HubAction {
         update_secret: bool,
     },
     /// Track repositories from this hub: adopt the gists `ghtraf create` made for them, create those they lack.
+    #[command(after_help = crate::help::HUB_ADD)]
     Add {
         /// The repositories to track, each OWNER/REPO.
         #[arg(required = true, value_name = "OWNER/REPO")]
@@ -98,6 +100,7 @@ pub enum HubAction {
         retire_own_workflow: bool,
     },
     /// Stop tracking repositories (their gists and history stay).
+    #[command(after_help = crate::help::HUB_REMOVE)]
     Remove {
         /// The repositories to stop tracking.
         #[arg(required = true, value_name = "OWNER/REPO")]
