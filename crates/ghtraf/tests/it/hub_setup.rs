@@ -374,3 +374,35 @@ fn hub_init_names_the_hub_by_the_naming_rule() {
         "the hub's gist adopted"
     );
 }
+
+/// A tracked repository whose badge gist was deleted: `hub add` said only
+/// "already tracked", with no way forward.
+#[test]
+fn adding_a_tracked_repository_whose_gist_is_gone_says_how_to_remake_it() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    assert_eq!(ghtraf_hub(&hub, d, &["add", "octo/r000"]).code, 0);
+    let badge = hub_file(d)["repos"][0]["badgeGistId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    hub.patch_world(json!({"gists": {badge.clone(): null}}))
+        .unwrap();
+    let again = ghtraf_hub(&hub, d, &["add", "octo/r000"]);
+    let said = format!("{}{}", again.stdout, again.stderr);
+    assert!(
+        said.contains("octo/r000 is tracked, but no badge gist named for it exists any more"),
+        "{again:?}"
+    );
+    assert!(said.contains("`ghtraf hub remove octo/r000`"), "{again:?}");
+    // Following the advice makes a new badge gist.
+    assert_eq!(ghtraf_hub(&hub, d, &["remove", "octo/r000"]).code, 0);
+    assert_eq!(ghtraf_hub(&hub, d, &["add", "octo/r000"]).code, 0);
+    let remade = hub_file(d)["repos"][0]["badgeGistId"].clone();
+    assert!(remade.is_string() && remade != badge.as_str(), "{remade}");
+}

@@ -168,6 +168,10 @@ pub fn plan_hub(
                             tracked.own_workflow = None;
                             collected_now.push(name.clone());
                         }
+                        // Its gist was found by name when it was added; none is now.
+                        _ if c.badge_gist_id.is_none() => plan.warn(format!(
+                            "{name} is tracked, but no badge gist named for it exists any more (deleted?): `ghtraf hub remove {name}`, then `ghtraf hub add {name}` makes new gists"
+                        )),
                         _ => plan.warn(format!("{name} is already tracked")),
                     }
                     continue;
