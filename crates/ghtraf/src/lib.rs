@@ -19,6 +19,7 @@ pub mod fsio;
 pub mod help;
 pub mod hub;
 pub mod install;
+pub mod kept_edit;
 pub mod lock;
 pub mod managed_file;
 pub mod output;

@@ -34,7 +34,7 @@ use serde::Serialize;
 
 use crate::checkout::{self, Checkout, Local};
 use crate::fsio;
-use crate::project::KeptEdit;
+pub use crate::kept_edit::{kept_change, kept_edit, record_after, KeptState};
 use crate::prompt::{Overwrite, Prompter};
 use crate::textstyle::{self, TextStyle};
 
@@ -366,118 +366,6 @@ pub fn plan_files<P: Payload + From<FileStep>>(
                 SkipReason::DiffersFromTemplate,
                 expect,
             ),
-        }
-    }
-}
-
-/// The record of a kept edit once a planned action on its file has run:
-/// a template kept because it differs is recorded with its hash and the
-/// template's; one the run will ask about, or cannot read, keeps whatever
-/// was recorded (a "no" leaves the file as it was); one written or found
-/// identical to the template needs no record (`--force` clears it).
-pub fn record_after(
-    operation: Operation,
-    requires_input: bool,
-    step: &FileStep,
-    recorded: Option<&KeptEdit>,
-) -> Option<KeptEdit> {
-    match (
-        operation,
-        step.skip_reason,
-        &step.expect,
-        &step.template_sha256,
-    ) {
-        (
-            Operation::Skip,
-            Some(SkipReason::DiffersFromTemplate),
-            Expect::Sha256(sha256),
-            Some(template),
-        ) => Some(KeptEdit {
-            sha256: sha256.clone(),
-            template_sha256: template.clone(),
-        }),
-        (Operation::Skip, Some(SkipReason::Refused), _, _) => recorded.cloned(),
-        _ if requires_input => recorded.cloned(),
-        _ => None,
-    }
-}
-
-/// The record of `current`, a template the user edited, kept against
-/// `template`: hashed as `create` plans it (the template in the file's line
-/// endings and BOM), so `verify` compares like with like.
-pub fn kept_edit(current: &[u8], template: &str) -> KeptEdit {
-    let style = TextStyle::of(Some(current));
-    let template = if style.is_plain() {
-        template.to_string()
-    } else {
-        style.apply(template)
-    };
-    KeptEdit {
-        sha256: fsio::sha256_hex(current),
-        template_sha256: fsio::sha256_hex(template.as_bytes()),
-    }
-}
-
-/// What a plan's `.ghtraf.json` write does to the kept-edit records, said
-/// in its description (so the plan shows it without `--diff`): None when
-/// `kept` is what was `recorded`.
-pub fn kept_change(
-    recorded: &BTreeMap<String, KeptEdit>,
-    kept: &BTreeMap<String, KeptEdit>,
-) -> Option<String> {
-    let added: Vec<&str> = kept
-        .iter()
-        .filter(|(p, k)| recorded.get(*p) != Some(k))
-        .map(|(p, _)| p.as_str())
-        .collect();
-    let cleared: Vec<&str> = recorded
-        .keys()
-        .filter(|p| !kept.contains_key(*p))
-        .map(String::as_str)
-        .collect();
-    let mut said = String::new();
-    if !added.is_empty() {
-        said.push_str(&format!("; record your kept edit of {}", added.join(", ")));
-    }
-    if !cleared.is_empty() {
-        said.push_str(&format!(
-            "; clear the kept-edit record of {}",
-            cleared.join(", ")
-        ));
-    }
-    (!said.is_empty()).then_some(said)
-}
-
-/// A template that differs from ours, against what `.ghtraf.json` recorded
-/// when it was kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeptState {
-    /// Kept, and neither the file nor the template changed since.
-    Kept,
-    /// Kept, but the file changed again since.
-    EditedSince,
-    /// Kept, but the template ghtraf writes changed under it.
-    TemplateChanged,
-    /// Never recorded as kept.
-    Unrecorded,
-}
-
-impl KeptState {
-    /// Compares a skip of a differing template with its record.
-    pub fn of(step: &FileStep, recorded: Option<&KeptEdit>) -> KeptState {
-        let Some(kept) = recorded else {
-            return KeptState::Unrecorded;
-        };
-        let now = match &step.expect {
-            Expect::Sha256(h) => h,
-            _ => return KeptState::Unrecorded,
-        };
-        if *now != kept.sha256 {
-            KeptState::EditedSince
-        } else if step.template_sha256.as_deref() != Some(kept.template_sha256.as_str()) {
-            KeptState::TemplateChanged
-        } else {
-            KeptState::Kept
         }
     }
 }

@@ -2,6 +2,7 @@
 //! file under each conflict policy.
 
 use super::*;
+use crate::project::KeptEdit;
 
 fn desired(path: &str, text: &str) -> DesiredFile {
     DesiredFile {
