@@ -61,10 +61,9 @@ fn gist_create_404_means_missing_gist_scope() {
     s.assert_contract();
 }
 
-#[test]
-fn primary_rate_limit_beyond_the_cap_fails_with_reset_time() {
-    let s = setup();
-    let reset = (NOW + 3600).to_string();
+/// `GET /user` answers once that the hourly limit is spent until `reset_at`.
+fn primary_limit_until(s: &Setup, reset_at: u64) {
+    let reset = reset_at.to_string();
     s.hub.inject(status_fault(
         "GET",
         "/user",
@@ -76,6 +75,12 @@ fn primary_rate_limit_beyond_the_cap_fails_with_reset_time() {
         ],
         r#"{"message":"API rate limit exceeded"}"#,
     ));
+}
+
+#[test]
+fn primary_rate_limit_beyond_the_cap_fails_with_reset_time() {
+    let s = setup();
+    primary_limit_until(&s, NOW + 3600);
     let error = s.client.current_user().unwrap_err();
     assert_eq!(
         error.kind,
@@ -98,18 +103,7 @@ fn primary_rate_limit_beyond_the_cap_fails_with_reset_time() {
 #[test]
 fn primary_rate_limit_within_the_cap_waits_until_reset() {
     let s = setup();
-    let reset = (NOW + 30).to_string();
-    s.hub.inject(status_fault(
-        "GET",
-        "/user",
-        1,
-        403,
-        &[
-            ("x-ratelimit-remaining", "0"),
-            ("x-ratelimit-reset", &reset),
-        ],
-        r#"{"message":"API rate limit exceeded"}"#,
-    ));
+    primary_limit_until(&s, NOW + 30);
     assert_eq!(s.client.current_user().unwrap().login, "octo");
     assert_eq!(s.sleeper.recorded(), vec![Duration::from_secs(31)]);
     s.assert_contract();
