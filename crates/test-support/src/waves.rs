@@ -141,7 +141,8 @@ impl Run {
     /// Runs `ghtraf ARGS` in `dir` against `hub` holding every answer, and returns what it
     /// printed with the number of round trips it took: how many times a wave of requests had
     /// to be answered before the run could go on. Requests sent together are one wave
-    /// however slowly they were sent. Linux only (it reads `/proc`).
+    /// however slowly they were sent. Linux only (it reads `/proc`). Meant for a hub without
+    /// latency or `Delay` faults: a request sleeping in those looks as idle as a held one.
     pub fn run_counting_round_trips(
         &self,
         hub: &FakeHub,
