@@ -542,6 +542,8 @@ test('screenshots of every tab (light and dark)', async () => {
     await page.selectOption('#theme', theme);
     for (const tab of ['overview', 'installs', 'views', 'community', 'dev']) {
       await page.click(`#tab-${tab}`);
+      // Charts are drawn a frame after the tab's numbers: wait for one (fails if none comes).
+      await page.locator(`#panel-${tab} svg`).first().waitFor({ state: 'visible' });
       assert.equal(await page.isVisible(`#panel-${tab} svg`), true, `${tab} has a chart`);
       await page.screenshot({ path: join(ARTIFACTS, `${tab}-${theme}.png`), fullPage: true });
     }

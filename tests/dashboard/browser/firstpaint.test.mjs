@@ -64,6 +64,8 @@ async function allHistory(scenario) {
   await page.waitForSelector('html[data-ready="true"]');
   const details = page.locator('details[data-table="installs"]');
   await details.locator('summary').click();
+  // The table is filled on the toggle event, which follows the click asynchronously.
+  await details.locator('tbody tr').first().waitFor();
   // The archived months' rows (the current month's projection moves with the clock).
   const rows = await details.locator('tbody tr').evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.textContent)).filter(([period]) => /^(Nov|Dec) 2025/.test(period)));
   const status = await page.textContent('#status');
