@@ -61,7 +61,7 @@ impl Summary {
             .min();
         Summary {
             tracking_since,
-            last_collection: state.captured_at.clone(),
+            last_collection: state.last_collection().map(str::to_string),
             days_held: state.daily_history.len(),
             archived_months: state.archived.months.len(),
             clones: t.clones,
@@ -255,7 +255,7 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         r.say(&format!(
             "  history        tracking since {}, last collection {}, {} day(s) held, {} month(s) archived",
             s.tracking_since.as_deref().unwrap_or("?"),
-            s.last_collection.as_deref().unwrap_or("never"),
+            s.last_collection.as_deref().unwrap_or("never (not collected yet)"),
             s.days_held,
             s.archived_months
         ));
@@ -346,7 +346,7 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
                     thousands(s.installs),
                     thousands(s.clones),
                     thousands(s.views),
-                    s.last_collection.as_deref().unwrap_or("never")
+                    s.last_collection.as_deref().unwrap_or("never collected")
                 )),
                 (None, p) => r.say(&format!(
                     "{:<width$}  unreadable: {}",
