@@ -127,6 +127,9 @@ pub enum SkipReason {
     /// A template the user changed, kept by `--skip-existing` or because no
     /// one could be asked.
     DiffersFromTemplate,
+    /// A template still exactly as ghtraf last wrote it, whose template has
+    /// changed since (a new ghtraf): not an edit, left by `--skip-existing`.
+    Outdated,
     /// Not a regular file under real directories of the checkout (a symlink,
     /// a FIFO, a device…): ghtraf neither reads nor writes it. The file is
     /// not deployed; `verify` and the exit code say so.
@@ -197,6 +200,28 @@ pub fn plan_files<P: Payload + From<FileStep>>(
     current: &BTreeMap<String, Local>,
     policy: ConflictPolicy,
     after: &[ActionId],
+) {
+    plan_files_written(plan, desired, current, policy, after, &BTreeMap::new());
+}
+
+/// The skip of an outdated template under `--skip-existing`.
+pub const OUTDATED_KEPT: &str =
+    "kept: outdated template, not edited (--skip-existing); `ghtraf init` updates it";
+/// The update of an outdated template (also read after "create would " by `verify`).
+pub const OUTDATED_UPDATE: &str = "update the outdated template (not edited since ghtraf wrote it)";
+
+/// [`plan_files`], knowing what ghtraf last wrote into each template
+/// (`written`, path → SHA-256, as `.ghtraf.json` records it): a template
+/// that differs from ours but still holds exactly that was not edited, so it
+/// is updated without a question or a kept-edit record (`--skip-existing`
+/// leaves it, saying so).
+pub fn plan_files_written<P: Payload + From<FileStep>>(
+    plan: &mut Plan<P>,
+    desired: Vec<DesiredFile>,
+    current: &BTreeMap<String, Local>,
+    policy: ConflictPolicy,
+    after: &[ActionId],
+    written: &BTreeMap<String, String>,
 ) {
     for mut file in desired {
         let category = if file.managed {
@@ -337,6 +362,15 @@ pub fn plan_files<P: Payload + From<FileStep>>(
                 "update our keys, keep yours",
                 false,
             ));
+            continue;
+        }
+        let unedited = matches!(&expect, Expect::Sha256(h) if written.get(&file.path) == Some(h));
+        if unedited {
+            if policy == ConflictPolicy::SkipExisting {
+                skip(plan, OUTDATED_KEPT, SkipReason::Outdated, expect);
+            } else {
+                plan.push(write(Operation::Update, OUTDATED_UPDATE, false));
+            }
             continue;
         }
         match policy {

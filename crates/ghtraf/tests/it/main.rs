@@ -18,6 +18,7 @@ mod hub_setup;
 mod init;
 mod install_step;
 mod json_schema;
+mod kept_edits;
 mod naming;
 mod output;
 mod round_trips;

@@ -2,7 +2,7 @@
 //! checkout, with deferred gist ids marked for filling after apply.
 
 use super::*;
-use crate::managed_file::{record_after, Content, DesiredFile, Expect, Fill};
+use crate::managed_file::{record_after, Content, DesiredFile, Expect, Fill, SkipReason};
 use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
 
@@ -206,6 +206,7 @@ pub(super) fn config_file(
     observed: &Observed,
     ids: &Ids<'_>,
     kept: &BTreeMap<String, KeptEdit>,
+    written: &BTreeMap<String, String>,
 ) -> DesiredFile {
     let mut existing = match &observed.project.config {
         Some(c) => match serde_json::to_value(c) {
@@ -250,6 +251,13 @@ pub(super) fn config_file(
             serde_json::to_value(kept).unwrap_or_default(),
         );
     }
+    existing.shift_remove(WRITTEN);
+    if !written.is_empty() {
+        obj.insert(
+            WRITTEN.into(),
+            serde_json::to_value(written).unwrap_or_default(),
+        );
+    }
     let obj = canonical(obj, existing);
     let config_rel = observed
         .project
@@ -266,6 +274,8 @@ pub(super) fn config_file(
 
 /// The key of `.ghtraf.json` recording kept template edits.
 pub(super) const KEPT_EDITS: &str = "keptEdits";
+/// The key of `.ghtraf.json` recording what ghtraf last wrote into each template.
+pub(super) const WRITTEN: &str = "writtenSha256";
 
 /// The kept edits after this plan's file actions, from those recorded: each
 /// template the plan keeps is recorded, one it writes (or finds identical)
@@ -288,4 +298,33 @@ pub(super) fn kept_after(
         }
     }
     kept
+}
+
+/// What ghtraf has last written into each template once this plan ran, from
+/// what was `recorded`: a template the plan writes records the planned
+/// content's hash, one found identical its bytes; one kept, refused, or to be
+/// asked about keeps its record (a "no" leaves the file as it was); files the
+/// plan does not touch keep theirs.
+pub(super) fn written_after(
+    plan: &Plan<SetupStep>,
+    recorded: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut written = recorded.clone();
+    for a in &plan.actions {
+        let SetupStep::File(f) = &a.details else {
+            continue;
+        };
+        if a.category != Category::File || f.expect == Expect::Leftover || a.requires_input {
+            continue;
+        }
+        let now = match (a.operation, f.skip_reason, &f.expect, &f.sha256) {
+            (Operation::Skip, Some(SkipReason::UpToDate), Expect::Sha256(h), _) => Some(h),
+            (Operation::Copy | Operation::Overwrite | Operation::Update, _, _, Some(h)) => Some(h),
+            _ => None,
+        };
+        if let Some(h) = now {
+            written.insert(f.path.clone(), h.clone());
+        }
+    }
+    written
 }

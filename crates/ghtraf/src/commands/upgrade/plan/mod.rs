@@ -260,6 +260,12 @@ pub fn plan_upgrade(
         && remote.is_some_and(|r| r.text != desired_workflow)
         && (!remote_edited || inputs.edited == EditedFiles::Force);
     let mut kept = config.kept_edits();
+    // What ghtraf wrote, as `create` records it: the template's hash where
+    // this run writes it (here or on the default branch) or finds it.
+    let mut written = config.written();
+    let ours = |written: &mut BTreeMap<String, String>, path: &str, text: &str| {
+        written.insert(path.to_string(), crate::fsio::sha256_hex(text.as_bytes()));
+    };
     for (path, text) in &rendered {
         if let Some(why) = observed.refused.get(path) {
             actions.push(keep(Category::File, path, &format!("left alone: {why}")));
@@ -275,6 +281,7 @@ pub fn plan_upgrade(
         }
         let on_branch = remote.is_some_and(|r| r.text == *text);
         if path == WORKFLOW_PATH && inputs.commit && (commit_workflow || on_branch) {
+            ours(&mut written, path, text);
             actions.push(keep(
                 Category::File,
                 path,
@@ -312,6 +319,11 @@ pub fn plan_upgrade(
                 kept.remove(path);
             }
         }
+        let writes = matches!(action.operation, Operation::Create | Operation::Overwrite);
+        let found = observed.files.get(path).cloned().flatten().as_deref() == Some(text.as_bytes());
+        if (writes && !action.requires_input) || found {
+            ours(&mut written, path, text);
+        }
         actions.push(action);
     }
     let ids = Ids {
@@ -321,7 +333,9 @@ pub fn plan_upgrade(
     if let Some(a) = plan_dashboard_config(&mut plan, observed, &values, &ids, inputs) {
         actions.push(a);
     }
-    if let Some(a) = plan_project_config(&mut plan, observed, &config, &values, &ids, &kept) {
+    if let Some(a) =
+        plan_project_config(&mut plan, observed, &config, &values, &ids, &kept, &written)
+    {
         actions.push(a);
     }
     for (path, present) in &observed.files {
