@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::common::*;
 use ghtraf::fsio::sha256_hex;
+use ghtraf::managed_file::written_sha256;
 use ghtraf::prompt::ScriptedPrompter;
 
 const N: &str = "--non-interactive";
@@ -56,8 +57,11 @@ fn init_records_what_it_wrote_into_each_template() {
     let written = &project(dir.path())["writtenSha256"];
     for path in [WORKFLOW, "docs/stats/index.html", README] {
         let bytes = std::fs::read(dir.path().join(path)).unwrap();
-        assert_eq!(written[path], sha256_hex(&bytes), "{path}: {written}");
+        // The page's copy of config.json is deployment data, not template.
+        assert_eq!(written[path], written_sha256(&bytes), "{path}: {written}");
     }
+    let readme = std::fs::read(dir.path().join(README)).unwrap();
+    assert_eq!(written[README], sha256_hex(&readme));
     // A second run finds everything as written: nothing to do.
     let again = ghtraf(dir.path(), &["init", N, "--format", "json"], &[]);
     let changes: Vec<_> = actions(&again.json())

@@ -2,7 +2,10 @@
 //! checkout, with deferred gist ids marked for filling after apply.
 
 use super::*;
-use crate::managed_file::{record_after, Content, DesiredFile, Expect, Fill, SkipReason};
+use crate::managed_file::{
+    record_after, written_sha256, Content, DesiredFile, Expect, Fill, SkipReason,
+};
+use crate::page_config;
 use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
 
@@ -184,9 +187,17 @@ pub(super) fn desired_files(
                 .cloned()
                 .unwrap_or_else(|| inputs.api_base.clone().into());
             obj.insert("apiBase".into(), api);
+            let config = json_content(canonical(obj, existing), fills);
+            // The page carries a copy, so a first visit asks for the state at once.
+            if let Some(page) = files.iter_mut().find(|f| f.path == page_config::PAGE_PATH) {
+                page.content = Content {
+                    text: page_config::with_config(&page.content.text, &config.text),
+                    fills: config.fills.clone(),
+                };
+            }
             files.push(DesiredFile {
                 path: DASHBOARD_CONFIG_PATH.to_string(),
-                content: json_content(canonical(obj, existing), fills),
+                content: config,
                 managed: true,
             });
         }
@@ -301,13 +312,14 @@ pub(super) fn kept_after(
 }
 
 /// What ghtraf has last written into each template once this plan ran, from
-/// what was `recorded`: a template the plan writes records the planned
-/// content's hash, one found identical its bytes; one kept, refused, or to be
-/// asked about keeps its record (a "no" leaves the file as it was); files the
-/// plan does not touch keep theirs.
+/// what was `recorded` ([`written_sha256`]): a template the plan writes records
+/// the planned content, one found identical the file as it is (`current`); one
+/// kept, refused, or to be asked about keeps its record (a "no" leaves the file
+/// as it was); files the plan does not touch keep theirs.
 pub(super) fn written_after(
     plan: &Plan<SetupStep>,
     recorded: &BTreeMap<String, String>,
+    current: &BTreeMap<String, Local>,
 ) -> BTreeMap<String, String> {
     let mut written = recorded.clone();
     for a in &plan.actions {
@@ -317,13 +329,18 @@ pub(super) fn written_after(
         if a.category != Category::File || f.expect == Expect::Leftover || a.requires_input {
             continue;
         }
-        let now = match (a.operation, f.skip_reason, &f.expect, &f.sha256) {
-            (Operation::Skip, Some(SkipReason::UpToDate), Expect::Sha256(h), _) => Some(h),
-            (Operation::Copy | Operation::Overwrite | Operation::Update, _, _, Some(h)) => Some(h),
+        let now = match (a.operation, f.skip_reason, &f.content) {
+            (Operation::Skip, Some(SkipReason::UpToDate), _) => current
+                .get(&f.path)
+                .and_then(Local::bytes)
+                .map(written_sha256),
+            (Operation::Copy | Operation::Overwrite | Operation::Update, _, Some(c)) => {
+                Some(written_sha256(c.preview().as_bytes()))
+            }
             _ => None,
         };
         if let Some(h) = now {
-            written.insert(f.path.clone(), h.clone());
+            written.insert(f.path.clone(), h);
         }
     }
     written

@@ -544,7 +544,7 @@ pub fn plan_create(
         let (kept, written) = if inputs.record_kept {
             (
                 kept_after(&plan, &recorded),
-                written_after(&plan, &was_written),
+                written_after(&plan, &was_written, &observed.files),
             )
         } else {
             (recorded.clone(), was_written)
