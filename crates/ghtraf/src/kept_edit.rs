@@ -1,7 +1,8 @@
 //! Template edits the user chose to keep, as `.ghtraf.json` records them.
 //!
 //! A template that differs from ours is kept (`--skip-existing`, a
-//! non-interactive run); its hash and the template's are recorded by the
+//! non-interactive run, a "no" at the question an interactive `init` asks
+//! before its plan is final); its hash and the template's are recorded by the
 //! plan's own `.ghtraf.json` action, so `verify` can tell a kept edit from
 //! drift until the file or the template changes again. Split from
 //! `managed_file.rs`, which plans and writes the files; this only judges and

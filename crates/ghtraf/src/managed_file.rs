@@ -170,7 +170,9 @@ impl Payload for FileStep {
 pub enum ConflictPolicy {
     Force,
     SkipExisting,
-    /// Ask at execution (interactive runs).
+    /// Ask (interactive runs): before the plan is final where the command
+    /// settles its questions (`create`/`init`: the answers are planned and a
+    /// "no" recorded), else at execution.
     Ask,
     /// Keep the file, saying how to overwrite (non-interactive runs).
     Keep,
@@ -202,7 +204,15 @@ pub fn plan_files<P: Payload + From<FileStep>>(
     policy: ConflictPolicy,
     after: &[ActionId],
 ) {
-    plan_files_written(plan, desired, current, policy, after, &BTreeMap::new());
+    let none = BTreeMap::new();
+    plan_files_written(
+        plan,
+        desired,
+        current,
+        policy,
+        after,
+        (&BTreeMap::new(), &none),
+    );
 }
 
 /// The skip of an outdated template under `--skip-existing`.
@@ -211,18 +221,25 @@ pub const OUTDATED_KEPT: &str =
 /// The update of an outdated template (also read after "create would " by `verify`).
 pub const OUTDATED_UPDATE: &str = "update the outdated template (not edited since ghtraf wrote it)";
 
+/// A conflict the person answered "yes" to before the plan was made.
+pub const SAID_YES: &str = "differs from template: overwrite (you said yes)";
+/// A conflict the person answered "no" to: kept, and recorded as kept.
+pub const SAID_NO: &str = "kept: differs from template (you said no)";
+
 /// [`plan_files`], knowing what ghtraf last wrote into each template
-/// (`written`, path → SHA-256, as `.ghtraf.json` records it): a template
-/// that differs from ours but still holds exactly that was not edited, so it
-/// is updated without a question or a kept-edit record (`--skip-existing`
-/// leaves it, saying so).
+/// (`written`, path → SHA-256 as [`written_sha256`] computes it, as
+/// `.ghtraf.json` records it) and the answers already given to conflict
+/// questions (`answers`, path → overwrite?). A template that differs from
+/// ours but still holds what ghtraf wrote was not edited, so it is updated
+/// without a question or a kept-edit record (`--skip-existing` leaves it,
+/// saying so); an answered conflict is planned as answered.
 pub fn plan_files_written<P: Payload + From<FileStep>>(
     plan: &mut Plan<P>,
     desired: Vec<DesiredFile>,
     current: &BTreeMap<String, Local>,
     policy: ConflictPolicy,
     after: &[ActionId],
-    written: &BTreeMap<String, String>,
+    (written, answers): (&BTreeMap<String, String>, &BTreeMap<String, bool>),
 ) {
     for mut file in desired {
         let category = if file.managed {
@@ -405,13 +422,19 @@ pub fn plan_files_written<P: Payload + From<FileStep>>(
                     false,
                 ));
             }
-            ConflictPolicy::Ask => {
-                plan.push(write(
-                    Operation::Overwrite,
-                    "differs from template: overwrite if you say so",
-                    true,
-                ));
-            }
+            ConflictPolicy::Ask => match answers.get(&file.path) {
+                Some(true) => {
+                    plan.push(write(Operation::Overwrite, SAID_YES, false));
+                }
+                Some(false) => skip(plan, SAID_NO, SkipReason::DiffersFromTemplate, expect),
+                None => {
+                    plan.push(write(
+                        Operation::Overwrite,
+                        "differs from template: overwrite if you say so",
+                        true,
+                    ));
+                }
+            },
             ConflictPolicy::SkipExisting => skip(
                 plan,
                 "kept: differs from template (--skip-existing)",

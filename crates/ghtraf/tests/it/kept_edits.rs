@@ -172,3 +172,72 @@ fn a_malformed_written_record_is_refused_with_its_key() {
         out.stderr
     );
 }
+
+/// An interactive "no" to overwriting an edited template is recorded as a
+/// kept edit by the plan it was asked for (it was answered at execution,
+/// after the plan had fixed `.ghtraf.json`, and only a hint said how to
+/// record it).
+#[test]
+fn no_at_the_question_is_recorded_as_a_kept_edit() {
+    let dir = checkout();
+    assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
+    std::fs::write(dir.path().join(WORKFLOW), "mine\n").unwrap();
+    let p = Arc::new(ScriptedPrompter::new(["n", "y"]));
+    let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(p.asked(), [WORKFLOW, "Apply this plan?"]);
+    // The plan shown says what the answer does, and is what ran.
+    assert!(
+        out.stdout
+            .contains(&format!("record your kept edit of {WORKFLOW}")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(read(dir.path(), WORKFLOW), "mine\n");
+    let config = project(dir.path());
+    assert_eq!(
+        config["keptEdits"][WORKFLOW]["sha256"],
+        sha256_hex(b"mine\n"),
+        "{config:#}"
+    );
+    assert!(
+        !out.stderr.contains("ghtraf init --skip-existing"),
+        "{}",
+        out.stderr
+    );
+    // A later non-interactive run finds the edit recorded: nothing to do.
+    let again = ghtraf(dir.path(), &["init", N, "--format", "json"], &[]);
+    let changes: Vec<_> = actions(&again.json())
+        .into_iter()
+        .filter(|(_, op)| op != "skip")
+        .collect();
+    assert!(changes.is_empty(), "{changes:?}");
+}
+
+/// A preview asks nothing: its plan keeps the question open, as before.
+#[test]
+fn a_dry_run_leaves_the_question_open() {
+    let dir = checkout();
+    assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
+    std::fs::write(dir.path().join(WORKFLOW), "mine\n").unwrap();
+    let before = snapshot_tree(dir.path());
+    let p = Arc::new(ScriptedPrompter::new(Vec::<String>::new()));
+    let out = interactive(dir.path(), &["init", "--dry-run"], &[], p.clone(), "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(p.asked().is_empty(), "{:?}", p.asked());
+    assert!(out.stdout.contains("(will ask)"), "{}", out.stdout);
+    assert_eq!(snapshot_tree(dir.path()), before);
+}
+
+/// Answering, then declining the plan, changes nothing.
+#[test]
+fn declining_the_plan_after_answering_changes_nothing() {
+    let dir = checkout();
+    assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
+    std::fs::write(dir.path().join(WORKFLOW), "mine\n").unwrap();
+    let before = snapshot_tree(dir.path());
+    let p = Arc::new(ScriptedPrompter::new(["n", "n"]));
+    let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
+    assert_eq!(out.code, 7, "{out:?}");
+    assert_eq!(snapshot_tree(dir.path()), before);
+}

@@ -536,7 +536,7 @@ pub fn plan_create(
             &observed.files,
             inputs.policy,
             &producers,
-            &was_written,
+            (&was_written, &inputs.answers),
         );
         // .ghtraf.json last: it records the template edits kept above, and
         // what ghtraf wrote.
