@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::common::*;
+use fakehub::{Config, FakeHub, World};
 use ghtraf::fsio::sha256_hex;
 use ghtraf::managed_file::written_sha256;
 use ghtraf::prompt::ScriptedPrompter;
@@ -240,4 +241,47 @@ fn declining_the_plan_after_answering_changes_nothing() {
     let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
     assert_eq!(out.code, 7, "{out:?}");
     assert_eq!(snapshot_tree(dir.path()), before);
+}
+
+/// `verify` names an outdated template as outdated, with the update `init`
+/// makes; it called it an edit to keep with `--skip-existing`.
+#[test]
+fn verify_calls_an_outdated_template_outdated() {
+    let hub = FakeHub::start(Config {
+        world: World::demo_on("2026-02-26").unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    let run = |args: &[&str]| {
+        on(&hub)
+            .now(NOW)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), args)
+    };
+    assert_eq!(run(&["create", "-n", "--repo", "octo/demo"]).code, 0);
+    std::fs::write(dir.path().join(README), OLD_TEMPLATE).unwrap();
+    let mut config = project(dir.path());
+    config["writtenSha256"][README] = sha256_hex(OLD_TEMPLATE.as_bytes()).into();
+    std::fs::write(
+        dir.path().join(".ghtraf.json"),
+        serde_json::to_string_pretty(&config).unwrap(),
+    )
+    .unwrap();
+    let out = run(&["verify", "--format", "json"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    let doc = out.json();
+    let finding = doc["verification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"].as_str().unwrap().ends_with(README))
+        .cloned()
+        .unwrap();
+    assert_eq!(finding["status"], "deviation", "{finding}");
+    assert_eq!(
+        finding["message"],
+        "not as deployed: create would update the outdated template (not edited since ghtraf wrote it)"
+    );
+    assert_eq!(doc["summary"]["kept"], 0, "{doc:#}");
 }
