@@ -1,5 +1,6 @@
-//! The command driver: observe → plan → display → (stop on dry-run) → confirm
-//! → execute → verify → finish.
+//! The command driver: observe → plan → (real interactive runs: settle the
+//! plan's questions, plan again) → display → (stop on dry-run) → confirm →
+//! execute → verify → finish.
 //!
 //! This is the only code that knows about `--dry-run`, and the compiler keeps
 //! it so: [`RunMode`]'s fields are private to this module and the
@@ -8,8 +9,8 @@
 //! exactly what an action says). The preview and the real run both come
 //! through [`run`] with the same plan value, so what is shown is what is run.
 //!
-//! A mutating command is a [`MutatingCommand`]: five phases the driver calls
-//! in order. A new command implements the trait; it does not copy a `run`
+//! A mutating command is a [`MutatingCommand`]: five phases (and an
+//! optional sixth, `settle`) the driver calls in order. A new command implements the trait; it does not copy a `run`
 //! body.
 
 use ghtraf_plan::{

@@ -285,3 +285,19 @@ fn verify_calls_an_outdated_template_outdated() {
     );
     assert_eq!(doc["summary"]["kept"], 0, "{doc:#}");
 }
+
+/// Input ending at a conflict question (Ctrl-D) stops the run before any
+/// plan is shown or anything written.
+#[test]
+fn input_ending_at_the_question_writes_nothing() {
+    let dir = checkout();
+    assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
+    std::fs::write(dir.path().join(WORKFLOW), "mine\n").unwrap();
+    let before = snapshot_tree(dir.path());
+    let p = Arc::new(ScriptedPrompter::new(Vec::<String>::new()));
+    let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
+    assert_eq!(out.code, 130, "{out:?}");
+    assert_eq!(p.asked(), [WORKFLOW]);
+    assert!(!out.stdout.contains("Plan for"), "{}", out.stdout);
+    assert_eq!(snapshot_tree(dir.path()), before);
+}
