@@ -348,31 +348,16 @@ pub(super) fn written_after(
 
 /// Asks each conflict question `plan` leaves open (a template that differs,
 /// in an interactive run), in plan order, before the plan is final: path →
-/// overwrite? "all" and "skip all" answer the questions after them too.
+/// overwrite?
 pub(super) fn ask_conflicts(
     plan: &Plan<SetupStep>,
     prompter: &dyn crate::prompt::Prompter,
 ) -> Result<BTreeMap<String, bool>, CliError> {
-    use crate::prompt::Overwrite;
-    let mut answers = BTreeMap::new();
-    let mut sticky: Option<bool> = None;
-    for a in &plan.actions {
-        let SetupStep::File(f) = &a.details else {
-            continue;
-        };
-        if !a.requires_input || a.category != Category::File {
-            continue;
+    let open = plan.actions.iter().filter_map(|a| match &a.details {
+        SetupStep::File(f) if a.requires_input && a.category == Category::File => {
+            Some((f.path.as_str(), f.diff.as_deref().unwrap_or("")))
         }
-        let yes = match sticky {
-            Some(all) => all,
-            None => match prompter.overwrite(&f.path, f.diff.as_deref().unwrap_or(""))? {
-                Overwrite::Yes => true,
-                Overwrite::No => false,
-                Overwrite::All => *sticky.insert(true),
-                Overwrite::SkipAll => *sticky.insert(false),
-            },
-        };
-        answers.insert(f.path.clone(), yes);
-    }
-    Ok(answers)
+        _ => None,
+    });
+    crate::prompt::ask_overwrites(prompter, open)
 }

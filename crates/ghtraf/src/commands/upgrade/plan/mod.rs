@@ -100,6 +100,9 @@ pub struct UpgradeInputs {
     /// Write the workflow to the default branch through the contents API.
     pub commit: bool,
     pub edited: EditedFiles,
+    /// Edited files answered before planning (interactive runs): path →
+    /// replace? A "no" is kept and recorded as `--skip-existing` records it.
+    pub answers: BTreeMap<String, bool>,
     pub keep_old_workflow: bool,
     pub prune_orphans: bool,
     pub update_secret: bool,
@@ -302,7 +305,17 @@ pub fn plan_upgrade(
             original_dashboard,
             &inputs.version,
         );
-        let kept_as_edited = recognised.is_err() && inputs.edited == EditedFiles::Keep;
+        // An edited file answered before planning is planned as answered.
+        let answer = match (&recognised, inputs.edited) {
+            (Err(why), EditedFiles::Ask) => inputs.answers.get(path).map(|&yes| (yes, why.clone())),
+            _ => None,
+        };
+        let edited = match &answer {
+            Some((true, _)) => EditedFiles::Force,
+            Some((false, _)) => EditedFiles::Keep,
+            None => inputs.edited,
+        };
+        let kept_as_edited = recognised.is_err() && edited == EditedFiles::Keep;
         // The dashboard page carries a copy of config.json (page_config), as `create` writes it.
         let content = match (path.as_str(), &dashboard_config.text) {
             (page_config::PAGE_PATH, Some(config)) => Text {
@@ -312,7 +325,13 @@ pub fn plan_upgrade(
             _ => Text::known(text.clone()),
         };
         let desired = content.preview();
-        let action = plan_file(path, content, observed, recognised, inputs.edited);
+        let mut action = plan_file(path, content, observed, recognised, edited);
+        if let Some((yes, why)) = answer {
+            action.description = match yes {
+                true => format!("replace ({why}; you said yes)"),
+                false => format!("kept: {why} (you said no)"),
+            };
+        }
         // Recorded when kept as the user's edit, left when asked about,
         // cleared when replaced or already ours (as `create` does).
         match observed.files.get(path).cloned().flatten() {
