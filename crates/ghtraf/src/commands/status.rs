@@ -252,10 +252,13 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         st.last_workflow_run.as_deref().unwrap_or("none")
     ));
     if let Some(s) = &st.summary {
+        let collected = s.last_collection.as_deref().map_or_else(
+            || "never collected".to_string(),
+            |t| format!("last collection {t}"),
+        );
         r.say(&format!(
-            "  history        tracking since {}, last collection {}, {} day(s) held, {} month(s) archived",
+            "  history        tracking since {}, {collected}, {} day(s) held, {} month(s) archived",
             s.tracking_since.as_deref().unwrap_or("?"),
-            s.last_collection.as_deref().unwrap_or("never (not collected yet)"),
             s.days_held,
             s.archived_months
         ));

@@ -111,7 +111,7 @@ fn a_new_deployment_is_never_collected_until_its_first_collection() {
     );
     let text = run(later, &["status"]).stdout;
     assert!(
-        text.contains("last collection never (not collected yet)"),
+        text.contains("tracking since 2026-02-26, never collected, 0 day(s) held"),
         "{text}"
     );
     let rows = run(later, &["list", "--format", "json"]).json();
@@ -142,6 +142,8 @@ fn a_new_deployment_is_never_collected_until_its_first_collection() {
     assert_eq!(run(later, &["collect", "-n"]).code, 0);
     let st = run(later, &["status", "--format", "json"]).json();
     assert_eq!(st["summary"]["last_collection"], later, "{st}");
+    let text = run(later, &["status"]).stdout;
+    assert!(text.contains(&format!("last collection {later}")), "{text}");
     let text = run(later, &["list"]).stdout;
     assert!(text.contains(later), "{text}");
 }
