@@ -147,3 +147,39 @@ fn a_new_deployment_is_never_collected_until_its_first_collection() {
     let text = run(later, &["list"]).stdout;
     assert!(text.contains(later), "{text}");
 }
+
+/// A badge gist an earlier `create` made carries its creation time as
+/// `capturedAt`: it reads, and it is still "never collected".
+#[test]
+fn a_state_an_earlier_create_stamped_is_never_collected() {
+    let hub = FakeHub::start(Config {
+        world: World::demo_on("2026-02-26").unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    let run = |args: &[&str]| {
+        on(&hub)
+            .now("2026-02-26T09:00:00Z")
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), args)
+    };
+    assert_eq!(run(&["create", "-n", "--repo", "octo/demo"]).code, 0);
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(".ghtraf.json")).unwrap()).unwrap();
+    let id = config["badgeGistId"].as_str().unwrap();
+    let world = hub.state();
+    let mut state: serde_json::Value =
+        serde_json::from_str(world["gists"][id]["files"]["state.json"].as_str().unwrap()).unwrap();
+    state["capturedAt"] = "2026-02-26T03:00:00Z".into();
+    let text = serde_json::to_string_pretty(&state).unwrap();
+    hub.patch_world(serde_json::json!({"gists": {id: {"files": {"state.json": text}}}}))
+        .unwrap();
+    let st = run(&["status", "--format", "json"]).json();
+    assert_eq!(
+        st["summary"]["last_collection"],
+        serde_json::Value::Null,
+        "{st}"
+    );
+    assert!(run(&["list"]).stdout.contains("never collected"));
+}
