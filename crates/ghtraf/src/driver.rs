@@ -10,8 +10,8 @@
 //! through [`run`] with the same plan value, so what is shown is what is run.
 //!
 //! A mutating command is a [`MutatingCommand`]: five phases (and an
-//! optional sixth, `settle`) the driver calls in order. A new command implements the trait; it does not copy a `run`
-//! body.
+//! optional sixth, `settle`) the driver calls in order. A new command
+//! implements the trait; it does not copy a `run` body.
 
 use ghtraf_plan::{
     execute, id_width, render_results, render_text, render_verification, Action, ActionResult,
