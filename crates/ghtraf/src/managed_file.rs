@@ -204,15 +204,8 @@ pub fn plan_files<P: Payload + From<FileStep>>(
     policy: ConflictPolicy,
     after: &[ActionId],
 ) {
-    let none = BTreeMap::new();
-    plan_files_written(
-        plan,
-        desired,
-        current,
-        policy,
-        after,
-        (&BTreeMap::new(), &none),
-    );
+    let nothing_known = (&BTreeMap::new(), &BTreeMap::new());
+    plan_files_written(plan, desired, current, policy, after, nothing_known);
 }
 
 /// The skip of an outdated template under `--skip-existing`.
