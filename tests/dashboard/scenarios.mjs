@@ -34,6 +34,21 @@ export function cappedBackfillState() {
   return state;
 }
 
+const ZEROS = { clones: 0, uniqueClones: 0, views: 0, uniqueViews: 0, downloads: 0, ciCheckouts: 0, organicClones: 0, organicUniqueClones: 0 };
+
+/**
+ * The state `ghtraf create` writes for `repo` (initial_state in ghtraf-traffic): nothing
+ * collected, so no `capturedAt`. `stamp`: the creation time earlier versions wrote there.
+ */
+export function createdState(repo, { stamp = null } = {}) {
+  return {
+    schemaVersion: 4, generator: 'ghtraf 0.1.0', repo, trackingSince: '2026-02-26',
+    ...(stamp ? { capturedAt: stamp } : {}),
+    totals: ZEROS, baseline: ZEROS, archived: { months: [], totals: ZEROS },
+    dailyHistory: [], referrers: [], popularPaths: [],
+  };
+}
+
 export function scenarios() {
   const v4 = dirGist('v4');
   const backfill = dirGist('backfill');
@@ -91,6 +106,22 @@ export function scenarios() {
     unconfigured: { config: base('unconfigured', { badgeGistId: null, archiveGistId: null }), gists: {} },
     nodata: { config: base('nodata'), gists: { 'badge-nodata': {} } },
     noconfig: { config: null, gists: {} },
+    // Just created, never collected: as this version writes it, and as earlier versions did
+    // (the gist's creation time as capturedAt).
+    'v4-new': {
+      config: base('v4-new'),
+      gists: {
+        'badge-v4-new': { 'state.json': createdState('octo/v4-new') },
+        'archive-v4-new': { 'archive.json': { schemaVersion: 4, repo: 'octo/v4-new', updatedAt: '2026-02-26T03:00:00Z', months: [] } },
+      },
+    },
+    'v4-new-stamped': {
+      config: base('v4-new-stamped'),
+      gists: {
+        'badge-v4-new-stamped': { 'state.json': createdState('octo/v4-new-stamped', { stamp: '2026-02-26T03:00:00Z' }) },
+        'archive-v4-new-stamped': { 'archive.json': { schemaVersion: 4, repo: 'octo/v4-new-stamped', updatedAt: '2026-02-26T03:00:00Z', months: [] } },
+      },
+    },
     // A fresh ghtraf deployment after its first collections: an index with no months yet.
     'v4-fresh': {
       config: base('v4-fresh'),

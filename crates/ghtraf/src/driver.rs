@@ -1,5 +1,6 @@
-//! The command driver: observe → plan → display → (stop on dry-run) → confirm
-//! → execute → verify → finish.
+//! The command driver: observe → plan → (real interactive runs: settle the
+//! plan's questions, plan again) → display → (stop on dry-run) → confirm →
+//! execute → verify → finish.
 //!
 //! This is the only code that knows about `--dry-run`, and the compiler keeps
 //! it so: [`RunMode`]'s fields are private to this module and the
@@ -8,9 +9,9 @@
 //! exactly what an action says). The preview and the real run both come
 //! through [`run`] with the same plan value, so what is shown is what is run.
 //!
-//! A mutating command is a [`MutatingCommand`]: five phases the driver calls
-//! in order. A new command implements the trait; it does not copy a `run`
-//! body.
+//! A mutating command is a [`MutatingCommand`]: five phases (and an
+//! optional sixth, `settle`) the driver calls in order. A new command
+//! implements the trait; it does not copy a `run` body.
 
 use ghtraf_plan::{
     execute, id_width, render_results, render_text, render_verification, Action, ActionResult,
@@ -55,6 +56,20 @@ pub trait MutatingCommand: Sync {
     /// numbers are the product (collect's day-level changes) raises it.
     fn terminal_detail_level(&self) -> i32 {
         self.detail_level()
+    }
+    /// Questions the plan leaves to the person (actions that require input),
+    /// asked before the plan is shown on a real interactive run, so that each
+    /// answer is part of the plan shown and run (a "no" is recorded as the
+    /// plan records any kept file). Returns whether an answer changed
+    /// `world`, to plan again. Never called for a preview, a saved plan, or
+    /// when nobody can answer: their plans keep the questions open.
+    fn settle(
+        &self,
+        _ctx: &Context,
+        _world: &mut Self::World,
+        _plan: &Plan<Self::Payload>,
+    ) -> Result<bool> {
+        Ok(false)
     }
     /// Carries out one action exactly as planned.
     fn step(
@@ -236,8 +251,15 @@ fn approval(ctx: &Context, mode: &RunMode) -> Result<Approval> {
 
 /// Runs `command` under `mode`: the one way a mutating command is run.
 pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Result<ExitStatus> {
-    let world = command.observe(ctx)?;
-    let plan = command.plan(ctx, &world)?;
+    let mut world = command.observe(ctx)?;
+    let mut plan = command.plan(ctx, &world)?;
+    if !mode.dry_run
+        && mode.expected_plan.is_none()
+        && ctx.interactive
+        && command.settle(ctx, &mut world, &plan)?
+    {
+        plan = command.plan(ctx, &world)?;
+    }
     let heading = command.heading(ctx, &world, &plan);
     let step = |a: &Action<C::Payload>, o: &Outputs| command.step(ctx, &world, a, o);
     let verify = |results: &[ActionResult]| command.verify(ctx, &world, &plan, results);

@@ -1,11 +1,13 @@
 //! Template edits the user chose to keep, as `.ghtraf.json` records them.
 //!
 //! A template that differs from ours is kept (`--skip-existing`, a
-//! non-interactive run); its hash and the template's are recorded by the
+//! non-interactive run, a "no" at the question an interactive `init` asks
+//! before its plan is final); its hash and the template's are recorded by the
 //! plan's own `.ghtraf.json` action, so `verify` can tell a kept edit from
 //! drift until the file or the template changes again. Split from
 //! `managed_file.rs`, which plans and writes the files; this only judges and
-//! words the records.
+//! words the records, and what ghtraf itself wrote (`writtenSha256`), which
+//! tells an outdated template from an edited one.
 
 use std::collections::BTreeMap;
 
@@ -62,6 +64,15 @@ pub fn kept_edit(current: &[u8], template: &str) -> KeptEdit {
         sha256: fsio::sha256_hex(current),
         template_sha256: fsio::sha256_hex(template.as_bytes()),
     }
+}
+
+/// What `writtenSha256` records for a template file's content: the SHA-256
+/// of its bytes with the dashboard page's copy of config.json left out
+/// (deployment data, [`crate::page_config`]), so it is known at plan time
+/// even while a gist id is not, and a new gist id is not a new template.
+pub fn written_sha256(content: &[u8]) -> String {
+    let text = String::from_utf8_lossy(content);
+    fsio::sha256_hex(crate::page_config::without_config(&text).as_bytes())
 }
 
 /// What a plan's `.ghtraf.json` write does to the kept-edit records, said

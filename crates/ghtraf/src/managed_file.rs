@@ -34,7 +34,7 @@ use serde::Serialize;
 
 use crate::checkout::{self, Checkout, Local};
 use crate::fsio;
-pub use crate::kept_edit::{kept_change, kept_edit, record_after, KeptState};
+pub use crate::kept_edit::{kept_change, kept_edit, record_after, written_sha256, KeptState};
 use crate::page_config;
 use crate::prompt::{Overwrite, Prompter};
 use crate::textstyle::{self, TextStyle};
@@ -128,6 +128,9 @@ pub enum SkipReason {
     /// A template the user changed, kept by `--skip-existing` or because no
     /// one could be asked.
     DiffersFromTemplate,
+    /// A template still exactly as ghtraf last wrote it, whose template has
+    /// changed since (a new ghtraf): not an edit, left by `--skip-existing`.
+    Outdated,
     /// Not a regular file under real directories of the checkout (a symlink,
     /// a FIFO, a device…): ghtraf neither reads nor writes it. The file is
     /// not deployed; `verify` and the exit code say so.
@@ -167,7 +170,9 @@ impl Payload for FileStep {
 pub enum ConflictPolicy {
     Force,
     SkipExisting,
-    /// Ask at execution (interactive runs).
+    /// Ask (interactive runs): before the plan is final where the command
+    /// settles its questions (`create`/`init`: the answers are planned and a
+    /// "no" recorded), else at execution.
     Ask,
     /// Keep the file, saying how to overwrite (non-interactive runs).
     Keep,
@@ -198,6 +203,36 @@ pub fn plan_files<P: Payload + From<FileStep>>(
     current: &BTreeMap<String, Local>,
     policy: ConflictPolicy,
     after: &[ActionId],
+) {
+    let nothing_known = (&BTreeMap::new(), &BTreeMap::new());
+    plan_files_written(plan, desired, current, policy, after, nothing_known);
+}
+
+/// The skip of an outdated template under `--skip-existing`.
+pub const OUTDATED_KEPT: &str =
+    "kept: outdated template, not edited (--skip-existing); `ghtraf init` updates it";
+/// The update of an outdated template (also read after "create would " by `verify`).
+pub const OUTDATED_UPDATE: &str = "update the outdated template (not edited since ghtraf wrote it)";
+
+/// A conflict the person answered "yes" to before the plan was made.
+pub const SAID_YES: &str = "differs from template: overwrite (you said yes)";
+/// A conflict the person answered "no" to: kept, and recorded as kept.
+pub const SAID_NO: &str = "kept: differs from template (you said no)";
+
+/// [`plan_files`], knowing what ghtraf last wrote into each template
+/// (`written`, path → SHA-256 as [`written_sha256`] computes it, as
+/// `.ghtraf.json` records it) and the answers already given to conflict
+/// questions (`answers`, path → overwrite?). A template that differs from
+/// ours but still holds what ghtraf wrote was not edited, so it is updated
+/// without a question or a kept-edit record (`--skip-existing` leaves it,
+/// saying so); an answered conflict is planned as answered.
+pub fn plan_files_written<P: Payload + From<FileStep>>(
+    plan: &mut Plan<P>,
+    desired: Vec<DesiredFile>,
+    current: &BTreeMap<String, Local>,
+    policy: ConflictPolicy,
+    after: &[ActionId],
+    (written, answers): (&BTreeMap<String, String>, &BTreeMap<String, bool>),
 ) {
     for mut file in desired {
         let category = if file.managed {
@@ -363,6 +398,15 @@ pub fn plan_files<P: Payload + From<FileStep>>(
             ));
             continue;
         }
+        let unedited = written.get(&file.path) == Some(&written_sha256(&old));
+        if unedited {
+            if policy == ConflictPolicy::SkipExisting {
+                skip(plan, OUTDATED_KEPT, SkipReason::Outdated, expect);
+            } else {
+                plan.push(write(Operation::Update, OUTDATED_UPDATE, false));
+            }
+            continue;
+        }
         match policy {
             ConflictPolicy::Force => {
                 plan.push(write(
@@ -371,13 +415,19 @@ pub fn plan_files<P: Payload + From<FileStep>>(
                     false,
                 ));
             }
-            ConflictPolicy::Ask => {
-                plan.push(write(
-                    Operation::Overwrite,
-                    "differs from template: overwrite if you say so",
-                    true,
-                ));
-            }
+            ConflictPolicy::Ask => match answers.get(&file.path) {
+                Some(true) => {
+                    plan.push(write(Operation::Overwrite, SAID_YES, false));
+                }
+                Some(false) => skip(plan, SAID_NO, SkipReason::DiffersFromTemplate, expect),
+                None => {
+                    plan.push(write(
+                        Operation::Overwrite,
+                        "differs from template: overwrite if you say so",
+                        true,
+                    ));
+                }
+            },
             ConflictPolicy::SkipExisting => skip(
                 plan,
                 "kept: differs from template (--skip-existing)",

@@ -57,6 +57,74 @@ fn conflict_matrix() {
     );
 }
 
+/// `a.txt` holding "old\n" planned with what ghtraf `wrote` there and the
+/// `answers` given: the one action.
+fn plan_known(
+    policy: ConflictPolicy,
+    wrote: Option<&str>,
+    answer: Option<bool>,
+) -> Action<FileStep> {
+    let mut plan = Plan::new("init");
+    let cur = BTreeMap::from([("a.txt".to_string(), Local::File(b"old\n".to_vec()))]);
+    let written: BTreeMap<String, String> = wrote
+        .map(|w| ("a.txt".to_string(), written_sha256(w.as_bytes())))
+        .into_iter()
+        .collect();
+    let answers: BTreeMap<String, bool> = answer
+        .map(|a| ("a.txt".to_string(), a))
+        .into_iter()
+        .collect();
+    plan_files_written(
+        &mut plan,
+        vec![desired("a.txt", "new\n")],
+        &cur,
+        policy,
+        &[],
+        (&written, &answers),
+    );
+    plan.actions.remove(0)
+}
+
+#[test]
+fn a_file_as_ghtraf_wrote_it_is_outdated_and_answers_are_planned() {
+    // Still what ghtraf wrote: updated without a question, whatever the policy but
+    // --skip-existing, which leaves it as outdated (no kept-edit record).
+    for policy in [
+        ConflictPolicy::Ask,
+        ConflictPolicy::Keep,
+        ConflictPolicy::Force,
+    ] {
+        let a = plan_known(policy, Some("old\n"), None);
+        assert_eq!(
+            (a.operation, a.requires_input),
+            (Operation::Update, false),
+            "{policy:?}"
+        );
+        assert_eq!(a.description, OUTDATED_UPDATE);
+    }
+    let a = plan_known(ConflictPolicy::SkipExisting, Some("old\n"), None);
+    assert_eq!(a.details.skip_reason, Some(SkipReason::Outdated));
+    assert_eq!(
+        record_after(a.operation, a.requires_input, &a.details, None),
+        None
+    );
+    // Something else was written there: the file is an edit, as before.
+    let a = plan_known(ConflictPolicy::Ask, Some("older\n"), None);
+    assert!(a.requires_input);
+    // Answers given before planning are the plan: no question left.
+    let a = plan_known(ConflictPolicy::Ask, None, Some(true));
+    assert_eq!(
+        (a.operation, a.requires_input),
+        (Operation::Overwrite, false)
+    );
+    assert_eq!(a.description, SAID_YES);
+    let a = plan_known(ConflictPolicy::Ask, None, Some(false));
+    assert_eq!(a.operation, Operation::Skip);
+    assert_eq!(a.description, SAID_NO);
+    let kept = record_after(a.operation, a.requires_input, &a.details, None);
+    assert_eq!(kept.map(|k| k.sha256), Some(fsio::sha256_hex(b"old\n")));
+}
+
 #[test]
 fn refused_paths_are_skips_with_their_reason_under_every_policy() {
     use crate::checkout::Refusal;

@@ -60,6 +60,12 @@ pub struct ProjectConfig {
     /// reports them as kept while they still hold that content.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub kept_edits: BTreeMap<String, KeptEdit>,
+    /// SHA-256 of what ghtraf itself last wrote into each template file (or
+    /// found there identical to its template), by path. A file still holding
+    /// it was not edited: when the template changes with a new ghtraf, it is
+    /// an outdated template to update, not an edit to keep.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub written_sha256: BTreeMap<String, String>,
     /// Keys this version does not know, kept as they were.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -77,10 +83,14 @@ pub struct KeptEdit {
     pub template_sha256: String,
 }
 
+/// 64 hexadecimal digits.
+fn is_sha256(h: &str) -> bool {
+    h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 impl KeptEdit {
     fn validate(&self, path: &Path, file: &str) -> Result<()> {
-        let hex = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
-        if hex(&self.sha256) && hex(&self.template_sha256) {
+        if is_sha256(&self.sha256) && is_sha256(&self.template_sha256) {
             return Ok(());
         }
         Err(CliError::usage(format!(
@@ -130,6 +140,18 @@ impl ProjectConfig {
         }
         for (file, kept) in &self.kept_edits {
             kept.validate(path, file)?;
+        }
+        if let Some(file) = self
+            .written_sha256
+            .iter()
+            .find(|(_, h)| !is_sha256(h))
+            .map(|(f, _)| f)
+        {
+            return Err(CliError::usage(format!(
+                "{}: key \"writtenSha256\": the record of {file} is not a SHA-256 hash",
+                path.display()
+            ))
+            .with_hint("delete the record (the next `ghtraf init` writes it again)"));
         }
         Ok(())
     }

@@ -259,6 +259,29 @@ pub mod hidden {
     }
 }
 
+/// Asks "overwrite?" for each `(path, diff)` in order, before a plan is
+/// final: path → overwrite? "all" and "skip all" answer the later ones too.
+pub fn ask_overwrites<'a>(
+    prompter: &dyn Prompter,
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<std::collections::BTreeMap<String, bool>> {
+    let mut answers = std::collections::BTreeMap::new();
+    let mut all: Option<bool> = None;
+    for (path, diff) in files {
+        let yes = match all {
+            Some(every) => every,
+            None => match prompter.overwrite(path, diff)? {
+                Overwrite::Yes => true,
+                Overwrite::No => false,
+                Overwrite::All => *all.insert(true),
+                Overwrite::SkipAll => *all.insert(false),
+            },
+        };
+        answers.insert(path.to_string(), yes);
+    }
+    Ok(answers)
+}
+
 /// Answers from a script, in order; for tests of the interactive paths.
 #[derive(Default)]
 pub struct ScriptedPrompter {

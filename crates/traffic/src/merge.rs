@@ -201,14 +201,16 @@ impl MergeOutcome {
     }
 }
 
-/// The state `ghtraf create` writes: no days, zero totals.
+/// The state `ghtraf create` writes: no days, zero totals, and no `capturedAt`:
+/// nothing has been collected yet (the first `collect` sets it). `now` is the
+/// day tracking starts.
 pub fn initial_state(repo: &str, now: OffsetDateTime) -> State {
     State {
         schema_version: SCHEMA_VERSION,
         generator: GENERATOR.to_string(),
         repo: repo.to_string(),
         tracking_since: Some(format_date(utc_date(now))),
-        captured_at: Some(format_timestamp(now)),
+        captured_at: None,
         totals: Totals::default(),
         baseline: Totals::default(),
         archived: Default::default(),
@@ -455,7 +457,11 @@ pub(crate) fn archive_complete_months(
 /// Equal apart from the fields that record when something was looked at.
 fn same_but_stamps(old: &State, new: &State) -> bool {
     let mut normalized = new.clone();
-    normalized.captured_at.clone_from(&old.captured_at);
+    // The first collection is a change even when it found nothing: from then
+    // on the state says when it was collected.
+    if old.captured_at.is_some() {
+        normalized.captured_at.clone_from(&old.captured_at);
+    }
     normalized.generator.clone_from(&old.generator);
     if let (Some(stats), Some(old_stats)) = (&mut normalized.repo_stats, &old.repo_stats) {
         stats.observed_at.clone_from(&old_stats.observed_at);

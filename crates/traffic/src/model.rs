@@ -288,7 +288,9 @@ pub struct State {
     /// First day ever tracked, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_since: Option<String>,
-    /// Last collection, RFC 3339 UTC.
+    /// Last collection, RFC 3339 UTC; absent until the first collection.
+    /// Read it through [`State::last_collection`], which also knows the
+    /// creation stamp older versions wrote here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub captured_at: Option<String>,
     /// Derived: `baseline + archived.totals + Σ dailyHistory`.
@@ -321,6 +323,25 @@ pub struct State {
 }
 
 impl State {
+    /// When the state was last collected, or None when it never was.
+    ///
+    /// Earlier ghtraf versions wrote the gist's creation time into `capturedAt` of the
+    /// state `create` makes, so a never-collected state may carry one. Such a
+    /// state holds nothing a collection writes (every `collect` stores the
+    /// repository's figures and the release-download snapshot) and nothing
+    /// else either (no day, no archived month, no import, no backfill): its
+    /// stamp says when it was made, not when it was collected.
+    pub fn last_collection(&self) -> Option<&str> {
+        let stamp = self.captured_at.as_deref()?;
+        let holds_anything = !self.daily_history.is_empty()
+            || !self.archived.months.is_empty()
+            || self.repo_stats.is_some()
+            || self.downloads.is_some()
+            || self.imported.is_some()
+            || !self.provenance.is_empty();
+        holds_anything.then_some(stamp)
+    }
+
     /// `baseline + archived.totals + Σ dailyHistory`: what `totals` must always equal.
     pub fn derived_totals(&self) -> Totals {
         self.baseline

@@ -214,6 +214,17 @@ test('a collection that stopped is flagged in the status and on the Dev tab', as
   await page.close();
 });
 
+test('a deployment nothing was collected into shows no data, not a capture time', async () => {
+  // Created at 03:00 and opened at 12:00: the stamp earlier versions wrote is no collection.
+  for (const scenario of ['v4-new', 'v4-new-stamped']) {
+    const page = await open(scenario, '#dev');
+    assert.match(await page.textContent('#status'), /No data yet: .*nothing has been collected yet/, scenario);
+    assert.equal(await page.locator('#panel-dev [data-empty="no-data"]').count(), 1, scenario);
+    assert.equal(await page.locator('[data-metric="freshness"]').count(), 0, scenario);
+    await page.close();
+  }
+});
+
 test('tablist keyboard navigation: arrows wrap, Home and End', async () => {
   const page = await open('v4');
   await page.focus('#tab-overview');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as D from '../../../crates/ghtraf/templates/docs/stats/data.js';
-import { readFixture } from '../scenarios.mjs';
+import { createdState, readFixture } from '../scenarios.mjs';
 import { recentFile } from '../fixtures/generate.mjs';
 
 const gttState = () => readFixture('gtt', 'synthetic-state.json');
@@ -479,6 +479,12 @@ test('setup states: no gist, no data, unreadable state', async () => {
   assert.equal(empty.setup, 'no-data');
   const fresh = await D.loadDashboard({ config, fetchJson: fakeFetch({ 'b/raw/state.json': { schemaVersion: 4, dailyHistory: [], totals: {} } }).fetchJson });
   assert.equal(fresh.setup, 'no-data');
+  // What `ghtraf create` writes (no capturedAt), and what earlier versions wrote (the gist's
+  // creation time as capturedAt): neither is a collection.
+  for (const stamp of [null, '2026-02-26T03:00:00Z']) {
+    const created = await D.loadDashboard({ config, fetchJson: fakeFetch({ 'b/raw/state.json': createdState('octo/demo', { stamp }) }).fetchJson });
+    assert.equal(created.setup, 'no-data', `stamp ${stamp}`);
+  }
   await assert.rejects(D.loadDashboard({ config, fetchJson: fakeFetch({}, { 'b/raw/state.json': 500 }).fetchJson }), /HTTP 500/);
 });
 

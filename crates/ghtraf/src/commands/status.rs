@@ -61,7 +61,7 @@ impl Summary {
             .min();
         Summary {
             tracking_since,
-            last_collection: state.captured_at.clone(),
+            last_collection: state.last_collection().map(str::to_string),
             days_held: state.daily_history.len(),
             archived_months: state.archived.months.len(),
             clones: t.clones,
@@ -252,10 +252,13 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         st.last_workflow_run.as_deref().unwrap_or("none")
     ));
     if let Some(s) = &st.summary {
+        let collected = s.last_collection.as_deref().map_or_else(
+            || "never collected".to_string(),
+            |t| format!("last collection {t}"),
+        );
         r.say(&format!(
-            "  history        tracking since {}, last collection {}, {} day(s) held, {} month(s) archived",
+            "  history        tracking since {}, {collected}, {} day(s) held, {} month(s) archived",
             s.tracking_since.as_deref().unwrap_or("?"),
-            s.last_collection.as_deref().unwrap_or("never"),
             s.days_held,
             s.archived_months
         ));
@@ -346,7 +349,7 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
                     thousands(s.installs),
                     thousands(s.clones),
                     thousands(s.views),
-                    s.last_collection.as_deref().unwrap_or("never")
+                    s.last_collection.as_deref().unwrap_or("never collected")
                 )),
                 (None, p) => r.say(&format!(
                     "{:<width$}  unreadable: {}",

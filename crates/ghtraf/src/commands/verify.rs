@@ -208,29 +208,47 @@ fn state_findings(
         }
         Err(e) => findings.push(Finding::deviation("state:identity", e.message)),
     }
-    let captured = state
-        .captured_at
-        .as_deref()
-        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
-    findings.push(match captured {
-        Some(t) if (now - t).whole_hours() > STALE_AFTER_HOURS => Finding::deviation(
+    findings.push(freshness(&state, now));
+    findings
+}
+
+/// Whether the state is collected often enough. A state never collected is
+/// new, not stale, until its first day plus the stale delay has passed (the
+/// daily workflow, or `gh workflow run traffic-badges.yml`, collects it).
+fn freshness(state: &ghtraf_traffic::State, now: OffsetDateTime) -> Finding {
+    let Some(last) = state.last_collection() else {
+        let since = state.tracking_since.as_deref().unwrap_or("?");
+        let start = ghtraf_traffic::parse_bucket(since)
+            .ok()
+            .map(|d| d.midnight().assume_utc());
+        // The day it was created, whole: creation may have come at its end.
+        return match start {
+            Some(t) if (now - t).whole_hours() > STALE_AFTER_HOURS + 24 => Finding::deviation(
+                "state:freshness",
+                format!(
+                    "never collected, though tracking began {since}: is the workflow running? (`gh workflow run traffic-badges.yml` starts it)"
+                ),
+            ),
+            _ => Finding::ok(
+                "state:freshness",
+                format!("never collected yet (tracking began {since}); the daily workflow collects it"),
+            ),
+        };
+    };
+    match OffsetDateTime::parse(last, &Rfc3339) {
+        Ok(t) if (now - t).whole_hours() > STALE_AFTER_HOURS => Finding::deviation(
             "state:freshness",
             format!(
-                "last collection {} ({} hours ago): is the workflow running?",
-                state.captured_at.clone().unwrap_or_default(),
+                "last collection {last} ({} hours ago): is the workflow running?",
                 (now - t).whole_hours()
             ),
         ),
-        Some(_) => Finding::ok(
+        Ok(_) => Finding::ok("state:freshness", format!("last collection {last}")),
+        Err(_) => Finding::deviation(
             "state:freshness",
-            format!(
-                "last collection {}",
-                state.captured_at.clone().unwrap_or_default()
-            ),
+            format!("the last collection time is not a time: {last:?}"),
         ),
-        None => Finding::deviation("state:freshness", "no collection time recorded"),
-    });
-    findings
+    }
 }
 
 /// Whether the default branch carries the workflow as it is in the checkout.

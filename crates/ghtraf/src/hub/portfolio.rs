@@ -93,7 +93,7 @@ impl Entry {
             display_name: who.display_name,
             dashboard_url: who.dashboard_url,
             badge_gist_id: who.badge_gist_id,
-            captured_at: state.captured_at.clone(),
+            captured_at: state.last_collection().map(str::to_string),
             totals: state.totals,
             last30: days[skip..].iter().map(|d| DayPoint::of(d)).collect(),
             stars,

@@ -173,31 +173,36 @@ fn interactive_conflicts_ask_per_file_and_remember_all() {
     ] {
         std::fs::write(dir.path().join(f), "mine\n").unwrap();
     }
-    // Apply? yes. The workflow: no. index.html: all → README.md is not asked.
-    let p = Arc::new(ScriptedPrompter::new(["y", "n", "a"]));
+    // The workflow: no. index.html: all → README.md is not asked. Then the
+    // plan, with the answers in it: apply? yes.
+    let p = Arc::new(ScriptedPrompter::new(["n", "a", "y"]));
     let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("(will ask)"), "{}", out.stdout);
     assert_eq!(
         p.asked(),
         [
-            "Apply this plan?",
             ".github/workflows/traffic-badges.yml",
-            "docs/stats/index.html"
+            "docs/stats/index.html",
+            "Apply this plan?"
         ]
+    );
+    assert!(!out.stdout.contains("(will ask)"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("kept: differs from template (you said no)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("differs from template: overwrite (you said yes)"),
+        "{}",
+        out.stdout
     );
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
     assert_eq!(read(".github/workflows/traffic-badges.yml"), "mine\n");
     assert_ne!(read("docs/stats/index.html"), "mine\n");
     assert_ne!(read("docs/stats/README.md"), "mine\n");
-    // The file kept by "no" is named, with how to record it as kept.
-    assert!(
-        out.stderr.contains(
-            "you kept .github/workflows/traffic-badges.yml: `ghtraf init --skip-existing` records your edits"
-        ),
-        "{}",
-        out.stderr
-    );
 }
 
 #[test]

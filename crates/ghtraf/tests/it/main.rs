@@ -19,6 +19,7 @@ mod hub_setup;
 mod init;
 mod install_step;
 mod json_schema;
+mod kept_edits;
 mod naming;
 mod output;
 mod round_trips;

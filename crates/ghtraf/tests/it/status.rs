@@ -73,3 +73,113 @@ fn status_and_list_summarise_without_mutating() {
     assert!(rows[1]["problem"].as_str().unwrap().contains("state.json"));
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
 }
+
+/// A repository `create` just set up was never collected: status, list and
+/// verify say so (they said "last collection" at the gist's creation time,
+/// which the new state stamped). The first `collect` gives the time.
+#[test]
+fn a_new_deployment_is_never_collected_until_its_first_collection() {
+    let hub = FakeHub::start(Config {
+        world: World::demo_on("2026-02-26").unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    let run = |now: &str, args: &[&str]| {
+        on(&hub)
+            .now(now)
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), args)
+    };
+    assert_eq!(run(NOW, &["create", "-n", "--repo", "octo/demo"]).code, 0);
+    let world = hub.state();
+    let state = world["gists"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|g| g["description"] == "[GTT] octo/demo · badges")
+        .and_then(|g| g["files"]["state.json"].as_str())
+        .unwrap();
+    assert!(!state.contains("capturedAt"), "{state}");
+
+    let later = "2026-02-26T09:00:00Z";
+    let st = run(later, &["status", "--format", "json"]).json();
+    assert_eq!(
+        st["summary"]["last_collection"],
+        serde_json::Value::Null,
+        "{st}"
+    );
+    let text = run(later, &["status"]).stdout;
+    assert!(
+        text.contains("tracking since 2026-02-26, never collected, 0 day(s) held"),
+        "{text}"
+    );
+    let rows = run(later, &["list", "--format", "json"]).json();
+    assert_eq!(
+        rows["repositories"][0]["summary"]["last_collection"],
+        serde_json::Value::Null,
+        "{rows}"
+    );
+    let text = run(later, &["list"]).stdout;
+    assert!(text.contains("never collected"), "{text}");
+    let verified = run(later, &["verify", "--format", "json"]).json();
+    let freshness = verified["verification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "state:freshness")
+        .cloned()
+        .unwrap();
+    assert_eq!(freshness["status"], "ok", "{freshness}");
+    assert!(
+        freshness["message"]
+            .as_str()
+            .unwrap()
+            .contains("never collected yet"),
+        "{freshness}"
+    );
+
+    assert_eq!(run(later, &["collect", "-n"]).code, 0);
+    let st = run(later, &["status", "--format", "json"]).json();
+    assert_eq!(st["summary"]["last_collection"], later, "{st}");
+    let text = run(later, &["status"]).stdout;
+    assert!(text.contains(&format!("last collection {later}")), "{text}");
+    let text = run(later, &["list"]).stdout;
+    assert!(text.contains(later), "{text}");
+}
+
+/// A badge gist an earlier `create` made carries its creation time as
+/// `capturedAt`: it reads, and it is still "never collected".
+#[test]
+fn a_state_an_earlier_create_stamped_is_never_collected() {
+    let hub = FakeHub::start(Config {
+        world: World::demo_on("2026-02-26").unwrap(),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = checkout();
+    let run = |args: &[&str]| {
+        on(&hub)
+            .now("2026-02-26T09:00:00Z")
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), args)
+    };
+    assert_eq!(run(&["create", "-n", "--repo", "octo/demo"]).code, 0);
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(".ghtraf.json")).unwrap()).unwrap();
+    let id = config["badgeGistId"].as_str().unwrap();
+    let world = hub.state();
+    let mut state: serde_json::Value =
+        serde_json::from_str(world["gists"][id]["files"]["state.json"].as_str().unwrap()).unwrap();
+    state["capturedAt"] = "2026-02-26T03:00:00Z".into();
+    let text = serde_json::to_string_pretty(&state).unwrap();
+    hub.patch_world(serde_json::json!({"gists": {id: {"files": {"state.json": text}}}}))
+        .unwrap();
+    let st = run(&["status", "--format", "json"]).json();
+    assert_eq!(
+        st["summary"]["last_collection"],
+        serde_json::Value::Null,
+        "{st}"
+    );
+    assert!(run(&["list"]).stdout.contains("never collected"));
+}

@@ -43,6 +43,79 @@ fn initial_state_is_empty_and_consistent() {
     assert_eq!(parse_state(&state.to_json()).unwrap().state, state);
 }
 
+/// A state nobody collected says so: no `capturedAt` (it was the creation
+/// time, which every reader showed as the last collection). The first
+/// collection sets it, and is written even when it found nothing at all.
+#[test]
+fn a_new_state_was_never_collected_until_the_first_collection() {
+    let state = fresh();
+    assert_eq!(state.captured_at, None);
+    assert_eq!(state.last_collection(), None);
+    let text = state.to_json();
+    assert!(!text.contains("capturedAt"), "{text}");
+    assert_eq!(parse_state(&text).unwrap().state.last_collection(), None);
+
+    // Even a collection that found nothing is written: it is the first.
+    let nothing = merge(&state, &Observation::empty(NOW));
+    assert!(nothing.changed, "the first collection is written");
+    assert_eq!(
+        nothing.state.captured_at.as_deref(),
+        Some("2026-02-26T03:00:00Z")
+    );
+    // A real one always stores the repository's figures.
+    let first = merge(&state, &with_repo(Observation::empty(NOW)));
+    assert!(first.changed);
+    assert_eq!(first.state.last_collection(), Some("2026-02-26T03:00:00Z"));
+    // From then on, a collection that finds nothing new writes nothing.
+    let again = merge(
+        &first.state,
+        &with_repo(Observation::empty(datetime!(2026-02-26 09:00 UTC))),
+    );
+    assert!(!again.changed);
+}
+
+fn with_repo(obs: Observation) -> Observation {
+    Observation {
+        repo: Some(RepoSnapshot {
+            stars: 1,
+            forks: 0,
+            open_issues: 0,
+            created_at: None,
+        }),
+        ..obs
+    }
+}
+
+/// States earlier versions created carry the creation time as `capturedAt`:
+/// they still read, and a reader sees that nothing was collected into them.
+/// Any sign of a collection (the repository's figures, a download snapshot,
+/// a day) makes the stamp a collection time again.
+#[test]
+fn an_older_created_state_reads_as_never_collected() {
+    let old = r#"{"schemaVersion": 4, "generator": "ghtraf 0.1.0", "repo": "octo/demo",
+        "trackingSince": "2026-02-20", "capturedAt": "2026-02-20T03:00:00Z",
+        "totals": {"clones": 0, "uniqueClones": 0, "views": 0, "uniqueViews": 0, "downloads": 0,
+                   "ciCheckouts": 0, "organicClones": 0, "organicUniqueClones": 0},
+        "baseline": {"clones": 0, "uniqueClones": 0, "views": 0, "uniqueViews": 0, "downloads": 0,
+                     "ciCheckouts": 0, "organicClones": 0, "organicUniqueClones": 0},
+        "archived": {"months": [], "totals": {"clones": 0, "uniqueClones": 0, "views": 0,
+                     "uniqueViews": 0, "downloads": 0, "ciCheckouts": 0, "organicClones": 0,
+                     "organicUniqueClones": 0}},
+        "dailyHistory": [], "referrers": [], "popularPaths": []}"#;
+    let state = parse_state(old).unwrap().state;
+    assert_eq!(state.captured_at.as_deref(), Some("2026-02-20T03:00:00Z"));
+    assert_eq!(state.last_collection(), None);
+    let collected = merge(&state, &with_repo(Observation::empty(NOW)));
+    assert!(collected.changed);
+    assert_eq!(
+        collected.state.last_collection(),
+        Some("2026-02-26T03:00:00Z")
+    );
+    let mut with_a_day = state.clone();
+    with_a_day.daily_history = collected.state.daily_history.clone();
+    assert_eq!(with_a_day.last_collection(), Some("2026-02-20T03:00:00Z"));
+}
+
 #[test]
 fn days_only_go_up_and_missing_values_never_overwrite() {
     let day = date!(2026 - 02 - 24);

@@ -2,7 +2,9 @@
 //! checkout, with deferred gist ids marked for filling after apply.
 
 use super::*;
-use crate::managed_file::{record_after, Content, DesiredFile, Expect, Fill};
+use crate::managed_file::{
+    record_after, written_sha256, Content, DesiredFile, Expect, Fill, SkipReason,
+};
 use crate::page_config;
 use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
@@ -215,6 +217,7 @@ pub(super) fn config_file(
     observed: &Observed,
     ids: &Ids<'_>,
     kept: &BTreeMap<String, KeptEdit>,
+    written: &BTreeMap<String, String>,
 ) -> DesiredFile {
     let mut existing = match &observed.project.config {
         Some(c) => match serde_json::to_value(c) {
@@ -259,6 +262,13 @@ pub(super) fn config_file(
             serde_json::to_value(kept).unwrap_or_default(),
         );
     }
+    existing.shift_remove(WRITTEN);
+    if !written.is_empty() {
+        obj.insert(
+            WRITTEN.into(),
+            serde_json::to_value(written).unwrap_or_default(),
+        );
+    }
     let obj = canonical(obj, existing);
     let config_rel = observed
         .project
@@ -275,6 +285,8 @@ pub(super) fn config_file(
 
 /// The key of `.ghtraf.json` recording kept template edits.
 pub(super) const KEPT_EDITS: &str = "keptEdits";
+/// The key of `.ghtraf.json` recording what ghtraf last wrote into each template.
+pub(super) const WRITTEN: &str = "writtenSha256";
 
 /// The kept edits after this plan's file actions, from those recorded: each
 /// template the plan keeps is recorded, one it writes (or finds identical)
@@ -297,4 +309,55 @@ pub(super) fn kept_after(
         }
     }
     kept
+}
+
+/// What ghtraf has last written into each template once this plan ran, from
+/// what was `recorded` ([`written_sha256`]): a template the plan writes records
+/// the planned content, one found identical the file as it is (`current`); one
+/// kept, refused, or to be asked about keeps its record (a "no" leaves the file
+/// as it was); files the plan does not touch keep theirs.
+pub(super) fn written_after(
+    plan: &Plan<SetupStep>,
+    recorded: &BTreeMap<String, String>,
+    current: &BTreeMap<String, Local>,
+) -> BTreeMap<String, String> {
+    let mut written = recorded.clone();
+    for a in &plan.actions {
+        let SetupStep::File(f) = &a.details else {
+            continue;
+        };
+        if a.category != Category::File || f.expect == Expect::Leftover || a.requires_input {
+            continue;
+        }
+        let now = match (a.operation, f.skip_reason, &f.content) {
+            (Operation::Skip, Some(SkipReason::UpToDate), _) => current
+                .get(&f.path)
+                .and_then(Local::bytes)
+                .map(written_sha256),
+            (Operation::Copy | Operation::Overwrite | Operation::Update, _, Some(c)) => {
+                Some(written_sha256(c.preview().as_bytes()))
+            }
+            _ => None,
+        };
+        if let Some(h) = now {
+            written.insert(f.path.clone(), h);
+        }
+    }
+    written
+}
+
+/// Asks each conflict question `plan` leaves open (a template that differs,
+/// in an interactive run), in plan order, before the plan is final: path →
+/// overwrite?
+pub(super) fn ask_conflicts(
+    plan: &Plan<SetupStep>,
+    prompter: &dyn crate::prompt::Prompter,
+) -> Result<BTreeMap<String, bool>, CliError> {
+    let open = plan.actions.iter().filter_map(|a| match &a.details {
+        SetupStep::File(f) if a.requires_input && a.category == Category::File => {
+            Some((f.path.as_str(), f.diff.as_deref().unwrap_or("")))
+        }
+        _ => None,
+    });
+    crate::prompt::ask_overwrites(prompter, open)
 }

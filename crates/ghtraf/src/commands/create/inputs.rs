@@ -104,6 +104,7 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         enable_pages: args.enable_pages,
         policy,
         record_kept: true,
+        answers: BTreeMap::new(),
         token,
         repo,
         root: project.root.clone(),

@@ -101,6 +101,10 @@ pub struct Inputs {
     /// Record the template edits this run keeps in `.ghtraf.json` (false for
     /// `verify`, which decides nothing and leaves the records as they are).
     pub record_kept: bool,
+    /// Conflicts answered before planning (interactive runs): path →
+    /// overwrite? An answered file is planned as answered, a "no" recorded
+    /// as a kept edit.
+    pub answers: BTreeMap<String, bool>,
     pub token: TokenSource,
 }
 
@@ -276,6 +280,18 @@ impl MutatingCommand for Create {
         }
     }
 
+    fn settle(
+        &self,
+        ctx: &Context,
+        world: &mut CreateWorld,
+        plan: &Plan<SetupStep>,
+    ) -> Result<bool> {
+        let answers = files::ask_conflicts(plan, ctx.prompter.as_ref())?;
+        let changed = !answers.is_empty();
+        world.inputs.answers.extend(answers);
+        Ok(changed)
+    }
+
     fn step(
         &self,
         ctx: &Context,
@@ -386,25 +402,6 @@ fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], input
         }
     }
     r.say(&format!("\nDashboard: {dashboard}"));
-    // A "no" is answered at execution, after the plan fixed .ghtraf.json:
-    // say how to record the kept edits, so `verify` stops reporting them.
-    let declined: Vec<&str> = plan
-        .actions
-        .iter()
-        .filter(|a| a.requires_input && a.category == Category::File)
-        .filter(|a| {
-            results
-                .iter()
-                .any(|x| x.id == a.id && x.status == ResultStatus::Skipped)
-        })
-        .map(|a| a.target.as_str())
-        .collect();
-    if !declined.is_empty() {
-        r.hint(&format!(
-            "you kept {}: `ghtraf init --skip-existing` records your edits in .ghtraf.json, so `ghtraf verify` reports them as kept",
-            declined.join(", ")
-        ));
-    }
     if !inputs.skip_files
         && plan
             .actions

@@ -1,7 +1,7 @@
 //! `create`, phase 3: the pure planner, from inputs and observations to a
 //! plan of gists, variables, the secret, Pages and files.
 
-use super::files::{config_file, desired_files, kept_after, Ids};
+use super::files::{config_file, desired_files, kept_after, written_after, Ids};
 use super::*;
 use crate::deployment::names_gist;
 
@@ -528,26 +528,28 @@ pub fn plan_create(
             raw_base: raw_base.as_ref(),
         };
         let desired = desired_files(&mut plan, inputs, observed, &ids)?;
-        plan_files(
+        let config = observed.project.config.as_ref();
+        let was_written = config.map(|c| c.written_sha256.clone()).unwrap_or_default();
+        crate::managed_file::plan_files_written(
             &mut plan,
             desired,
             &observed.files,
             inputs.policy,
             &producers,
+            (&was_written, &inputs.answers),
         );
-        // .ghtraf.json last: it records the template edits kept above.
-        let recorded = observed
-            .project
-            .config
-            .as_ref()
-            .map(|c| c.kept_edits.clone())
-            .unwrap_or_default();
-        let kept = if inputs.record_kept {
-            kept_after(&plan, &recorded)
+        // .ghtraf.json last: it records the template edits kept above, and
+        // what ghtraf wrote.
+        let recorded = config.map(|c| c.kept_edits.clone()).unwrap_or_default();
+        let (kept, written) = if inputs.record_kept {
+            (
+                kept_after(&plan, &recorded),
+                written_after(&plan, &was_written, &observed.files),
+            )
         } else {
-            recorded.clone()
+            (recorded.clone(), was_written)
         };
-        let config = config_file(inputs, observed, &ids, &kept);
+        let config = config_file(inputs, observed, &ids, &kept, &written);
         plan_files(
             &mut plan,
             vec![config],

@@ -99,6 +99,24 @@ impl MutatingCommand for Upgrade {
         i32::from(self.args.common.diff)
     }
 
+    fn settle(
+        &self,
+        ctx: &Context,
+        world: &mut UpgradeWorld,
+        plan: &Plan<UpgradeStep>,
+    ) -> Result<bool> {
+        let open = plan.actions.iter().filter_map(|a| match &a.details {
+            UpgradeStep::File(f) if a.requires_input => {
+                Some((f.path.as_str(), f.diff.as_deref().unwrap_or_default()))
+            }
+            _ => None,
+        });
+        let answers = crate::prompt::ask_overwrites(ctx.prompter.as_ref(), open)?;
+        let changed = !answers.is_empty();
+        world.inputs.answers.extend(answers);
+        Ok(changed)
+    }
+
     fn step(
         &self,
         ctx: &Context,
@@ -314,6 +332,7 @@ fn resolve_inputs(
         convert_state: args.convert_state.into(),
         commit: args.commit,
         edited: args.edited_files(ctx.interactive),
+        answers: Default::default(),
         keep_old_workflow: args.keep_old_workflow,
         prune_orphans: args.prune_orphans,
         update_secret: args.secret.update_secret,

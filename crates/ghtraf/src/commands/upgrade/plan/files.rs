@@ -26,6 +26,16 @@ impl ConfigSeen {
             .unwrap_or_default()
     }
 
+    /// What ghtraf last wrote into each template, as the file records it
+    /// (`writtenSha256`; none when absent or unreadable).
+    pub(super) fn written(&self) -> BTreeMap<String, String> {
+        self.object
+            .as_ref()
+            .and_then(|o| o.get(WRITTEN))
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+
     pub(super) fn read(observed: &Observed, plan: &mut Plan<UpgradeStep>) -> ConfigSeen {
         let parse = |bytes: &[u8]| match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(m)) => Ok(m),
@@ -510,6 +520,7 @@ pub(super) fn plan_project_config(
     values: &Values,
     ids: &Ids,
     kept: &BTreeMap<String, KeptEdit>,
+    written: &BTreeMap<String, String>,
 ) -> Option<Action<UpgradeStep>> {
     if config.unreadable {
         return None;
@@ -553,8 +564,12 @@ pub(super) fn plan_project_config(
     if !kept.is_empty() {
         ours.push((KEPT_EDITS, serde_json::to_value(kept).unwrap_or_default()));
     }
+    if !written.is_empty() {
+        ours.push((WRITTEN, serde_json::to_value(written).unwrap_or_default()));
+    }
     let mut theirs = migration.object.clone();
     theirs.shift_remove(KEPT_EDITS);
+    theirs.shift_remove(WRITTEN);
     let object = ours_then_theirs(ours, &theirs);
     let text = json_text(
         object,
@@ -572,6 +587,8 @@ pub(super) fn plan_project_config(
 
 /// The key of `.ghtraf.json` recording kept template edits.
 const KEPT_EDITS: &str = "keptEdits";
+/// The key of `.ghtraf.json` recording what ghtraf last wrote into each template.
+const WRITTEN: &str = "writtenSha256";
 
 /// A managed JSON file: ours to merge, so created or updated, never a conflict.
 pub(super) fn plan_managed(

@@ -36,7 +36,7 @@ use super::step::{
 };
 use crate::error::{CliError, Result};
 use crate::fsio::sha256_hex;
-use crate::managed_file::{kept_edit, unified_diff};
+use crate::managed_file::{kept_edit, unified_diff, written_sha256};
 use crate::page_config;
 use crate::templates::DASHBOARD_CONFIG_PATH;
 
@@ -100,6 +100,9 @@ pub struct UpgradeInputs {
     /// Write the workflow to the default branch through the contents API.
     pub commit: bool,
     pub edited: EditedFiles,
+    /// Edited files answered before planning (interactive runs): path →
+    /// replace? A "no" is kept and recorded as `--skip-existing` records it.
+    pub answers: BTreeMap<String, bool>,
     pub keep_old_workflow: bool,
     pub prune_orphans: bool,
     pub update_secret: bool,
@@ -266,6 +269,12 @@ pub fn plan_upgrade(
     };
     let dashboard_config = plan_dashboard_config(&mut plan, observed, &values, &ids, inputs);
     let mut kept = config.kept_edits();
+    // What ghtraf wrote, as `create` records it: the template's hash where
+    // this run writes it (here or on the default branch) or finds it.
+    let mut written = config.written();
+    let ours = |written: &mut BTreeMap<String, String>, path: &str, text: &str| {
+        written.insert(path.to_string(), written_sha256(text.as_bytes()));
+    };
     for (path, text) in &rendered {
         if let Some(why) = observed.refused.get(path) {
             actions.push(keep(Category::File, path, &format!("left alone: {why}")));
@@ -281,6 +290,7 @@ pub fn plan_upgrade(
         }
         let on_branch = remote.is_some_and(|r| r.text == *text);
         if path == WORKFLOW_PATH && inputs.commit && (commit_workflow || on_branch) {
+            ours(&mut written, path, text);
             actions.push(keep(
                 Category::File,
                 path,
@@ -295,7 +305,17 @@ pub fn plan_upgrade(
             original_dashboard,
             &inputs.version,
         );
-        let kept_as_edited = recognised.is_err() && inputs.edited == EditedFiles::Keep;
+        // An edited file answered before planning is planned as answered.
+        let answer = match (&recognised, inputs.edited) {
+            (Err(why), EditedFiles::Ask) => inputs.answers.get(path).map(|&yes| (yes, why.clone())),
+            _ => None,
+        };
+        let edited = match &answer {
+            Some((true, _)) => EditedFiles::Force,
+            Some((false, _)) => EditedFiles::Keep,
+            None => inputs.edited,
+        };
+        let kept_as_edited = recognised.is_err() && edited == EditedFiles::Keep;
         // The dashboard page carries a copy of config.json (page_config), as `create` writes it.
         let content = match (path.as_str(), &dashboard_config.text) {
             (page_config::PAGE_PATH, Some(config)) => Text {
@@ -305,7 +325,13 @@ pub fn plan_upgrade(
             _ => Text::known(text.clone()),
         };
         let desired = content.preview();
-        let action = plan_file(path, content, observed, recognised, inputs.edited);
+        let mut action = plan_file(path, content, observed, recognised, edited);
+        if let Some((yes, why)) = answer {
+            action.description = match yes {
+                true => format!("replace ({why}; you said yes)"),
+                false => format!("kept: {why} (you said no)"),
+            };
+        }
         // Recorded when kept as the user's edit, left when asked about,
         // cleared when replaced or already ours (as `create` does).
         match observed.files.get(path).cloned().flatten() {
@@ -322,12 +348,24 @@ pub fn plan_upgrade(
                 kept.remove(path);
             }
         }
+        let writes = matches!(action.operation, Operation::Create | Operation::Overwrite);
+        let found = observed
+            .files
+            .get(path)
+            .cloned()
+            .flatten()
+            .is_some_and(|bytes| written_sha256(&bytes) == written_sha256(desired.as_bytes()));
+        if (writes && !action.requires_input) || found {
+            ours(&mut written, path, text);
+        }
         actions.push(action);
     }
     if let Some(a) = dashboard_config.action {
         actions.push(a);
     }
-    if let Some(a) = plan_project_config(&mut plan, observed, &config, &values, &ids, &kept) {
+    if let Some(a) =
+        plan_project_config(&mut plan, observed, &config, &values, &ids, &kept, &written)
+    {
         actions.push(a);
     }
     for (path, present) in &observed.files {

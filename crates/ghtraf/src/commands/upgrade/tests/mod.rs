@@ -62,6 +62,7 @@ pub(super) fn inputs() -> UpgradeInputs {
         convert_state: ConvertState::OnFirstCollect,
         commit: false,
         edited: EditedFiles::Keep,
+        answers: Default::default(),
         keep_old_workflow: false,
         prune_orphans: false,
         update_secret: false,
