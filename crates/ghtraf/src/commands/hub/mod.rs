@@ -459,13 +459,13 @@ impl MutatingCommand for Hub {
         plan_hub(&self.args.action, world, ctx.now)
     }
 
-    fn heading(&self, _ctx: &Context, world: &HubWorld, _plan: &Plan<HubStep>) -> String {
-        let verb = match &self.args.action {
-            HubAction::Init { .. } => "init",
-            HubAction::Add { .. } => "add",
-            HubAction::Remove { .. } => "remove",
-        };
-        format!("Plan for `ghtraf hub {verb}` in {}:", world.root.display())
+    fn heading(&self, _ctx: &Context, world: &HubWorld, plan: &Plan<HubStep>) -> String {
+        // The plan is named as typed: `hub add`.
+        format!(
+            "Plan for `ghtraf {}` in {}:",
+            plan.command,
+            world.root.display()
+        )
     }
 
     fn step(

@@ -89,7 +89,12 @@ pub fn plan_hub(
     world: &HubWorld,
     now: OffsetDateTime,
 ) -> Result<Plan<HubStep>> {
-    let mut plan = Plan::new("hub");
+    // Named as typed (`hub add`): the JSON envelope's and the hints' `ghtraf hub add`.
+    let mut plan = Plan::new(match action {
+        HubAction::Init { .. } => "hub init",
+        HubAction::Add { .. } => "hub add",
+        HubAction::Remove { .. } => "hub remove",
+    });
     let mut made = Creations::default();
     // What the hub file's change means, for its line in the plan.
     let (mut tracked_now, mut collected_now, mut untracked) = (Vec::new(), Vec::new(), Vec::new());
