@@ -207,6 +207,18 @@ pub fn plan_hub(
                         plan.push(retire(&name));
                         None
                     }
+                    (Ok(true), false) if creates => {
+                        // The hub would never write gists made now: its own workflow collects it.
+                        let missing = match (&c.badge_gist_id, &c.archive_gist_id) {
+                            (None, None) => "badge and archive gists",
+                            (None, Some(_)) => "badge gist",
+                            _ => "archive gist",
+                        };
+                        plan.warn(format!(
+                            "{name} not added: its own {OWN_WORKFLOW} is active (it collects {name}, not the hub), and no {missing} named for it exists, so the hub would make gists it never writes; pass --retire-own-workflow to collect it from the hub instead (its gists are made then)"
+                        ));
+                        continue;
+                    }
                     (Ok(true), false) => {
                         plan.warn(format!(
                             "{name} keeps its own {OWN_WORKFLOW}; the hub will skip it (pass --retire-own-workflow to collect it from the hub)"
