@@ -15,6 +15,7 @@ use crate::deployment::{
     DEFAULT_TOKEN_NAME,
 };
 use crate::error::{ExitStatus, Result};
+use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
 use crate::target::{self, TargetArgs};
 use crate::templates::WORKFLOW_PATH;
 
@@ -279,8 +280,55 @@ pub struct ListArgs {}
 struct Row {
     repository: String,
     badge_gist: String,
+    /// None for a hub's gist that holds no history of the hub itself: no
+    /// repository's numbers, so no zeros.
     summary: Option<Summary>,
     problem: Option<String>,
+    /// The gist is a hub's (it holds `portfolio.json`): what the hub says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hub: Option<HubRow>,
+}
+
+/// A hub's badge gist, as `list` shows it: `hub init` makes it with
+/// `portfolio.json`, which the hub's collection rewrites.
+#[derive(Debug, Serialize)]
+struct HubRow {
+    /// Repositories in its portfolio (None: the portfolio is unreadable).
+    repositories: Option<usize>,
+    /// When the portfolio was last written.
+    portfolio_written: Option<String>,
+}
+
+impl HubRow {
+    fn of(text: &str) -> HubRow {
+        match Portfolio::parse(text) {
+            Ok(p) => HubRow {
+                repositories: Some(p.repos.len()),
+                portfolio_written: Some(p.generated_at),
+            },
+            Err(_) => HubRow {
+                repositories: None,
+                portfolio_written: None,
+            },
+        }
+    }
+
+    fn line(&self) -> String {
+        let count = match self.repositories {
+            Some(1) => "1 repository".to_string(),
+            Some(n) => format!("{n} repositories"),
+            None => "no repository it can read (portfolio.json unreadable)".to_string(),
+        };
+        match &self.portfolio_written {
+            Some(at) => format!("hub: its portfolio lists {count}, written {at}"),
+            None => format!("hub: its portfolio lists {count}"),
+        }
+    }
+}
+
+/// A state that holds nothing collected: no day, no archived month.
+fn holds_nothing(s: &Summary) -> bool {
+    s.days_held == 0 && s.archived_months == 0
 }
 
 /// Gist reads `list` keeps in flight: one read per tracked repository is
@@ -311,12 +359,21 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
     let r = &ctx.reporter;
     r.progress(0, total, "reading states");
     let rows = fan_out(&tracked, list_in_flight(ctx), |(repo, id)| {
+        let mut hub = None;
         let row = match gh.gist(id) {
-            Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
-                Some(Ok(p)) => (Some(Summary::of(&p.state)), None),
-                Some(Err(e)) => (None, Some(e.to_string())),
-                None => (None, Some(format!("no {STATE_FILE}"))),
-            },
+            Ok(Some(g)) => {
+                hub = g.files.get(PORTFOLIO_FILE).map(|f| HubRow::of(&f.content));
+                match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
+                    // The hub's own gist, collecting nothing of the hub: no fake zeros.
+                    Some(Ok(p)) if hub.is_some() && holds_nothing(&Summary::of(&p.state)) => {
+                        (None, None)
+                    }
+                    Some(Ok(p)) => (Some(Summary::of(&p.state)), None),
+                    Some(Err(e)) => (None, Some(e.to_string())),
+                    None if hub.is_some() => (None, None),
+                    None => (None, Some(format!("no {STATE_FILE}"))),
+                }
+            }
             Ok(None) => (None, Some("gist vanished".to_string())),
             Err(e) => (None, Some(e.message().to_string())),
         };
@@ -327,6 +384,7 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
             badge_gist: id.clone(),
             summary: row.0,
             problem: row.1,
+            hub,
         }
     });
     r.progress(total, total, "");
@@ -339,16 +397,25 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
             "repository", "installs", "clones", "views"
         ));
         for row in &rows {
-            match (&row.summary, &row.problem) {
-                (Some(s), _) => r.say(&format!(
-                    "{:<width$}  {:>10}  {:>10}  {:>10}  {}",
+            // A hub that also collects itself shows its numbers, then what it is.
+            let hub = row
+                .hub
+                .as_ref()
+                .map(|h| format!("  ({})", h.line()))
+                .unwrap_or_default();
+            match (&row.summary, &row.problem, &row.hub) {
+                (Some(s), _, _) => r.say(&format!(
+                    "{:<width$}  {:>10}  {:>10}  {:>10}  {}{hub}",
                     row.repository,
                     thousands(s.installs),
                     thousands(s.clones),
                     thousands(s.views),
                     s.last_collection.as_deref().unwrap_or("never")
                 )),
-                (None, p) => r.say(&format!(
+                (None, None, Some(h)) => {
+                    r.say(&format!("{:<width$}  {}", row.repository, h.line()))
+                }
+                (None, p, _) => r.say(&format!(
                     "{:<width$}  unreadable: {}",
                     row.repository,
                     p.as_deref().unwrap_or("?")

@@ -12,10 +12,12 @@ use crate::commands::create;
 use crate::deployment::{GistRole, DEFAULT_TOKEN_NAME};
 use crate::error::{CliError, Result};
 use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
+use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
 use crate::hub::shard::canonical;
 use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
 use crate::hub::{HubConfig, TrackedRepo, HUB_FILE, HUB_SCHEMA};
 use crate::managed_file::{plan_files, ConflictPolicy, Content, DesiredFile, Fill};
+use ghtraf_traffic::format_timestamp;
 
 pub(super) fn require(existing: &Option<HubConfig>) -> Result<&HubConfig> {
     existing.as_ref().ok_or_else(|| {
@@ -75,6 +77,17 @@ fn retire(name: &str) -> Action<HubStep> {
     )
 }
 
+/// The hub's badge gist, planned just now, is made with an empty
+/// `portfolio.json`: from its first day it says it is the hub's (`list` shows it
+/// as the hub, not as a repository with zeros), and the portfolio page shows
+/// "no repository yet" instead of a missing file.
+fn give_empty_portfolio(plan: &mut Plan<HubStep>, now: OffsetDateTime) {
+    if let Some(HubStep::Gist(g)) = plan.actions.last_mut().map(|a| &mut a.details) {
+        let empty = Portfolio::updated(None, Vec::new(), &[], format_timestamp(now));
+        g.files.insert(PORTFOLIO_FILE.to_string(), empty.to_text());
+    }
+}
+
 /// `names`, the first three and how many more: a plan line stays readable for 40.
 fn listed(names: &[String]) -> String {
     match names.len() {
@@ -124,6 +137,9 @@ pub fn plan_hub(
                 &world.api_base,
                 now,
             );
+            if world.hub_gist.is_none() {
+                give_empty_portfolio(&mut plan, now);
+            }
             hub_gist = Some(gist.clone());
             // The token, stored once: in the hub, as `create` stores it.
             create::plan_secret(

@@ -12,6 +12,7 @@ use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 use serde_json::{json, Value};
 
+mod list;
 mod skip;
 
 const NOW: &str = "2026-02-10T03:00:00Z";
