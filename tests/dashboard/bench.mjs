@@ -12,6 +12,7 @@
 //     of the three years held).
 // A frame's callback runs just before that frame is painted, so these are paint times to
 // within one frame, measured from navigation start. Requests are counted per page load.
+// The current page is served as `ghtraf create` deploys it: config.json written into it.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,7 +80,7 @@ const baselineDir = checkoutPage(baselineRef);
 const gists = { b: { 'state.json': state }, a: files };
 const server = await startServerProcess({
   before: { config, gists, pageDir: baselineDir },
-  after: { config, gists },
+  after: { config, gists, deployed: true },
 });
 
 async function measure(context, version, hash, wait) {

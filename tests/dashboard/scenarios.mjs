@@ -43,6 +43,10 @@ export function scenarios() {
   const gtt = (f) => readFixture('gtt', f);
   return {
     v4: { config: { ...base('v4'), repo: 'demo', displayName: 'Demo' }, gists: { 'badge-v4': v4State, 'archive-v4': v4Archive } },
+    // index.html as `ghtraf create` deploys it, with config.json written into it; and one whose
+    // config.json was pointed at another gist after the deploy (config.json wins).
+    'v4-deployed': { config: { ...base('v4-deployed'), repo: 'demo', displayName: 'Demo' }, deployed: true, gists: { 'badge-v4-deployed': v4State, 'archive-v4-deployed': v4Archive } },
+    'v4-deployed-moved': { config: { ...base('v4-deployed-moved'), repo: 'demo', displayName: 'Demo' }, deployed: { badgeGistId: 'badge-before-the-move' }, gists: { 'badge-v4-deployed-moved': v4State, 'archive-v4-deployed-moved': v4Archive } },
     // Since the dashboard's first-paint work collect also writes archive-recent.json (the
     // newest months in one file); a copy cut off mid-way must cost nothing but a request.
     'v4-recent': { config: base('v4-recent'), gists: { 'badge-v4-recent': v4State, 'archive-v4-recent': { ...v4Archive, 'archive-recent.json': recentFile(v4['state.json'], v4Archive) } } },

@@ -20,9 +20,22 @@ const TYPES = { html: 'text/html', js: 'text/javascript', css: 'text/css', svg: 
  * `scenarios`: { name: { config: {...without gistRawBase}, gists: { gistId: { file: object } },
  * statuses: { 'gistId/file' or 'gistId/*': httpStatus }, pageDir: folder of the page's files
  * (default the dashboard template; the bench serves an older copy beside it), pageDirs:
- * folders searched in turn (the portfolio page with the dashboard's style.css) } }.
+ * folders searched in turn (the portfolio page with the dashboard's style.css), deployed: true
+ * to serve index.html with config.json written into it, as `ghtraf create` deploys it (an object:
+ * with these keys changed, as a config.json edited after the deploy) } }.
  * Returns { origin, gistOrigin, pageUrl(name), requests: [{scenario, path, status}], close() }.
  */
+/**
+ * index.html as `ghtraf create` deploys it: the config written into its
+ * `ghtraf-deployed-config` element, compact, every `<` escaped (templates.rs does the same).
+ */
+export function deployIndex(page, config) {
+  const element = '<script type="application/json" id="ghtraf-deployed-config">';
+  const empty = `${element}null</script>`;
+  if (page.split(empty).length !== 2) throw new Error('index.html must hold the deployed-config element exactly once');
+  return page.replace(empty, () => `${element}${JSON.stringify(config).replace(/</g, '\\u003c')}</script>`);
+}
+
 export async function startServer(scenarios) {
   const requests = [];
   // Serialised once, so the server's own time stays out of the page's measured load time.
@@ -52,9 +65,15 @@ export async function startServer(scenarios) {
     if (!scenario) return send(404, 'no such scenario');
     if (parts[0] === 's') {
       const file = parts.slice(2).join('/') || 'index.html';
+      const config = () => ({ gistRawBase: `${gistOrigin}/raw/${parts[1]}`, apiBase: `${origin}/api`, ...scenario.config });
       if (file === 'config.json') {
         if (scenario.config === null) return send(404, 'not found');
-        return send(200, JSON.stringify({ gistRawBase: `${gistOrigin}/raw/${parts[1]}`, apiBase: `${origin}/api`, ...scenario.config }), TYPES.json);
+        return send(200, JSON.stringify(config()), TYPES.json);
+      }
+      if (file === 'index.html' && scenario.deployed) {
+        const page = String(await readPageFile(join(scenario.pageDir || PAGE_DIR, 'index.html')));
+        const overrides = scenario.deployed === true ? {} : scenario.deployed;
+        return send(200, deployIndex(page, { ...config(), ...overrides }), TYPES.html);
       }
       if (!PAGE_FILE.test(file)) return send(404, 'not found');
       for (const dir of scenario.pageDirs || [scenario.pageDir || PAGE_DIR]) {

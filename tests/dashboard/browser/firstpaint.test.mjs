@@ -125,3 +125,50 @@ test('a later visit asks for the state at once, with the config read last time; 
   assert.doesNotMatch(await moved.textContent('#status'), /could not/);
   await moved.close();
 });
+
+/**
+ * A first visit (nothing remembered) to `scenario`: config.json is held back until the page
+ * asks for `heldFor` (when given), or for good (the bound only ends a page that never asks; no time is
+ * asserted). Returns whether the hold ended by that request, the gist files asked for in
+ * order, and the installs total shown.
+ */
+async function firstVisitHoldingConfig(scenario, heldFor) {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => localStorage.clear());
+  const asked = [];
+  let seen;
+  const requested = new Promise((resolve) => { seen = resolve; });
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.includes('/raw/')) asked.push(path.split('/').slice(-3).join('/'));
+    if (path.endsWith(heldFor)) seen(true);
+  });
+  let heldUntilAsked = null;
+  if (heldFor) await page.route('**/config.json', async (route) => {
+    heldUntilAsked = await Promise.race([requested, new Promise((resolve) => setTimeout(() => resolve(false), 15000))]);
+    await route.continue();
+  });
+  await page.goto(server.pageUrl(scenario));
+  await page.waitForSelector('html[data-ready="true"]');
+  const shown = await page.textContent('[data-metric="installs-total"]');
+  const status = await page.textContent('#status');
+  await page.close();
+  return { heldUntilAsked, asked, shown, status };
+}
+
+test('a deployed page (config.json written into it) asks for the state beside config.json on a first visit', async () => {
+  const plain = await firstVisitHoldingConfig('v4');
+  const deployed = await firstVisitHoldingConfig('v4-deployed', '/badge-v4-deployed/raw/state.json');
+  assert.equal(deployed.heldUntilAsked, true, 'state.json was asked for while config.json was unanswered');
+  assert.deepEqual(deployed.asked, ['badge-v4-deployed/raw/state.json'], 'asked once, nothing else before it');
+  assert.equal(deployed.shown, plain.shown);
+});
+
+test('a deployed config that config.json now contradicts is dropped: the gist config.json names is shown', async () => {
+  const moved = await firstVisitHoldingConfig('v4-deployed-moved', '/badge-before-the-move/raw/state.json');
+  assert.equal(moved.heldUntilAsked, true, 'the deployed guess went out first');
+  assert.deepEqual(moved.asked, ['badge-before-the-move/raw/state.json', 'badge-v4-deployed-moved/raw/state.json']);
+  const plain = await firstVisitHoldingConfig('v4');
+  assert.equal(moved.shown, plain.shown);
+  assert.doesNotMatch(moved.status, /could not/);
+});

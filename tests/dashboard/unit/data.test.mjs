@@ -1,6 +1,7 @@
 // Unit tests of the dashboard's data module (imported directly, no browser).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as D from '../../../crates/ghtraf/templates/docs/stats/data.js';
 import { readFixture } from '../scenarios.mjs';
 import { recentFile } from '../fixtures/generate.mjs';
@@ -627,4 +628,17 @@ test('one wanted month does not fetch archive-recent.json', async () => {
   const { fetchJson, calls } = fakeFetch(withRecent());
   await D.loadDashboard({ config, fetchJson, range: '60' });
   assert.deepEqual(calls.map((u) => u.split('/raw/')[1]), ['state.json', 'archive-2025-12.json']);
+});
+
+test('numbers are grouped like en-US Intl, without Intl (slow to start in a fresh browser)', () => {
+  const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  for (const n of [0, 7, 999, 1000, 1234.5, 12345, 999999.6, 1234567, -1, -1234, -999999.4, 2 ** 40]) {
+    assert.equal(D.formatNumber(n), intl.format(Math.round(n)), String(n));
+  }
+  assert.equal(D.formatNumber(-0.2), '0');
+  assert.equal(D.formatNumber(null), '—');
+  assert.equal(D.formatNumber(Number.NaN), '—');
+  assert.equal(D.formatNumber(Infinity), '∞');
+  const source = ['data.js', 'charts.js', 'dashboard.js'].map((f) => readFileSync(new URL(`../../../crates/ghtraf/templates/docs/stats/${f}`, import.meta.url), 'utf8')).join('\n');
+  assert.doesNotMatch(source.replace(/^\s*(\/\/|\*).*$/gm, ''), /\bIntl\.|toLocale/, 'no Intl on the way to the first number');
 });

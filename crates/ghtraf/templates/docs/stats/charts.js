@@ -27,10 +27,17 @@ export function niceMax(max) {
   return 10 * power;
 }
 
+/** `1,234`: like data.js's formatNumber (charts.js imports nothing); no Intl, which is slow to start. */
+function grouped(n) {
+  const whole = Math.round(n);
+  const digits = String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return whole < 0 ? `-${digits}` : digits;
+}
+
 function compact(n) {
   if (n >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
   if (n >= 1e4) return `${+(n / 1e3).toFixed(1)}k`;
-  return Math.round(n).toLocaleString('en-US');
+  return grouped(n);
 }
 
 function frame(host, { title, labels, yMax, marks = null }) {
@@ -93,7 +100,7 @@ function tooltips(host, svg, { x, plotW, n, width }, labels, series) {
       const p = s.points[i];
       const row = document.createElement('div');
       row.style.setProperty('--series', s.color);
-      row.textContent = `${s.name}: ${p ? Math.round(p.y).toLocaleString('en-US') : '—'}${p && p.projected ? ' (projected)' : ''}${p && p.backfilled ? ' (backfilled)' : ''}`;
+      row.textContent = `${s.name}: ${p ? grouped(p.y) : '—'}${p && p.projected ? ' (projected)' : ''}${p && p.backfilled ? ' (backfilled)' : ''}`;
       tip.appendChild(row);
     }
     tip.hidden = false;

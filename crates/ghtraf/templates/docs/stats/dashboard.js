@@ -753,8 +753,11 @@ async function main() {
       onState: (early) => {
         // Numbers from state.json first; all history follows when the archives arrive.
         if (early.setup !== 'ok') return;
+        const first = !ui.result;
         ui.result = early;
-        scheduleRender();
+        // The first numbers are written at once, so the next frame paints them; later
+        // renders of the loading phase wait for a frame to gather what arrives together.
+        if (first) renderAll(); else scheduleRender();
         setStatus('Showing recent days from state.json; loading archived months…', 'info');
         performance.mark('ghtraf:first-render');
       },

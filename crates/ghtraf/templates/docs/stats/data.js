@@ -651,13 +651,17 @@ export function bucketize(days, size, fields) {
   return buckets;
 }
 
-/** One formatter for every number: `toLocaleString` builds a new one per call, and long tables make thousands of calls. */
-const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** Thousands separators, fixed to en-US so the page matches the badges. */
+/**
+ * Thousands separators, fixed to en-US so the page matches the badges. Written by hand: the
+ * first Intl.NumberFormat (or toLocaleString) of a fresh browser loads locale data and cost
+ * 20–80 ms before the first number could be painted.
+ */
 export function formatNumber(n) {
   if (n == null || Number.isNaN(n)) return '—';
-  return NUMBER_FORMAT.format(Math.round(n));
+  if (!Number.isFinite(n)) return n > 0 ? '∞' : '-∞';
+  const whole = Math.round(n);
+  const digits = String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return whole < 0 ? `-${digits}` : digits;
 }
 
 export function formatPercent(part, whole) {
