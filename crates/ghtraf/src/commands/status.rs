@@ -9,6 +9,7 @@ use ghtraf_traffic::{parse_state, thousands, State, STATE_FILE};
 use serde::Serialize;
 
 use crate::api;
+use crate::commands::hub::check;
 use crate::context::Context;
 use crate::deployment::{
     gist_description, names_gist, tracked_repo, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE,
@@ -102,6 +103,19 @@ struct Status {
 }
 
 pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
+    let root = crate::project::discover_root(args.target.repo_dir.as_deref(), &ctx.cwd);
+    // In a hub checkout, the hub; one that is also a deployment shows both.
+    let hub = match check::hub_here(&root, args.target.repo.as_deref())? {
+        Some(config) => {
+            let project = crate::project::observe(&root, ctx.config.as_deref())?;
+            let seen = check::observe(ctx, &root, config)?;
+            if !check::also_deployed(&root, &project) {
+                return hub_status(ctx, &seen, None);
+            }
+            Some(seen)
+        }
+        None => None,
+    };
     let gh = api::client(ctx)?;
     let target = target::resolve(ctx, &args.target, &gh)?;
     let repo = &target.repo;
@@ -262,11 +276,86 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         ));
         r.say(&format!("  totals         {}", s.line()));
     }
+    if let Some(seen) = &hub {
+        return hub_status(ctx, seen, Some(st));
+    }
     for p in &st.problems {
         r.warn(p);
     }
     r.json(&serde_json::to_value(&st).unwrap_or_default());
     Ok(if st.problems.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failed
+    })
+}
+
+/// A hub at a glance: what it tracks and how its collections stand, after
+/// the status of its own deployment when it is one (`own`).
+fn hub_status(ctx: &Context, seen: &check::Seen, own: Option<Status>) -> Result<ExitStatus> {
+    let r = &ctx.reporter;
+    let mut problems = own.as_ref().map(|s| s.problems.clone()).unwrap_or_default();
+    let st = check::status(seen, ctx.now, &mut problems);
+    r.say(&format!("{} (hub)", seen.hub));
+    r.say(&format!(
+        "  hub gist       {}",
+        st.hub_gist.as_deref().unwrap_or("(missing)")
+    ));
+    r.say(&format!(
+        "  secret         {} {}",
+        seen.secret_name,
+        st.secret
+            .as_deref()
+            .map(|u| format!("(updated {u})"))
+            .unwrap_or_else(|| "(missing)".to_string())
+    ));
+    r.say(&format!(
+        "  hub workflow   last run: {}",
+        st.last_workflow_run.as_deref().unwrap_or("none")
+    ));
+    let collected = st.tracked - st.own_workflow;
+    r.say(&format!(
+        "  repositories   {} tracked: {collected} collected by the hub, {} {} its own workflow",
+        st.tracked,
+        st.own_workflow,
+        if st.own_workflow == 1 {
+            "keeps"
+        } else {
+            "keep"
+        }
+    ));
+    let named = |what: &str, names: &[String]| {
+        (!names.is_empty()).then(|| format!("{} {what} ({})", names.len(), check::few(names)))
+    };
+    let parts: Vec<String> = [Some(format!("{} fresh", st.fresh))]
+        .into_iter()
+        .chain([
+            named("stale", &st.stale),
+            named("failed", &st.failed),
+            named("never collected", &st.never),
+        ])
+        .flatten()
+        .collect();
+    r.say(&format!(
+        "  collections    {}; portfolio written {}",
+        parts.join(", "),
+        st.portfolio_written.as_deref().unwrap_or("never")
+    ));
+    for p in &problems {
+        r.warn(p);
+    }
+    let mut doc = match &own {
+        Some(own) => serde_json::to_value(own).unwrap_or_default(),
+        None => serde_json::json!({ "repository": seen.hub.to_string() }),
+    };
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("hub".into(), serde_json::to_value(&st).unwrap_or_default());
+        map.insert("problems".into(), serde_json::json!(problems));
+    }
+    r.json(&doc);
+    // Stale or failed collections are problems of the hub: say so in the exit code.
+    let failing = !st.stale.is_empty() || !st.failed.is_empty();
+    Ok(if problems.is_empty() && !failing {
         ExitStatus::Success
     } else {
         ExitStatus::Failed

@@ -42,14 +42,16 @@ use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
 use crate::hub::page::{PAGE_DIR, PAGE_FILES};
-use crate::hub::workflow::HUB_WORKFLOW_PATH;
+use crate::hub::workflow::{Settings, HUB_WORKFLOW_PATH};
 use crate::hub::{HubConfig, HUB_FILE};
-use crate::managed_file::{execute_file, verify_file, ConflictMemory, FileStep};
+use crate::managed_file::{execute_file, ConflictMemory, FileStep};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
 
+pub mod check;
 mod plan;
 mod record;
+mod verify;
 
 pub use self::plan::plan_hub;
 use self::plan::require;
@@ -206,6 +208,8 @@ pub struct HubWorld {
     api_base: String,
     candidates: Vec<Candidate>,
     files: BTreeMap<String, Local>,
+    /// What the hub's workflow was rendered with (`--install-command`, `--gist-token-name`).
+    recorded: Settings,
     memory: ConflictMemory,
     interactive: bool,
 }
@@ -273,14 +277,26 @@ fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
     api::error(Some(what), e)
 }
 
-/// The hub's secret name: `--gist-token-name`, else `create`'s default.
-fn token_name(action: &HubAction) -> String {
+/// The hub's secret name: `--gist-token-name`, else the one the hub's
+/// workflow reads, else `create`'s default.
+fn token_name(action: &HubAction, recorded: &Settings) -> String {
     match action {
         HubAction::Init {
             gist_token_name: Some(name),
             ..
         } => name.clone(),
-        _ => DEFAULT_TOKEN_NAME.to_string(),
+        _ => recorded
+            .token_name
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string()),
+    }
+}
+
+/// What the hub's workflow in the checkout was rendered with (none: defaults).
+fn recorded_settings(files: &BTreeMap<String, Local>) -> Settings {
+    match files.get(HUB_WORKFLOW_PATH) {
+        Some(Local::File(bytes)) => Settings::of(&String::from_utf8_lossy(bytes)),
+        _ => Settings::default(),
     }
 }
 
@@ -320,6 +336,7 @@ impl MutatingCommand for Hub {
             token: TokenSource::Missing,
             api_base: String::new(),
             candidates: Vec::new(),
+            recorded: recorded_settings(&files),
             files,
             memory: ConflictMemory::default(),
             interactive: ctx.interactive,
@@ -363,7 +380,7 @@ impl MutatingCommand for Hub {
             _ => None,
         };
         let client = api::client(ctx)?;
-        let name = token_name(&self.args.action);
+        let name = token_name(&self.args.action, &world.recorded);
         let (user, gists, secret, seen) = std::thread::scope(|s| {
             let user = s.spawn(|| client.whoami());
             let gists = s.spawn(|| client.list_gists());
@@ -514,78 +531,7 @@ impl MutatingCommand for Hub {
         plan: &Plan<HubStep>,
         results: &[ActionResult],
     ) -> Vec<Finding> {
-        let checkout = Checkout::new(&world.root);
-        let done: Vec<(&Action<HubStep>, &ActionResult)> = plan
-            .actions
-            .iter()
-            .filter(|a| a.is_change())
-            .filter_map(|a| {
-                let result = results.iter().find(|r| r.id == a.id)?;
-                (result.status == ghtraf_plan::ResultStatus::Ok).then_some((a, result))
-            })
-            .collect();
-        let gh = world.client.as_ref().map(|c| c as &dyn GitHubRead);
-        // Every created gist is checked from one listing (a page holds 100),
-        // not one read each: 80 new gists cost one request, not 80.
-        let created = done
-            .iter()
-            .any(|(a, _)| matches!(a.details, HubStep::Gist(_)));
-        let listed: Option<std::result::Result<BTreeMap<String, GistSummary>, String>> =
-            match (created, gh) {
-                (true, Some(gh)) => Some(
-                    gh.list_gists()
-                        .map(|all| all.into_iter().map(|g| (g.id.clone(), g)).collect())
-                        .map_err(|e| e.message().to_string()),
-                ),
-                _ => None,
-            };
-        ghtraf_github::fan_out(&done, ghtraf_github::DEFAULT_FAN_OUT, |(a, result)| match (
-            &a.details, gh,
-        ) {
-            (HubStep::File(f) | HubStep::HubFile(f), _) => verify_file(
-                &checkout,
-                &a.id,
-                f,
-                result.produced.get("sha256").map(String::as_str),
-            ),
-            (HubStep::Gist(g), Some(_)) => {
-                let Some(id) = result.produced.get("id") else {
-                    return Finding::deviation(&a.id, "no gist id recorded");
-                };
-                match listed.as_ref().map(|l| l.as_ref().map(|m| m.get(id))) {
-                    Some(Ok(Some(found))) => {
-                        create::compare_gist(&a.id, g, id, &found.files, found.public)
-                    }
-                    Some(Ok(None)) => Finding::deviation(&a.id, format!("gist {id} not found")),
-                    Some(Err(e)) => Finding::deviation(
-                        &a.id,
-                        format!("cannot list the gists to check {id}: {e}"),
-                    ),
-                    None => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
-                }
-            }
-            (HubStep::Secret(s), Some(gh)) => match &world.hub_repo {
-                Some(hub) => create::verify_secret(gh, hub, &a.id, s),
-                None => Finding::deviation(&a.id, "no hub repository to re-read"),
-            },
-            (HubStep::RetireWorkflow { repo, .. }, Some(gh)) => {
-                match RepoRef::parse(repo).map(|r| gh.workflows(&r)) {
-                    Ok(Ok(ws))
-                        if ws
-                            .iter()
-                            .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active") =>
-                    {
-                        Finding::deviation(&a.id, "still active")
-                    }
-                    Ok(Ok(_)) => Finding::ok(&a.id, "disabled"),
-                    Ok(Err(e)) => {
-                        Finding::deviation(&a.id, format!("cannot re-read: {}", e.message()))
-                    }
-                    Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
-                }
-            }
-            (_, None) => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
-        })
+        verify::verify(world, plan, results)
     }
 
     fn finish(

@@ -144,7 +144,7 @@ pub fn plan_hub(
             // The token, stored once: in the hub, as `create` stores it.
             create::plan_secret(
                 &mut plan,
-                &token_name(action),
+                &token_name(action, &world.recorded),
                 world.secret.as_ref(),
                 *update_secret,
                 &world.token,
@@ -285,13 +285,18 @@ pub fn plan_hub(
         }
         HubAction::Init { .. } => {}
     }
-    let install = install.unwrap_or_else(|| {
-        format!(
-            "cargo install ghtraf --version {} --locked",
-            env!("CARGO_PKG_VERSION")
-        )
-    });
-    let token = token.unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
+    // What `hub init` was told before stays, unless it is told again.
+    let install = install
+        .or_else(|| world.recorded.install.clone())
+        .unwrap_or_else(|| {
+            format!(
+                "cargo install ghtraf --version {} --locked",
+                env!("CARGO_PKG_VERSION")
+            )
+        });
+    let token = token
+        .or_else(|| world.recorded.token_name.clone())
+        .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
     let mut desired = vec![
         DesiredFile {
             path: HUB_FILE.to_string(),
