@@ -116,6 +116,11 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         .find(|g| g.description.to_ascii_lowercase() == description);
     let gist_owner = hub_gist.map(|g| g.owner_login.clone().unwrap_or_else(|| hub.owner.clone()));
     let hub_gist_id = hub_gist.map(|g| g.id.clone());
+    let marked = gists
+        .iter()
+        .filter(|g| g.files.iter().any(|f| f == crate::hub::MARKER_FILE))
+        .map(|g| g.id.clone())
+        .collect();
     // The portfolio: one read of the hub's gist.
     let portfolio = match &hub_gist_id {
         None => Ok(None),
@@ -170,6 +175,7 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         candidates: Vec::new(),
         files,
         recorded,
+        marked,
         memory: ConflictMemory::default(),
         interactive: false,
     };

@@ -23,7 +23,7 @@
 //! repository's workflows), a pure plan, steps that do exactly what an
 //! action says, verification by re-reading.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ghtraf_github::{GistSummary, GitHubRead, RepoRef, SecretMeta};
 use ghtraf_plan::{
@@ -43,7 +43,7 @@ use crate::error::{CliError, Result};
 use crate::fsio;
 use crate::hub::page::{PAGE_DIR, PAGE_FILES};
 use crate::hub::workflow::{Settings, HUB_WORKFLOW_PATH};
-use crate::hub::{HubConfig, HUB_FILE};
+use crate::hub::{HubConfig, Marker, HUB_FILE, MARKER_FILE};
 use crate::managed_file::{execute_file, ConflictMemory, FileStep};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
@@ -127,6 +127,13 @@ pub enum HubStep {
         repo: String,
         workflow: String,
     },
+    /// Put the hub's marker into `repo`'s badge gist (`hub`), or take it out
+    /// (None): `create` there then knows whether a hub collects it.
+    Mark {
+        repo: String,
+        gist: String,
+        hub: Option<String>,
+    },
 }
 
 impl From<FileStep> for HubStep {
@@ -158,6 +165,14 @@ impl Payload for HubStep {
                 "why",
                 format!("{repo}'s own {workflow} would write the same gists as the hub"),
             )],
+            HubStep::Mark { repo, hub, .. } => vec![Detail::new(
+                1,
+                "why",
+                match hub {
+                    Some(hub) => format!("`ghtraf create` in {repo} then knows {hub} collects it, and refuses a second collector"),
+                    None => format!("{repo} may have its own workflow again"),
+                },
+            )],
         }
     }
 
@@ -181,6 +196,8 @@ pub struct Candidate {
     /// Its variables could not be read (only read when a gist was not found
     /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
     pub variables_unread: Option<String>,
+    /// Another hub collects it (its badge gist carries that hub's marker).
+    pub other_hub: Option<String>,
     /// Its own workflow is active (`create` deployed and nobody disabled it);
     /// the error says why the repository is not added (not found, unreadable).
     pub own_workflow_active: std::result::Result<bool, String>,
@@ -210,6 +227,8 @@ pub struct HubWorld {
     files: BTreeMap<String, Local>,
     /// What the hub's workflow was rendered with (`--install-command`, `--gist-token-name`).
     recorded: Settings,
+    /// The user's gists that carry a hub's marker (from the gist listing).
+    marked: BTreeSet<String>,
     memory: ConflictMemory,
     interactive: bool,
 }
@@ -270,6 +289,39 @@ fn adopt_named_by_variables(
         if c.archive_gist_id.is_none() {
             c.archive_gist_id = named(ARCHIVE_VARIABLE);
         }
+    }
+}
+
+/// A candidate whose badge gist carries a hub's marker: which hub (read only
+/// for those; another hub collecting it keeps it out of this one).
+fn other_hubs(
+    client: &ghtraf_github::Client,
+    hub: &RepoRef,
+    marked: &BTreeSet<String>,
+    candidates: &mut [Candidate],
+) {
+    let ids: Vec<(usize, String)> = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, c.badge_gist_id.clone()?)))
+        .filter(|(_, id)| marked.contains(id))
+        .collect();
+    let read = ghtraf_github::fan_out(&ids, ghtraf_github::DEFAULT_FAN_OUT, |(_, id)| {
+        client.gist(id)
+    });
+    for ((i, id), gist) in ids.iter().zip(read) {
+        let named = match gist {
+            Ok(Some(g)) => g
+                .files
+                .get(MARKER_FILE)
+                .and_then(|f| Marker::hub_of(&f.content)),
+            Ok(None) => None,
+            Err(e) => Some(format!(
+                "a hub (its {MARKER_FILE} in gist {id} is unreadable: {})",
+                e.message()
+            )),
+        };
+        candidates[*i].other_hub = named.filter(|h| !h.eq_ignore_ascii_case(&hub.to_string()));
     }
 }
 
@@ -337,6 +389,7 @@ impl MutatingCommand for Hub {
             api_base: String::new(),
             candidates: Vec::new(),
             recorded: recorded_settings(&files),
+            marked: BTreeSet::new(),
             files,
             memory: ConflictMemory::default(),
             interactive: ctx.interactive,
@@ -357,11 +410,11 @@ impl MutatingCommand for Hub {
             }
             HubAction::Add { .. } => Some(parse_repo(&require(&world.existing)?.hub)?),
             HubAction::Remove { repos } => {
-                require(&world.existing)?;
                 for r in repos {
                     parse_repo(r)?;
                 }
-                None
+                // Read too: the hub's marker comes out of each removed repository's gist.
+                Some(parse_repo(&require(&world.existing)?.hub)?)
             }
         };
         let Some(hub_repo) = hub_repo else {
@@ -429,6 +482,11 @@ impl MutatingCommand for Hub {
                 .unwrap_or_else(|| hub_repo.owner.clone())
         });
         world.api_base = client.base_url().to_string();
+        world.marked = gists
+            .iter()
+            .filter(|g| g.files.iter().any(|f| f == MARKER_FILE))
+            .map(|g| g.id.clone())
+            .collect();
         if let HubAction::Add { repos, .. } = &self.args.action {
             let repos = repos
                 .iter()
@@ -461,11 +519,13 @@ impl MutatingCommand for Hub {
                         .iter()
                         .any(|g| create::legacy_role(&g.description, &repo).is_some()),
                     variables_unread: None,
+                    other_hub: None,
                     repo,
                     own_workflow_active,
                 })
                 .collect();
             adopt_named_by_variables(&client, &gists, &mut world.candidates);
+            other_hubs(&client, &hub_repo, &world.marked, &mut world.candidates);
         }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);
@@ -514,6 +574,16 @@ impl MutatingCommand for Hub {
                     .as_ref()
                     .ok_or_else(|| StepError::new("internal: no hub repository"))?;
                 create::store_secret(client()?, hub, s, prompter)
+            }
+            HubStep::Mark { gist, hub, .. } => {
+                let files =
+                    BTreeMap::from([(MARKER_FILE.to_string(), hub.as_deref().map(Marker::text))]);
+                ghtraf_github::GitHubWrite::update_gist(client()?, gist, &files)
+                    .map_err(api::step_error)?;
+                Ok(Outcome::done(match hub {
+                    Some(_) => format!("marked gist {gist} as the hub's"),
+                    None => format!("took the hub's marker out of gist {gist}"),
+                }))
             }
             HubStep::RetireWorkflow { repo, workflow } => {
                 let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;

@@ -15,7 +15,7 @@ use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
 use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
 use crate::hub::shard::canonical;
 use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
-use crate::hub::{HubConfig, TrackedRepo, HUB_FILE, HUB_SCHEMA};
+use crate::hub::{HubConfig, Marker, TrackedRepo, HUB_FILE, HUB_SCHEMA, MARKER_FILE};
 use crate::managed_file::{plan_files, ConflictPolicy, Content, DesiredFile, Fill};
 use ghtraf_traffic::format_timestamp;
 
@@ -86,6 +86,27 @@ fn give_empty_portfolio(plan: &mut Plan<HubStep>, now: OffsetDateTime) {
         let empty = Portfolio::updated(None, Vec::new(), &[], format_timestamp(now));
         g.files.insert(PORTFOLIO_FILE.to_string(), empty.to_text());
     }
+}
+
+/// Putting the hub's marker into `repo`'s badge gist (`hub`), or taking it out.
+fn mark(repo: &str, gist: &str, hub: Option<&str>) -> Action<HubStep> {
+    let description = match hub {
+        Some(_) => {
+            format!("mark {repo}'s badge gist {gist} as collected by the hub ({MARKER_FILE})")
+        }
+        None => format!("take the hub's {MARKER_FILE} out of {repo}'s badge gist {gist}"),
+    };
+    Action::new(
+        Category::Gist,
+        Operation::Update,
+        format!("{repo}/badges"),
+        description,
+        HubStep::Mark {
+            repo: repo.to_string(),
+            gist: gist.to_string(),
+            hub: hub.map(str::to_string),
+        },
+    )
 }
 
 /// `names`, the first three and how many more: a plan line stays readable for 40.
@@ -209,6 +230,13 @@ pub fn plan_hub(
                     ));
                     continue;
                 }
+                if let Some(other) = &c.other_hub {
+                    // Two hubs would write the same gist.
+                    plan.warn(format!(
+                        "{name} not added: the hub {other} collects it (its badge gist says so); run `ghtraf hub remove {name}` in {other}'s checkout first"
+                    ));
+                    continue;
+                }
                 let creates = c.badge_gist_id.is_none() || c.archive_gist_id.is_none();
                 if let (true, Some(e)) = (creates, &c.variables_unread) {
                     // Its variables may name the gists to use: never guess past them.
@@ -252,6 +280,14 @@ pub fn plan_hub(
                     api,
                     now,
                 );
+                if c.badge_gist_id.is_none() && own_workflow.is_none() {
+                    // Made with the hub's marker: no second write to say who collects it.
+                    if let Some(HubStep::Gist(g)) = plan.actions.last_mut().map(|a| &mut a.details)
+                    {
+                        g.files
+                            .insert(MARKER_FILE.to_string(), Marker::text(&config.hub));
+                    }
+                }
                 let (archive, _) = made.gist(
                     &mut plan,
                     c.archive_gist_id.as_ref(),
@@ -274,16 +310,41 @@ pub fn plan_hub(
         HubAction::Remove { repos } => {
             for r in repos {
                 let name = canonical(&parse_repo(r)?);
-                let before = config.repos.len();
+                let gone: Vec<TrackedRepo> = config
+                    .repos
+                    .iter()
+                    .filter(|t| t.repo.eq_ignore_ascii_case(&name))
+                    .cloned()
+                    .collect();
                 config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
-                if config.repos.len() == before {
+                if gone.is_empty() {
                     plan.warn(format!("{name} is not tracked"));
                 } else {
                     untracked.push(name);
                 }
+                // Its gist no longer says a hub collects it: its own workflow may come back.
+                for t in gone
+                    .iter()
+                    .filter(|t| world.marked.contains(&t.badge_gist_id))
+                {
+                    plan.push(mark(&t.repo, &t.badge_gist_id, None));
+                }
             }
         }
         HubAction::Init { .. } => {}
+    }
+    // Every repository the hub collects says so in its badge gist (one made now
+    // says so from its creation): `create` there refuses a second collector.
+    if !matches!(action, HubAction::Remove { .. }) {
+        for t in config.repos.iter().filter(|t| t.own_workflow.is_none()) {
+            let badges = format!("{}/badges", t.repo);
+            let made_now = plan.actions.iter().any(|a| {
+                matches!(a.details, HubStep::Gist(_)) && a.target.eq_ignore_ascii_case(&badges)
+            });
+            if !made_now && !world.marked.contains(&t.badge_gist_id) {
+                plan.push(mark(&t.repo, &t.badge_gist_id, Some(&config.hub)));
+            }
+        }
     }
     // What `hub init` was told before stays, unless it is told again.
     let install = install

@@ -10,6 +10,7 @@ use ghtraf_plan::{Action, ActionResult, Finding, Plan};
 use super::{HubStep, HubWorld};
 use crate::checkout::Checkout;
 use crate::commands::create;
+use crate::hub::MARKER_FILE;
 use crate::managed_file::verify_file;
 use crate::templates::WORKFLOW_PATH;
 
@@ -34,7 +35,7 @@ pub(super) fn verify(
     // not one read each: 80 new gists cost one request, not 80.
     let created = done
         .iter()
-        .any(|(a, _)| matches!(a.details, HubStep::Gist(_)));
+        .any(|(a, _)| matches!(a.details, HubStep::Gist(_) | HubStep::Mark { .. }));
     let listed: Option<std::result::Result<BTreeMap<String, GistSummary>, String>> =
         match (created, gh) {
             (true, Some(gh)) => Some(
@@ -64,6 +65,26 @@ pub(super) fn verify(
                 Some(Ok(None)) => Finding::deviation(&a.id, format!("gist {id} not found")),
                 Some(Err(e)) => {
                     Finding::deviation(&a.id, format!("cannot list the gists to check {id}: {e}"))
+                }
+                None => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
+            }
+        }
+        (HubStep::Mark { gist, hub, .. }, Some(_)) => {
+            match listed.as_ref().map(|l| l.as_ref().map(|m| m.get(gist))) {
+                Some(Ok(Some(found))) => {
+                    let has = found.files.iter().any(|f| f == MARKER_FILE);
+                    if has == hub.is_some() {
+                        Finding::ok(&a.id, if has { "marked" } else { "unmarked" })
+                    } else {
+                        Finding::deviation(
+                            &a.id,
+                            format!("gist {gist}: the marker is not as planned"),
+                        )
+                    }
+                }
+                Some(Ok(None)) => Finding::deviation(&a.id, format!("gist {gist} not found")),
+                Some(Err(e)) => {
+                    Finding::deviation(&a.id, format!("cannot list the gists to check {gist}: {e}"))
                 }
                 None => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
             }

@@ -12,6 +12,7 @@ use crate::common::*;
 use fakehub::{Config, FakeHub, World};
 use serde_json::{json, Value};
 
+mod collectors;
 mod judged;
 mod list;
 mod skip;
