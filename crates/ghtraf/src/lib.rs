@@ -23,6 +23,7 @@ pub mod kept_edit;
 pub mod lock;
 pub mod managed_file;
 pub mod output;
+pub mod page_config;
 pub mod project;
 pub mod prompt;
 pub mod repo_args;

@@ -35,6 +35,7 @@ use serde::Serialize;
 use crate::checkout::{self, Checkout, Local};
 use crate::fsio;
 pub use crate::kept_edit::{kept_change, kept_edit, record_after, KeptState};
+use crate::page_config;
 use crate::prompt::{Overwrite, Prompter};
 use crate::textstyle::{self, TextStyle};
 
@@ -246,6 +247,17 @@ pub fn plan_files<P: Payload + From<FileStep>>(
             .content
             .is_known()
             .then(|| fsio::sha256_hex(file.content.preview().as_bytes()));
+        // A template's identity for kept-edit records: the page's copy of config.json is
+        // deployment data (page_config), so it is left out, and the hash is known even
+        // while a gist id is not.
+        let template_sha256 = {
+            let template = page_config::without_config(&file.content.text);
+            file.content
+                .fills
+                .iter()
+                .all(|f| !template.contains(&f.marker))
+                .then(|| fsio::sha256_hex(template.as_bytes()))
+        };
         let skip = |plan: &mut Plan<P>, reason: &str, why: SkipReason, expect: Expect| {
             plan.push(Action::new(
                 category,
@@ -259,7 +271,7 @@ pub fn plan_files<P: Payload + From<FileStep>>(
                     sha256: None,
                     diff: None,
                     template_sha256: (why == SkipReason::DiffersFromTemplate)
-                        .then(|| sha256.clone())
+                        .then(|| template_sha256.clone())
                         .flatten(),
                     skip_reason: Some(why),
                 }),
@@ -335,6 +347,18 @@ pub fn plan_files<P: Payload + From<FileStep>>(
             plan.push(write(
                 Operation::Update,
                 "update our keys, keep yours",
+                false,
+            ));
+            continue;
+        }
+        // Ours, apart from the page's copy of config.json: no edit of the user's to keep.
+        if textstyle::same_text(
+            page_config::without_config(&old_text).as_bytes(),
+            page_config::without_config(&preview).as_bytes(),
+        ) {
+            plan.push(write(
+                Operation::Update,
+                "update the copy of config.json it carries",
                 false,
             ));
             continue;

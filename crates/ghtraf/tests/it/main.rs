@@ -9,6 +9,7 @@ mod backfill;
 mod collect;
 mod concurrency;
 mod create;
+mod dashboard_page;
 mod enterprise;
 mod help;
 mod hostile;

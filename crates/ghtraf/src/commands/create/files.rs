@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::managed_file::{record_after, Content, DesiredFile, Expect, Fill};
+use crate::page_config;
 use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
 
@@ -184,9 +185,17 @@ pub(super) fn desired_files(
                 .cloned()
                 .unwrap_or_else(|| inputs.api_base.clone().into());
             obj.insert("apiBase".into(), api);
+            let config = json_content(canonical(obj, existing), fills);
+            // The page carries a copy, so a first visit asks for the state at once.
+            if let Some(page) = files.iter_mut().find(|f| f.path == page_config::PAGE_PATH) {
+                page.content = Content {
+                    text: page_config::with_config(&page.content.text, &config.text),
+                    fills: config.fills.clone(),
+                };
+            }
             files.push(DesiredFile {
                 path: DASHBOARD_CONFIG_PATH.to_string(),
-                content: json_content(canonical(obj, existing), fills),
+                content: config,
                 managed: true,
             });
         }

@@ -764,7 +764,9 @@ async function main() {
       onSummaries: (summaries) => {
         if (!ui.result || ui.result.setup !== 'ok' || ui.result.loader) return;
         ui.summaries = summaries;
-        scheduleRender();
+        // At once: the index usually arrives with the state, and its months then reach the
+        // screen with the chart that follows the numbers, not a frame after it.
+        renderAll();
         setStatus(`Showing the monthly totals of ${summaries.size} archived months from the archive index; loading their days…`, 'info');
         performance.mark('ghtraf:summaries');
       },

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::managed_file::kept_change;
+use crate::page_config;
 use crate::project::KeptEdit;
 use crate::templates::{render_all, TemplateValues};
 
@@ -269,6 +270,27 @@ pub(super) fn plan_file(
     recognised: std::result::Result<String, String>,
     edited: EditedFiles,
 ) -> Action<UpgradeStep> {
+    // A write waits for the actions whose outputs fill it in (the page's copy of config.json).
+    let producers: Vec<ActionId> = content
+        .fills
+        .iter()
+        .filter_map(|f| f.value.producer().cloned())
+        .collect();
+    let action = file_action(path, content, observed, recognised, edited);
+    if action.is_change() {
+        action.depends_on(producers)
+    } else {
+        action
+    }
+}
+
+fn file_action(
+    path: &str,
+    content: Text,
+    observed: &Observed,
+    recognised: std::result::Result<String, String>,
+    edited: EditedFiles,
+) -> Action<UpgradeStep> {
     let current = observed.files.get(path).cloned().flatten();
     let Some(bytes) = current else {
         return Action::new(
@@ -299,6 +321,16 @@ pub(super) fn plan_file(
             diff: Some(unified_diff(path, &old, &preview)),
         })
     };
+    // Ours, apart from the page's copy of config.json (page_config): nothing to keep or ask.
+    if page_config::without_config(&old) == page_config::without_config(&preview) {
+        return Action::new(
+            Category::File,
+            Operation::Update,
+            path,
+            "update the copy of config.json it carries",
+            step(None),
+        );
+    }
     match (recognised, edited) {
         (Ok(what), _) => Action::new(
             Category::File,
@@ -389,19 +421,29 @@ pub(super) fn ours_then_theirs(
     out
 }
 
+/// config.json as `upgrade` plans it: its action (None when it cannot be read, with a
+/// warning), and its text when it will be written (the dashboard page carries a copy).
+pub(super) struct DashboardConfig {
+    pub(super) action: Option<Action<UpgradeStep>>,
+    pub(super) text: Option<Text>,
+}
+
 pub(super) fn plan_dashboard_config(
     plan: &mut Plan<UpgradeStep>,
     observed: &Observed,
     values: &Values,
     ids: &Ids,
     inputs: &UpgradeInputs,
-) -> Option<Action<UpgradeStep>> {
+) -> DashboardConfig {
     if let Some(why) = observed.refused.get(DASHBOARD_CONFIG_PATH) {
-        return Some(keep(
-            Category::File,
-            DASHBOARD_CONFIG_PATH,
-            &format!("left alone: {why}"),
-        ));
+        return DashboardConfig {
+            action: Some(keep(
+                Category::File,
+                DASHBOARD_CONFIG_PATH,
+                &format!("left alone: {why}"),
+            )),
+            text: None,
+        };
     }
     let existing = match observed.files.get(DASHBOARD_CONFIG_PATH).cloned().flatten() {
         None => Map::new(),
@@ -411,7 +453,10 @@ pub(super) fn plan_dashboard_config(
                 plan.warn(format!(
                     "{DASHBOARD_CONFIG_PATH} cannot be read; left alone — fix or delete it and run again"
                 ));
-                return None;
+                return DashboardConfig {
+                    action: None,
+                    text: None,
+                };
             }
         },
     };
@@ -446,13 +491,16 @@ pub(super) fn plan_dashboard_config(
         object,
         &[("badgeGistId", &ids.badge), ("archiveGistId", &ids.archive)],
     );
-    Some(plan_managed(
-        Category::File,
-        DASHBOARD_CONFIG_PATH,
-        text,
-        observed,
-        Vec::new(),
-    ))
+    DashboardConfig {
+        action: Some(plan_managed(
+            Category::File,
+            DASHBOARD_CONFIG_PATH,
+            text.clone(),
+            observed,
+            Vec::new(),
+        )),
+        text: Some(text),
+    }
 }
 
 pub(super) fn plan_project_config(

@@ -37,6 +37,7 @@ use super::step::{
 use crate::error::{CliError, Result};
 use crate::fsio::sha256_hex;
 use crate::managed_file::{kept_edit, unified_diff};
+use crate::page_config;
 use crate::templates::DASHBOARD_CONFIG_PATH;
 
 mod conversion;
@@ -259,6 +260,11 @@ pub fn plan_upgrade(
         && !inputs.keep_old_workflow
         && remote.is_some_and(|r| r.text != desired_workflow)
         && (!remote_edited || inputs.edited == EditedFiles::Force);
+    let ids = Ids {
+        badge: Deferred::Known(badge.id.clone()),
+        archive: archive_value,
+    };
+    let dashboard_config = plan_dashboard_config(&mut plan, observed, &values, &ids, inputs);
     let mut kept = config.kept_edits();
     for (path, text) in &rendered {
         if let Some(why) = observed.refused.get(path) {
@@ -290,21 +296,25 @@ pub fn plan_upgrade(
             &inputs.version,
         );
         let kept_as_edited = recognised.is_err() && inputs.edited == EditedFiles::Keep;
-        let action = plan_file(
-            path,
-            Text::known(text.clone()),
-            observed,
-            recognised,
-            inputs.edited,
-        );
+        // The dashboard page carries a copy of config.json (page_config), as `create` writes it.
+        let content = match (path.as_str(), &dashboard_config.text) {
+            (page_config::PAGE_PATH, Some(config)) => Text {
+                text: page_config::with_config(text, &config.text),
+                fills: config.fills.clone(),
+            },
+            _ => Text::known(text.clone()),
+        };
+        let desired = content.preview();
+        let action = plan_file(path, content, observed, recognised, inputs.edited);
         // Recorded when kept as the user's edit, left when asked about,
         // cleared when replaced or already ours (as `create` does).
         match observed.files.get(path).cloned().flatten() {
             Some(bytes)
                 if kept_as_edited
                     && action.operation == Operation::Skip
-                    && bytes != text.as_bytes() =>
+                    && bytes != desired.as_bytes() =>
             {
+                // The template as `create` records it: without the page's copy of config.json.
                 kept.insert(path.clone(), kept_edit(&bytes, text));
             }
             _ if action.requires_input => {}
@@ -314,11 +324,7 @@ pub fn plan_upgrade(
         }
         actions.push(action);
     }
-    let ids = Ids {
-        badge: Deferred::Known(badge.id.clone()),
-        archive: archive_value,
-    };
-    if let Some(a) = plan_dashboard_config(&mut plan, observed, &values, &ids, inputs) {
+    if let Some(a) = dashboard_config.action {
         actions.push(a);
     }
     if let Some(a) = plan_project_config(&mut plan, observed, &config, &values, &ids, &kept) {
