@@ -295,14 +295,8 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         let seen = hub::check::observe(ctx, &root, config.clone())?;
         let mut unreadable = Vec::new();
         let findings = hub::check::findings(&seen, ctx.now, &mut unreadable)?;
-        return Ok(report(
-            ctx,
-            &config.hub,
-            &findings,
-            &[],
-            &unreadable,
-            Some(HUB_REPAIR),
-        ));
+        let hint = hub::check::repairable(&findings).then_some(HUB_REPAIR);
+        return Ok(report(ctx, &config.hub, &findings, &[], &unreadable, hint));
     }
     let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
     // Verifying never asks and never needs the workflow token.
@@ -364,11 +358,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     if let Some(config) = hub {
         let seen = hub::check::observe(ctx, &root, config)?;
         let hub_findings = hub::check::findings(&seen, ctx.now, &mut unreadable)?;
-        if hint.is_none()
-            && hub_findings
-                .iter()
-                .any(|f| f.status == FindingStatus::Deviation)
-        {
+        if hint.is_none() && hub::check::repairable(&hub_findings) {
             hint = Some(HUB_REPAIR);
         }
         findings.extend(hub_findings);

@@ -202,6 +202,17 @@ fn init_action() -> HubAction {
     }
 }
 
+/// Whether a deviation among `findings` is one `hub init` repairs (a change
+/// its plan would make), not a push, a lost gist or a stale portfolio.
+pub fn repairable(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| {
+        f.status == ghtraf_plan::FindingStatus::Deviation
+            && ["secret:", "config:", "file:", "gist:"]
+                .iter()
+                .any(|p| f.id.starts_with(p))
+    })
+}
+
 /// The hub's findings; what could not be read goes to `unreadable`.
 pub fn findings(
     seen: &Seen,
