@@ -420,7 +420,14 @@ fn adding_a_tracked_repository_whose_gist_is_gone_says_how_to_remake_it() {
         .to_string();
     hub.patch_world(json!({"gists": {badge.clone(): null}}))
         .unwrap();
+    hub.clear_log();
     let again = ghtraf_hub(&hub, d, &["add", "octo/r000"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        hub.mutations().is_empty(),
+        "nothing is written to a gist that is gone: {:?}",
+        hub.mutations()
+    );
     let said = format!("{}{}", again.stdout, again.stderr);
     assert!(
         said.contains("octo/r000 is tracked, but no badge gist named for it exists any more"),

@@ -176,6 +176,7 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         files,
         recorded,
         marked,
+        listed: gists.iter().map(|g| g.id.clone()).collect(),
         memory: ConflictMemory::default(),
         interactive: false,
     };

@@ -229,6 +229,8 @@ pub struct HubWorld {
     recorded: Settings,
     /// The user's gists that carry a hub's marker (from the gist listing).
     marked: BTreeSet<String>,
+    /// Every gist of the user's (from the same listing): only these can be marked.
+    listed: BTreeSet<String>,
     memory: ConflictMemory,
     interactive: bool,
 }
@@ -390,6 +392,7 @@ impl MutatingCommand for Hub {
             candidates: Vec::new(),
             recorded: recorded_settings(&files),
             marked: BTreeSet::new(),
+            listed: BTreeSet::new(),
             files,
             memory: ConflictMemory::default(),
             interactive: ctx.interactive,
@@ -487,6 +490,7 @@ impl MutatingCommand for Hub {
             .filter(|g| g.files.iter().any(|f| f == MARKER_FILE))
             .map(|g| g.id.clone())
             .collect();
+        world.listed = gists.iter().map(|g| g.id.clone()).collect();
         if let HubAction::Add { repos, .. } = &self.args.action {
             let repos = repos
                 .iter()

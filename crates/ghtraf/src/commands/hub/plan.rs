@@ -341,7 +341,9 @@ pub fn plan_hub(
             let made_now = plan.actions.iter().any(|a| {
                 matches!(a.details, HubStep::Gist(_)) && a.target.eq_ignore_ascii_case(&badges)
             });
-            if !made_now && !world.marked.contains(&t.badge_gist_id) {
+            // A gist that is gone is said elsewhere (verify, `hub add`), not written to.
+            let exists = world.listed.contains(&t.badge_gist_id);
+            if !made_now && exists && !world.marked.contains(&t.badge_gist_id) {
                 plan.push(mark(&t.repo, &t.badge_gist_id, Some(&config.hub)));
             }
         }
