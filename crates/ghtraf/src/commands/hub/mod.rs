@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ghtraf_github::{GistSummary, GitHubRead, RepoRef, SecretMeta};
+use ghtraf_github::{GitHubRead, RepoRef, SecretMeta};
 use ghtraf_plan::{
     Action, ActionResult, Deferred, Detail, Finding, Outcome, Outputs, Payload, Plan, StepError,
 };
@@ -35,9 +35,7 @@ use crate::api;
 use crate::checkout::{Checkout, Local};
 use crate::commands::create::{self, GistStep, SecretStep, TokenSource};
 use crate::context::Context;
-use crate::deployment::{
-    gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME,
-};
+use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
@@ -48,6 +46,7 @@ use crate::managed_file::{execute_file, ConflictMemory, FileStep};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
 
+mod candidates;
 pub mod check;
 mod plan;
 mod record;
@@ -245,86 +244,6 @@ fn parse_repo(text: &str) -> Result<RepoRef> {
         CliError::usage(format!("{text}: {}", e.message()))
             .with_hint("use OWNER/REPO, e.g. octo/demo")
     })
-}
-
-/// A repository without a gist of a role by its name may still have one:
-/// the gist its `TRAFFIC_GIST_ID` / `TRAFFIC_ARCHIVE_GIST_ID` variable names
-/// (`create --gist-id`), which `create` adopts. Only those repositories'
-/// variables are read; a gist is adopted only if it is one of the user's.
-fn adopt_named_by_variables(
-    client: &ghtraf_github::Client,
-    gists: &[GistSummary],
-    candidates: &mut [Candidate],
-) {
-    let lacking: Vec<usize> = (0..candidates.len())
-        .filter(|&i| {
-            let c = &candidates[i];
-            c.badge_gist_id.is_none() || c.archive_gist_id.is_none()
-        })
-        .collect();
-    let repos: Vec<RepoRef> = lacking
-        .iter()
-        .map(|&i| candidates[i].repo.clone())
-        .collect();
-    let read = ghtraf_github::fan_out(&repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
-        client.list_variables(r)
-    });
-    for (i, variables) in lacking.into_iter().zip(read) {
-        let c = &mut candidates[i];
-        let variables = match variables {
-            Ok(v) => v,
-            Err(e) => {
-                c.variables_unread = Some(e.message().to_string());
-                continue;
-            }
-        };
-        let named = |name: &str| {
-            variables
-                .iter()
-                .find(|v| v.name == name)
-                .filter(|v| gists.iter().any(|g| g.id == v.value))
-                .map(|v| v.value.clone())
-        };
-        if c.badge_gist_id.is_none() {
-            c.badge_gist_id = named(BADGE_VARIABLE);
-        }
-        if c.archive_gist_id.is_none() {
-            c.archive_gist_id = named(ARCHIVE_VARIABLE);
-        }
-    }
-}
-
-/// A candidate whose badge gist carries a hub's marker: which hub (read only
-/// for those; another hub collecting it keeps it out of this one).
-fn other_hubs(
-    client: &ghtraf_github::Client,
-    hub: &RepoRef,
-    marked: &BTreeSet<String>,
-    candidates: &mut [Candidate],
-) {
-    let ids: Vec<(usize, String)> = candidates
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| Some((i, c.badge_gist_id.clone()?)))
-        .filter(|(_, id)| marked.contains(id))
-        .collect();
-    let read = ghtraf_github::fan_out(&ids, ghtraf_github::DEFAULT_FAN_OUT, |(_, id)| {
-        client.gist(id)
-    });
-    for ((i, id), gist) in ids.iter().zip(read) {
-        let named = match gist {
-            Ok(Some(g)) => g
-                .files
-                .get(MARKER_FILE)
-                .and_then(|f| Marker::hub_of(&f.content)),
-            Ok(None) => None,
-            Err(e) => Some(format!(
-                "a hub (its {MARKER_FILE} in gist {id} is unreadable: {})",
-                e.message()
-            )),
-        };
-        candidates[*i].other_hub = named.filter(|h| !h.eq_ignore_ascii_case(&hub.to_string()));
-    }
 }
 
 fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
@@ -528,8 +447,8 @@ impl MutatingCommand for Hub {
                     own_workflow_active,
                 })
                 .collect();
-            adopt_named_by_variables(&client, &gists, &mut world.candidates);
-            other_hubs(&client, &hub_repo, &world.marked, &mut world.candidates);
+            candidates::adopt_named_by_variables(&client, &gists, &mut world.candidates);
+            candidates::other_hubs(&client, &hub_repo, &world.marked, &mut world.candidates);
         }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);
