@@ -214,6 +214,15 @@ fn a_hub_that_is_also_a_deployment_is_judged_as_both() {
         ids.contains(&"hub:portfolio"),
         "the hub is checked: {ids:?}"
     );
+    // status shows both: the deployment's keys and the hub's.
+    let status = run(&hub, d, &["status", "--format", "json"]);
+    let doc = status.json();
+    valid(&doc);
+    assert!(doc["variables"]["TRAFFIC_GIST_ID"].is_string(), "{doc:#}");
+    assert_eq!(doc["hub"]["tracked"], 2, "{doc:#}");
+    let text = run(&hub, d, &["status"]).stdout;
+    assert!(text.starts_with("octo/traffic\n"), "{text}");
+    assert!(text.contains("octo/traffic (hub)"), "{text}");
     // The hub's files differing is drift there too.
     std::fs::remove_file(d.join(".github/workflows/traffic-hub.yml")).unwrap();
     let out = run(&hub, d, &["verify"]);
