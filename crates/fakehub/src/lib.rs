@@ -9,6 +9,7 @@
 
 mod api;
 mod control;
+mod gate;
 mod http;
 mod openapi;
 mod schema;
@@ -135,7 +136,8 @@ pub enum FaultKind {
     DropBefore,
     /// Apply the request, then close the connection without answering.
     DropAfter,
-    /// Wait this long, then handle the request normally (JSON: milliseconds).
+    /// Wait this long (or until [`FakeHub::end_delays`]), then handle the request normally
+    /// (JSON: milliseconds).
     Delay(#[serde(with = "millis")] Duration),
 }
 
@@ -212,6 +214,8 @@ struct Shared {
     violations: Mutex<Vec<String>>,
     /// The start of the server: log times are reported relative to it.
     epoch: Instant,
+    /// Answers held for a test, and Delay faults it can end.
+    gate: gate::Gate,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -248,6 +252,7 @@ impl FakeHub {
             log: Mutex::new((0, Vec::new())),
             violations: Mutex::new(Vec::new()),
             epoch: Instant::now(),
+            gate: gate::Gate::default(),
         });
         let handler_shared = Arc::clone(&shared);
         let handler: http::Handler = Arc::new(move |request| handler_shared.handle(request));
@@ -259,6 +264,11 @@ impl FakeHub {
     /// Base URL of the API, `http://127.0.0.1:PORT` plus the API prefix (no trailing slash).
     pub fn url(&self) -> String {
         format!("{}{}", self.origin(), self.shared.api_prefix)
+    }
+
+    /// The loopback port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.listener.port
     }
 
     /// `http://127.0.0.1:PORT`: where the control API (`/_fakehub/`) lives.
@@ -335,6 +345,29 @@ impl FakeHub {
     /// too: one repository's `POST /gists` among many (its description).
     pub fn inject_where_body(&self, needle: &str, fault: Fault) {
         lock(&self.shared.body_faults).push((needle.to_string(), fault));
+    }
+
+    /// While on, every API request waits after arriving until [`FakeHub::release_held`]
+    /// (its wave); turning it off answers everything held. Round trips counted this way
+    /// depend on what the client waits for, never on how fast anything ran.
+    pub fn hold_answers(&self, on: bool) {
+        self.shared.gate.set_holding(on);
+    }
+
+    /// How many requests are held, waiting for [`FakeHub::release_held`].
+    pub fn held(&self) -> usize {
+        self.shared.gate.held()
+    }
+
+    /// Answers every held request (later ones are held again); returns how many.
+    pub fn release_held(&self) -> usize {
+        self.shared.gate.release()
+    }
+
+    /// Ends every `Delay` fault now under way: its request is answered at once, so a test
+    /// can hold a request for as long as it needs and no longer.
+    pub fn end_delays(&self) {
+        self.shared.gate.end_delays();
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -482,6 +515,7 @@ impl Shared {
             return http::Outcome::Respond(preflight());
         }
         let sequence = self.log_arrival(&request);
+        self.gate.pass();
         let mut drop_after = false;
         match self.take_fault(&request.method, &request.path, &request.body) {
             Some(FaultKind::Status {
@@ -501,7 +535,7 @@ impl Shared {
                 return http::Outcome::Drop;
             }
             Some(FaultKind::DropAfter) => drop_after = true,
-            Some(FaultKind::Delay(delay)) => std::thread::sleep(delay),
+            Some(FaultKind::Delay(delay)) => self.gate.delay(delay),
             None => {}
         }
         let latency = *lock(&self.latency);

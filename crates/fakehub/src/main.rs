@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str =
-    "usage: fakehub [--port N] [--token T] [--world FILE] [--latency-ms N] [--api-prefix /api/v3] [--raw-prefix /gist]\n(--port 0 picks a free port; the API base URL is printed as the first line)";
+    "usage: fakehub [--port N] [--token T] [--world FILE | --today YYYY-MM-DD] [--latency-ms N] [--api-prefix /api/v3] [--raw-prefix /gist]\n(--port 0 picks a free port; the API base URL is printed as the first line; --today pins the demo world's date, which is otherwise the real one)";
 
 fn parse_args(args: &[String]) -> Result<(Config, u16), String> {
     let mut config = Config::default();
@@ -30,6 +30,7 @@ fn parse_args(args: &[String]) -> Result<(Config, u16), String> {
                     .map_err(|e| format!("cannot read {value}: {e}"))?;
                 config.world = World::from_json(&text)?;
             }
+            "--today" => config.world = World::demo_on(value)?,
             "--latency-ms" => {
                 let ms = value.parse().map_err(|_| format!("bad latency: {value}"))?;
                 config.latency = Duration::from_millis(ms);

@@ -7,7 +7,12 @@
 //! - [`Output::transcript`]: stdout, stderr and exit status as one text, for
 //!   whole-transcript snapshots where the full message is the product.
 //! - The canary tokens: values that must never appear in any output.
+//! - [`Run::run_counting_round_trips`] (Linux): a run's round trips, counted in waves of
+//!   held answers, without a clock.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[cfg(target_os = "linux")]
+mod waves;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -92,14 +97,19 @@ impl Run {
         self
     }
 
-    /// Runs `ghtraf ARGS` in `dir`.
-    pub fn run(&self, dir: &Path, args: &[&str]) -> Output {
+    /// `ghtraf ARGS` in `dir`, in the scrubbed environment.
+    fn command(&self, dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.bin);
         cmd.args(args).current_dir(dir).env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
         cmd.env("HOME", dir);
         cmd.envs(&self.env);
-        let out = cmd.output().unwrap();
+        cmd
+    }
+
+    /// Runs `ghtraf ARGS` in `dir`.
+    pub fn run(&self, dir: &Path, args: &[&str]) -> Output {
+        let out = self.command(dir, args).output().unwrap();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -21,6 +21,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(resolvePath(ROOT, process.env.CARGO_TARGET_DIR || 'target'), 'debug');
 const GHTRAF = join(BIN, 'ghtraf');
 const FAKEHUB = join(BIN, 'fakehub');
+// One pinned moment for fakehub's "today", ghtraf's clock and the page's: with the real date,
+// a run that crossed midnight UTC between `create`, `collect` and the page saw different days.
+const NOW = '2026-02-26T03:00:00Z';
+const TODAY = NOW.slice(0, 10);
 const fmt = (n) => n.toLocaleString('en-US');
 const sum = (days, field) => days.reduce((s, d) => s + d[field], 0);
 
@@ -37,7 +41,7 @@ const pageErrors = [];
 
 /** Starts fakehub on a free port and resolves with the base URL it prints first. */
 function startFakehub() {
-  hub = spawn(FAKEHUB, ['--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  hub = spawn(FAKEHUB, ['--port', '0', '--today', TODAY], { stdio: ['ignore', 'pipe', 'pipe'] });
   hub.stderr.setEncoding('utf8').on('data', (chunk) => { hubStderr += chunk; });
   const lines = createInterface({ input: hub.stdout });
   return new Promise((resolve, reject) => {
@@ -98,10 +102,10 @@ before(async () => {
   const clone = join(work, 'demo');
   mkdirSync(join(clone, '.git'), { recursive: true });
   writeFileSync(join(clone, '.git', 'config'), '[remote "origin"]\n\turl = https://github.com/octo/demo.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
-  // GHTRAF_NOW stays unset so ghtraf's clock and fakehub's "today" are both the real date;
-  // variables a CI job may carry (the repository, a host) would point ghtraf elsewhere.
-  const env = { ...process.env, GHTRAF_API_URL: run.base, GH_TOKEN: 'x', GHTRAF_GIST_TOKEN: 'y', NO_PROXY: '*', no_proxy: '*', HOME: work, NO_COLOR: '1' };
-  for (const name of ['GHTRAF_NOW', 'GITHUB_REPOSITORY', 'GH_HOST', 'GITHUB_TOKEN', 'CLICOLOR_FORCE']) delete env[name];
+  // ghtraf's clock is fakehub's "today"; variables a CI job may carry (the repository, a
+  // host) would point ghtraf elsewhere.
+  const env = { ...process.env, GHTRAF_NOW: NOW, GHTRAF_API_URL: run.base, GH_TOKEN: 'x', GHTRAF_GIST_TOKEN: 'y', NO_PROXY: '*', no_proxy: '*', HOME: work, NO_COLOR: '1' };
+  for (const name of ['GITHUB_REPOSITORY', 'GH_HOST', 'GITHUB_TOKEN', 'CLICOLOR_FORCE']) delete env[name];
   run.env = env;
   await ghtrafOk(['create', '-n'], env);
   await ghtrafOk(['collect', '-n'], env);
@@ -130,6 +134,7 @@ async function openDashboard() {
   const page = await browser.context.newPage();
   page.on('request', (request) => pageRequests.push(request.url()));
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.clock.setFixedTime(NOW);
   await page.goto(`${site.origin}/stats/`);
   await page.waitForSelector('html[data-ready="true"]');
   return page;
@@ -169,10 +174,12 @@ test('the chart\'s table lists every exported day; the latest complete day has e
     cells: Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.field, td.textContent])),
   })));
   assert.deepEqual(rows.map((r) => r.period), run.days.map((d) => d.date).reverse(), 'newest first, no gaps');
-  // A day is complete once collected after its end, so the latest complete day is the newest
-  // exported day before the collection's date (the newest one itself unless midnight passed).
+  // A day is complete once collected after its end: the collection ran on the newest exported
+  // day, so the latest complete day is the one before it.
   const capturedDay = run.state.capturedAt.slice(0, 10);
-  const latest = run.days.filter((d) => d.date < capturedDay).at(-1);
+  assert.equal(capturedDay, TODAY);
+  assert.equal(run.days.at(-1).date, capturedDay, 'the collection\'s own day is exported');
+  const latest = run.days.at(-2);
   const row = rows.find((r) => r.period === latest.date);
   assert.doesNotMatch(row.label, /incomplete/);
   assert.deepEqual(row.cells, {
@@ -182,7 +189,7 @@ test('the chart\'s table lists every exported day; the latest complete day has e
     organicClones: fmt(latest.organic_clones),
     downloads: fmt(latest.downloads),
   });
-  if (run.days.at(-1).date === capturedDay) assert.match(rows[0].label, /\(incomplete\)$/, 'today is labelled incomplete');
+  assert.match(rows[0].label, /\(incomplete\)$/, 'today is labelled incomplete');
   const installs = latest.downloads + latest.organic_clones;
   if (installs > 0) assert.equal(await page.textContent('[data-metric="installs-recency"]'), `+${fmt(installs)} 24h`);
   await page.close();

@@ -54,3 +54,37 @@ fn binary_rejects_unknown_arguments() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown argument"));
 }
+
+#[test]
+fn binary_today_pins_the_demo_worlds_date() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fakehub"))
+        .args(["--port", "0", "--today", "2026-02-26"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first.trim().to_string();
+    let agent = crate::common::agent();
+    let views = crate::common::send(
+        &agent,
+        "GET",
+        &format!("{base}/repos/octo/demo/traffic/views"),
+        None,
+        None,
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let views = views.unwrap().json();
+    let days = views["views"].as_array().unwrap();
+    assert_eq!(days.len(), 14, "{views}");
+    assert_eq!(days[13]["timestamp"], "2026-02-26T00:00:00Z", "{views}");
+    let bad = Command::new(env!("CARGO_BIN_EXE_fakehub"))
+        .args(["--today", "26/02/2026"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a YYYY-MM-DD date"));
+}

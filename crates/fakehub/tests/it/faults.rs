@@ -113,11 +113,13 @@ fn drop_after_creates_the_gist_then_closes() {
 #[test]
 fn delay_holds_one_request_while_others_are_served() {
     let hub = hub();
+    // Longer than any run: the delay ends when the test says (end_delays), so a slow
+    // machine cannot let /user be answered before the checks below.
     hub.inject(fault(
         "GET",
         "/user",
         1,
-        FaultKind::Delay(Duration::from_millis(400)),
+        FaultKind::Delay(Duration::from_secs(600)),
     ));
     let base = hub.url();
     let slow = std::thread::spawn(move || call(&base, "GET", "/user", None).status);
@@ -127,6 +129,7 @@ fn delay_holds_one_request_while_others_are_served() {
     assert_eq!(call(&hub.url(), "GET", "/rate_limit", None).status, 200);
     let pending: Vec<String> = hub.pending().into_iter().map(|r| r.path).collect();
     assert_eq!(pending, vec!["/user".to_string()]);
+    hub.end_delays();
     assert_eq!(slow.join().unwrap(), 200);
     assert!(hub
         .requests()
