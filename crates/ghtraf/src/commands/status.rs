@@ -17,6 +17,7 @@ use crate::deployment::{
 };
 use crate::error::{ExitStatus, Result};
 use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
+use crate::hub::{Marker, MARKER_FILE};
 use crate::target::{self, TargetArgs};
 use crate::templates::WORKFLOW_PATH;
 
@@ -100,6 +101,9 @@ struct Status {
     last_workflow_run: Option<String>,
     summary: Option<Summary>,
     problems: Vec<String>,
+    /// The hub that collects the repository (its badge gist's `hub.json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collected_by: Option<String>,
 }
 
 pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
@@ -117,7 +121,7 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         None => None,
     };
     let gh = api::client(ctx)?;
-    let target = target::resolve(ctx, &args.target, &gh)?;
+    let target = target::resolve_reading(ctx, &args.target, &gh)?;
     let repo = &target.repo;
     let mut problems = Vec::new();
 
@@ -171,7 +175,14 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         last_workflow_run: None,
         summary: None,
         problems: Vec::new(),
+        collected_by: None,
     };
+    if let Ok(Some(g)) = &state {
+        st.collected_by = g
+            .files
+            .get(MARKER_FILE)
+            .map(|f| Marker::hub_of(&f.content).unwrap_or_else(|| "a ghtraf hub".to_string()));
+    }
     match state {
         Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
             Some(Ok(p)) => {
@@ -258,6 +269,11 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
             .map(|u| format!("(updated {u})"))
             .unwrap_or_else(|| "(missing)".to_string())
     ));
+    if let Some(hub) = &st.collected_by {
+        r.say(&format!(
+            "  collected by   the hub {hub} (its badge gist says so), not a workflow here"
+        ));
+    }
     r.say(&format!(
         "  workflow       in checkout: {}; on default branch: {}; last run: {}",
         yes_no(st.workflow_in_checkout),

@@ -147,3 +147,45 @@ fn a_hub_set_up_before_the_mark_is_marked_by_hub_init_and_verify_says_so() {
     assert_eq!(init.code, 0, "{init:?}");
     assert!(marker(&hub, &id).is_some(), "hub init marks it");
 }
+
+/// A repository the hub collects has no variable and no `.ghtraf.json`: `status`
+/// and `export` find its gists by name (they said "run `ghtraf create` first",
+/// which refuses there) and `status` says which hub collects it.
+#[test]
+fn status_and_export_of_a_repository_the_hub_collects() {
+    let hub = world(2, &[]);
+    let dir = hub_checkout();
+    let d = dir.path();
+    assert_eq!(run(&hub, d, &["hub", "init"]).code, 0);
+    assert_eq!(run(&hub, d, &["hub", "add", "octo/r000"]).code, 0);
+    let collect = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(d, &["-n", "collect", "--all"]);
+    assert_eq!(collect.code, 0, "{collect:?}");
+    let elsewhere = checkout();
+    let e = elsewhere.path();
+    let status = run(&hub, e, &["status", "-R", "octo/r000"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(
+        status
+            .stdout
+            .contains("collected by   the hub octo/traffic"),
+        "{}",
+        status.stdout
+    );
+    let doc = run(&hub, e, &["status", "-R", "octo/r000", "--format", "json"]).json();
+    assert_eq!(doc["collected_by"], "octo/traffic", "{doc:#}");
+    let badge = gists_by_description(&hub)["[GTT] octo/r000 · badges"].clone();
+    assert_eq!(doc["badge_gist"], badge.as_str(), "{doc:#}");
+    let export = run(&hub, e, &["export", "-R", "octo/r000"]);
+    assert_eq!(export.code, 0, "{export:?}");
+    assert!(export.stdout.starts_with("date,"), "{}", export.stdout);
+    // A repository nothing names and no gist is named for still says so.
+    let none = run(&hub, e, &["status", "-R", "octo/r001"]);
+    assert_eq!(none.code, 2, "{none:?}");
+    assert!(
+        none.stderr.contains("no badge gist known for octo/r001"),
+        "{none:?}"
+    );
+}

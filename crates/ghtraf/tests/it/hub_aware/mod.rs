@@ -19,13 +19,17 @@ mod skip;
 
 const NOW: &str = "2026-02-10T03:00:00Z";
 
-/// `repos` repositories (`octo/r000`…) and the hub `octo/traffic`, without a gist;
+/// `repos` repositories (`octo/r000`…) and the hub `octo/traffic`, without a gist or variable;
 /// the repositories in `own` run their own active `traffic-badges.yml`.
 fn world(repos: usize, own: &[usize]) -> FakeHub {
     let mut world = World::many_repos("octo", repos);
     world.today = Some("2026-02-10".into());
     let mut text = serde_json::to_value(world).unwrap();
     text["gists"] = json!({});
+    for n in 0..repos {
+        // No gist, so no variable naming one: as a repository never set up.
+        text["repos"][format!("octo/r{n:03}")]["variables"] = json!({});
+    }
     text["repos"]["octo/traffic"] = json!({});
     for n in own {
         text["repos"][format!("octo/r{n:03}")]["workflows"] = json!({"7": {
