@@ -309,6 +309,14 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         create::adopt_spelling(ctx, &mut inputs, &side.full_name);
     }
     let plan = create::plan_create(&inputs, &observed, ctx.now)?;
+    let collected_by = observed
+        .github
+        .as_ref()
+        .and_then(|g| g.collected_by.clone());
+    if let (Some((gist, hub)), false) = (collected_by, hub::check::also_deployed(&root, &project)) {
+        // Given nothing by the hub: its history is what there is to verify here.
+        return collected_by_hub(ctx, &gh, &plan, &inputs, &gist, &hub);
+    }
     if never_set_up(&plan, &project) {
         return not_set_up(ctx, &inputs);
     }
@@ -438,6 +446,39 @@ fn show_findings(ctx: &Context, findings: &[Finding], width: usize) {
     {
         r.warn(&format!("deviation: {}: {}", f.id, f.message));
     }
+}
+
+/// `verify` in a repository a hub collects (and nothing here deploys): not a
+/// `create` deployment missing its variables, secret and files, but a history
+/// the hub writes. Its state is verified here; its setup in the hub's checkout.
+fn collected_by_hub(
+    ctx: &Context,
+    gh: &ghtraf_github::Client,
+    plan: &Plan<SetupStep>,
+    inputs: &Inputs,
+    badge: &str,
+    hub: &str,
+) -> Result<ExitStatus> {
+    let archive = plan.actions.iter().find_map(|a| match &a.details {
+        SetupStep::Gist(g) if g.role == GistRole::Archive => g.id.clone(),
+        _ => None,
+    });
+    let mut findings = vec![Finding::ok(
+        "hub",
+        format!(
+            "collected by the hub {hub} (badge gist {badge} says so): `ghtraf verify` in its checkout checks the setup"
+        ),
+    )];
+    let mut unreadable = Vec::new();
+    findings.extend(state_findings(
+        gh,
+        Some(badge),
+        archive.as_deref(),
+        ctx.now,
+        &mut unreadable,
+    ));
+    let repository = format!("{}/{}", inputs.repo.owner, inputs.repo.name);
+    Ok(report(ctx, &repository, &findings, &[], &unreadable, None))
 }
 
 /// Nothing of a deployment exists: no gist of either kind, no `.ghtraf.json`.

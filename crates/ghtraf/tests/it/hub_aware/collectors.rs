@@ -150,7 +150,8 @@ fn a_hub_set_up_before_the_mark_is_marked_by_hub_init_and_verify_says_so() {
 
 /// A repository the hub collects has no variable and no `.ghtraf.json`: `status`
 /// and `export` find its gists by name (they said "run `ghtraf create` first",
-/// which refuses there) and `status` says which hub collects it.
+/// which refuses there), `status` says which hub collects it, and `verify`
+/// checks its history instead of a deployment's missing pieces.
 #[test]
 fn status_and_export_of_a_repository_the_hub_collects() {
     let hub = world(2, &[]);
@@ -181,6 +182,15 @@ fn status_and_export_of_a_repository_the_hub_collects() {
     let export = run(&hub, e, &["export", "-R", "octo/r000"]);
     assert_eq!(export.code, 0, "{export:?}");
     assert!(export.stdout.starts_with("date,"), "{}", export.stdout);
+    // verify there checks the history the hub writes, not a deployment it never had.
+    let verify = run(&hub, e, &["verify", "-R", "octo/r000", "--format", "json"]);
+    assert_eq!(verify.code, 0, "{verify:?}");
+    let found = verify.json()["verification"].to_string();
+    assert!(
+        found.contains("collected by the hub octo/traffic"),
+        "{found}"
+    );
+    assert!(found.contains("state:identity"), "{found}");
     // A repository nothing names and no gist is named for still says so.
     let none = run(&hub, e, &["status", "-R", "octo/r001"]);
     assert_eq!(none.code, 2, "{none:?}");
