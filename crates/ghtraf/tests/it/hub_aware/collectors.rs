@@ -191,6 +191,26 @@ fn status_and_export_of_a_repository_the_hub_collects() {
         "{found}"
     );
     assert!(found.contains("state:identity"), "{found}");
+    // Its own collection (say, its workflow enabled again) is refused: a second collector.
+    hub.clear_log();
+    let own = on(&hub).now(NOW).gist_token(GIST_TOKEN).run(
+        e,
+        &[
+            "-n",
+            "collect",
+            "-R",
+            "octo/r000",
+            "--gist-id",
+            badge.as_str(),
+        ],
+    );
+    assert_eq!(own.code, 2, "{own:?}");
+    assert!(
+        own.stderr
+            .contains("the hub octo/traffic collects octo/r000"),
+        "{own:?}"
+    );
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
     // A repository nothing names and no gist is named for still says so.
     let none = run(&hub, e, &["status", "-R", "octo/r001"]);
     assert_eq!(none.code, 2, "{none:?}");
