@@ -111,17 +111,28 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             };
             if e.use_stderr() && wants_json(&args) {
                 // A usage error is still one document in the envelope on stdout.
-                let command = args
-                    .iter()
-                    .skip(1)
-                    .filter_map(|a| a.to_str())
-                    .find(|a| Cli::command().find_subcommand(a).is_some())
-                    .unwrap_or("ghtraf");
+                let words: Vec<&str> = args.iter().skip(1).filter_map(|a| a.to_str()).collect();
+                let cli = Cli::command();
+                let found = words.iter().position(|a| cli.find_subcommand(a).is_some());
+                // A command of a command is named as typed (`hub add`), as on success.
+                let command = match found {
+                    Some(i) => {
+                        let outer = cli.find_subcommand(words[i]);
+                        let inner = words[i + 1..]
+                            .iter()
+                            .find(|a| outer.is_some_and(|o| o.find_subcommand(a).is_some()));
+                        match inner {
+                            Some(inner) => format!("{} {inner}", words[i]),
+                            None => words[i].to_string(),
+                        }
+                    }
+                    None => "ghtraf".to_string(),
+                };
                 let first = text.to_string();
                 let message = first.lines().next().unwrap_or("usage error");
                 let message = message.strip_prefix("error: ").unwrap_or(message);
                 let doc = crate::output::envelope(
-                    command,
+                    &command,
                     serde_json::to_value(ErrorReport {
                         format_version: 1,
                         error: ErrorBody {
@@ -191,7 +202,7 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
             stderr,
         )
         .with_progress(io.stderr_is_tty)
-        .with_command(matches.subcommand_name())
+        .with_command(command_name(&matches).as_deref())
         .with_width(if io.stdout_is_tty {
             TERMINAL_WIDTH.get().copied().flatten()
         } else {
@@ -227,6 +238,16 @@ pub fn run(args: Vec<OsString>, io: Io) -> u8 {
         Ok(status) => status.code(),
         Err(e) => report(&reporter, &e),
     }
+}
+
+/// The command as typed, for the JSON envelope: `status`, or `hub add` for a
+/// command of a command (docs/output.md).
+fn command_name(matches: &clap::ArgMatches) -> Option<String> {
+    let (name, sub) = matches.subcommand()?;
+    Some(match sub.subcommand_name() {
+        Some(action) => format!("{name} {action}"),
+        None => name.to_string(),
+    })
 }
 
 /// `--format json` (or `--format=json`) among the raw arguments.

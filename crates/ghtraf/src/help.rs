@@ -48,7 +48,7 @@ Examples:
   ghtraf hub remove octo/b                        # stop collecting it (its gists and history stay)";
 pub const STATUS: &str = "\
 Examples:
-  ghtraf status                  # the repository of this checkout
+  ghtraf status                  # the repository of this checkout (in a hub's: the hub)
   ghtraf status -R octo/demo     # any repository you track
   ghtraf status --format json    # one JSON document";
 pub const LIST: &str = "\
@@ -58,6 +58,7 @@ Examples:
 pub const VERIFY: &str = "\
 Examples:
   ghtraf verify                  # exit 3 when anything differs from what create makes
+                                 # (in a hub's checkout: from what hub init makes)
   ghtraf verify -R octo/demo --format json";
 pub const EXPORT: &str = "\
 Examples:

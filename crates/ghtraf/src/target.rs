@@ -9,7 +9,7 @@
 use ghtraf_github::{GitHubRead, RepoRef};
 
 use crate::context::Context;
-use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
+use crate::deployment::{names_gist, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use crate::error::{CliError, Result};
 use crate::output::{level, Channel};
 use crate::project::{self, ProjectConfig};
@@ -60,8 +60,52 @@ pub fn resolve_repo(
     repo_name::resolve_for(ctx, &root, args.repo.as_deref(), None, config)
 }
 
+/// For commands that only read (`status`, `export`): [`resolve`], and when
+/// nothing names the badge gist, the gists named for the repository (as
+/// `list` and `hub add` find them). A repository a hub collects has no
+/// variable and no `.ghtraf.json` (it is given nothing); its gists are found
+/// by name, instead of "run `ghtraf create` first", which would refuse there.
+pub fn resolve_reading(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
+    let (repo, badge, archive) = named_ids(ctx, args, gh)?;
+    if let Some(badge) = badge {
+        return target(ctx, repo, badge, archive);
+    }
+    let gists = gh
+        .list_gists()
+        .map_err(|e| crate::api::error(Some("listing gists"), e))?;
+    let named = |role| {
+        gists
+            .iter()
+            .find(|g| names_gist(&g.description, &repo, role))
+            .map(|g| g.id.clone())
+    };
+    let badge = named(GistRole::Badges).ok_or_else(|| no_badge_gist(&repo))?;
+    let archive = archive.or_else(|| named(GistRole::Archive));
+    target(ctx, repo, badge, archive)
+}
+
+fn no_badge_gist(repo: &RepoRef) -> CliError {
+    CliError::usage(format!(
+        "no badge gist known for {}/{}",
+        repo.owner, repo.name
+    ))
+    .with_hint("run `ghtraf create` first, or pass --gist-id")
+}
+
 /// Gist ids: flag, environment, repository variable, `.ghtraf.json`.
 pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
+    let (repo, badge, archive) = named_ids(ctx, args, gh)?;
+    let badge = badge.ok_or_else(|| no_badge_gist(&repo))?;
+    target(ctx, repo, badge, archive)
+}
+
+/// The repository, and the gist ids something names: flag, environment,
+/// repository variable, `.ghtraf.json`.
+fn named_ids(
+    ctx: &Context,
+    args: &TargetArgs,
+    gh: &dyn GitHubRead,
+) -> Result<(RepoRef, Option<String>, Option<String>)> {
     let config = project_config(ctx, args)?;
     let repo = resolve_repo(ctx, args, config.as_ref())?;
     let pick = |flag: &Option<String>, env: &str| -> Option<String> {
@@ -94,16 +138,12 @@ pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<
             ),
         }
     }
-    let badge = badge
-        .or_else(|| config.as_ref().and_then(|c| c.badge_gist_id.clone()))
-        .ok_or_else(|| {
-            CliError::usage(format!(
-                "no badge gist known for {}/{}",
-                repo.owner, repo.name
-            ))
-            .with_hint("run `ghtraf create` first, or pass --gist-id")
-        })?;
+    let badge = badge.or_else(|| config.as_ref().and_then(|c| c.badge_gist_id.clone()));
     let archive = archive.or_else(|| config.as_ref().and_then(|c| c.archive_gist_id.clone()));
+    Ok((repo, badge, archive))
+}
+
+fn target(ctx: &Context, repo: RepoRef, badge: String, archive: Option<String>) -> Result<Target> {
     ctx.reporter.diag(
         Channel::Config,
         level::VERBOSE,

@@ -20,7 +20,7 @@ pub struct ExportArgs {
 
 pub fn run(ctx: &Context, args: &ExportArgs, csv: bool) -> Result<ExitStatus> {
     let gh = api::client(ctx)?;
-    let target = target::resolve(ctx, &args.target, &gh)?;
+    let target = target::resolve_reading(ctx, &args.target, &gh)?;
     // Both gists in one round trip.
     let ids: Vec<&str> = std::iter::once(target.badge_gist_id.as_str())
         .chain(target.archive_gist_id.as_deref())

@@ -9,12 +9,15 @@ use ghtraf_traffic::{parse_state, thousands, State, STATE_FILE};
 use serde::Serialize;
 
 use crate::api;
+use crate::commands::hub::check;
 use crate::context::Context;
 use crate::deployment::{
     gist_description, names_gist, tracked_repo, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE,
     DEFAULT_TOKEN_NAME,
 };
 use crate::error::{ExitStatus, Result};
+use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
+use crate::hub::{Marker, MARKER_FILE};
 use crate::target::{self, TargetArgs};
 use crate::templates::WORKFLOW_PATH;
 
@@ -98,11 +101,27 @@ struct Status {
     last_workflow_run: Option<String>,
     summary: Option<Summary>,
     problems: Vec<String>,
+    /// The hub that collects the repository (its badge gist's `hub.json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collected_by: Option<String>,
 }
 
 pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
+    let root = crate::project::discover_root(args.target.repo_dir.as_deref(), &ctx.cwd);
+    // In a hub checkout, the hub; one that is also a deployment shows both.
+    let hub = match check::hub_here(&root, args.target.repo.as_deref())? {
+        Some(config) => {
+            let project = crate::project::observe(&root, ctx.config.as_deref())?;
+            let seen = check::observe(ctx, &root, config)?;
+            if !check::also_deployed(&root, &project) {
+                return hub_status(ctx, &seen, None);
+            }
+            Some(seen)
+        }
+        None => None,
+    };
     let gh = api::client(ctx)?;
-    let target = target::resolve(ctx, &args.target, &gh)?;
+    let target = target::resolve_reading(ctx, &args.target, &gh)?;
     let repo = &target.repo;
     let mut problems = Vec::new();
 
@@ -156,7 +175,14 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         last_workflow_run: None,
         summary: None,
         problems: Vec::new(),
+        collected_by: None,
     };
+    if let Ok(Some(g)) = &state {
+        st.collected_by = g
+            .files
+            .get(MARKER_FILE)
+            .map(|f| Marker::hub_of(&f.content).unwrap_or_else(|| "a ghtraf hub".to_string()));
+    }
     match state {
         Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
             Some(Ok(p)) => {
@@ -243,6 +269,11 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
             .map(|u| format!("(updated {u})"))
             .unwrap_or_else(|| "(missing)".to_string())
     ));
+    if let Some(hub) = &st.collected_by {
+        r.say(&format!(
+            "  collected by   the hub {hub} (its badge gist says so), not a workflow here"
+        ));
+    }
     r.say(&format!(
         "  workflow       in checkout: {}; on default branch: {}; last run: {}",
         yes_no(st.workflow_in_checkout),
@@ -264,11 +295,86 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         ));
         r.say(&format!("  totals         {}", s.line()));
     }
+    if let Some(seen) = &hub {
+        return hub_status(ctx, seen, Some(st));
+    }
     for p in &st.problems {
         r.warn(p);
     }
     r.json(&serde_json::to_value(&st).unwrap_or_default());
     Ok(if st.problems.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failed
+    })
+}
+
+/// A hub at a glance: what it tracks and how its collections stand, after
+/// the status of its own deployment when it is one (`own`).
+fn hub_status(ctx: &Context, seen: &check::Seen, own: Option<Status>) -> Result<ExitStatus> {
+    let r = &ctx.reporter;
+    let mut problems = own.as_ref().map(|s| s.problems.clone()).unwrap_or_default();
+    let st = check::status(seen, ctx.now, &mut problems);
+    r.say(&format!("{} (hub)", seen.hub));
+    r.say(&format!(
+        "  hub gist       {}",
+        st.hub_gist.as_deref().unwrap_or("(missing)")
+    ));
+    r.say(&format!(
+        "  secret         {} {}",
+        seen.secret_name,
+        st.secret
+            .as_deref()
+            .map(|u| format!("(updated {u})"))
+            .unwrap_or_else(|| "(missing)".to_string())
+    ));
+    r.say(&format!(
+        "  hub workflow   last run: {}",
+        st.last_workflow_run.as_deref().unwrap_or("none")
+    ));
+    let collected = st.tracked - st.own_workflow;
+    r.say(&format!(
+        "  repositories   {} tracked: {collected} collected by the hub, {} {} its own workflow",
+        st.tracked,
+        st.own_workflow,
+        if st.own_workflow == 1 {
+            "keeps"
+        } else {
+            "keep"
+        }
+    ));
+    let named = |what: &str, names: &[String]| {
+        (!names.is_empty()).then(|| format!("{} {what} ({})", names.len(), check::few(names)))
+    };
+    let parts: Vec<String> = [Some(format!("{} fresh", st.fresh))]
+        .into_iter()
+        .chain([
+            named("stale", &st.stale),
+            named("failed", &st.failed),
+            named("never collected", &st.never),
+        ])
+        .flatten()
+        .collect();
+    r.say(&format!(
+        "  collections    {}; portfolio written {}",
+        parts.join(", "),
+        st.portfolio_written.as_deref().unwrap_or("never")
+    ));
+    for p in &problems {
+        r.warn(p);
+    }
+    let mut doc = match &own {
+        Some(own) => serde_json::to_value(own).unwrap_or_default(),
+        None => serde_json::json!({ "repository": seen.hub.to_string() }),
+    };
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("hub".into(), serde_json::to_value(&st).unwrap_or_default());
+        map.insert("problems".into(), serde_json::json!(problems));
+    }
+    r.json(&doc);
+    // Stale or failed collections are problems of the hub: say so in the exit code.
+    let failing = !st.stale.is_empty() || !st.failed.is_empty();
+    Ok(if problems.is_empty() && !failing {
         ExitStatus::Success
     } else {
         ExitStatus::Failed
@@ -282,8 +388,55 @@ pub struct ListArgs {}
 struct Row {
     repository: String,
     badge_gist: String,
+    /// None for a hub's gist that holds no history of the hub itself: no
+    /// repository's numbers, so no zeros.
     summary: Option<Summary>,
     problem: Option<String>,
+    /// The gist is a hub's (it holds `portfolio.json`): what the hub says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hub: Option<HubRow>,
+}
+
+/// A hub's badge gist, as `list` shows it: `hub init` makes it with
+/// `portfolio.json`, which the hub's collection rewrites.
+#[derive(Debug, Serialize)]
+struct HubRow {
+    /// Repositories in its portfolio (None: the portfolio is unreadable).
+    repositories: Option<usize>,
+    /// When the portfolio was last written.
+    portfolio_written: Option<String>,
+}
+
+impl HubRow {
+    fn of(text: &str) -> HubRow {
+        match Portfolio::parse(text) {
+            Ok(p) => HubRow {
+                repositories: Some(p.repos.len()),
+                portfolio_written: Some(p.generated_at),
+            },
+            Err(_) => HubRow {
+                repositories: None,
+                portfolio_written: None,
+            },
+        }
+    }
+
+    fn line(&self) -> String {
+        let count = match self.repositories {
+            Some(1) => "1 repository".to_string(),
+            Some(n) => format!("{n} repositories"),
+            None => "no repository it can read (portfolio.json unreadable)".to_string(),
+        };
+        match &self.portfolio_written {
+            Some(at) => format!("hub: its portfolio lists {count}, written {at}"),
+            None => format!("hub: its portfolio lists {count}"),
+        }
+    }
+}
+
+/// A state that holds nothing collected: no day, no archived month.
+fn holds_nothing(s: &Summary) -> bool {
+    s.days_held == 0 && s.archived_months == 0
 }
 
 /// Gist reads `list` keeps in flight: one read per tracked repository is
@@ -314,12 +467,21 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
     let r = &ctx.reporter;
     r.progress(0, total, "reading states");
     let rows = fan_out(&tracked, list_in_flight(ctx), |(repo, id)| {
+        let mut hub = None;
         let row = match gh.gist(id) {
-            Ok(Some(g)) => match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
-                Some(Ok(p)) => (Some(Summary::of(&p.state)), None),
-                Some(Err(e)) => (None, Some(e.to_string())),
-                None => (None, Some(format!("no {STATE_FILE}"))),
-            },
+            Ok(Some(g)) => {
+                hub = g.files.get(PORTFOLIO_FILE).map(|f| HubRow::of(&f.content));
+                match g.files.get(STATE_FILE).map(|f| parse_state(&f.content)) {
+                    // The hub's own gist, collecting nothing of the hub: no fake zeros.
+                    Some(Ok(p)) if hub.is_some() && holds_nothing(&Summary::of(&p.state)) => {
+                        (None, None)
+                    }
+                    Some(Ok(p)) => (Some(Summary::of(&p.state)), None),
+                    Some(Err(e)) => (None, Some(e.to_string())),
+                    None if hub.is_some() => (None, None),
+                    None => (None, Some(format!("no {STATE_FILE}"))),
+                }
+            }
             Ok(None) => (None, Some("gist vanished".to_string())),
             Err(e) => (None, Some(e.message().to_string())),
         };
@@ -330,6 +492,7 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
             badge_gist: id.clone(),
             summary: row.0,
             problem: row.1,
+            hub,
         }
     });
     r.progress(total, total, "");
@@ -342,16 +505,25 @@ pub fn list(ctx: &Context, _args: &ListArgs) -> Result<ExitStatus> {
             "repository", "installs", "clones", "views"
         ));
         for row in &rows {
-            match (&row.summary, &row.problem) {
-                (Some(s), _) => r.say(&format!(
-                    "{:<width$}  {:>10}  {:>10}  {:>10}  {}",
+            // A hub that also collects itself shows its numbers, then what it is.
+            let hub = row
+                .hub
+                .as_ref()
+                .map(|h| format!("  ({})", h.line()))
+                .unwrap_or_default();
+            match (&row.summary, &row.problem, &row.hub) {
+                (Some(s), _, _) => r.say(&format!(
+                    "{:<width$}  {:>10}  {:>10}  {:>10}  {}{hub}",
                     row.repository,
                     thousands(s.installs),
                     thousands(s.clones),
                     thousands(s.views),
                     s.last_collection.as_deref().unwrap_or("never collected")
                 )),
-                (None, p) => r.say(&format!(
+                (None, None, Some(h)) => {
+                    r.say(&format!("{:<width$}  {}", row.repository, h.line()))
+                }
+                (None, p, _) => r.say(&format!(
                     "{:<width$}  unreadable: {}",
                     row.repository,
                     p.as_deref().unwrap_or("?")

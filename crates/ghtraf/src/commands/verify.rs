@@ -25,6 +25,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::create::{self, CreateArgs, DeployArgs, Inputs, SetupStep, TokenSource};
+use super::hub;
 use crate::api;
 use crate::checkout::{self, Checkout};
 use crate::context::Context;
@@ -306,6 +307,15 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     };
     let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
     let project = project::observe(&root, ctx.config.as_deref())?;
+    // A hub checkout is judged as a hub; one that is also a deployment, as both.
+    let hub = hub::check::hub_here(&root, args.repo.as_deref())?;
+    if let (Some(config), false) = (&hub, hub::check::also_deployed(&root, &project)) {
+        let seen = hub::check::observe(ctx, &root, config.clone())?;
+        let mut unreadable = Vec::new();
+        let findings = hub::check::findings(&seen, ctx.now, &mut unreadable)?;
+        let hint = hub::check::repairable(&findings).then_some(HUB_REPAIR);
+        return Ok(report(ctx, &config.hub, &findings, &[], &unreadable, hint));
+    }
     let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
     // Verifying never asks and never needs the workflow token.
     inputs.policy = ConflictPolicy::Keep;
@@ -317,6 +327,14 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         create::adopt_spelling(ctx, &mut inputs, &side.full_name);
     }
     let plan = create::plan_create(&inputs, &observed, ctx.now)?;
+    let collected_by = observed
+        .github
+        .as_ref()
+        .and_then(|g| g.collected_by.clone());
+    if let (Some((gist, hub)), false) = (collected_by, hub::check::also_deployed(&root, &project)) {
+        // Given nothing by the hub: its history is what there is to verify here.
+        return collected_by_hub(ctx, &gh, &plan, &inputs, &gist, &hub);
+    }
     if never_set_up(&plan, &project) {
         return not_set_up(ctx, &inputs);
     }
@@ -361,42 +379,74 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         &mut unreadable,
     ));
     findings.extend(workflow_finding(&gh, &inputs, &mut unreadable));
+    let mut hint =
+        repairable.then_some("`ghtraf create --dry-run` shows what would repair the deployment");
+    if let Some(config) = hub {
+        let seen = hub::check::observe(ctx, &root, config)?;
+        let hub_findings = hub::check::findings(&seen, ctx.now, &mut unreadable)?;
+        if hint.is_none() && hub::check::repairable(&hub_findings) {
+            hint = Some(HUB_REPAIR);
+        }
+        findings.extend(hub_findings);
+    }
+    let repository = format!("{}/{}", inputs.repo.owner, inputs.repo.name);
+    Ok(report(
+        ctx,
+        &repository,
+        &findings,
+        &kept,
+        &unreadable,
+        hint,
+    ))
+}
 
+/// What repairs a hub, said when `verify` found drift there.
+const HUB_REPAIR: &str = "`ghtraf hub init --dry-run` shows what would repair the hub";
+
+/// Shows the findings, prints the JSON account and says the exit status:
+/// drift found is a definite answer (3); otherwise a read that failed leaves
+/// the answer open (1, like any failure to reach GitHub); 0 only when
+/// everything was read and matches. `hint` (what repairs it) is said when
+/// there is drift.
+fn report(
+    ctx: &Context,
+    repository: &str,
+    findings: &[Finding],
+    kept: &[KeptReport],
+    unreadable: &[String],
+    hint: Option<&str>,
+) -> ExitStatus {
     let width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
-    show_findings(ctx, &findings, width);
+    show_findings(ctx, findings, width);
     let drift = findings
         .iter()
         .filter(|f| f.status == FindingStatus::Deviation)
         .count();
     ctx.reporter.json(&VerifyReport {
         format_version: ghtraf_plan::FORMAT_VERSION,
-        repository: format!("{}/{}", inputs.repo.owner, inputs.repo.name),
-        verification: &findings,
+        repository: repository.to_string(),
+        verification: findings,
         summary: VerifySummary {
             ok: findings.len() - drift,
             deviations: drift,
             kept: kept.iter().filter(|k| k.state == "kept").count(),
         },
-        kept: &kept,
-        unreadable: &unreadable,
+        kept,
+        unreadable,
     });
-    for what in &unreadable {
+    for what in unreadable {
         ctx.reporter
             .warn(&format!("could not read {what}: not verified"));
     }
-    if repairable {
-        ctx.reporter
-            .hint("`ghtraf create --dry-run` shows what would repair the deployment");
-    }
-    // Drift found is a definite answer (3); otherwise a read that failed
-    // leaves the answer open (1, like any failure to reach GitHub); 0 only
-    // when everything was read and matches.
     if drift > 0 {
-        Ok(ExitStatus::Deviation)
+        if let Some(hint) = hint {
+            ctx.reporter.hint(hint);
+        }
+        ExitStatus::Deviation
     } else if !unreadable.is_empty() {
-        Ok(ExitStatus::Failed)
+        ExitStatus::Failed
     } else {
-        Ok(ExitStatus::Success)
+        ExitStatus::Success
     }
 }
 
@@ -414,6 +464,39 @@ fn show_findings(ctx: &Context, findings: &[Finding], width: usize) {
     {
         r.warn(&format!("deviation: {}: {}", f.id, f.message));
     }
+}
+
+/// `verify` in a repository a hub collects (and nothing here deploys): not a
+/// `create` deployment missing its variables, secret and files, but a history
+/// the hub writes. Its state is verified here; its setup in the hub's checkout.
+fn collected_by_hub(
+    ctx: &Context,
+    gh: &ghtraf_github::Client,
+    plan: &Plan<SetupStep>,
+    inputs: &Inputs,
+    badge: &str,
+    hub: &str,
+) -> Result<ExitStatus> {
+    let archive = plan.actions.iter().find_map(|a| match &a.details {
+        SetupStep::Gist(g) if g.role == GistRole::Archive => g.id.clone(),
+        _ => None,
+    });
+    let mut findings = vec![Finding::ok(
+        "hub",
+        format!(
+            "collected by the hub {hub} (badge gist {badge} says so): `ghtraf verify` in its checkout checks the setup"
+        ),
+    )];
+    let mut unreadable = Vec::new();
+    findings.extend(state_findings(
+        gh,
+        Some(badge),
+        archive.as_deref(),
+        ctx.now,
+        &mut unreadable,
+    ));
+    let repository = format!("{}/{}", inputs.repo.owner, inputs.repo.name);
+    Ok(report(ctx, &repository, &findings, &[], &unreadable, None))
 }
 
 /// Nothing of a deployment exists: no gist of either kind, no `.ghtraf.json`.

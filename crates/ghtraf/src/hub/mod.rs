@@ -30,6 +30,49 @@ const HUB_FILE_CAP: u64 = 8 * 1024 * 1024;
 /// The hub file's schema.
 pub const HUB_SCHEMA: u64 = 1;
 
+/// The file a hub puts in the badge gist of each repository it collects, so
+/// that `create` in that repository knows a hub writes the gist and refuses to
+/// deploy a second collector. The repository itself gets nothing (no file,
+/// secret or variable); `collect` writes only its own files, so the marker
+/// stays; `hub remove` takes it out.
+pub const MARKER_FILE: &str = "hub.json";
+
+/// The marker's content: which hub collects the repository.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Marker {
+    pub schema_version: u64,
+    /// `owner/name` of the hub.
+    pub hub: String,
+    /// For a person reading the gist.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Marker {
+    /// The marker text for `hub`.
+    pub fn text(hub: &str) -> String {
+        let marker = Marker {
+            schema_version: HUB_SCHEMA,
+            hub: hub.to_string(),
+            note: format!(
+                "The ghtraf hub {hub} collects this repository into this gist; `ghtraf hub remove` there stops it."
+            ),
+        };
+        let mut text = serde_json::to_string_pretty(&marker).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// The hub a marker names, if it is one.
+    pub fn hub_of(text: &str) -> Option<String> {
+        serde_json::from_str::<Marker>(text)
+            .ok()
+            .filter(|m| RepoRef::parse(&m.hub).is_ok())
+            .map(|m| m.hub)
+    }
+}
+
 /// The hub: which repository it is, its portfolio gist, and the repositories it tracks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

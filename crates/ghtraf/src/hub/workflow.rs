@@ -107,9 +107,87 @@ pub fn render(config: &HubConfig, install: &str, token_name: &str) -> Result<Str
     fill(HUB_WORKFLOW_PATH, TEMPLATE, &values)
 }
 
+/// What an earlier `hub init` was told (`--install-command`, `--gist-token-name`),
+/// read back from the workflow it rendered: the hub file does not record them,
+/// and a re-render without them (`hub add`, a plain `hub init`, `verify`)
+/// must not put the defaults back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub install: Option<String>,
+    pub token_name: Option<String>,
+}
+
+impl Settings {
+    /// The settings a workflow rendered by [`render`] carries; what is not
+    /// found (an edited or foreign file) is None, and the default applies.
+    pub fn of(workflow: &str) -> Settings {
+        let lines: Vec<&str> = workflow.lines().map(str::trim).collect();
+        let install = lines
+            .iter()
+            .position(|l| l.starts_with("- name: Install ghtraf"))
+            .and_then(|at| {
+                let rest = &lines[at + 1..];
+                let run = rest.iter().take(3).position(|l| *l == "run: |")?;
+                rest.get(run + 1)
+            })
+            .filter(|l| !l.is_empty())
+            // The default names a version: it follows this ghtraf's, not the one it was.
+            .filter(|l| {
+                !(l.starts_with("cargo install ghtraf --version ") && l.ends_with(" --locked"))
+            })
+            .map(|l| l.to_string());
+        let token_name = lines
+            .iter()
+            .find_map(|l| l.strip_prefix("GH_TOKEN: ${{ secrets."))
+            .and_then(|l| l.strip_suffix("}}"))
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .map(str::to_string);
+        Settings {
+            install,
+            token_name,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_settings_a_workflow_was_rendered_with_are_read_back() {
+        let config = HubConfig {
+            schema_version: 1,
+            hub: "octo/traffic".into(),
+            portfolio_gist_id: None,
+            repos: Vec::new(),
+        };
+        let text = render(
+            &config,
+            "curl -sSf https://example.test/i.sh | sh",
+            "HUB_TOKEN",
+        )
+        .unwrap();
+        assert_eq!(
+            Settings::of(&text),
+            Settings {
+                install: Some("curl -sSf https://example.test/i.sh | sh".into()),
+                token_name: Some("HUB_TOKEN".into()),
+            }
+        );
+        assert_eq!(Settings::of("name: something else\n"), Settings::default());
+        let default = render(
+            &config,
+            "cargo install ghtraf --version 0.0.9 --locked",
+            "TRAFFIC_GIST_TOKEN",
+        )
+        .unwrap();
+        assert_eq!(
+            Settings::of(&default).install,
+            None,
+            "the default follows the version"
+        );
+    }
 
     #[test]
     fn five_hundred_repositories_fit_one_token_with_margin() {

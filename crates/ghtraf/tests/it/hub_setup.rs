@@ -104,8 +104,14 @@ fn hub_setup_plans_what_it_does_and_converges() {
     retire.push("--retire-own-workflow");
     let run = ghtraf_hub(&hub, d, &retire);
     assert_eq!(run.code, 0, "{run:?}");
-    // The executor runs independent actions in parallel: compare as a set.
-    let mut disabled: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    // The executor runs independent actions in parallel: compare as a set. Besides the
+    // retirements, each adopted badge gist gets the hub's mark (one PATCH each).
+    let (marks, mut disabled): (Vec<String>, Vec<String>) = hub
+        .mutations()
+        .into_iter()
+        .map(|m| m.path)
+        .partition(|p| p.starts_with("/gists/"));
+    assert_eq!(marks.len(), REPOS, "{marks:?}");
     disabled.sort();
     assert_eq!(
         disabled,
@@ -135,10 +141,18 @@ fn hub_setup_plans_what_it_does_and_converges() {
     assert!(hub.mutations().is_empty(), "re-run converges");
     assert!(again.stdout.contains("Nothing to do"), "{}", again.stdout);
 
-    // remove: the file shrinks, nothing on GitHub changes.
+    // remove: the file shrinks; on GitHub only the hub's marks come out of their gists.
     let rm = ghtraf_hub(&hub, d, &["remove", "octo/r000", "octo/r029"]);
     assert_eq!(rm.code, 0, "{rm:?}");
-    assert!(hub.mutations().is_empty());
+    let mut unmarked: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    unmarked.sort();
+    assert_eq!(
+        unmarked,
+        [
+            format!("/gists/{:016x}{:016x}", 1, 0xfeed),
+            format!("/gists/{:016x}{:016x}", 59, 0xfeed)
+        ]
+    );
     assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), REPOS - 2);
 }
 
@@ -153,8 +167,11 @@ fn an_own_workflow_is_kept_and_the_hub_skips_it() {
     );
     let add = ghtraf_hub(&hub, d, &["add", "octo/r000", "octo/r001"]);
     assert_eq!(add.code, 0, "{add:?}");
-    assert!(
-        hub.mutations().is_empty(),
+    // Keeping changes nothing on GitHub for r001; r000, collected, gets the hub's mark.
+    let done: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    assert_eq!(
+        done,
+        [format!("/gists/{:016x}{:016x}", 1, 0xfeed)],
         "keeping changes nothing on GitHub"
     );
     let file = hub_file(d);
@@ -203,7 +220,8 @@ fn a_saved_hub_plan_is_applied_exactly_as_previewed() {
         dry.json()["plan"]["actions"],
         "what was previewed is what ran"
     );
-    assert_eq!(hub.mutations().len(), 1, "r001's own workflow retired");
+    // r001's own workflow retired, and both badge gists marked as the hub's.
+    assert_eq!(hub.mutations().len(), 3, "{:?}", hub.mutations());
     assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 2);
 }
 
@@ -233,11 +251,15 @@ fn a_kept_own_workflow_is_retired_when_added_again_as_the_warning_says() {
     hub.clear_log();
     let retired = ghtraf_hub(&hub, d, &["add", "octo/r001", "--retire-own-workflow"]);
     assert_eq!(retired.code, 0, "{retired:?}");
-    let done: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    let mut done: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    done.sort();
     assert_eq!(
         done,
-        ["/repos/octo/r001/actions/workflows/traffic-badges.yml/disable"],
-        "{retired:?}"
+        [
+            format!("/gists/{:016x}{:016x}", 3, 0xfeed),
+            "/repos/octo/r001/actions/workflows/traffic-badges.yml/disable".to_string()
+        ],
+        "retired, and its badge gist marked as the hub's: {retired:?}"
     );
     let file = hub_file(d);
     assert!(file["repos"][0].get("ownWorkflow").is_none(), "{file}");
@@ -254,7 +276,12 @@ fn a_kept_own_workflow_is_retired_when_added_again_as_the_warning_says() {
     hub.clear_log();
     let again = ghtraf_hub(&hub, d, &["add", "octo/r002"]);
     assert_eq!(again.code, 0, "{again:?}");
-    assert!(hub.mutations().is_empty(), "{again:?}");
+    let done: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    assert_eq!(
+        done,
+        [format!("/gists/{:016x}{:016x}", 5, 0xfeed)],
+        "only the hub's mark in its badge gist: {again:?}"
+    );
     assert!(
         hub_file(d)["repos"][1].get("ownWorkflow").is_none(),
         "{again:?}"
@@ -393,7 +420,14 @@ fn adding_a_tracked_repository_whose_gist_is_gone_says_how_to_remake_it() {
         .to_string();
     hub.patch_world(json!({"gists": {badge.clone(): null}}))
         .unwrap();
+    hub.clear_log();
     let again = ghtraf_hub(&hub, d, &["add", "octo/r000"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        hub.mutations().is_empty(),
+        "nothing is written to a gist that is gone: {:?}",
+        hub.mutations()
+    );
     let said = format!("{}{}", again.stdout, again.stderr);
     assert!(
         said.contains("octo/r000 is tracked, but no badge gist named for it exists any more"),

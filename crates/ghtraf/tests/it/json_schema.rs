@@ -45,7 +45,23 @@ fn every_command_prints_one_document_in_the_documented_envelope() {
         ("export", vec!["export"], "export"),
         ("an error", vec!["status", "-R", "octo/nope"], "status"),
         ("upgrade", vec!["upgrade", "-n", "--dry-run"], "upgrade"),
-        ("hub init", vec!["hub", "init", "-n", "--dry-run"], "hub"),
+        // A command of a command is named as typed, in success and failure alike.
+        (
+            "hub init",
+            vec!["hub", "init", "-n", "--dry-run"],
+            "hub init",
+        ),
+        ("hub add", vec!["hub", "add", "octo/a", "-n"], "hub add"),
+        (
+            "hub remove",
+            vec!["hub", "remove", "octo/a", "-n"],
+            "hub remove",
+        ),
+        (
+            "a hub usage error",
+            vec!["hub", "add", "octo/a", "--no-such-flag"],
+            "hub add",
+        ),
         ("a usage error", vec!["status", "--no-such-flag"], "status"),
     ];
     for (what, args, command) in cases {
@@ -58,6 +74,12 @@ fn every_command_prints_one_document_in_the_documented_envelope() {
             "{what}: the envelope opens the document"
         );
     }
+    let hub_init = json(&["hub", "init", "-n", "--dry-run"]);
+    assert_eq!(
+        hub_init.json()["plan"]["command"],
+        "hub init",
+        "the plan is named as the envelope names it"
+    );
     // A saved plan applied: the apply command's document.
     let saved = run.run(
         dir.path(),

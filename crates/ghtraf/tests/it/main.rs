@@ -14,6 +14,7 @@ mod enterprise;
 mod help;
 mod hostile;
 mod hub;
+mod hub_aware;
 mod hub_from_nothing;
 mod hub_setup;
 mod init;

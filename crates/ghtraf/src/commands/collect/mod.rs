@@ -60,6 +60,26 @@ pub(super) fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
     api::error(Some(what), e)
 }
 
+/// A hub collects this repository into this gist (its `hub.json`): a
+/// collection of the repository alone would be a second collector (say, its
+/// own workflow enabled again after the hub retired it). The hub's own runs
+/// (`--all`, `--only`, `--shard`) do not come here.
+fn refuse_second_collector(observed: &CollectObserved) -> Result<()> {
+    let Some(marker) = observed.badge_gist.files.get(crate::hub::MARKER_FILE) else {
+        return Ok(());
+    };
+    let hub = crate::hub::Marker::hub_of(&marker.content).unwrap_or_else(|| "a ghtraf hub".into());
+    let repo = &observed.target.repo;
+    Err(CliError::usage(format!(
+        "the hub {hub} collects {repo} into gist {} (its {} says so): this collection would be a second collector; nothing was written",
+        observed.badge_gist.id,
+        crate::hub::MARKER_FILE
+    ))
+    .with_hint(format!(
+        "let the hub collect it (disable {repo}'s own traffic-badges.yml), or stop the hub first: `ghtraf hub remove {repo}` in {hub}'s checkout"
+    )))
+}
+
 /// Runs `ghtraf collect`: one repository, or the hub's (`--all`, `--only`, `--shard`).
 pub fn run(
     ctx: &Context,
@@ -95,6 +115,7 @@ impl MutatingCommand for Collect {
     }
 
     fn plan(&self, _ctx: &Context, world: &CollectWorld) -> Result<Plan<GistWrite>> {
+        refuse_second_collector(&world.observed)?;
         plan_collect(&world.observed)
     }
 

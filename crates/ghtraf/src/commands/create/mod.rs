@@ -132,6 +132,43 @@ pub struct GitHubSide {
     /// What checking the workflow token given up front found (`checked: …`), when the
     /// secret is to be stored; the step that stores it reports it instead of checking again.
     pub token_checked: Option<String>,
+    /// A hub collects this repository: its badge gist carries the hub's marker
+    /// (`hub.json`). `(gist id, hub)`; `create` refuses a second collector.
+    pub collected_by: Option<(String, String)>,
+}
+
+/// A hub collects the repository into the badge gist this plan would use:
+/// deploying its own workflow would make two collectors write one gist.
+/// Pure: the marker was observed; `--dry-run` refuses the same way.
+fn refuse_second_collector(plan: &Plan<SetupStep>, observed: &Observed) -> Result<()> {
+    let Some((marked, hub)) = observed
+        .github
+        .as_ref()
+        .and_then(|g| g.collected_by.as_ref())
+    else {
+        return Ok(());
+    };
+    let uses_it = plan.actions.iter().any(|a| match &a.details {
+        SetupStep::Gist(g) => {
+            g.role == GistRole::Badges && g.id.as_deref() == Some(marked.as_str())
+        }
+        _ => false,
+    });
+    if !uses_it {
+        return Ok(());
+    }
+    let repo = plan
+        .context
+        .get("repository")
+        .and_then(|v| v.as_str())
+        .unwrap_or("this repository")
+        .to_string();
+    Err(CliError::usage(format!(
+        "the hub {hub} collects {repo} (its badge gist {marked} says so): a workflow here would be a second collector writing the same gist; nothing was changed"
+    ))
+    .with_hint(format!(
+        "to collect {repo} here instead, stop the hub first: `ghtraf hub remove {repo}` in {hub}'s checkout (its gists and history stay), then run this again"
+    )))
 }
 
 /// How much history a gist holds: archived months, then days. The one with
@@ -258,7 +295,9 @@ impl MutatingCommand for Create {
     }
 
     fn plan(&self, ctx: &Context, world: &CreateWorld) -> Result<Plan<SetupStep>> {
-        plan_create(&world.inputs, &world.observed, ctx.now)
+        let plan = plan_create(&world.inputs, &world.observed, ctx.now)?;
+        refuse_second_collector(&plan, &world.observed)?;
+        Ok(plan)
     }
 
     fn heading(&self, _ctx: &Context, world: &CreateWorld, plan: &Plan<SetupStep>) -> String {

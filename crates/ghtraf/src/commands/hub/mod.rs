@@ -23,9 +23,9 @@
 //! repository's workflows), a pure plan, steps that do exactly what an
 //! action says, verification by re-reading.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use ghtraf_github::{GistSummary, GitHubRead, RepoRef, SecretMeta};
+use ghtraf_github::{GitHubRead, RepoRef, SecretMeta};
 use ghtraf_plan::{
     Action, ActionResult, Deferred, Detail, Finding, Outcome, Outputs, Payload, Plan, StepError,
 };
@@ -35,21 +35,22 @@ use crate::api;
 use crate::checkout::{Checkout, Local};
 use crate::commands::create::{self, GistStep, SecretStep, TokenSource};
 use crate::context::Context;
-use crate::deployment::{
-    gist_description, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE, DEFAULT_TOKEN_NAME,
-};
+use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
 use crate::driver::MutatingCommand;
 use crate::error::{CliError, Result};
 use crate::fsio;
 use crate::hub::page::{PAGE_DIR, PAGE_FILES};
-use crate::hub::workflow::HUB_WORKFLOW_PATH;
-use crate::hub::{HubConfig, HUB_FILE};
-use crate::managed_file::{execute_file, verify_file, ConflictMemory, FileStep};
+use crate::hub::workflow::{Settings, HUB_WORKFLOW_PATH};
+use crate::hub::{HubConfig, Marker, HUB_FILE, MARKER_FILE};
+use crate::managed_file::{execute_file, ConflictMemory, FileStep};
 use crate::project;
 use crate::templates::WORKFLOW_PATH;
 
+mod candidates;
+pub mod check;
 mod plan;
 mod record;
+mod verify;
 
 pub use self::plan::plan_hub;
 use self::plan::require;
@@ -125,6 +126,13 @@ pub enum HubStep {
         repo: String,
         workflow: String,
     },
+    /// Put the hub's marker into `repo`'s badge gist (`hub`), or take it out
+    /// (None): `create` there then knows whether a hub collects it.
+    Mark {
+        repo: String,
+        gist: String,
+        hub: Option<String>,
+    },
 }
 
 impl From<FileStep> for HubStep {
@@ -156,6 +164,14 @@ impl Payload for HubStep {
                 "why",
                 format!("{repo}'s own {workflow} would write the same gists as the hub"),
             )],
+            HubStep::Mark { repo, hub, .. } => vec![Detail::new(
+                1,
+                "why",
+                match hub {
+                    Some(hub) => format!("`ghtraf create` in {repo} then knows {hub} collects it, and refuses a second collector"),
+                    None => format!("{repo} may have its own workflow again"),
+                },
+            )],
         }
     }
 
@@ -179,6 +195,8 @@ pub struct Candidate {
     /// Its variables could not be read (only read when a gist was not found
     /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
     pub variables_unread: Option<String>,
+    /// Another hub collects it (its badge gist carries that hub's marker).
+    pub other_hub: Option<String>,
     /// Its own workflow is active (`create` deployed and nobody disabled it);
     /// the error says why the repository is not added (not found, unreadable).
     pub own_workflow_active: std::result::Result<bool, String>,
@@ -206,6 +224,12 @@ pub struct HubWorld {
     api_base: String,
     candidates: Vec<Candidate>,
     files: BTreeMap<String, Local>,
+    /// What the hub's workflow was rendered with (`--install-command`, `--gist-token-name`).
+    recorded: Settings,
+    /// The user's gists that carry a hub's marker (from the gist listing).
+    marked: BTreeSet<String>,
+    /// Every gist of the user's (from the same listing): only these can be marked.
+    listed: BTreeSet<String>,
     memory: ConflictMemory,
     interactive: bool,
 }
@@ -222,65 +246,30 @@ fn parse_repo(text: &str) -> Result<RepoRef> {
     })
 }
 
-/// A repository without a gist of a role by its name may still have one:
-/// the gist its `TRAFFIC_GIST_ID` / `TRAFFIC_ARCHIVE_GIST_ID` variable names
-/// (`create --gist-id`), which `create` adopts. Only those repositories'
-/// variables are read; a gist is adopted only if it is one of the user's.
-fn adopt_named_by_variables(
-    client: &ghtraf_github::Client,
-    gists: &[GistSummary],
-    candidates: &mut [Candidate],
-) {
-    let lacking: Vec<usize> = (0..candidates.len())
-        .filter(|&i| {
-            let c = &candidates[i];
-            c.badge_gist_id.is_none() || c.archive_gist_id.is_none()
-        })
-        .collect();
-    let repos: Vec<RepoRef> = lacking
-        .iter()
-        .map(|&i| candidates[i].repo.clone())
-        .collect();
-    let read = ghtraf_github::fan_out(&repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
-        client.list_variables(r)
-    });
-    for (i, variables) in lacking.into_iter().zip(read) {
-        let c = &mut candidates[i];
-        let variables = match variables {
-            Ok(v) => v,
-            Err(e) => {
-                c.variables_unread = Some(e.message().to_string());
-                continue;
-            }
-        };
-        let named = |name: &str| {
-            variables
-                .iter()
-                .find(|v| v.name == name)
-                .filter(|v| gists.iter().any(|g| g.id == v.value))
-                .map(|v| v.value.clone())
-        };
-        if c.badge_gist_id.is_none() {
-            c.badge_gist_id = named(BADGE_VARIABLE);
-        }
-        if c.archive_gist_id.is_none() {
-            c.archive_gist_id = named(ARCHIVE_VARIABLE);
-        }
-    }
-}
-
 fn gh_err(what: &str, e: ghtraf_github::Error) -> CliError {
     api::error(Some(what), e)
 }
 
-/// The hub's secret name: `--gist-token-name`, else `create`'s default.
-fn token_name(action: &HubAction) -> String {
+/// The hub's secret name: `--gist-token-name`, else the one the hub's
+/// workflow reads, else `create`'s default.
+fn token_name(action: &HubAction, recorded: &Settings) -> String {
     match action {
         HubAction::Init {
             gist_token_name: Some(name),
             ..
         } => name.clone(),
-        _ => DEFAULT_TOKEN_NAME.to_string(),
+        _ => recorded
+            .token_name
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string()),
+    }
+}
+
+/// What the hub's workflow in the checkout was rendered with (none: defaults).
+fn recorded_settings(files: &BTreeMap<String, Local>) -> Settings {
+    match files.get(HUB_WORKFLOW_PATH) {
+        Some(Local::File(bytes)) => Settings::of(&String::from_utf8_lossy(bytes)),
+        _ => Settings::default(),
     }
 }
 
@@ -320,6 +309,9 @@ impl MutatingCommand for Hub {
             token: TokenSource::Missing,
             api_base: String::new(),
             candidates: Vec::new(),
+            recorded: recorded_settings(&files),
+            marked: BTreeSet::new(),
+            listed: BTreeSet::new(),
             files,
             memory: ConflictMemory::default(),
             interactive: ctx.interactive,
@@ -340,11 +332,11 @@ impl MutatingCommand for Hub {
             }
             HubAction::Add { .. } => Some(parse_repo(&require(&world.existing)?.hub)?),
             HubAction::Remove { repos } => {
-                require(&world.existing)?;
                 for r in repos {
                     parse_repo(r)?;
                 }
-                None
+                // Read too: the hub's marker comes out of each removed repository's gist.
+                Some(parse_repo(&require(&world.existing)?.hub)?)
             }
         };
         let Some(hub_repo) = hub_repo else {
@@ -363,7 +355,7 @@ impl MutatingCommand for Hub {
             _ => None,
         };
         let client = api::client(ctx)?;
-        let name = token_name(&self.args.action);
+        let name = token_name(&self.args.action, &world.recorded);
         let (user, gists, secret, seen) = std::thread::scope(|s| {
             let user = s.spawn(|| client.whoami());
             let gists = s.spawn(|| client.list_gists());
@@ -412,6 +404,12 @@ impl MutatingCommand for Hub {
                 .unwrap_or_else(|| hub_repo.owner.clone())
         });
         world.api_base = client.base_url().to_string();
+        world.marked = gists
+            .iter()
+            .filter(|g| g.files.iter().any(|f| f == MARKER_FILE))
+            .map(|g| g.id.clone())
+            .collect();
+        world.listed = gists.iter().map(|g| g.id.clone()).collect();
         if let HubAction::Add { repos, .. } = &self.args.action {
             let repos = repos
                 .iter()
@@ -444,11 +442,13 @@ impl MutatingCommand for Hub {
                         .iter()
                         .any(|g| create::legacy_role(&g.description, &repo).is_some()),
                     variables_unread: None,
+                    other_hub: None,
                     repo,
                     own_workflow_active,
                 })
                 .collect();
-            adopt_named_by_variables(&client, &gists, &mut world.candidates);
+            candidates::adopt_named_by_variables(&client, &gists, &mut world.candidates);
+            candidates::other_hubs(&client, &hub_repo, &world.marked, &mut world.candidates);
         }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);
@@ -459,13 +459,13 @@ impl MutatingCommand for Hub {
         plan_hub(&self.args.action, world, ctx.now)
     }
 
-    fn heading(&self, _ctx: &Context, world: &HubWorld, _plan: &Plan<HubStep>) -> String {
-        let verb = match &self.args.action {
-            HubAction::Init { .. } => "init",
-            HubAction::Add { .. } => "add",
-            HubAction::Remove { .. } => "remove",
-        };
-        format!("Plan for `ghtraf hub {verb}` in {}:", world.root.display())
+    fn heading(&self, _ctx: &Context, world: &HubWorld, plan: &Plan<HubStep>) -> String {
+        // The plan is named as typed: `hub add`.
+        format!(
+            "Plan for `ghtraf {}` in {}:",
+            plan.command,
+            world.root.display()
+        )
     }
 
     fn step(
@@ -498,6 +498,16 @@ impl MutatingCommand for Hub {
                     .ok_or_else(|| StepError::new("internal: no hub repository"))?;
                 create::store_secret(client()?, hub, s, prompter)
             }
+            HubStep::Mark { gist, hub, .. } => {
+                let files =
+                    BTreeMap::from([(MARKER_FILE.to_string(), hub.as_deref().map(Marker::text))]);
+                ghtraf_github::GitHubWrite::update_gist(client()?, gist, &files)
+                    .map_err(api::step_error)?;
+                Ok(Outcome::done(match hub {
+                    Some(_) => format!("marked gist {gist} as the hub's"),
+                    None => format!("took the hub's marker out of gist {gist}"),
+                }))
+            }
             HubStep::RetireWorkflow { repo, workflow } => {
                 let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
                 ghtraf_github::GitHubWrite::disable_workflow(client()?, &r, workflow)
@@ -514,78 +524,7 @@ impl MutatingCommand for Hub {
         plan: &Plan<HubStep>,
         results: &[ActionResult],
     ) -> Vec<Finding> {
-        let checkout = Checkout::new(&world.root);
-        let done: Vec<(&Action<HubStep>, &ActionResult)> = plan
-            .actions
-            .iter()
-            .filter(|a| a.is_change())
-            .filter_map(|a| {
-                let result = results.iter().find(|r| r.id == a.id)?;
-                (result.status == ghtraf_plan::ResultStatus::Ok).then_some((a, result))
-            })
-            .collect();
-        let gh = world.client.as_ref().map(|c| c as &dyn GitHubRead);
-        // Every created gist is checked from one listing (a page holds 100),
-        // not one read each: 80 new gists cost one request, not 80.
-        let created = done
-            .iter()
-            .any(|(a, _)| matches!(a.details, HubStep::Gist(_)));
-        let listed: Option<std::result::Result<BTreeMap<String, GistSummary>, String>> =
-            match (created, gh) {
-                (true, Some(gh)) => Some(
-                    gh.list_gists()
-                        .map(|all| all.into_iter().map(|g| (g.id.clone(), g)).collect())
-                        .map_err(|e| e.message().to_string()),
-                ),
-                _ => None,
-            };
-        ghtraf_github::fan_out(&done, ghtraf_github::DEFAULT_FAN_OUT, |(a, result)| match (
-            &a.details, gh,
-        ) {
-            (HubStep::File(f) | HubStep::HubFile(f), _) => verify_file(
-                &checkout,
-                &a.id,
-                f,
-                result.produced.get("sha256").map(String::as_str),
-            ),
-            (HubStep::Gist(g), Some(_)) => {
-                let Some(id) = result.produced.get("id") else {
-                    return Finding::deviation(&a.id, "no gist id recorded");
-                };
-                match listed.as_ref().map(|l| l.as_ref().map(|m| m.get(id))) {
-                    Some(Ok(Some(found))) => {
-                        create::compare_gist(&a.id, g, id, &found.files, found.public)
-                    }
-                    Some(Ok(None)) => Finding::deviation(&a.id, format!("gist {id} not found")),
-                    Some(Err(e)) => Finding::deviation(
-                        &a.id,
-                        format!("cannot list the gists to check {id}: {e}"),
-                    ),
-                    None => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
-                }
-            }
-            (HubStep::Secret(s), Some(gh)) => match &world.hub_repo {
-                Some(hub) => create::verify_secret(gh, hub, &a.id, s),
-                None => Finding::deviation(&a.id, "no hub repository to re-read"),
-            },
-            (HubStep::RetireWorkflow { repo, .. }, Some(gh)) => {
-                match RepoRef::parse(repo).map(|r| gh.workflows(&r)) {
-                    Ok(Ok(ws))
-                        if ws
-                            .iter()
-                            .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active") =>
-                    {
-                        Finding::deviation(&a.id, "still active")
-                    }
-                    Ok(Ok(_)) => Finding::ok(&a.id, "disabled"),
-                    Ok(Err(e)) => {
-                        Finding::deviation(&a.id, format!("cannot re-read: {}", e.message()))
-                    }
-                    Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
-                }
-            }
-            (_, None) => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
-        })
+        verify::verify(world, plan, results)
     }
 
     fn finish(

@@ -12,10 +12,12 @@ use crate::commands::create;
 use crate::deployment::{GistRole, DEFAULT_TOKEN_NAME};
 use crate::error::{CliError, Result};
 use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
+use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
 use crate::hub::shard::canonical;
 use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
-use crate::hub::{HubConfig, TrackedRepo, HUB_FILE, HUB_SCHEMA};
+use crate::hub::{HubConfig, Marker, TrackedRepo, HUB_FILE, HUB_SCHEMA, MARKER_FILE};
 use crate::managed_file::{plan_files, ConflictPolicy, Content, DesiredFile, Fill};
+use ghtraf_traffic::format_timestamp;
 
 pub(super) fn require(existing: &Option<HubConfig>) -> Result<&HubConfig> {
     existing.as_ref().ok_or_else(|| {
@@ -75,6 +77,38 @@ fn retire(name: &str) -> Action<HubStep> {
     )
 }
 
+/// The hub's badge gist, planned just now, is made with an empty
+/// `portfolio.json`: from its first day it says it is the hub's (`list` shows it
+/// as the hub, not as a repository with zeros), and the portfolio page shows
+/// "no repository yet" instead of a missing file.
+fn give_empty_portfolio(plan: &mut Plan<HubStep>, now: OffsetDateTime) {
+    if let Some(HubStep::Gist(g)) = plan.actions.last_mut().map(|a| &mut a.details) {
+        let empty = Portfolio::updated(None, Vec::new(), &[], format_timestamp(now));
+        g.files.insert(PORTFOLIO_FILE.to_string(), empty.to_text());
+    }
+}
+
+/// Putting the hub's marker into `repo`'s badge gist (`hub`), or taking it out.
+fn mark(repo: &str, gist: &str, hub: Option<&str>) -> Action<HubStep> {
+    let description = match hub {
+        Some(_) => {
+            format!("mark {repo}'s badge gist {gist} as collected by the hub ({MARKER_FILE})")
+        }
+        None => format!("take the hub's {MARKER_FILE} out of {repo}'s badge gist {gist}"),
+    };
+    Action::new(
+        Category::Gist,
+        Operation::Update,
+        format!("{repo}/badges"),
+        description,
+        HubStep::Mark {
+            repo: repo.to_string(),
+            gist: gist.to_string(),
+            hub: hub.map(str::to_string),
+        },
+    )
+}
+
 /// `names`, the first three and how many more: a plan line stays readable for 40.
 fn listed(names: &[String]) -> String {
     match names.len() {
@@ -89,7 +123,12 @@ pub fn plan_hub(
     world: &HubWorld,
     now: OffsetDateTime,
 ) -> Result<Plan<HubStep>> {
-    let mut plan = Plan::new("hub");
+    // Named as typed (`hub add`): the JSON envelope's and the hints' `ghtraf hub add`.
+    let mut plan = Plan::new(match action {
+        HubAction::Init { .. } => "hub init",
+        HubAction::Add { .. } => "hub add",
+        HubAction::Remove { .. } => "hub remove",
+    });
     let mut made = Creations::default();
     // What the hub file's change means, for its line in the plan.
     let (mut tracked_now, mut collected_now, mut untracked) = (Vec::new(), Vec::new(), Vec::new());
@@ -119,11 +158,14 @@ pub fn plan_hub(
                 &world.api_base,
                 now,
             );
+            if world.hub_gist.is_none() {
+                give_empty_portfolio(&mut plan, now);
+            }
             hub_gist = Some(gist.clone());
             // The token, stored once: in the hub, as `create` stores it.
             create::plan_secret(
                 &mut plan,
-                &token_name(action),
+                &token_name(action, &world.recorded),
                 world.secret.as_ref(),
                 *update_secret,
                 &world.token,
@@ -188,6 +230,13 @@ pub fn plan_hub(
                     ));
                     continue;
                 }
+                if let Some(other) = &c.other_hub {
+                    // Two hubs would write the same gist.
+                    plan.warn(format!(
+                        "{name} not added: the hub {other} collects it (its badge gist says so); run `ghtraf hub remove {name}` in {other}'s checkout first"
+                    ));
+                    continue;
+                }
                 let creates = c.badge_gist_id.is_none() || c.archive_gist_id.is_none();
                 if let (true, Some(e)) = (creates, &c.variables_unread) {
                     // Its variables may name the gists to use: never guess past them.
@@ -201,6 +250,18 @@ pub fn plan_hub(
                     (Ok(true), true) => {
                         plan.push(retire(&name));
                         None
+                    }
+                    (Ok(true), false) if creates => {
+                        // The hub would never write gists made now: its own workflow collects it.
+                        let missing = match (&c.badge_gist_id, &c.archive_gist_id) {
+                            (None, None) => "badge and archive gists",
+                            (None, Some(_)) => "badge gist",
+                            _ => "archive gist",
+                        };
+                        plan.warn(format!(
+                            "{name} not added: its own {OWN_WORKFLOW} is active (it collects {name}, not the hub), and no {missing} named for it exists, so the hub would make gists it never writes; pass --retire-own-workflow to collect it from the hub instead (its gists are made then)"
+                        ));
+                        continue;
                     }
                     (Ok(true), false) => {
                         plan.warn(format!(
@@ -219,6 +280,14 @@ pub fn plan_hub(
                     api,
                     now,
                 );
+                if c.badge_gist_id.is_none() && own_workflow.is_none() {
+                    // Made with the hub's marker: no second write to say who collects it.
+                    if let Some(HubStep::Gist(g)) = plan.actions.last_mut().map(|a| &mut a.details)
+                    {
+                        g.files
+                            .insert(MARKER_FILE.to_string(), Marker::text(&config.hub));
+                    }
+                }
                 let (archive, _) = made.gist(
                     &mut plan,
                     c.archive_gist_id.as_ref(),
@@ -241,24 +310,56 @@ pub fn plan_hub(
         HubAction::Remove { repos } => {
             for r in repos {
                 let name = canonical(&parse_repo(r)?);
-                let before = config.repos.len();
+                let gone: Vec<TrackedRepo> = config
+                    .repos
+                    .iter()
+                    .filter(|t| t.repo.eq_ignore_ascii_case(&name))
+                    .cloned()
+                    .collect();
                 config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
-                if config.repos.len() == before {
+                if gone.is_empty() {
                     plan.warn(format!("{name} is not tracked"));
                 } else {
                     untracked.push(name);
+                }
+                // Its gist no longer says a hub collects it: its own workflow may come back.
+                for t in gone
+                    .iter()
+                    .filter(|t| world.marked.contains(&t.badge_gist_id))
+                {
+                    plan.push(mark(&t.repo, &t.badge_gist_id, None));
                 }
             }
         }
         HubAction::Init { .. } => {}
     }
-    let install = install.unwrap_or_else(|| {
-        format!(
-            "cargo install ghtraf --version {} --locked",
-            env!("CARGO_PKG_VERSION")
-        )
-    });
-    let token = token.unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
+    // Every repository the hub collects says so in its badge gist (one made now
+    // says so from its creation): `create` there refuses a second collector.
+    if !matches!(action, HubAction::Remove { .. }) {
+        for t in config.repos.iter().filter(|t| t.own_workflow.is_none()) {
+            let badges = format!("{}/badges", t.repo);
+            let made_now = plan.actions.iter().any(|a| {
+                matches!(a.details, HubStep::Gist(_)) && a.target.eq_ignore_ascii_case(&badges)
+            });
+            // A gist that is gone is said elsewhere (verify, `hub add`), not written to.
+            let exists = world.listed.contains(&t.badge_gist_id);
+            if !made_now && exists && !world.marked.contains(&t.badge_gist_id) {
+                plan.push(mark(&t.repo, &t.badge_gist_id, Some(&config.hub)));
+            }
+        }
+    }
+    // What `hub init` was told before stays, unless it is told again.
+    let install = install
+        .or_else(|| world.recorded.install.clone())
+        .unwrap_or_else(|| {
+            format!(
+                "cargo install ghtraf --version {} --locked",
+                env!("CARGO_PKG_VERSION")
+            )
+        });
+    let token = token
+        .or_else(|| world.recorded.token_name.clone())
+        .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());
     let mut desired = vec![
         DesiredFile {
             path: HUB_FILE.to_string(),

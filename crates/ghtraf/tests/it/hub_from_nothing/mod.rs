@@ -202,20 +202,27 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
         again.stdout
     );
 
-    // A later `create` in one of them adopts its gists instead of duplicating them.
+    // A later `create` in one of them refuses while the hub collects it (a second
+    // collector); once the hub stops, it adopts its gists instead of duplicating them.
     let other = checkout();
-    let create = on(&hub).now(NOW).run(
-        other.path(),
-        &[
-            "-n",
-            "--format",
-            "json",
-            "create",
-            "--repo",
-            "octo/r005",
-            "--dry-run",
-        ],
-    );
+    let create = || {
+        on(&hub).now(NOW).run(
+            other.path(),
+            &[
+                "-n",
+                "--format",
+                "json",
+                "create",
+                "--repo",
+                "octo/r005",
+                "--dry-run",
+            ],
+        )
+    };
+    let refused = create();
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert_eq!(ghtraf_hub(&hub, d, &["remove", "octo/r005"]).code, 0);
+    let create = create();
     assert_eq!(create.code, 0, "{create:?}");
     let actions = create.json()["plan"]["actions"].clone();
     for role in ["badges", "archive"] {

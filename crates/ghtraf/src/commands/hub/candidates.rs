@@ -1,0 +1,91 @@
+//! `hub add`, what is read about each repository beyond its name: the gists
+//! its variables name (as `create` adopts them), and which other hub, if any,
+//! already collects it (its badge gist's `hub.json`).
+
+use std::collections::BTreeSet;
+
+use ghtraf_github::{GistSummary, GitHubRead, RepoRef};
+
+use super::Candidate;
+use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
+use crate::hub::{Marker, MARKER_FILE};
+
+/// A repository without a gist of a role by its name may still have one:
+/// the gist its `TRAFFIC_GIST_ID` / `TRAFFIC_ARCHIVE_GIST_ID` variable names
+/// (`create --gist-id`), which `create` adopts. Only those repositories'
+/// variables are read; a gist is adopted only if it is one of the user's.
+pub(super) fn adopt_named_by_variables(
+    client: &ghtraf_github::Client,
+    gists: &[GistSummary],
+    candidates: &mut [Candidate],
+) {
+    let lacking: Vec<usize> = (0..candidates.len())
+        .filter(|&i| {
+            let c = &candidates[i];
+            c.badge_gist_id.is_none() || c.archive_gist_id.is_none()
+        })
+        .collect();
+    let repos: Vec<RepoRef> = lacking
+        .iter()
+        .map(|&i| candidates[i].repo.clone())
+        .collect();
+    let read = ghtraf_github::fan_out(&repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
+        client.list_variables(r)
+    });
+    for (i, variables) in lacking.into_iter().zip(read) {
+        let c = &mut candidates[i];
+        let variables = match variables {
+            Ok(v) => v,
+            Err(e) => {
+                c.variables_unread = Some(e.message().to_string());
+                continue;
+            }
+        };
+        let named = |name: &str| {
+            variables
+                .iter()
+                .find(|v| v.name == name)
+                .filter(|v| gists.iter().any(|g| g.id == v.value))
+                .map(|v| v.value.clone())
+        };
+        if c.badge_gist_id.is_none() {
+            c.badge_gist_id = named(BADGE_VARIABLE);
+        }
+        if c.archive_gist_id.is_none() {
+            c.archive_gist_id = named(ARCHIVE_VARIABLE);
+        }
+    }
+}
+
+/// A candidate whose badge gist carries a hub's marker: which hub (read only
+/// for those; another hub collecting it keeps it out of this one).
+pub(super) fn other_hubs(
+    client: &ghtraf_github::Client,
+    hub: &RepoRef,
+    marked: &BTreeSet<String>,
+    candidates: &mut [Candidate],
+) {
+    let ids: Vec<(usize, String)> = candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, c.badge_gist_id.clone()?)))
+        .filter(|(_, id)| marked.contains(id))
+        .collect();
+    let read = ghtraf_github::fan_out(&ids, ghtraf_github::DEFAULT_FAN_OUT, |(_, id)| {
+        client.gist(id)
+    });
+    for ((i, id), gist) in ids.iter().zip(read) {
+        let named = match gist {
+            Ok(Some(g)) => g
+                .files
+                .get(MARKER_FILE)
+                .and_then(|f| Marker::hub_of(&f.content)),
+            Ok(None) => None,
+            Err(e) => Some(format!(
+                "a hub (its {MARKER_FILE} in gist {id} is unreadable: {})",
+                e.message()
+            )),
+        };
+        candidates[*i].other_hub = named.filter(|h| !h.eq_ignore_ascii_case(&hub.to_string()));
+    }
+}
