@@ -40,14 +40,14 @@ use crate::managed_file::{kept_edit, unified_diff, written_sha256};
 use crate::page_config;
 use crate::templates::DASHBOARD_CONFIG_PATH;
 
+mod configs;
 mod conversion;
 mod files;
 mod gists;
 
+use configs::{plan_dashboard_config, plan_project_config, Ids};
 use conversion::plan_conversion;
-use files::{
-    plan_dashboard_config, plan_file, plan_project_config, recognise, ConfigSeen, Ids, Values,
-};
+use files::{plan_file, recognise, ConfigSeen, Values};
 pub use gists::provably_empty;
 use gists::{choose, plan_prune, plan_rename, plan_secret, plan_variable, report_orphans};
 
