@@ -440,3 +440,44 @@ fn adding_a_tracked_repository_whose_gist_is_gone_says_how_to_remake_it() {
     let remade = hub_file(d)["repos"][0]["badgeGistId"].clone();
     assert!(remade.is_string() && remade != badge.as_str(), "{remade}");
 }
+
+/// The hub workflow is rendered whole from `.ghtraf-hub.json`: a user's edit
+/// to it (a note, another cron) is replaced, so its plan and verify lines say
+/// so. They said "update our keys, keep yours", the JSON files' merge wording,
+/// and `hub add` then dropped the edit.
+#[test]
+fn the_hub_workflow_line_does_not_promise_to_keep_an_edit() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let path = d.join(".github/workflows/traffic-hub.yml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("# my note\n");
+    std::fs::write(&path, text).unwrap();
+    let line = |out: &Output| {
+        out.stdout
+            .lines()
+            .find(|l| l.contains(":.github/workflows/traffic-hub.yml"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let honest = "re-render from .ghtraf-hub.json (a generated file: edits to it are not kept)";
+
+    let verify = on(&hub).now(NOW).run(d, &["-n", "verify"]);
+    assert_eq!(verify.code, 3, "{verify:?}");
+    assert!(line(&verify).contains("DEVIATION"), "{}", verify.stdout);
+    assert!(line(&verify).ends_with(honest), "{}", verify.stdout);
+
+    let add = ghtraf_hub(&hub, d, &["add", "octo/r000"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(line(&add).ends_with(honest), "{}", add.stdout);
+    assert!(!line(&add).contains("keep yours"), "{}", add.stdout);
+    // What the line says is what happened: the note is gone.
+    assert!(!std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("# my note"));
+}

@@ -19,6 +19,10 @@ use crate::hub::{HubConfig, Marker, TrackedRepo, HUB_FILE, HUB_SCHEMA, MARKER_FI
 use crate::managed_file::{plan_files, ConflictPolicy, Content, DesiredFile, Fill};
 use ghtraf_traffic::format_timestamp;
 
+/// The hub workflow's plan line when it changes: re-rendered whole, edits to it not kept.
+const RERENDER_WORKFLOW: &str =
+    "re-render from .ghtraf-hub.json (a generated file: edits to it are not kept)";
+
 pub(super) fn require(existing: &Option<HubConfig>) -> Result<&HubConfig> {
     existing.as_ref().ok_or_else(|| {
         CliError::usage(format!("no {HUB_FILE} here"))
@@ -422,6 +426,15 @@ pub fn plan_hub(
         if !meaning.is_empty() {
             action.description = format!("{}: {}", action.description, meaning.join("; "));
         }
+    }
+    // The workflow is rendered whole from .ghtraf-hub.json: nothing of an edit to it is kept,
+    // so its line must not promise "keep yours" (the JSON files' merge wording).
+    if let Some(action) = plan
+        .actions
+        .iter_mut()
+        .find(|a| a.target == HUB_WORKFLOW_PATH && a.is_change())
+    {
+        action.description = RERENDER_WORKFLOW.to_string();
     }
     record::gather_in_hub_file(&mut plan);
     Ok(plan)
