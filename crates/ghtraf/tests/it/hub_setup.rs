@@ -481,3 +481,28 @@ fn the_hub_workflow_line_does_not_promise_to_keep_an_edit() {
         .unwrap()
         .contains("# my note"));
 }
+
+/// `hub init` of a hub that tracks nothing says what comes next (its only hint
+/// was to commit and push a hub that collects nothing); once it tracks
+/// repositories, a re-run does not say it again.
+#[test]
+fn hub_init_of_an_empty_hub_points_at_hub_add() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    let next = "hint: the hub tracks no repository yet: ghtraf hub add OWNER/REPO…";
+    let init = ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]);
+    assert_eq!(init.code, 0, "{init:?}");
+    assert!(init.stderr.contains(next), "{}", init.stderr);
+    assert_eq!(ghtraf_hub(&hub, d, &["add", "octo/r000"]).code, 0);
+    // A re-run that changes something (the portfolio page restored), so its hints are given.
+    std::fs::remove_file(d.join("docs/portfolio/README.md")).unwrap();
+    let again = ghtraf_hub(&hub, d, &["init"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.stderr.contains("commit and push the hub"),
+        "{}",
+        again.stderr
+    );
+    assert!(!again.stderr.contains(next), "{}", again.stderr);
+}

@@ -534,6 +534,13 @@ impl MutatingCommand for Hub {
         plan: &Plan<HubStep>,
         results: &[ActionResult],
     ) {
+        // A hub that tracks nothing yet collects nothing: say what comes next.
+        let tracks_none = matches!(self.args.action, HubAction::Init { .. })
+            && world.existing.as_ref().is_none_or(|c| c.repos.is_empty());
+        if tracks_none {
+            ctx.reporter
+                .hint("the hub tracks no repository yet: ghtraf hub add OWNER/REPO…");
+        }
         record::finish(ctx, world.login.as_deref(), plan, results);
     }
 }
