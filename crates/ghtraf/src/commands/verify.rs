@@ -331,9 +331,10 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         .github
         .as_ref()
         .and_then(|g| g.collected_by.clone());
-    if let (Some((gist, hub)), false) = (collected_by, hub::check::also_deployed(&root, &project)) {
+    if let (Some((gist, hub)), false) = (&collected_by, hub::check::also_deployed(&root, &project))
+    {
         // Given nothing by the hub: its history is what there is to verify here.
-        return collected_by_hub(ctx, &gh, &plan, &inputs, &gist, &hub);
+        return collected_by_hub(ctx, &gh, &plan, &inputs, gist, hub);
     }
     if never_set_up(&plan, &project) {
         return not_set_up(ctx, &inputs);
@@ -381,6 +382,17 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     findings.extend(workflow_finding(&gh, &inputs, &mut unreadable));
     let mut hint =
         repairable.then_some("`ghtraf create --dry-run` shows what would repair the deployment");
+    if let Some((gist, by)) = &collected_by {
+        // A hub collects it and this checkout deploys a workflow too: "push it" would make
+        // a second collector, and `create` (the repair hint) refuses here.
+        // The workflow's own checks ask for it, where the hub wants it gone.
+        let workflow_file = format!(":{WORKFLOW_PATH}");
+        findings.retain(|f| f.id != "workflow:pushed" && !f.id.ends_with(&workflow_file));
+        if Checkout::new(&root).check(WORKFLOW_PATH).unwrap_or(true) {
+            findings.push(two_collectors(&inputs, gist, by));
+        }
+        hint = None;
+    }
     if let Some(config) = hub {
         let seen = hub::check::observe(ctx, &root, config)?;
         let hub_findings = hub::check::findings(&seen, ctx.now, &mut unreadable)?;
@@ -497,6 +509,17 @@ fn collected_by_hub(
     ));
     let repository = format!("{}/{}", inputs.repo.owner, inputs.repo.name);
     Ok(report(ctx, &repository, &findings, &[], &unreadable, None))
+}
+
+/// A checkout that deploys `create`'s workflow for a repository a hub collects.
+fn two_collectors(inputs: &Inputs, badge: &str, hub: &str) -> Finding {
+    let repository = format!("{}/{}", inputs.repo.owner, inputs.repo.name);
+    Finding::deviation(
+        "hub",
+        format!(
+            "the hub {hub} collects {repository} (badge gist {badge} says so), and this checkout deploys {WORKFLOW_PATH} too: pushed, it is a second collector of one gist. Keep one: do not push it (delete it, and from the default branch if it is there), or run `ghtraf hub remove {repository}` in {hub}'s checkout"
+        ),
+    )
 }
 
 /// Nothing of a deployment exists: no gist of either kind, no `.ghtraf.json`.

@@ -219,3 +219,67 @@ fn status_and_export_of_a_repository_the_hub_collects() {
         "{none:?}"
     );
 }
+
+/// `verify` in a checkout `create` deployed, for a repository a hub now
+/// collects: it said "not on the default branch yet: commit and push it" of
+/// the workflow (a second collector of one gist) and hinted at `create
+/// --dry-run`, which refuses there. It names the hub and the two ways to
+/// keep one collector instead; with the workflow deleted, nothing is left to say.
+#[test]
+fn verify_where_a_hub_collects_a_deployed_checkout_does_not_say_push_it() {
+    let hub = world(3, &[]);
+    let dir = hub_checkout();
+    let d = dir.path();
+    assert_eq!(run(&hub, d, &["hub", "init"]).code, 0);
+    let repo_dir = checkout();
+    let r = repo_dir.path();
+    let create = run(&hub, r, &["create", "--repo", "octo/r001"]);
+    assert_eq!(create.code, 0, "{create:?}");
+    assert_eq!(run(&hub, d, &["hub", "add", "octo/r001"]).code, 0);
+
+    let verify = run(&hub, r, &["verify", "--format", "json"]);
+    assert_eq!(verify.code, 3, "{verify:?}");
+    let doc = verify.json();
+    let findings = doc["verification"].as_array().unwrap();
+    let hub_line = findings
+        .iter()
+        .find(|f| f["id"] == "hub")
+        .unwrap_or_else(|| panic!("no hub finding: {doc:#}"));
+    assert_eq!(hub_line["status"], "deviation");
+    let message = hub_line["message"].as_str().unwrap();
+    assert!(
+        message.contains("the hub octo/traffic collects octo/r001"),
+        "{message}"
+    );
+    assert!(message.contains("second collector"), "{message}");
+    assert!(
+        message.contains("`ghtraf hub remove octo/r001`"),
+        "{message}"
+    );
+    assert!(
+        !findings.iter().any(|f| f["id"] == "workflow:pushed"),
+        "no 'commit and push it': {doc:#}"
+    );
+    assert!(
+        !verify.stderr.contains("ghtraf create --dry-run"),
+        "{verify:?}"
+    );
+
+    // Without the workflow here, one collector is left: the hub.
+    std::fs::remove_file(r.join(".github/workflows/traffic-badges.yml")).unwrap();
+    let verify = run(&hub, r, &["verify", "--format", "json"]);
+    let doc = verify.json();
+    assert!(
+        !doc["verification"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "hub"
+                || f["id"] == "workflow:pushed"
+                || f["id"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(":.github/workflows/traffic-badges.yml")),
+        "{doc:#}"
+    );
+}
