@@ -177,6 +177,14 @@ pub fn snapshot_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// (id, operation) of the actions of a JSON plan document that change something (not `skip`).
+pub fn changes(doc: &serde_json::Value) -> Vec<(String, String)> {
+    actions(doc)
+        .into_iter()
+        .filter(|(_, op)| op != "skip")
+        .collect()
+}
+
 /// (id, operation) of every action in a JSON plan document.
 pub fn actions(doc: &serde_json::Value) -> Vec<(String, String)> {
     doc["plan"]["actions"]

@@ -221,18 +221,7 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         Err(e) => problems.push(format!("workflow file: {}", e.message())),
     }
     match runs {
-        Ok(Some(runs)) => {
-            st.last_workflow_run = runs.first().map(|r| {
-                format!(
-                    "{} {}",
-                    r.conclusion
-                        .clone()
-                        .or(r.status.clone())
-                        .unwrap_or_default(),
-                    r.created_at
-                )
-            })
-        }
+        Ok(Some(runs)) => st.last_workflow_run = runs.first().map(run_summary),
         Ok(None) => {}
         Err(e) => problems.push(format!("workflow runs: {}", e.message())),
     }
@@ -550,4 +539,14 @@ fn as_object<S: serde::Serializer>(
         map.serialize_entry(name, value)?;
     }
     map.end()
+}
+
+/// A workflow run as `status` shows it: "conclusion created_at" (the status while it runs).
+pub(crate) fn run_summary(r: &ghtraf_github::WorkflowRun) -> String {
+    let outcome = r
+        .conclusion
+        .clone()
+        .or(r.status.clone())
+        .unwrap_or_default();
+    format!("{outcome} {}", r.created_at)
 }

@@ -91,10 +91,7 @@ fn backfill_converges_at(hub: &FakeHub, dir: &Path, now: &str, args: &[&str]) ->
     assert_eq!(real.code, 0, "{real:?}");
     let real = real.json();
     assert_eq!(real["plan"], dry["plan"], "the run made the previewed plan");
-    let changes: Vec<(String, String)> = actions(&real)
-        .into_iter()
-        .filter(|(_, op)| op != "skip")
-        .collect();
+    let changes = changes(&real);
     let mutations = hub.mutations();
     assert_eq!(
         mutations.len(),

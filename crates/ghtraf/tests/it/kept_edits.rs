@@ -65,10 +65,7 @@ fn init_records_what_it_wrote_into_each_template() {
     assert_eq!(written[README], sha256_hex(&readme));
     // A second run finds everything as written: nothing to do.
     let again = ghtraf(dir.path(), &["init", N, "--format", "json"], &[]);
-    let changes: Vec<_> = actions(&again.json())
-        .into_iter()
-        .filter(|(_, op)| op != "skip")
-        .collect();
+    let changes = changes(&again.json());
     assert!(changes.is_empty(), "{changes:?}");
 }
 
@@ -208,10 +205,7 @@ fn no_at_the_question_is_recorded_as_a_kept_edit() {
     );
     // A later non-interactive run finds the edit recorded: nothing to do.
     let again = ghtraf(dir.path(), &["init", N, "--format", "json"], &[]);
-    let changes: Vec<_> = actions(&again.json())
-        .into_iter()
-        .filter(|(_, op)| op != "skip")
-        .collect();
+    let changes = changes(&again.json());
     assert!(changes.is_empty(), "{changes:?}");
 }
 

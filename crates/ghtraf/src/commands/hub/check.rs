@@ -32,7 +32,6 @@ use crate::context::Context;
 use crate::deployment::{gist_description, GistRole};
 use crate::error::Result;
 use crate::fsio;
-use crate::hub::page::{PAGE_DIR, PAGE_FILES};
 use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
 use crate::hub::workflow::HUB_WORKFLOW_PATH;
 use crate::hub::{HubConfig, HUB_FILE};
@@ -68,22 +67,7 @@ pub struct Seen {
 /// what the default branch carries and its last run, concurrently.
 pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
     let hub = parse_repo(&config.hub)?;
-    let checkout = Checkout::new(root);
-    let mut files = BTreeMap::new();
-    let page: Vec<String> = PAGE_FILES
-        .iter()
-        .map(|(n, _)| format!("{PAGE_DIR}/{n}"))
-        .chain([format!("{PAGE_DIR}/config.json")])
-        .collect();
-    for path in [HUB_FILE, HUB_WORKFLOW_PATH]
-        .into_iter()
-        .chain(page.iter().map(String::as_str))
-    {
-        let local = checkout
-            .observe(path, fsio::LOCAL_FILE_CAP)
-            .map_err(|e| crate::error::CliError::runtime(format!("cannot read {path}: {e}")))?;
-        files.insert(path.to_string(), local);
-    }
+    let files = super::hub_files(root)?;
     let recorded = recorded_settings(&files);
     let init = init_action();
     let secret_name = token_name(&init, &recorded);
@@ -144,20 +128,7 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         })
         .collect();
     let last_run = runs
-        .map(|runs| {
-            runs.and_then(|runs| {
-                runs.first().map(|r| {
-                    format!(
-                        "{} {}",
-                        r.conclusion
-                            .clone()
-                            .or(r.status.clone())
-                            .unwrap_or_default(),
-                        r.created_at
-                    )
-                })
-            })
-        })
+        .map(|runs| runs.and_then(|runs| runs.first().map(crate::commands::status::run_summary)))
         .map_err(|e| e.message().to_string());
     let world = HubWorld {
         root: root.to_path_buf(),

@@ -273,6 +273,28 @@ fn recorded_settings(files: &BTreeMap<String, Local>) -> Settings {
     }
 }
 
+/// The hub's own files in the checkout (its hub file, workflow and portfolio page), as
+/// `hub` plans them and `verify` judges them.
+pub(crate) fn hub_files(root: &std::path::Path) -> Result<BTreeMap<String, Local>> {
+    let checkout = Checkout::new(root);
+    let mut files = BTreeMap::new();
+    let page: Vec<String> = PAGE_FILES
+        .iter()
+        .map(|(n, _)| format!("{PAGE_DIR}/{n}"))
+        .chain([format!("{PAGE_DIR}/config.json")])
+        .collect();
+    for path in [HUB_FILE, HUB_WORKFLOW_PATH]
+        .into_iter()
+        .chain(page.iter().map(String::as_str))
+    {
+        let local = checkout
+            .observe(path, fsio::LOCAL_FILE_CAP)
+            .map_err(|e| CliError::runtime(format!("cannot read {path}: {e}")))?;
+        files.insert(path.to_string(), local);
+    }
+    Ok(files)
+}
+
 impl MutatingCommand for Hub {
     type Payload = HubStep;
     type World = HubWorld;
@@ -280,22 +302,7 @@ impl MutatingCommand for Hub {
     fn observe(&self, ctx: &Context) -> Result<HubWorld> {
         let root = project::discover_root(None, &ctx.cwd);
         let existing = HubConfig::read(&root)?;
-        let checkout = Checkout::new(&root);
-        let mut files = BTreeMap::new();
-        let page: Vec<String> = PAGE_FILES
-            .iter()
-            .map(|(n, _)| format!("{PAGE_DIR}/{n}"))
-            .chain([format!("{PAGE_DIR}/config.json")])
-            .collect();
-        for path in [HUB_FILE, HUB_WORKFLOW_PATH]
-            .into_iter()
-            .chain(page.iter().map(String::as_str))
-        {
-            let local = checkout
-                .observe(path, fsio::LOCAL_FILE_CAP)
-                .map_err(|e| CliError::runtime(format!("cannot read {path}: {e}")))?;
-            files.insert(path.to_string(), local);
-        }
+        let files = hub_files(&root)?;
         let mut world = HubWorld {
             root,
             client: None,

@@ -244,10 +244,7 @@ fn after_upgrade_create_has_nothing_to_change() {
         &["create", "-n", "--dry-run", "--format", "json"],
     );
     assert_eq!(create.code, 0, "{}", create.transcript());
-    let changes: Vec<(String, String)> = actions(&create.json())
-        .into_iter()
-        .filter(|(_, op)| op != "skip")
-        .collect();
+    let changes = changes(&create.json());
     assert!(changes.is_empty(), "{changes:#?}");
 }
 
@@ -280,10 +277,7 @@ fn a_file_upgrade_keeps_as_edited_is_recorded_as_create_would_record_it() {
         l.dir.path(),
         &["create", "-n", "--dry-run", "--format", "json"],
     );
-    let changes: Vec<(String, String)> = actions(&create.json())
-        .into_iter()
-        .filter(|(_, op)| op != "skip")
-        .collect();
+    let changes = changes(&create.json());
     assert!(changes.is_empty(), "{changes:#?}");
     let verify = on(&l.hub).run(l.dir.path(), &["verify", "--format", "json"]);
     assert_eq!(
