@@ -259,8 +259,15 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
             .unwrap_or_else(|| "(missing)".to_string())
     ));
     if let Some(hub) = &st.collected_by {
+        // "not a workflow here" is only true where no workflow is: one here is a second collector.
+        let here = st.workflow_in_checkout || st.workflow_on_default_branch == Some(true);
         r.say(&format!(
-            "  collected by   the hub {hub} (its badge gist says so), not a workflow here"
+            "  collected by   the hub {hub} (its badge gist says so), {}",
+            if here {
+                "but traffic-badges.yml is here too: a second collector (`ghtraf verify` says how to keep one)"
+            } else {
+                "not a workflow here"
+            }
         ));
     }
     r.say(&format!(

@@ -283,3 +283,49 @@ fn verify_where_a_hub_collects_a_deployed_checkout_does_not_say_push_it() {
         "{doc:#}"
     );
 }
+
+/// `status` there said "collected by the hub …, not a workflow here" next to
+/// "workflow in checkout: yes": it says the workflow here is a second collector.
+#[test]
+fn status_where_a_hub_collects_a_deployed_checkout_names_the_second_collector() {
+    let hub = world(3, &[]);
+    let dir = hub_checkout();
+    let d = dir.path();
+    assert_eq!(run(&hub, d, &["hub", "init"]).code, 0);
+    let repo_dir = checkout();
+    let r = repo_dir.path();
+    assert_eq!(run(&hub, r, &["create", "--repo", "octo/r001"]).code, 0);
+    assert_eq!(run(&hub, d, &["hub", "add", "octo/r001"]).code, 0);
+    let line = |out: &Output| {
+        out.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("collected by"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let status = run(&hub, r, &["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(
+        line(&status).contains("the hub octo/traffic"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        line(&status).contains("a second collector"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        !line(&status).contains("not a workflow here"),
+        "{}",
+        status.stdout
+    );
+
+    std::fs::remove_file(r.join(".github/workflows/traffic-badges.yml")).unwrap();
+    let status = run(&hub, r, &["status"]);
+    assert!(
+        line(&status).ends_with("not a workflow here"),
+        "{}",
+        status.stdout
+    );
+}
