@@ -123,10 +123,26 @@ pub fn plan_findings(
             };
             match drift {
                 Some(m) => Finding::deviation(&a.id, m),
-                None => Finding::ok(&a.id, a.description.clone()),
+                None => Finding::ok(&a.id, found(a)),
             }
         })
         .collect()
+}
+
+/// What a check found, where `create`'s plan line says what `create` would do
+/// ("adopting existing gist …", "--update-secret to replace"): verify adopts nothing.
+fn found(a: &ghtraf_plan::Action<SetupStep>) -> String {
+    match &a.details {
+        SetupStep::Gist(g) => match &g.id {
+            Some(id) => format!("gist {id} exists"),
+            None => a.description.clone(),
+        },
+        SetupStep::Secret(s) => match &s.existing_updated_at {
+            Some(at) => format!("present (updated {at})"),
+            None => a.description.clone(),
+        },
+        _ => a.description.clone(),
+    }
 }
 
 /// A template kept as the user edited it, as `verify --format json` reports it.

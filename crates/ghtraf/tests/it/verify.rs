@@ -91,6 +91,41 @@ fn a_healthy_deployment_verifies_clean_and_mutates_nothing() {
     assert!(text.stdout.contains("no deviation"), "{}", text.stdout);
 }
 
+/// What verify found, not what `create` would do: its OK lines read
+/// "adopting existing gist …" and "--update-secret to replace" (create's plan
+/// lines), as if verify adopted or could replace something.
+#[test]
+fn verify_says_what_it_found_not_what_create_would_do() {
+    let hub = hub();
+    let dir = deployed(&hub);
+    let out = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["verify", "--format", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let doc = json(&out);
+    let message = |id: &str| {
+        doc["verification"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}: {doc:#}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let badge = message("gist:skip:badges");
+    assert!(
+        badge.starts_with("gist ") && badge.ends_with(" exists"),
+        "{badge}"
+    );
+    let secret = message("secret:skip:TRAFFIC_GIST_TOKEN");
+    assert!(secret.starts_with("present (updated "), "{secret}");
+    assert!(!out.stdout.contains("adopting"), "{}", out.stdout);
+    assert!(!out.stdout.contains("--update-secret"), "{}", out.stdout);
+}
+
 #[test]
 fn drift_is_named_and_exits_3() {
     let hub = hub();
