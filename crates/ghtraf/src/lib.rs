@@ -22,6 +22,7 @@ pub mod install;
 pub mod kept_edit;
 pub mod lock;
 pub mod managed_file;
+pub mod our_keys;
 pub mod output;
 pub mod page_config;
 pub mod project;

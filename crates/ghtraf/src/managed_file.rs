@@ -379,11 +379,8 @@ pub fn plan_files_written<P: Payload + From<FileStep>>(
             .depends_on(deps.clone())
         };
         if file.managed {
-            plan.push(write(
-                Operation::Update,
-                "update our keys, keep yours",
-                false,
-            ));
+            let description = crate::our_keys::description(&old_text, &preview);
+            plan.push(write(Operation::Update, &description, false));
             continue;
         }
         // Ours, apart from the page's copy of config.json: no edit of the user's to keep.

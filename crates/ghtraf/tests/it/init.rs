@@ -548,3 +548,38 @@ fn interactive_runs_ask_only_for_a_repository_nothing_names() {
         none.stderr
     );
 }
+
+/// A managed JSON file's plan line names the keys of ghtraf's it changes: an
+/// edit of the dashboard's `displayName` in `docs/stats/config.json` is
+/// replaced (it comes from `.ghtraf.json` or `--display-name`), and the line
+/// said only "update our keys, keep yours", so the edit went unnoticed.
+#[test]
+fn the_config_line_names_the_keys_it_changes() {
+    let dir = checkout();
+    assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
+    let path = dir.path().join("docs/stats/config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ours = config["displayName"].clone();
+    config["displayName"] = "Mine".into();
+    config["myKey"] = 1.into();
+    std::fs::write(&path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+
+    let dry = ghtraf(dir.path(), &["init", N, "--dry-run"], &[]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    let line = dry
+        .stdout
+        .lines()
+        .find(|l| l.contains("config:update:docs/stats/config.json"))
+        .unwrap_or_else(|| panic!("{}", dry.stdout));
+    assert!(
+        line.ends_with("update our keys (displayName), keep yours"),
+        "{line}"
+    );
+    // What the line says is what happens.
+    assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
+    let after: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(after["displayName"], ours);
+    assert_eq!(after["myKey"], 1);
+}
