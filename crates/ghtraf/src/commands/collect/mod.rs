@@ -109,7 +109,8 @@ impl MutatingCommand for Collect {
 
     fn observe(&self, ctx: &Context) -> Result<CollectWorld> {
         let client = api::client(ctx)?;
-        let target = target::resolve(ctx, &self.args.target, &client)?;
+        let target = target::resolve(ctx, &self.args.target, &client)
+            .map_err(|e| in_a_hub(ctx, &self.args.target, e))?;
         let observed = observe(ctx, target, &client)?;
         Ok(CollectWorld { client, observed })
     }
@@ -152,4 +153,20 @@ impl MutatingCommand for Collect {
     ) -> Vec<Finding> {
         verify(plan, results, &world.client)
     }
+}
+
+/// `collect` without `--all` in a hub's checkout that names no badge gist of its own: "run
+/// `ghtraf create` first" was the only hint, where the hub wants `--all`.
+fn in_a_hub(ctx: &Context, args: &target::TargetArgs, mut e: CliError) -> CliError {
+    let root = crate::project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
+    let hub = crate::checkout::Checkout::new(&root)
+        .check(crate::hub::HUB_FILE)
+        .unwrap_or(false);
+    if hub && args.repo.is_none() && args.gist_id.is_none() {
+        e.hints.insert(
+            0,
+            "this checkout is a hub: `ghtraf collect --all` collects every repository it tracks (`--only OWNER/REPO` one of them)".to_string(),
+        );
+    }
+    e
 }

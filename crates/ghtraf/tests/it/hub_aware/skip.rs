@@ -1,5 +1,6 @@
 //! `hub add` of a repository that keeps its own active workflow makes nothing
-//! for it when it lacks gists: the hub would never write them.
+//! for it when it lacks gists: the hub would never write them. And what a
+//! hub's checkout is not: a plain `collect` there is pointed at `--all`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
@@ -65,4 +66,26 @@ fn hub_add_makes_no_gist_for_a_repository_it_skips_and_says_why() {
     let gists = gists_by_description(&hub);
     assert!(gists.contains_key("[GTT] octo/r001 · badges"), "{gists:?}");
     assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 2);
+}
+
+/// `collect` in a hub's checkout without `--all`: "run `ghtraf create` first"
+/// was the only hint; the first one now says the hub wants `--all`.
+#[test]
+fn collect_without_all_in_a_hub_checkout_points_at_all() {
+    let hub = world(2, &[]);
+    let dir = hub_checkout();
+    let d = dir.path();
+    assert_eq!(run(&hub, d, &["hub", "init"]).code, 0);
+    let out = run(&hub, d, &["collect"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let first_hint = out
+        .stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("hint:"))
+        .unwrap_or_default();
+    assert!(
+        first_hint.contains("this checkout is a hub: `ghtraf collect --all`"),
+        "{}",
+        out.stderr
+    );
 }
