@@ -9,6 +9,10 @@ use serde_json::Value;
 /// How many keys a line names before "and N more".
 const NAMED: usize = 3;
 
+/// `.ghtraf.json`'s records of what ghtraf wrote and what you kept: their
+/// changes are said by the line's own words ("record your kept edit of …").
+const RECORDS: [&str; 2] = ["keptEdits", "writtenSha256"];
+
 /// The top-level keys whose value differs between `old` and `new` (added,
 /// changed or removed), in `new`'s order then the removed ones; `None` when
 /// either is not a JSON object (a file still to be filled, say).
@@ -26,7 +30,11 @@ pub fn changed(old: &str, new: &str) -> Option<Vec<String>> {
 
 /// The managed file's plan line: "update our keys (a, b), keep yours".
 pub fn description(old: &str, new: &str) -> String {
-    match changed(old, new) {
+    let keys = changed(old, new).map(|mut keys| {
+        keys.retain(|k| !RECORDS.contains(&k.as_str()));
+        keys
+    });
+    match keys {
         Some(keys) if !keys.is_empty() => {
             let mut named = keys
                 .iter()
@@ -58,5 +66,9 @@ mod tests {
             "update our keys (b, c, d and 2 more), keep yours"
         );
         assert_eq!(description("not json", "{}"), "update our keys, keep yours");
+        assert_eq!(
+            description(r#"{"keptEdits":{}}"#, r#"{"keptEdits":{"a":1}}"#),
+            "update our keys, keep yours"
+        );
     }
 }
