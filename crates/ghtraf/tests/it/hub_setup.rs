@@ -301,7 +301,13 @@ fn a_repository_github_does_not_show_is_said_not_found() {
         0
     );
     let add = ghtraf_hub(&hub, d, &["add", "octo/nope", "octo/r000"]);
+    // A typo is not a success: `hub add X && …` must not carry on.
+    assert_eq!(add.code, 3, "{add:?}");
     let said = format!("{}{}", add.stdout, add.stderr);
+    assert!(
+        said.contains("not deployed: octo/nope was not added to the hub"),
+        "{add:?}"
+    );
     assert!(
         said.contains("octo/nope not added: not found, or your token cannot see it"),
         "{add:?}"

@@ -534,6 +534,22 @@ impl MutatingCommand for Hub {
         verify::verify(world, plan, results)
     }
 
+    /// A repository named to `hub add` and not added leaves the run short of what was asked:
+    /// after the warning saying why, the run ends as a deviation (exit 3), not a success.
+    fn left_undone(&self, plan: &Plan<HubStep>) -> Vec<String> {
+        plan.context
+            .get(plan::NOT_ADDED)
+            .and_then(|v| v.as_array())
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str())
+                    .map(|n| format!("{n} was not added to the hub (see the warning above)"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn finish(
         &self,
         ctx: &Context,

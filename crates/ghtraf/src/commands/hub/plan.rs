@@ -136,6 +136,8 @@ pub fn plan_hub(
     let mut made = Creations::default();
     // What the hub file's change means, for its line in the plan.
     let (mut tracked_now, mut collected_now, mut untracked) = (Vec::new(), Vec::new(), Vec::new());
+    // Repositories named to add that this plan does not add (each with a warning saying why).
+    let mut not_added: Vec<String> = Vec::new();
     let mut hub_gist = world.hub_gist.clone().map(|id| (id, None));
     let (mut config, install, token) = match action {
         HubAction::Init {
@@ -224,11 +226,13 @@ pub fn plan_hub(
                 }
                 if let Err(e) = &c.own_workflow_active {
                     // Said first: a repository GitHub answers 404 for is named as such.
+                    not_added.push(name.clone());
                     plan.warn(format!("{name} not added: {e}"));
                     continue;
                 }
                 if c.badge_gist_id.is_none() && c.legacy_gists {
                     // New gists would orphan the history the original's gists hold.
+                    not_added.push(name.clone());
                     plan.warn(format!(
                         "{name} not added: its gists are named the original tool's way; run `ghtraf upgrade --repo {name}` first (it renames them and keeps their history), then add it"
                     ));
@@ -236,6 +240,7 @@ pub fn plan_hub(
                 }
                 if let Some(other) = &c.other_hub {
                     // Two hubs would write the same gist.
+                    not_added.push(name.clone());
                     plan.warn(format!(
                         "{name} not added: the hub {other} collects it (its badge gist says so); run `ghtraf hub remove {name}` in {other}'s checkout first"
                     ));
@@ -244,6 +249,7 @@ pub fn plan_hub(
                 let creates = c.badge_gist_id.is_none() || c.archive_gist_id.is_none();
                 if let (true, Some(e)) = (creates, &c.variables_unread) {
                     // Its variables may name the gists to use: never guess past them.
+                    not_added.push(name.clone());
                     plan.warn(format!(
                         "{name} not added: cannot read its variables (which may name its gists): {e}"
                     ));
@@ -262,6 +268,7 @@ pub fn plan_hub(
                             (None, Some(_)) => "badge gist",
                             _ => "archive gist",
                         };
+                        not_added.push(name.clone());
                         plan.warn(format!(
                             "{name} not added: its own {OWN_WORKFLOW} is active (it collects {name}, not the hub), and no {missing} named for it exists, so the hub would make gists it never writes; pass --retire-own-workflow to collect it from the hub instead (its gists are made then)"
                         ));
@@ -437,5 +444,11 @@ pub fn plan_hub(
         action.description = RERENDER_WORKFLOW.to_string();
     }
     record::gather_in_hub_file(&mut plan);
+    if !not_added.is_empty() {
+        plan.set_context(NOT_ADDED, not_added);
+    }
     Ok(plan)
 }
+
+/// The plan's context key listing the repositories named to `hub add` that it does not add.
+pub(super) const NOT_ADDED: &str = "not_added";

@@ -39,7 +39,14 @@ fn hub_add_makes_no_gist_for_a_repository_it_skips_and_says_why() {
     assert!(warnings.contains("--retire-own-workflow"), "{warnings}");
 
     let added = run(&hub, d, &args);
-    assert_eq!(added.code, 0, "{added:?}");
+    // octo/r000 is added; octo/r001, named too, is not: the run says so and exits 3.
+    assert_eq!(added.code, 3, "{added:?}");
+    assert!(
+        added
+            .stderr
+            .contains("not deployed: octo/r001 was not added to the hub"),
+        "{added:?}"
+    );
     let gists = gists_by_description(&hub);
     assert!(
         !gists.keys().any(|d| d.contains("octo/r001")),

@@ -145,7 +145,7 @@ fn a_repository_with_the_original_tools_gists_is_sent_to_upgrade_not_given_new_o
     let (hub, dir) = initialised(world, |text| text["repos"]["octo/old"] = json!({}));
     let d = dir.path();
     let add = on(&hub).now(NOW).run(d, &["-n", "hub", "add", "octo/old"]);
-    assert_eq!(add.code, 0, "{add:?}");
+    assert_eq!(add.code, 3, "not added is not a success: {add:?}");
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
     assert!(
         add.stderr.contains("ghtraf upgrade --repo octo/old")
