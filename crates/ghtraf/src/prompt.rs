@@ -47,6 +47,12 @@ fn interrupted() -> CliError {
     CliError::new(ErrorKind::Interrupted, "stopped: input ended at a prompt")
 }
 
+/// A conflict's diff as the question shows it: a legend first, since `-`/`+` alone do not
+/// say which side is whose.
+fn with_legend(diff: &str) -> String {
+    format!("(lines with - are your file as it is; lines with + are ghtraf's template)\n{diff}")
+}
+
 /// Prompts on the terminal.
 #[derive(Default)]
 pub struct TerminalPrompter {
@@ -96,7 +102,7 @@ impl Prompter for TerminalPrompter {
 
     fn overwrite(&self, path: &str, diff: &str) -> Result<Overwrite> {
         if !diff.is_empty() {
-            eprintln!("{diff}");
+            eprintln!("{}", with_legend(diff));
         }
         loop {
             let answer = self.ask(&format!(
@@ -364,5 +370,24 @@ mod tests {
         assert_eq!(key(b'\r', false), Key::Enter);
         assert_eq!(key(0x7f, false), Key::Erase);
         assert_eq!(key(b'a', true), Key::Char(b'a'));
+    }
+}
+
+#[cfg(test)]
+mod legend_tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_diff_says_which_side_is_whose() {
+        // The diff managed_file makes: the file as it is first, the template second.
+        let diff = crate::managed_file::unified_diff("docs/stats/README.md", "mine\n", "ours\n");
+        let shown = with_legend(&diff);
+        let legend = shown.lines().next().unwrap_or_default();
+        assert!(legend.contains("- are your file"), "{shown}");
+        assert!(legend.contains("+ are ghtraf's template"), "{shown}");
+        assert!(
+            shown.contains("-mine") && shown.contains("+ours"),
+            "{shown}"
+        );
     }
 }
