@@ -36,9 +36,9 @@ Examples:
   ghtraf hub remove octo/other           # stop (its gists and history stay)";
 pub const HUB_INIT: &str = "\
 Examples:
-  export GHTRAF_GIST_TOKEN=ghp_…                   # the workflow's token, stored once in the hub
   ghtraf hub init -R octo/traffic --dry-run       # what making this checkout the hub would do
-  ghtraf hub init -R octo/traffic                 # do it (asks for the token in a terminal)";
+  ghtraf hub init -R octo/traffic                 # do it (asks for the workflow's token in a terminal)
+  GHTRAF_GIST_TOKEN=ghp_… ghtraf hub init -R octo/traffic -n   # the token from the environment, no questions";
 pub const HUB_ADD: &str = "\
 Examples:
   ghtraf hub add octo/a octo/b org/c --dry-run    # which gists would be made or adopted

@@ -283,11 +283,15 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
             || "never collected".to_string(),
             |t| format!("last collection {t}"),
         );
+        // A state without its first day says nothing of it rather than "since ?".
+        let since = s
+            .tracking_since
+            .as_deref()
+            .map(|d| format!("tracking since {d}, "))
+            .unwrap_or_default();
         r.say(&format!(
-            "  history        tracking since {}, {collected}, {} day(s) held, {} month(s) archived",
-            s.tracking_since.as_deref().unwrap_or("?"),
-            s.days_held,
-            s.archived_months
+            "  history        {since}{collected}, {} day(s) held, {} month(s) archived",
+            s.days_held, s.archived_months
         ));
         r.say(&format!("  totals         {}", s.line()));
     }
