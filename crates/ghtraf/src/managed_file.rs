@@ -36,6 +36,7 @@ use crate::checkout::{self, Checkout, Local};
 use crate::fsio;
 pub use crate::kept_edit::{kept_change, kept_edit, record_after, written_sha256, KeptState};
 use crate::page_config;
+use crate::project::KeptEdit;
 use crate::prompt::{Overwrite, Prompter};
 use crate::textstyle::{self, TextStyle};
 
@@ -204,7 +205,7 @@ pub fn plan_files<P: Payload + From<FileStep>>(
     policy: ConflictPolicy,
     after: &[ActionId],
 ) {
-    let nothing_known = (&BTreeMap::new(), &BTreeMap::new());
+    let nothing_known = (&BTreeMap::new(), &BTreeMap::new(), &BTreeMap::new());
     plan_files_written(plan, desired, current, policy, after, nothing_known);
 }
 
@@ -214,10 +215,21 @@ pub const OUTDATED_KEPT: &str =
 /// The update of an outdated template (also read after "create would " by `verify`).
 pub const OUTDATED_UPDATE: &str = "update the outdated template (not edited since ghtraf wrote it)";
 
+/// An edit kept earlier and recorded in `.ghtraf.json`, file and template unchanged since.
+pub const KEPT_RECORDED: &str =
+    "kept: your edit, recorded in .ghtraf.json (--force takes the template)";
 /// A conflict the person answered "yes" to before the plan was made.
 pub const SAID_YES: &str = "differs from template: overwrite (you said yes)";
 /// A conflict the person answered "no" to: kept, and recorded as kept.
 pub const SAID_NO: &str = "kept: differs from template (you said no)";
+
+/// What is known of the templates before planning: what ghtraf wrote into
+/// each, the answers given, and the edits recorded as kept.
+pub type Known<'a> = (
+    &'a BTreeMap<String, String>,
+    &'a BTreeMap<String, bool>,
+    &'a BTreeMap<String, KeptEdit>,
+);
 
 /// [`plan_files`], knowing what ghtraf last wrote into each template
 /// (`written`, path → SHA-256 as [`written_sha256`] computes it, as
@@ -225,14 +237,16 @@ pub const SAID_NO: &str = "kept: differs from template (you said no)";
 /// questions (`answers`, path → overwrite?). A template that differs from
 /// ours but still holds what ghtraf wrote was not edited, so it is updated
 /// without a question or a kept-edit record (`--skip-existing` leaves it,
-/// saying so); an answered conflict is planned as answered.
+/// saying so); an answered conflict is planned as answered; and an edit
+/// recorded as kept (`kept`, as `.ghtraf.json` records it), with the file and
+/// the template as they were then, is kept without asking again.
 pub fn plan_files_written<P: Payload + From<FileStep>>(
     plan: &mut Plan<P>,
     desired: Vec<DesiredFile>,
     current: &BTreeMap<String, Local>,
     policy: ConflictPolicy,
     after: &[ActionId],
-    (written, answers): (&BTreeMap<String, String>, &BTreeMap<String, bool>),
+    (written, answers, kept): Known<'_>,
 ) {
     for mut file in desired {
         let category = if file.managed {
@@ -411,6 +425,17 @@ pub fn plan_files_written<P: Payload + From<FileStep>>(
                     "differs from template: overwrite (--force)",
                     false,
                 ));
+            }
+            // An edit recorded as kept, with the file and the template as they were then:
+            // the question was answered, and is not asked again (`--force` still takes the
+            // template).
+            ConflictPolicy::Ask | ConflictPolicy::Keep
+                if kept.get(&file.path).is_some_and(|k| {
+                    k.sha256 == fsio::sha256_hex(&old)
+                        && template_sha256.as_deref() == Some(k.template_sha256.as_str())
+                }) =>
+            {
+                skip(plan, KEPT_RECORDED, SkipReason::DiffersFromTemplate, expect)
             }
             ConflictPolicy::Ask => match answers.get(&file.path) {
                 Some(true) => {

@@ -80,7 +80,7 @@ fn plan_known(
         &cur,
         policy,
         &[],
-        (&written, &answers),
+        (&written, &answers, &BTreeMap::new()),
     );
     plan.actions.remove(0)
 }

@@ -209,6 +209,41 @@ fn no_at_the_question_is_recorded_as_a_kept_edit() {
     assert!(changes.is_empty(), "{changes:?}");
 }
 
+/// An edit recorded as kept is not asked about again: the question was
+/// answered (here by `--skip-existing`), and a later interactive run only
+/// asks to approve its plan. Editing the file again reopens the question.
+#[test]
+fn a_recorded_kept_edit_is_not_asked_about_again() {
+    let dir = checkout();
+    assert_eq!(ghtraf(dir.path(), &["init", N], &[]).code, 0);
+    std::fs::write(dir.path().join(WORKFLOW), "mine\n").unwrap();
+    assert_eq!(
+        ghtraf(dir.path(), &["init", N, "--skip-existing"], &[]).code,
+        0
+    );
+    let p = Arc::new(ScriptedPrompter::new(Vec::<String>::new()));
+    let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(p.asked().is_empty(), "{:?}", p.asked());
+    assert!(
+        out.stdout
+            .contains("kept: your edit, recorded in .ghtraf.json"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(read(dir.path(), WORKFLOW), "mine\n");
+    // Edited again: the record no longer describes the file, so it is asked.
+    std::fs::write(dir.path().join(WORKFLOW), "mine, again\n").unwrap();
+    let p = Arc::new(ScriptedPrompter::new(["n", "y"]));
+    let out = interactive(dir.path(), &["init"], &[], p.clone(), "");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(p.asked(), [WORKFLOW, "Apply this plan?"]);
+    // --force still takes the template.
+    let out = ghtraf(dir.path(), &["init", N, "--force"], &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_ne!(read(dir.path(), WORKFLOW), "mine, again\n");
+}
+
 /// A preview asks nothing: its plan keeps the question open, as before.
 #[test]
 fn a_dry_run_leaves_the_question_open() {

@@ -530,17 +530,17 @@ pub fn plan_create(
         let desired = desired_files(&mut plan, inputs, observed, &ids)?;
         let config = observed.project.config.as_ref();
         let was_written = config.map(|c| c.written_sha256.clone()).unwrap_or_default();
+        let recorded = config.map(|c| c.kept_edits.clone()).unwrap_or_default();
         crate::managed_file::plan_files_written(
             &mut plan,
             desired,
             &observed.files,
             inputs.policy,
             &producers,
-            (&was_written, &inputs.answers),
+            (&was_written, &inputs.answers, &recorded),
         );
         // .ghtraf.json last: it records the template edits kept above, and
         // what ghtraf wrote.
-        let recorded = config.map(|c| c.kept_edits.clone()).unwrap_or_default();
         let (kept, written) = if inputs.record_kept {
             (
                 kept_after(&plan, &recorded),
