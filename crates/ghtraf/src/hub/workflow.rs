@@ -10,11 +10,20 @@
 //! maintainer's own use and GitHub's secondary limits keep their margin. 500
 //! repositories are 10 shards in 4 waves (03:17–06:17 UTC), at most 2,100
 //! requests in any hour.
+//!
+//! Each job installs ghtraf with `traffic-badges.yml`'s own step
+//! ([`install::step_script`], from the same release location): a checked
+//! release download of seconds, not a build of minutes inside the job's 20.
+//! What `hub init` was told about it is read back from the rendered workflow
+//! ([`Settings`]), so every re-render keeps it.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::error::{CliError, Result};
+use crate::install;
 use crate::templates::fill;
+use crate::values::Source;
 
 use super::HubConfig;
 
@@ -74,9 +83,44 @@ fn list(shards: impl Iterator<Item = usize>) -> String {
     format!("[{}]", items.join(","))
 }
 
-/// The hub's workflow for `config`, installing ghtraf with `install` and
+/// How the hub's workflow installs ghtraf: the step of `traffic-badges.yml` (this version's
+/// release binary from `releases`, checked against its `SHA256SUMS`, [`install::step_script`]),
+/// or the user's own command in its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Install {
+    /// `--install-command`: replaces the whole script.
+    pub custom: Option<String>,
+    /// `--releases-url`, checked, without a trailing `/`.
+    pub releases: String,
+}
+
+impl Install {
+    /// `hub init`'s flags where given, else what the workflow was rendered with (`recorded`),
+    /// else the defaults. A `--releases-url` that is not a plain URL is a usage error.
+    pub fn resolve(
+        command: Option<&str>,
+        releases_url: Option<&str>,
+        recorded: &Settings,
+    ) -> Result<Install> {
+        let releases = match releases_url {
+            Some(url) => install::check_releases_url(url, Source::Flag("--releases-url"))?,
+            None => recorded
+                .releases
+                .clone()
+                .unwrap_or_else(|| install::DEFAULT_RELEASES.to_string()),
+        };
+        Ok(Install {
+            custom: command
+                .map(str::to_string)
+                .or_else(|| recorded.install.clone()),
+            releases,
+        })
+    }
+}
+
+/// The hub's workflow for `config`, installing ghtraf as `install` says and
 /// reading the token from the secret `token_name`.
-pub fn render(config: &HubConfig, install: &str, token_name: &str) -> Result<String> {
+pub fn render(config: &HubConfig, install: &Install, token_name: &str) -> Result<String> {
     let repos = config.repos.len();
     let layout = Layout::for_repos(repos)?;
     let mut schedule = Vec::new();
@@ -101,19 +145,21 @@ pub fn render(config: &HubConfig, install: &str, token_name: &str) -> Result<Str
         ("SCHEDULE", schedule.join("\n")),
         ("PICK", pick.join("\n")),
         ("ALL_SHARDS", list(1..=layout.shards)),
-        ("INSTALL", install.to_string()),
+        ("INSTALL", install::step_script(install.custom.as_deref())),
+        ("RELEASES", install.releases.clone()),
         ("GIST_TOKEN_NAME", token_name.to_string()),
     ]);
     fill(HUB_WORKFLOW_PATH, TEMPLATE, &values)
 }
 
-/// What an earlier `hub init` was told (`--install-command`, `--gist-token-name`),
-/// read back from the workflow it rendered: the hub file does not record them,
-/// and a re-render without them (`hub add`, a plain `hub init`, `verify`)
-/// must not put the defaults back.
+/// What an earlier `hub init` was told (`--install-command`, `--releases-url`,
+/// `--gist-token-name`), read back from the workflow it rendered: the hub file
+/// does not record them, and a re-render without them (`hub add`, `hub remove`,
+/// a plain `hub init`, `verify`) must not put the defaults back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     pub install: Option<String>,
+    pub releases: Option<String>,
     pub token_name: Option<String>,
 }
 
@@ -121,23 +167,25 @@ impl Settings {
     /// The settings a workflow rendered by [`render`] carries; what is not
     /// found (an edited or foreign file) is None, and the default applies.
     pub fn of(workflow: &str) -> Settings {
-        let lines: Vec<&str> = workflow.lines().map(str::trim).collect();
-        let install = lines
+        let step = install_step(workflow);
+        let install = run_block(&step)
+            .filter(|script| !script.is_empty())
+            .filter(|script| !is_a_default(script));
+        let releases = step
             .iter()
-            .position(|l| l.starts_with("- name: Install ghtraf"))
-            .and_then(|at| {
-                let rest = &lines[at + 1..];
-                let run = rest.iter().take(3).position(|l| *l == "run: |")?;
-                rest.get(run + 1)
+            .find_map(|l| l.trim().strip_prefix("GHTRAF_RELEASES:"))
+            .map(|v| v.trim().trim_matches('"'))
+            .and_then(|url| {
+                let source = Source::File {
+                    path: Path::new(HUB_WORKFLOW_PATH),
+                    key: "GHTRAF_RELEASES",
+                };
+                install::check_releases_url(url, source).ok()
             })
-            .filter(|l| !l.is_empty())
-            // The default names a version: it follows this ghtraf's, not the one it was.
-            .filter(|l| {
-                !(l.starts_with("cargo install ghtraf --version ") && l.ends_with(" --locked"))
-            })
-            .map(|l| l.to_string());
-        let token_name = lines
-            .iter()
+            .filter(|url| url != install::DEFAULT_RELEASES);
+        let token_name = workflow
+            .lines()
+            .map(str::trim)
             .find_map(|l| l.strip_prefix("GH_TOKEN: ${{ secrets."))
             .and_then(|l| l.strip_suffix("}}"))
             .map(str::trim)
@@ -145,48 +193,173 @@ impl Settings {
             .map(str::to_string);
         Settings {
             install,
+            releases,
             token_name,
         }
     }
+}
+
+/// Whether an install step's script is one ghtraf rendered by default, not the user's
+/// command: this ghtraf's verified download, another version's (its first line is the
+/// script's header; the default follows this ghtraf's), or the `cargo install` of the
+/// versions before it ("such a value was never the user's": it would pin the old version).
+fn is_a_default(script: &str) -> bool {
+    let ours = install::step_script(None);
+    script == ours
+        || script.lines().next() == ours.lines().next()
+        || install::is_legacy_default(script)
+}
+
+/// The lines of the workflow's install step, from its `- name:` to the next step.
+fn install_step(workflow: &str) -> Vec<&str> {
+    let lines: Vec<&str> = workflow.lines().collect();
+    let Some(at) = lines
+        .iter()
+        .position(|l| l.trim().starts_with("- name: Install ghtraf"))
+    else {
+        return Vec::new();
+    };
+    let indent = indent_of(lines[at]);
+    let rest = &lines[at + 1..];
+    let end = rest
+        .iter()
+        .position(|l| !l.trim().is_empty() && indent_of(l) <= indent)
+        .unwrap_or(rest.len());
+    rest[..end].to_vec()
+}
+
+/// The text of a step's `run: |` block, its indentation taken off.
+fn run_block(step: &[&str]) -> Option<String> {
+    let at = step.iter().position(|l| l.trim() == "run: |")?;
+    let key = indent_of(step[at]);
+    let body: Vec<&str> = step[at + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || indent_of(l) > key)
+        .copied()
+        .collect();
+    let depth = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| indent_of(l))
+        .min()?;
+    let text: Vec<&str> = body.iter().map(|l| l.get(depth..).unwrap_or("")).collect();
+    Some(text.join("\n").trim_end().to_string())
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_settings_a_workflow_was_rendered_with_are_read_back() {
-        let config = HubConfig {
+    fn empty_hub() -> HubConfig {
+        HubConfig {
             schema_version: 1,
             hub: "octo/traffic".into(),
             portfolio_gist_id: None,
             repos: Vec::new(),
+        }
+    }
+
+    fn by_default() -> Install {
+        Install {
+            custom: None,
+            releases: install::DEFAULT_RELEASES.into(),
+        }
+    }
+
+    #[test]
+    fn the_settings_a_workflow_was_rendered_with_are_read_back() {
+        let config = empty_hub();
+        let custom = Install {
+            custom: Some("curl -sSf https://example.test/i.sh | sh".into()),
+            releases: "https://ghe.example.com/tools/ghtraf/releases".into(),
         };
-        let text = render(
-            &config,
-            "curl -sSf https://example.test/i.sh | sh",
-            "HUB_TOKEN",
-        )
-        .unwrap();
+        let text = render(&config, &custom, "HUB_TOKEN").unwrap();
         assert_eq!(
             Settings::of(&text),
             Settings {
                 install: Some("curl -sSf https://example.test/i.sh | sh".into()),
+                releases: Some("https://ghe.example.com/tools/ghtraf/releases".into()),
                 token_name: Some("HUB_TOKEN".into()),
             }
         );
         assert_eq!(Settings::of("name: something else\n"), Settings::default());
-        let default = render(
-            &config,
-            "cargo install ghtraf --version 0.0.9 --locked",
-            "TRAFFIC_GIST_TOKEN",
-        )
-        .unwrap();
-        assert_eq!(
-            Settings::of(&default).install,
-            None,
-            "the default follows the version"
+        // A command of several lines is read back whole.
+        let lines = Install {
+            custom: Some("set -e\n\ncargo binstall -y ghtraf".into()),
+            ..by_default()
+        };
+        let text = render(&config, &lines, "TRAFFIC_GIST_TOKEN").unwrap();
+        assert_eq!(Settings::of(&text).install, lines.custom);
+    }
+
+    #[test]
+    fn the_default_step_is_traffic_badges_verified_download_and_is_not_read_back_as_a_choice() {
+        let text = render(&empty_hub(), &by_default(), "TRAFFIC_GIST_TOKEN").unwrap();
+        let version = env!("CARGO_PKG_VERSION");
+        assert!(
+            text.contains(&format!("GHTRAF_VERSION: \"{version}\"")),
+            "{text}"
         );
+        assert!(text.contains(&format!(
+            "GHTRAF_RELEASES: \"{}\"",
+            install::DEFAULT_RELEASES
+        )));
+        let step = install_step(&text);
+        assert_eq!(
+            run_block(&step).as_deref(),
+            Some(install::step_script(None).as_str())
+        );
+        assert!(!text.contains(&format!("cargo install ghtraf --version {version}")));
+        assert_eq!(
+            Settings::of(&text),
+            Settings {
+                token_name: Some("TRAFFIC_GIST_TOKEN".into()),
+                ..Settings::default()
+            },
+            "the defaults follow this ghtraf"
+        );
+    }
+
+    #[test]
+    fn the_old_cargo_install_default_is_not_read_back_as_a_choice() {
+        // The step as ghtraf rendered it before the release binaries.
+        let old = "      - name: Install ghtraf 0.0.9\n        if: steps.cache.outputs.cache-hit != 'true'\n        run: |\n          cargo install ghtraf --version 0.0.9 --locked\n\n      - name: Collect shard\n";
+        assert_eq!(Settings::of(old).install, None);
+        // Another version's verified download (its header line) follows this version's too.
+        let other = format!(
+            "      - name: Install ghtraf 9.9.9\n        run: |\n          {}\n          echo an older body\n",
+            install::SCRIPT.lines().next().unwrap()
+        );
+        assert_eq!(Settings::of(&other).install, None);
+    }
+
+    #[test]
+    fn the_release_location_is_a_checked_flag_else_the_recorded_one() {
+        let recorded = Settings {
+            releases: Some("https://mirror.example/r".into()),
+            install: Some("make install".into()),
+            token_name: None,
+        };
+        let kept = Install::resolve(None, None, &recorded).unwrap();
+        assert_eq!(kept.releases, "https://mirror.example/r");
+        assert_eq!(kept.custom.as_deref(), Some("make install"));
+        let told = Install::resolve(Some("true"), Some("https://x.example/r/"), &recorded).unwrap();
+        assert_eq!(told.releases, "https://x.example/r");
+        assert_eq!(told.custom.as_deref(), Some("true"));
+        let fresh = Install::resolve(None, None, &Settings::default()).unwrap();
+        assert_eq!(fresh, by_default());
+        let err = Install::resolve(None, Some("https://u:secret@x/r"), &recorded).unwrap_err();
+        assert!(!format!("{err:?}").contains("secret"), "{err:?}");
+        assert!(Install::resolve(None, Some("x/$(id)"), &recorded).is_err());
+        // A workflow whose location was edited into something unsafe: the default, not it.
+        let text = render(&empty_hub(), &by_default(), "T")
+            .unwrap()
+            .replace(install::DEFAULT_RELEASES, "https://x/$(id)");
+        assert_eq!(Settings::of(&text).releases, None);
     }
 
     #[test]
@@ -219,12 +392,7 @@ mod tests {
                     })
                     .collect(),
             };
-            let text = render(
-                &config,
-                "cargo install ghtraf --locked",
-                "TRAFFIC_GIST_TOKEN",
-            )
-            .unwrap();
+            let text = render(&config, &by_default(), "TRAFFIC_GIST_TOKEN").unwrap();
             let mut seen = Vec::new();
             for line in text.lines().filter(|l| l.contains("') echo 'shards=")) {
                 let inner = line

@@ -168,6 +168,7 @@ fn init_action() -> HubAction {
     HubAction::Init {
         repo: None,
         install_command: None,
+        releases_url: None,
         gist_token_name: None,
         gist_token_stdin: false,
         update_secret: false,

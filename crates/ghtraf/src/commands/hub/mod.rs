@@ -74,9 +74,17 @@ pub enum HubAction {
         /// $GITHUB_REPOSITORY, the origin remote).
         #[arg(short = 'R', long, value_name = "OWNER/REPO")]
         repo: Option<String>,
-        /// Command the hub workflow uses to install ghtraf (default: cargo install of this version).
+        /// Command the hub workflow uses to install ghtraf, replacing the whole install step
+        /// (default: this version's release binary, checked against SHA256SUMS before it runs,
+        /// as in traffic-badges.yml; kept for later runs).
         #[arg(long, value_name = "CMD")]
         install_command: Option<String>,
+        /// Releases page the hub workflow downloads ghtraf from: it must hold
+        /// download/vVERSION/SHA256SUMS and the archives (forks, GitHub Enterprise mirrors)
+        /// [default: the one the hub workflow names, else https://github.com/ghtraf/ghtraf/releases].
+        #[arg(long, value_name = "URL")]
+        #[serde(default)]
+        releases_url: Option<String>,
         /// The hub's secret holding the token (default: TRAFFIC_GIST_TOKEN, as `create` stores it).
         #[arg(long, value_name = "NAME")]
         gist_token_name: Option<String>,
@@ -224,7 +232,8 @@ pub struct HubWorld {
     api_base: String,
     candidates: Vec<Candidate>,
     files: BTreeMap<String, Local>,
-    /// What the hub's workflow was rendered with (`--install-command`, `--gist-token-name`).
+    /// What the hub's workflow was rendered with (`--install-command`, `--releases-url`,
+    /// `--gist-token-name`).
     recorded: Settings,
     /// The user's gists that carry a hub's marker (from the gist listing).
     marked: BTreeSet<String>,
@@ -300,6 +309,14 @@ impl MutatingCommand for Hub {
     type World = HubWorld;
 
     fn observe(&self, ctx: &Context) -> Result<HubWorld> {
+        if let HubAction::Init {
+            releases_url: Some(url),
+            ..
+        } = &self.args.action
+        {
+            // Refused before anything is read, as `create` refuses it (the plan checks it too).
+            crate::install::check_releases_url(url, crate::values::Source::Flag("--releases-url"))?;
+        }
         let root = project::discover_root(None, &ctx.cwd);
         let existing = HubConfig::read(&root)?;
         let files = hub_files(&root)?;

@@ -14,7 +14,7 @@ use crate::error::{CliError, Result};
 use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
 use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
 use crate::hub::shard::canonical;
-use crate::hub::workflow::{render, HUB_WORKFLOW_PATH};
+use crate::hub::workflow::{render, Install, HUB_WORKFLOW_PATH};
 use crate::hub::{HubConfig, Marker, TrackedRepo, HUB_FILE, HUB_SCHEMA, MARKER_FILE};
 use crate::managed_file::{plan_files, ConflictPolicy, Content, DesiredFile, Fill};
 use ghtraf_traffic::format_timestamp;
@@ -143,6 +143,7 @@ pub fn plan_hub(
         HubAction::Init {
             repo,
             install_command,
+            releases_url,
             gist_token_name,
             update_secret,
             ..
@@ -184,10 +185,11 @@ pub fn plan_hub(
             });
             config.hub = hub.to_string();
             config.portfolio_gist_id = Some(gist.0);
-            (config, install_command.clone(), gist_token_name.clone())
+            let told = (install_command.as_deref(), releases_url.as_deref());
+            (config, told, gist_token_name.clone())
         }
         HubAction::Add { .. } | HubAction::Remove { .. } => {
-            (require(&world.existing)?.clone(), None, None)
+            (require(&world.existing)?.clone(), (None, None), None)
         }
     };
     plan.set_context("hub", config.hub.clone());
@@ -360,14 +362,7 @@ pub fn plan_hub(
         }
     }
     // What `hub init` was told before stays, unless it is told again.
-    let install = install
-        .or_else(|| world.recorded.install.clone())
-        .unwrap_or_else(|| {
-            format!(
-                "cargo install ghtraf --version {} --locked",
-                env!("CARGO_PKG_VERSION")
-            )
-        });
+    let install = Install::resolve(install.0, install.1, &world.recorded)?;
     let token = token
         .or_else(|| world.recorded.token_name.clone())
         .unwrap_or_else(|| DEFAULT_TOKEN_NAME.to_string());

@@ -18,7 +18,7 @@ fn valid(doc: &Value) {
 }
 
 /// Pushes the checkout's `paths` to the hub's default branch (as `git push` would).
-fn push(hub: &FakeHub, dir: &Path, paths: &[&str]) {
+pub(super) fn push(hub: &FakeHub, dir: &Path, paths: &[&str]) {
     let client = Client::new(ClientConfig::new(
         hub.url(),
         Token::new("api"),
@@ -35,7 +35,7 @@ fn push(hub: &FakeHub, dir: &Path, paths: &[&str]) {
     }
 }
 
-const HUB_FILES: [&str; 2] = [".ghtraf-hub.json", ".github/workflows/traffic-hub.yml"];
+pub(super) const HUB_FILES: [&str; 2] = [".ghtraf-hub.json", ".github/workflows/traffic-hub.yml"];
 
 /// A hub tracking r000 and r001 (r002 keeps its own workflow), pushed and collected once.
 fn set_up_hub(hub: &FakeHub, d: &Path) {
@@ -50,7 +50,7 @@ fn set_up_hub(hub: &FakeHub, d: &Path) {
     assert_eq!(collect.code, 0, "{collect:?}");
 }
 
-fn deviations(doc: &Value) -> Vec<String> {
+pub(super) fn deviations(doc: &Value) -> Vec<String> {
     doc["verification"]
         .as_array()
         .unwrap()
