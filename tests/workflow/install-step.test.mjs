@@ -1,16 +1,18 @@
 // The deployed workflow's install step, run for real: the script and its env are taken from
 // the workflow `ghtraf init --releases-url URL` renders (not from the template), and run with bash the way Actions runs a
 // step, against a release served on loopback that scripts/dist packed from a freshly built
-// ghtraf. Proves: it installs and the installed ghtraf reports its version; a tampered
+// ghtraf. The hub workflow's step (`ghtraf hub init --releases-url URL`, against fakehub) is
+// the same step: it is run against the same releases. Proves: it installs and the installed ghtraf reports its version; a tampered
 // archive is refused and never unpacked or run; a platform or release without a binary
 // falls back to `cargo install ghtraf --version X --locked` (a stub cargo records its
 // arguments); the release workflow builds every target the script asks for.
 //
-// Usage: GHTRAF_BIN=target/debug/ghtraf node --test tests/workflow/install-step.test.mjs
+// Usage: GHTRAF_BIN=target/debug/ghtraf FAKEHUB_BIN=target/debug/fakehub \
+//   node --test tests/workflow/install-step.test.mjs
 // (scripts/validate-workflows runs it after `npm ci` here).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
@@ -24,6 +26,8 @@ import { parse } from "yaml";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = process.env.GHTRAF_BIN;
 if (!bin) throw new Error("set GHTRAF_BIN to a built ghtraf binary");
+const fakehubBin = process.env.FAKEHUB_BIN;
+if (!fakehubBin) throw new Error("set FAKEHUB_BIN to a built fakehub binary (hub init reads GitHub)");
 const work = mkdtempSync(join(tmpdir(), "ghtraf-install-"));
 
 /** The Rust target the script picks on this machine (its `case "$(uname -s)/$(uname -m)"`). */
@@ -34,6 +38,15 @@ const target = {
   "darwin/arm64": "aarch64-apple-darwin",
 }[`${platform()}/${arch()}`];
 
+/** The install step of a rendered workflow file. */
+function installStep(file) {
+  const wf = parse(readFileSync(file, "utf8"));
+  const steps = wf.jobs.collect.steps;
+  const step = steps.find((s) => s.name?.startsWith("Install ghtraf"));
+  assert.ok(step, "the workflow has an install step");
+  return step;
+}
+
 /** Renders the workflow the way users get it and returns the install step. */
 function renderedInstallStep(...flags) {
   const repo = mkdtempSync(join(work, "repo-"));
@@ -42,11 +55,26 @@ function renderedInstallStep(...flags) {
     env: { ...process.env, GHTRAF_NOW: "2026-02-26T03:00:00Z" },
     stdio: "ignore",
   });
-  const wf = parse(readFileSync(join(repo, ".github/workflows/traffic-badges.yml"), "utf8"));
-  const steps = wf.jobs.collect.steps;
-  const step = steps.find((s) => s.name?.startsWith("Install ghtraf"));
-  assert.ok(step, "the workflow has an install step");
-  return step;
+  return installStep(join(repo, ".github/workflows/traffic-badges.yml"));
+}
+
+// fakehub on loopback, holding the hub octo/traffic and its badge gist: `hub init` reads GitHub.
+let fakehub;
+let api;
+
+/** Renders the hub workflow the way `ghtraf hub init` renders it and returns its install step. */
+function renderedHubInstallStep(...flags) {
+  const hub = mkdtempSync(join(work, "hub-"));
+  mkdirSync(join(hub, ".git"));
+  execFileSync(bin, ["-n", "-Q", "hub", "init", "--repo", "octo/traffic", ...flags], {
+    cwd: hub,
+    env: {
+      ...process.env, GHTRAF_API_URL: api, GH_TOKEN: "install-step", NO_PROXY: "*",
+      GHTRAF_NOW: "2026-02-26T03:00:00Z",
+    },
+    stdio: "ignore",
+  });
+  return installStep(join(hub, ".github/workflows/traffic-hub.yml"));
 }
 
 const step = renderedInstallStep();
@@ -74,6 +102,28 @@ let server;
 let baseUrl;
 const requests = [];
 before(async () => {
+  const stamp = "2026-01-01T00:00:00Z";
+  writeFileSync(join(work, "hub-world.json"), JSON.stringify({
+    today: "2026-02-26",
+    repos: { "octo/traffic": {} },
+    gists: {
+      "00000000000000000000000000abcdef": {
+        owner: "octo", description: "[GTT] octo/traffic · badges", public: true,
+        files: { "state.json": "{}" }, created_at: stamp, updated_at: stamp,
+      },
+    },
+  }));
+  fakehub = spawn(fakehubBin, ["--port", "0", "--world", join(work, "hub-world.json")], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  api = await new Promise((resolve, reject) => {
+    let out = "";
+    fakehub.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("\n")) resolve(out.split("\n")[0].trim());
+    });
+    fakehub.on("exit", (code) => reject(new Error(`fakehub exited with ${code}`)));
+  });
   server = createServer((req, res) => {
     requests.push(req.url);
     const path = join(work, decodeURIComponent(new URL(req.url, "http://x").pathname));
@@ -88,14 +138,15 @@ before(async () => {
 });
 after(() => {
   server?.close();
+  fakehub?.kill();
   rmSync(work, { recursive: true, force: true });
 });
 
 /** Renders the step for a loopback release location (`--releases-url`) and runs its script
  * like Actions (`bash -e {0}`) with the step's env, a stub cargo (and a stub uname). */
-function runStep(releasesDir, { uname } = {}) {
+function runStep(releasesDir, { uname, render = renderedInstallStep } = {}) {
   const releases = `${baseUrl}/${releasesDir}`;
-  const step = renderedInstallStep("--releases-url", releases);
+  const step = render("--releases-url", releases);
   assert.equal(step.env.GHTRAF_RELEASES, releases, "the flag sets the step's release location");
   const box = mkdtempSync(join(work, "run-"));
   const home = join(box, "home");
@@ -241,4 +292,45 @@ test("the release workflow builds every target the script downloads, packed by s
   const text = JSON.stringify(release.jobs.build.steps);
   assert.match(text, /scripts\/dist archive \\"\$VERSION\\" \\"\$TARGET\\"/);
   assert.match(JSON.stringify(release.jobs.publish.steps), /scripts\/dist sums dist/);
+});
+
+// The hub workflow (traffic-hub.yml): the same step, from `hub init --releases-url`, so a shard
+// job on a cold cache downloads the checked binary instead of compiling for minutes.
+test("the hub workflow's install step is traffic-badges.yml's, with hub init's release location", () => {
+  const hub = renderedHubInstallStep();
+  assert.equal(hub.run, step.run, "one script");
+  assert.deepEqual(hub.env, step.env, "same version and default release location");
+  assert.equal(hub.if, step.if, "run on a cache miss");
+  const custom = renderedHubInstallStep("--install-command", "cargo binstall ghtraf --no-confirm");
+  assert.equal(custom.run.trim(), "cargo binstall ghtraf --no-confirm");
+});
+
+test("the hub's step installs the release binary after checking it", { skip: !target }, async () => {
+  release(join(work, "releases-hub"), bin);
+  const r = await runStep("releases-hub", { render: renderedHubInstallStep });
+  assert.equal(r.code, 0, r.output);
+  assert.equal(execFileSync(r.installed, ["--version"], { encoding: "utf8" }).trim(), `ghtraf ${version}`);
+  assert.equal(r.cargoArgs, null, "nothing compiled");
+  assert.deepEqual(r.requests, [
+    `/releases-hub/download/v${version}/SHA256SUMS`,
+    `/releases-hub/download/v${version}/ghtraf-${version}-${target}.tar.gz`,
+  ]);
+});
+
+test("the hub's step refuses a tampered archive and never runs it", { skip: !target }, async () => {
+  const { file, marker } = markerBinary("hub-tampered");
+  release(join(work, "releases-hub-tampered"), bin, { tamperWith: file });
+  const r = await runStep("releases-hub-tampered", { render: renderedHubInstallStep });
+  assert.notEqual(r.code, 0, r.output);
+  assert.match(r.output, /::error::checksum mismatch for ghtraf-/);
+  assert.ok(!existsSync(marker), "the tampered file was never executed");
+  assert.ok(!existsSync(r.installed), "nothing was installed");
+  assert.equal(r.cargoArgs, null);
+});
+
+test("the hub's step falls back to cargo install --locked where the release has no binary", async () => {
+  const r = await runStep("releases-good", { uname: ["FreeBSD", "amd64"], render: renderedHubInstallStep });
+  assert.equal(r.code, 0, r.output);
+  assert.deepEqual(r.cargoArgs, fallback);
+  assert.deepEqual(r.requests, []);
 });
