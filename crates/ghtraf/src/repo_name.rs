@@ -7,7 +7,9 @@
 //! `https://HOST/OWNER/REPO(.git)` or `git@HOST:OWNER/REPO(.git)`. When none
 //! is found, the error says which case it is (no checkout, no origin, an
 //! origin that is not on GitHub), and every result carries where it came
-//! from so a command can say so.
+//! from so a command can say so. `.ghtraf.json` is one repository's: when
+//! `-R` or `$GITHUB_REPOSITORY` names another, [`other_repository`] says so,
+//! and no command takes that file's gist ids for it.
 
 use std::fmt;
 use std::path::Path;
@@ -213,6 +215,17 @@ pub fn resolve_for(
     owner: Option<&str>,
     config: Option<&ProjectConfig>,
 ) -> Result<RepoRef> {
+    resolve_sourced(ctx, root, flag, owner, config).map(|(repo, _)| repo)
+}
+
+/// [`resolve_for`], and where the name came from.
+pub fn resolve_sourced(
+    ctx: &Context,
+    root: &Path,
+    flag: Option<&str>,
+    owner: Option<&str>,
+    config: Option<&ProjectConfig>,
+) -> Result<(RepoRef, Source)> {
     let hosts = hosts(&|k| ctx.env(k));
     let origin = origin(root, &hosts);
     let found = resolve(
@@ -231,7 +244,47 @@ pub fn resolve_for(
         level::VERBOSE,
         &format!("repository {}/{} ({source})", repo.owner, repo.name),
     );
-    Ok(repo)
+    Ok((repo, source))
+}
+
+/// `.ghtraf.json` describes only the repository its `owner`/`repo` name: its
+/// gist ids and settings are that repository's. When `-R` or
+/// `$GITHUB_REPOSITORY` names another one, the repository the file is for
+/// (`owner/repo`); `None` when it is for `repo`, or names none.
+pub fn other_repository(config: Option<&ProjectConfig>, repo: &RepoRef) -> Option<String> {
+    let config = config?;
+    let (owner, name) = (config.owner.as_deref()?, config.repo.as_deref()?);
+    let same = owner.trim().eq_ignore_ascii_case(&repo.owner)
+        && name.trim().eq_ignore_ascii_case(&repo.name);
+    (!same).then(|| format!("{}/{}", owner.trim(), name.trim()))
+}
+
+/// For a command that writes the checkout's files (`create`, `init`,
+/// `upgrade`) or judges them (`verify`): a checkout whose `.ghtraf.json` is
+/// another repository's holds that repository's files, so working on `repo`
+/// there is refused (exit 2), naming both.
+pub fn refuse_other_checkout(
+    config: Option<&ProjectConfig>,
+    repo: &RepoRef,
+    source: &Source,
+) -> Result<()> {
+    let Some(other) = other_repository(config, repo) else {
+        return Ok(());
+    };
+    let named = format!("{}/{}", repo.owner, repo.name);
+    let (by, drop) = match source {
+        Source::Environment => ("$GITHUB_REPOSITORY names", "unset GITHUB_REPOSITORY"),
+        _ => ("--repo names", "leave out --repo"),
+    };
+    Err(CliError::usage(format!(
+        "this checkout's .ghtraf.json is for {other}, but {by} {named}: the checkout's files are {other}'s"
+    ))
+    .with_hint(format!(
+        "run it in a checkout of {named} (or pass --repo-dir DIR), or {drop} to work on {other}"
+    ))
+    .with_hint(format!(
+        "if {other} was renamed to {named}, correct \"owner\" and \"repo\" in .ghtraf.json first"
+    )))
 }
 
 /// A 404 on the repository itself, naming it: GitHub answers 404 both for a

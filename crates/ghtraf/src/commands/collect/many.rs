@@ -105,6 +105,7 @@ fn observe_one(ctx: &Context, gh: &ghtraf_github::Client, tracked: &TrackedRepo)
         repo,
         badge_gist_id: tracked.badge_gist_id.clone(),
         archive_gist_id: tracked.archive_gist_id.clone(),
+        other_checkout: false,
     };
     observe(ctx, target, gh).map_err(|e| e.to_string())
 }
