@@ -177,3 +177,34 @@ fn commands_that_write_or_judge_the_checkout_refuse_another_repository() {
     assert_eq!(snapshot_tree(d), tree, "nothing in the checkout changed");
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
 }
+
+#[test]
+fn collect_and_backfill_never_write_a_gist_whose_state_is_another_repositorys() {
+    let hub = world();
+    let nowhere = tempfile::tempdir().unwrap();
+    let run = on(&hub).now(NOW).gist_token(GIST_TOKEN);
+    let badge = badge_id(0);
+    for command in [
+        &["collect", "-n"][..],
+        &["backfill", "-n", "--from", "stars"],
+    ] {
+        let mut args = command.to_vec();
+        args.extend(["-R", "octo/r001", "--gist-id", &badge]);
+        let out = run.run(nowhere.path(), &args);
+        assert_eq!(out.code, 1, "{command:?}: {out:?}");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: gist {badge} holds the traffic of octo/r000 (its state.json says so), not of octo/r001; nothing was written\n"
+            )),
+            "{command:?}: {}",
+            out.stderr
+        );
+    }
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    // The same repository in another letter case is the same repository.
+    let out = run.run(
+        nowhere.path(),
+        &["collect", "-n", "-R", "OCTO/R000", "--gist-id", &badge],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+}
