@@ -84,6 +84,8 @@ pub fn parse(text: &str, hosts: &[String]) -> Result<RepoRef> {
     } else if let Some((h, p)) = t.strip_prefix("git@").and_then(|r| r.split_once(':')) {
         (Some(h), p)
     } else {
+        let first = t.split('/').next().unwrap_or_default().to_ascii_lowercase();
+        let known_host = hosts.contains(&first);
         match t.split('/').count() {
             1 => {
                 return Err(bad(
@@ -91,6 +93,7 @@ pub fn parse(text: &str, hosts: &[String]) -> Result<RepoRef> {
                 ))
             }
             3 => t.split_once('/').map_or((None, t), |(h, p)| (Some(h), p)),
+            n if n > 3 && known_host => t.split_once('/').map_or((None, t), |(h, p)| (Some(h), p)),
             _ => (None, t),
         }
     };
@@ -106,6 +109,16 @@ pub fn parse(text: &str, hosts: &[String]) -> Result<RepoRef> {
         }
     }
     let path = path.trim_end_matches('/');
+    // A browsing URL (`…/tree/main`, `…/blob/…`) names a place inside a
+    // repository; gh takes only the repository, and so does ghtraf.
+    if let [owner, name, rest] = path.splitn(3, '/').collect::<Vec<_>>()[..] {
+        if let Ok(repo) = RepoRef::parse(&format!("{owner}/{name}")) {
+            return Err(CliError::usage(format!(
+                "`{text}` does not name a repository: `/{rest}` after {repo} is a path inside it"
+            ))
+            .with_hint(format!("name the repository itself: {repo}")));
+        }
+    }
     let path = path.strip_suffix(".git").unwrap_or(path);
     RepoRef::parse(path).map_err(|e| {
         CliError::usage(e.message().to_string())
@@ -364,6 +377,24 @@ mod tests {
         assert!(msg("gitlab.com/octo/demo").contains("gitlab.com is not a GitHub host"));
         assert!(msg("https://gitlab.com/octo/demo").contains("not a GitHub host"));
         assert!(msg("octo/de mo").contains("not a GitHub repository"));
+        // A browsing URL: the extra path is what is wrong, not the name.
+        for t in [
+            "https://github.com/octo/demo/tree/main",
+            "github.com/octo/demo/blob/main/README.md",
+            "octo/demo/tree/main",
+        ] {
+            let e = parse(t, &gh()).map(|_| ()).unwrap_err();
+            assert!(
+                e.message.ends_with("after octo/demo is a path inside it"),
+                "{t}: {}",
+                e.message
+            );
+            assert_eq!(
+                e.hint(),
+                Some("name the repository itself: octo/demo"),
+                "{t}"
+            );
+        }
     }
 
     #[test]
