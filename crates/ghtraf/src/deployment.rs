@@ -5,7 +5,7 @@
 //! each other, so the convention has one definition and `list` finds exactly
 //! what `create` made.
 
-use ghtraf_github::{Gist, RepoRef};
+use ghtraf_github::{Gist, GitHubRead, RepoRef};
 use ghtraf_traffic::{archive_period_of_file, import_archives, ArchiveMonth};
 
 use crate::error::{CliError, Result};
@@ -55,6 +55,50 @@ pub fn tracked_repo(description: &str) -> Option<RepoRef> {
     let parsed = RepoRef::parse(repo).ok()?;
     (gist_description(&parsed, GistRole::Badges) == description && role == "badges")
         .then_some(parsed)
+}
+
+/// A badge gist is written only for the repository its `state.json` is about:
+/// merges never lower a figure, so another repository's traffic merged in
+/// could not be taken out again. `github_name` is GitHub's name for `repo`.
+/// A state that names no repository (or does not parse: the planner says
+/// so) is accepted; names compare in any letter case, as GitHub's do, and a
+/// state naming the repository's old name is accepted when GitHub answers
+/// that name with this repository (a rename).
+pub fn check_state_repo(
+    gh: &dyn GitHubRead,
+    gist: &Gist,
+    repo: &RepoRef,
+    github_name: &str,
+) -> Result<()> {
+    let Some(said) = state_repo(gist) else {
+        return Ok(());
+    };
+    let named = format!("{}/{}", repo.owner, repo.name);
+    if said.eq_ignore_ascii_case(&named) || said.eq_ignore_ascii_case(github_name) {
+        return Ok(());
+    }
+    let renamed = RepoRef::parse(&said)
+        .ok()
+        .and_then(|old| gh.repo(&old).ok())
+        .is_some_and(|r| r.full_name.eq_ignore_ascii_case(github_name));
+    if renamed {
+        return Ok(());
+    }
+    Err(CliError::runtime(format!(
+        "gist {} holds the traffic of {said} (its state.json says so), not of {named}; nothing was written",
+        gist.id
+    ))
+    .with_hint(format!(
+        "name {named}'s own badge gist: its {BADGE_VARIABLE} variable or --gist-id (`ghtraf status -R {named}` shows the gists found for it)"
+    )))
+}
+
+/// The repository a badge gist's `state.json` names, if it names one.
+fn state_repo(gist: &Gist) -> Option<String> {
+    let file = gist.files.get(ghtraf_traffic::STATE_FILE)?;
+    let state: serde_json::Value = serde_json::from_str(&file.content).ok()?;
+    let repo = state.get("repo")?.as_str()?.trim();
+    (!repo.is_empty()).then(|| repo.to_string())
 }
 
 /// The archive months held by an archive gist (ours or the original's).

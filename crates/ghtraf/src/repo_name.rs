@@ -7,7 +7,9 @@
 //! `https://HOST/OWNER/REPO(.git)` or `git@HOST:OWNER/REPO(.git)`. When none
 //! is found, the error says which case it is (no checkout, no origin, an
 //! origin that is not on GitHub), and every result carries where it came
-//! from so a command can say so.
+//! from so a command can say so. `.ghtraf.json` is one repository's: when
+//! `-R` or `$GITHUB_REPOSITORY` names another, [`other_repository`] says so,
+//! and no command takes that file's gist ids for it.
 
 use std::fmt;
 use std::path::Path;
@@ -82,6 +84,8 @@ pub fn parse(text: &str, hosts: &[String]) -> Result<RepoRef> {
     } else if let Some((h, p)) = t.strip_prefix("git@").and_then(|r| r.split_once(':')) {
         (Some(h), p)
     } else {
+        let first = t.split('/').next().unwrap_or_default().to_ascii_lowercase();
+        let known_host = hosts.contains(&first);
         match t.split('/').count() {
             1 => {
                 return Err(bad(
@@ -89,6 +93,7 @@ pub fn parse(text: &str, hosts: &[String]) -> Result<RepoRef> {
                 ))
             }
             3 => t.split_once('/').map_or((None, t), |(h, p)| (Some(h), p)),
+            n if n > 3 && known_host => t.split_once('/').map_or((None, t), |(h, p)| (Some(h), p)),
             _ => (None, t),
         }
     };
@@ -104,6 +109,16 @@ pub fn parse(text: &str, hosts: &[String]) -> Result<RepoRef> {
         }
     }
     let path = path.trim_end_matches('/');
+    // A browsing URL (`…/tree/main`, `…/blob/…`) names a place inside a
+    // repository; gh takes only the repository, and so does ghtraf.
+    if let [owner, name, rest] = path.splitn(3, '/').collect::<Vec<_>>()[..] {
+        if let Ok(repo) = RepoRef::parse(&format!("{owner}/{name}")) {
+            return Err(CliError::usage(format!(
+                "`{text}` does not name a repository: `/{rest}` after {repo} is a path inside it"
+            ))
+            .with_hint(format!("name the repository itself: {repo}")));
+        }
+    }
     let path = path.strip_suffix(".git").unwrap_or(path);
     RepoRef::parse(path).map_err(|e| {
         CliError::usage(e.message().to_string())
@@ -213,6 +228,17 @@ pub fn resolve_for(
     owner: Option<&str>,
     config: Option<&ProjectConfig>,
 ) -> Result<RepoRef> {
+    resolve_sourced(ctx, root, flag, owner, config).map(|(repo, _)| repo)
+}
+
+/// [`resolve_for`], and where the name came from.
+pub fn resolve_sourced(
+    ctx: &Context,
+    root: &Path,
+    flag: Option<&str>,
+    owner: Option<&str>,
+    config: Option<&ProjectConfig>,
+) -> Result<(RepoRef, Source)> {
     let hosts = hosts(&|k| ctx.env(k));
     let origin = origin(root, &hosts);
     let found = resolve(
@@ -231,7 +257,47 @@ pub fn resolve_for(
         level::VERBOSE,
         &format!("repository {}/{} ({source})", repo.owner, repo.name),
     );
-    Ok(repo)
+    Ok((repo, source))
+}
+
+/// `.ghtraf.json` describes only the repository its `owner`/`repo` name: its
+/// gist ids and settings are that repository's. When `-R` or
+/// `$GITHUB_REPOSITORY` names another one, the repository the file is for
+/// (`owner/repo`); `None` when it is for `repo`, or names none.
+pub fn other_repository(config: Option<&ProjectConfig>, repo: &RepoRef) -> Option<String> {
+    let config = config?;
+    let (owner, name) = (config.owner.as_deref()?, config.repo.as_deref()?);
+    let same = owner.trim().eq_ignore_ascii_case(&repo.owner)
+        && name.trim().eq_ignore_ascii_case(&repo.name);
+    (!same).then(|| format!("{}/{}", owner.trim(), name.trim()))
+}
+
+/// For a command that writes the checkout's files (`create`, `init`,
+/// `upgrade`) or judges them (`verify`): a checkout whose `.ghtraf.json` is
+/// another repository's holds that repository's files, so working on `repo`
+/// there is refused (exit 2), naming both.
+pub fn refuse_other_checkout(
+    config: Option<&ProjectConfig>,
+    repo: &RepoRef,
+    source: &Source,
+) -> Result<()> {
+    let Some(other) = other_repository(config, repo) else {
+        return Ok(());
+    };
+    let named = format!("{}/{}", repo.owner, repo.name);
+    let (by, drop) = match source {
+        Source::Environment => ("$GITHUB_REPOSITORY names", "unset GITHUB_REPOSITORY"),
+        _ => ("--repo names", "leave out --repo"),
+    };
+    Err(CliError::usage(format!(
+        "this checkout's .ghtraf.json is for {other}, but {by} {named}: the checkout's files are {other}'s"
+    ))
+    .with_hint(format!(
+        "run it in a checkout of {named} (or pass --repo-dir DIR), or {drop} to work on {other}"
+    ))
+    .with_hint(format!(
+        "if {other} was renamed to {named}, correct \"owner\" and \"repo\" in .ghtraf.json first"
+    )))
 }
 
 /// A 404 on the repository itself, naming it: GitHub answers 404 both for a
@@ -311,6 +377,24 @@ mod tests {
         assert!(msg("gitlab.com/octo/demo").contains("gitlab.com is not a GitHub host"));
         assert!(msg("https://gitlab.com/octo/demo").contains("not a GitHub host"));
         assert!(msg("octo/de mo").contains("not a GitHub repository"));
+        // A browsing URL: the extra path is what is wrong, not the name.
+        for t in [
+            "https://github.com/octo/demo/tree/main",
+            "github.com/octo/demo/blob/main/README.md",
+            "octo/demo/tree/main",
+        ] {
+            let e = parse(t, &gh()).map(|_| ()).unwrap_err();
+            assert!(
+                e.message.ends_with("after octo/demo is a path inside it"),
+                "{t}: {}",
+                e.message
+            );
+            assert_eq!(
+                e.hint(),
+                Some("name the repository itself: octo/demo"),
+                "{t}"
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! gist-id variables are in the environment) and on a maintainer's machine
 //! (where `.ghtraf.json` knows them); `export` likewise. One resolver keeps the
 //! precedence identical for both: flag, then environment, then the
-//! repository variables, then `.ghtraf.json`.
+//! repository variables, then `.ghtraf.json` — only when it is that
+//! repository's (`-R` in another repository's checkout takes nothing from it).
 
 use ghtraf_github::{GitHubRead, RepoRef};
 
@@ -41,6 +42,10 @@ pub struct Target {
     pub repo: RepoRef,
     pub badge_gist_id: String,
     pub archive_gist_id: Option<String>,
+    /// The checkout's `.ghtraf.json` is another repository's (`-R` or
+    /// `$GITHUB_REPOSITORY` named this one): nothing in the checkout is this
+    /// repository's.
+    pub other_checkout: bool,
 }
 
 /// The project config, if any (a malformed one is an error, not "none").
@@ -66,9 +71,9 @@ pub fn resolve_repo(
 /// variable and no `.ghtraf.json` (it is given nothing); its gists are found
 /// by name, instead of "run `ghtraf create` first", which would refuse there.
 pub fn resolve_reading(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
-    let (repo, badge, archive) = named_ids(ctx, args, gh)?;
+    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
     if let Some(badge) = badge {
-        return target(ctx, repo, badge, archive);
+        return target(ctx, repo, badge, archive, other);
     }
     let gists = gh
         .list_gists()
@@ -81,7 +86,7 @@ pub fn resolve_reading(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) ->
     };
     let badge = named(GistRole::Badges).ok_or_else(|| no_badge_gist(&repo))?;
     let archive = archive.or_else(|| named(GistRole::Archive));
-    target(ctx, repo, badge, archive)
+    target(ctx, repo, badge, archive, other)
 }
 
 fn no_badge_gist(repo: &RepoRef) -> CliError {
@@ -94,20 +99,34 @@ fn no_badge_gist(repo: &RepoRef) -> CliError {
 
 /// Gist ids: flag, environment, repository variable, `.ghtraf.json`.
 pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
-    let (repo, badge, archive) = named_ids(ctx, args, gh)?;
+    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
     let badge = badge.ok_or_else(|| no_badge_gist(&repo))?;
-    target(ctx, repo, badge, archive)
+    target(ctx, repo, badge, archive, other)
 }
 
-/// The repository, and the gist ids something names: flag, environment,
-/// repository variable, `.ghtraf.json`.
+/// The repository, the gist ids something names (flag, environment,
+/// repository variable, `.ghtraf.json`), and whether the checkout's
+/// `.ghtraf.json` is another repository's: then none of its ids are taken
+/// (they are that repository's gists), and a note says so.
 fn named_ids(
     ctx: &Context,
     args: &TargetArgs,
     gh: &dyn GitHubRead,
-) -> Result<(RepoRef, Option<String>, Option<String>)> {
+) -> Result<(RepoRef, Option<String>, Option<String>, bool)> {
     let config = project_config(ctx, args)?;
     let repo = resolve_repo(ctx, args, config.as_ref())?;
+    let other = repo_name::other_repository(config.as_ref(), &repo);
+    if let Some(other) = &other {
+        ctx.reporter.diag(
+            Channel::Config,
+            level::INFO,
+            &format!(
+                "note: this checkout's .ghtraf.json is for {other}; {}/{}'s gists are not taken from it",
+                repo.owner, repo.name
+            ),
+        );
+    }
+    let config = config.filter(|_| other.is_none());
     let pick = |flag: &Option<String>, env: &str| -> Option<String> {
         flag.clone()
             .or_else(|| ctx.env(env).filter(|s| !s.trim().is_empty()))
@@ -140,10 +159,16 @@ fn named_ids(
     }
     let badge = badge.or_else(|| config.as_ref().and_then(|c| c.badge_gist_id.clone()));
     let archive = archive.or_else(|| config.as_ref().and_then(|c| c.archive_gist_id.clone()));
-    Ok((repo, badge, archive))
+    Ok((repo, badge, archive, other.is_some()))
 }
 
-fn target(ctx: &Context, repo: RepoRef, badge: String, archive: Option<String>) -> Result<Target> {
+fn target(
+    ctx: &Context,
+    repo: RepoRef,
+    badge: String,
+    archive: Option<String>,
+    other_checkout: bool,
+) -> Result<Target> {
     ctx.reporter.diag(
         Channel::Config,
         level::VERBOSE,
@@ -158,5 +183,6 @@ fn target(ctx: &Context, repo: RepoRef, badge: String, archive: Option<String>) 
         repo,
         badge_gist_id: badge,
         archive_gist_id: archive,
+        other_checkout,
     })
 }

@@ -392,7 +392,13 @@ pub fn run_invocation(ctx: &Context, mode: RunMode, invocation: &Invocation) -> 
             },
         ),
         Invocation::Collect(args) => collect::run(ctx, &mode, args),
-        Invocation::Hub(args) => driver::run(ctx, &mode, &hub::Hub { args: args.clone() }),
+        Invocation::Hub(args) => driver::run(
+            ctx,
+            &mode,
+            &hub::Hub {
+                args: args.with_names_parsed(ctx)?,
+            },
+        ),
         Invocation::Upgrade(args) => driver::run(
             ctx,
             &mode,

@@ -227,7 +227,9 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     }
     let root = crate::project::discover_root(args.target.repo_dir.as_deref(), &ctx.cwd);
     // Through the confined layer: a symlink there is not "in the checkout".
+    // Another repository's checkout (its .ghtraf.json says so) holds nothing of this one's.
     st.workflow_in_checkout = match crate::checkout::Checkout::new(&root).check(WORKFLOW_PATH) {
+        _ if target.other_checkout => false,
         Ok(present) => present,
         Err(e) => {
             problems.push(format!("workflow: {e}"));

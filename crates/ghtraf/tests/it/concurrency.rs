@@ -81,6 +81,7 @@ fn planned(
             repo: RepoRef::parse("octo/demo").unwrap(),
             badge_gist_id: id.clone(),
             archive_gist_id: None,
+            other_checkout: false,
         },
         badge_gist: gh.gist(&id).unwrap().unwrap(),
         archive_gist: None,

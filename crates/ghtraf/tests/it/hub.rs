@@ -280,3 +280,27 @@ fn a_missing_portfolio_gist_is_named_and_the_repositories_are_still_written() {
         [badge_id(2), badge_id(4)]
     );
 }
+
+/// `--only` takes every form `-R` takes (README "Naming a repository"): a URL
+/// was refused as "the owner may only contain letters…".
+#[test]
+fn only_takes_every_form_the_repo_flag_takes() {
+    let hub = world();
+    let dir = hub_checkout(badge_id);
+    for form in [
+        "https://github.com/octo/r002",
+        "github.com/octo/r002",
+        "git@github.com:octo/r002.git",
+    ] {
+        let out = collect(&hub, dir.path(), &["--only", form, "--dry-run"]);
+        assert_eq!(out.code, 0, "{form}: {out:?}");
+        assert!(out.stdout.contains(&badge_id(2)), "{form}: {}", out.stdout);
+    }
+    let out = collect(
+        &hub,
+        dir.path(),
+        &["--only", "https://github.com/octo/r002"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(patched(&hub).contains_key(&badge_id(2)));
+}

@@ -512,3 +512,33 @@ fn hub_init_of_an_empty_hub_points_at_hub_add() {
     );
     assert!(!again.stderr.contains(next), "{}", again.stderr);
 }
+
+/// `hub add` and `hub remove` take every form `-R` takes (README "Naming a
+/// repository"): a URL was refused as "the owner may only contain letters…".
+#[test]
+fn hub_add_and_remove_take_every_form_the_repo_flag_takes() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let plain = ghtraf_hub(&hub, d, &["add", "octo/r000", "--dry-run"]);
+    assert_eq!(plain.code, 0, "{plain:?}");
+    for form in [
+        "https://github.com/octo/r000",
+        "github.com/octo/r000",
+        "git@github.com:octo/r000.git",
+    ] {
+        let out = ghtraf_hub(&hub, d, &["add", form, "--dry-run"]);
+        assert_eq!(out.code, 0, "{form}: {out:?}");
+        assert_eq!(out.stdout, plain.stdout, "{form}");
+    }
+    let add = ghtraf_hub(&hub, d, &["add", "https://github.com/octo/r000"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert_eq!(hub_file(d)["repos"][0]["repo"], "octo/r000");
+    let remove = ghtraf_hub(&hub, d, &["remove", "git@github.com:octo/r000.git"]);
+    assert_eq!(remove.code, 0, "{remove:?}");
+    assert_eq!(hub_file(d)["repos"], json!([]));
+}

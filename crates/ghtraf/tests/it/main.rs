@@ -22,6 +22,7 @@ mod install_step;
 mod json_schema;
 mod kept_edits;
 mod naming;
+mod other_checkout;
 mod output;
 mod round_trips;
 mod status;

@@ -169,3 +169,17 @@ fn upgrade_follows_the_same_rule_and_says_the_same_errors() {
       hint: for GitHub Enterprise, set GH_HOST to its host name
     ");
 }
+
+/// A browsing URL names a place inside a repository: the error says the
+/// extra path is the problem (it blamed the repository name's characters).
+#[test]
+fn a_browsing_url_is_refused_for_its_extra_path() {
+    let hub = hub_on("2026-02-26");
+    let dir = checkout();
+    insta::assert_snapshot!(transcript(&hub, dir.path(), &["status", "-R", "https://github.com/octo/demo/tree/main"]), @r"
+    exit: 2
+    --- stderr
+    error: `https://github.com/octo/demo/tree/main` does not name a repository: `/tree/main` after octo/demo is a path inside it
+      hint: name the repository itself: octo/demo
+    ");
+}

@@ -109,6 +109,8 @@ pub fn observe(
         .with_hint("check TRAFFIC_GIST_ID, or run `ghtraf create` to repair it")
     })?;
     let (state, state_warnings) = stored_state(&badge_gist)?;
+    // Before any source is read: another repository's gist is never written.
+    crate::deployment::check_state_repo(gh, &badge_gist, &target.repo, &repo.full_name)?;
     if target.archive_gist_id.is_some() && archive_gist.is_none() {
         return Err(CliError::runtime(format!(
             "the archive gist {} does not exist; nothing was read",

@@ -82,16 +82,17 @@ pub fn run(ctx: &Context, mode: &RunMode, args: &CollectArgs) -> Result<ExitStat
     })
 }
 
-fn selection(args: &ManyArgs) -> Result<Selection> {
+/// `--only` takes every form `-R` takes (README "Naming a repository").
+fn selection(args: &ManyArgs, hosts: &[String]) -> Result<Selection> {
     let only = args
         .only
         .iter()
         .map(|r| {
-            ghtraf_github::RepoRef::parse(r)
+            crate::repo_name::parse(r, hosts)
                 .map(|r| crate::hub::shard::canonical(&r))
-                .map_err(|e| {
-                    CliError::usage(format!("--only {r}: {}", e.message()))
-                        .with_hint("use OWNER/REPO, e.g. octo/demo")
+                .map_err(|mut e| {
+                    e.message = format!("--only {r}: {}", e.message);
+                    e
                 })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -105,6 +106,7 @@ fn observe_one(ctx: &Context, gh: &ghtraf_github::Client, tracked: &TrackedRepo)
         repo,
         badge_gist_id: tracked.badge_gist_id.clone(),
         archive_gist_id: tracked.archive_gist_id.clone(),
+        other_checkout: false,
     };
     observe(ctx, target, gh).map_err(|e| e.to_string())
 }
@@ -134,7 +136,8 @@ impl MutatingCommand for CollectMany {
     type World = ManyWorld;
 
     fn observe(&self, ctx: &Context) -> Result<ManyWorld> {
-        let selection = selection(&self.args.many)?;
+        let hosts = crate::repo_name::hosts(&|k| ctx.env(k));
+        let selection = selection(&self.args.many, &hosts)?;
         let root = project::discover_root(self.args.target.repo_dir.as_deref(), &ctx.cwd);
         let hub = HubConfig::require(&root)?;
         let client = api::client(ctx)?;

@@ -94,6 +94,7 @@ pub fn observe(ctx: &Context, target: Target, gh: &dyn GitHubRead) -> Result<Col
             .collect(),
     );
     let r = repo_read.map_err(e("reading the repository"))?;
+    let github_name = r.full_name.clone();
     // GitHub's names are case-insensitive: use its spelling from here on.
     let spelled = ghtraf_github::RepoRef::parse(&r.full_name)
         .ok()
@@ -120,6 +121,8 @@ pub fn observe(ctx: &Context, target: Target, gh: &dyn GitHubRead) -> Result<Col
         ))
         .with_hint("check TRAFFIC_GIST_ID, or run `ghtraf create` to repair it")
     })?;
+    // Another repository's gist is never written (merges cannot be taken back).
+    crate::deployment::check_state_repo(gh, &badge_gist, repo, &github_name)?;
     if target.archive_gist_id.is_some() && archive_gist.is_none() {
         ctx.reporter.warn(&format!(
             "the archive gist {} does not exist; months cannot be archived until it does",

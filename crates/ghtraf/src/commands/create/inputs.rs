@@ -143,6 +143,8 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
         }
         None => return Err(repo_name::not_found(&origin)),
     };
+    // The checkout's files (and .ghtraf.json's gist ids) are the repository it names.
+    repo_name::refuse_other_checkout(project.config.as_ref(), &repo, &source)?;
     // What the person typed needs no echo; a value found elsewhere is shown.
     let level = if ctx.interactive && source != repo_name::Source::Flag {
         level::INFO

@@ -248,6 +248,22 @@ pub struct Hub {
     pub args: HubArgs,
 }
 
+impl HubArgs {
+    /// `hub add`/`hub remove` take every form `-R` takes (README "Naming a
+    /// repository"): the names as OWNER/REPO, before anything is observed
+    /// or planned.
+    pub fn with_names_parsed(&self, ctx: &Context) -> Result<HubArgs> {
+        let hosts = crate::repo_name::hosts(&|k| ctx.env(k));
+        let mut args = self.clone();
+        if let HubAction::Add { repos, .. } | HubAction::Remove { repos, .. } = &mut args.action {
+            for r in repos.iter_mut() {
+                *r = crate::repo_name::parse(r, &hosts)?.to_string();
+            }
+        }
+        Ok(args)
+    }
+}
+
 fn parse_repo(text: &str) -> Result<RepoRef> {
     RepoRef::parse(text).map_err(|e| {
         CliError::usage(format!("{text}: {}", e.message()))

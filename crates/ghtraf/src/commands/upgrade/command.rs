@@ -278,13 +278,17 @@ fn resolve_repo(
         repo: get("repo"),
         ..project::ProjectConfig::default()
     };
-    repo_name::resolve_for(
+    let named = config.map(|_| named);
+    let (repo, source) = repo_name::resolve_sourced(
         ctx,
         root,
         args.common.repo.as_deref(),
         args.common.owner.as_deref(),
-        config.map(|_| &named),
-    )
+        named.as_ref(),
+    )?;
+    // The checkout's files (and .ghtraf.json's gist ids) are the repository it names.
+    repo_name::refuse_other_checkout(named.as_ref(), &repo, &source)?;
+    Ok(repo)
 }
 
 fn resolve_inputs(
