@@ -133,7 +133,7 @@ runtime error: GitHub, network or file failure, an action failed
 usage error: bad flags or repository name, malformed .ghtraf.json, a plan that needs approval and no terminal to ask on
 .TP
 \fB3\fR
-verification found a deviation, or not all that was asked could be done (a repository named to hub add and not added)
+verification found a deviation, or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
 .TP
 \fB4\fR
 the plan is stale: something changed between planning and applying; nothing further was done

@@ -14,7 +14,7 @@ const NOW: &str = "2026-02-10T03:00:00Z";
 const REPOS: usize = 30;
 const HUB_GIST: &str = "00000000000000000000000000abcdef";
 
-fn world() -> FakeHub {
+pub(crate) fn world() -> FakeHub {
     let mut world = World::many_repos("octo", REPOS);
     world.today = Some("2026-02-10".into());
     let mut text = serde_json::to_value(world).unwrap();
@@ -37,7 +37,7 @@ fn world() -> FakeHub {
     .unwrap()
 }
 
-fn ghtraf_hub(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn ghtraf_hub(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["hub", "-n"];
     all.extend_from_slice(args);
     // `-n` is global: put it first.
@@ -45,7 +45,7 @@ fn ghtraf_hub(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
     on(hub).now(NOW).run(dir, &all)
 }
 
-fn hub_file(dir: &Path) -> Value {
+pub(crate) fn hub_file(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join(".ghtraf-hub.json")).unwrap()).unwrap()
 }
 

@@ -1,6 +1,7 @@
-//! `hub add`, what is read about each repository beyond its name: the gists
-//! its variables name (as `create` adopts them), and which other hub, if any,
-//! already collects it (its badge gist's `hub.json`).
+//! `hub add`, what is read about each repository beyond its name: whether its
+//! own workflow is active, the gists its variables name (as `create` adopts
+//! them), and which other hub, if any, already collects it (its badge gist's
+//! `hub.json`).
 
 use std::collections::BTreeSet;
 
@@ -9,6 +10,7 @@ use ghtraf_github::{GistSummary, GitHubRead, RepoRef};
 use super::Candidate;
 use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use crate::hub::{Marker, MARKER_FILE};
+use crate::templates::WORKFLOW_PATH;
 
 /// A repository without a gist of a role by its name may still have one:
 /// the gist its `TRAFFIC_GIST_ID` / `TRAFFIC_ARCHIVE_GIST_ID` variable names
@@ -88,4 +90,29 @@ pub(super) fn other_hubs(
         };
         candidates[*i].other_hub = named.filter(|h| !h.eq_ignore_ascii_case(&hub.to_string()));
     }
+}
+
+/// `hub add`: whether each repository's own `traffic-badges.yml` is active (read at
+/// once); the error says why a repository is not added (not found, unreadable).
+pub(super) fn own_workflows_active(
+    client: &ghtraf_github::Client,
+    repos: &[RepoRef],
+) -> Vec<std::result::Result<bool, String>> {
+    ghtraf_github::fan_out(repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
+        client
+            .workflows(r)
+            .map(|ws| {
+                ws.iter()
+                    .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active")
+            })
+            .map_err(|e| {
+                if e.is_not_found() {
+                    // GitHub's 404 for a repository that does not exist or is hidden.
+                    "not found, or your token cannot see it (check the OWNER/REPO spelling)"
+                        .to_string()
+                } else {
+                    format!("cannot read its workflows: {}", e.message())
+                }
+            })
+    })
 }

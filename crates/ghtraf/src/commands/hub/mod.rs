@@ -44,7 +44,6 @@ use crate::hub::workflow::{Settings, HUB_WORKFLOW_PATH};
 use crate::hub::{HubConfig, Marker, HUB_FILE, MARKER_FILE};
 use crate::managed_file::{execute_file, ConflictMemory, FileStep};
 use crate::project;
-use crate::templates::WORKFLOW_PATH;
 
 mod candidates;
 pub mod check;
@@ -422,23 +421,7 @@ impl MutatingCommand for Hub {
                 .iter()
                 .map(|r| parse_repo(r))
                 .collect::<Result<Vec<_>>>()?;
-            let active = ghtraf_github::fan_out(&repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
-                client
-                    .workflows(r)
-                    .map(|ws| {
-                        ws.iter()
-                            .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active")
-                    })
-                    .map_err(|e| {
-                        if e.is_not_found() {
-                            // GitHub's 404 for a repository that does not exist or is hidden.
-                            "not found, or your token cannot see it (check the OWNER/REPO spelling)"
-                                .to_string()
-                        } else {
-                            format!("cannot read its workflows: {}", e.message())
-                        }
-                    })
-            });
+            let active = candidates::own_workflows_active(&client, &repos);
             world.candidates = repos
                 .into_iter()
                 .zip(active)
@@ -534,20 +517,32 @@ impl MutatingCommand for Hub {
         verify::verify(world, plan, results)
     }
 
-    /// A repository named to `hub add` and not added leaves the run short of what was asked:
-    /// after the warning saying why, the run ends as a deviation (exit 3), not a success.
+    /// A repository named to `hub add` and not added, or named to `hub remove` and not
+    /// tracked, leaves the run short of what was asked: the run ends as a deviation (exit
+    /// 3), not a success, naming why (in JSON mode the plan's warning is not on stderr).
     fn left_undone(&self, plan: &Plan<HubStep>) -> Vec<String> {
-        plan.context
-            .get(plan::NOT_ADDED)
-            .and_then(|v| v.as_array())
-            .map(|names| {
-                names
-                    .iter()
-                    .filter_map(|n| n.as_str())
-                    .map(|n| format!("{n} was not added to the hub (see the warning above)"))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let named = |key: &str| -> Vec<(String, String)> {
+            plan.context
+                .get(key)
+                .and_then(|v| v.as_array())
+                .map(|named| {
+                    named
+                        .iter()
+                        .map(|n| {
+                            let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
+                            (text("repo"), text("why"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let added = named(plan::NOT_ADDED)
+            .into_iter()
+            .map(|(repo, why)| format!("not deployed: {repo} was not added to the hub: {why}"));
+        let removed = named(plan::NOT_TRACKED)
+            .into_iter()
+            .map(|(repo, why)| format!("not removed: {repo}: {why}"));
+        added.chain(removed).collect()
     }
 
     fn finish(
