@@ -45,7 +45,8 @@ Examples:
   ghtraf hub add octo/a --retire-own-workflow     # collect it from the hub, not its own workflow";
 pub const HUB_REMOVE: &str = "\
 Examples:
-  ghtraf hub remove octo/b                        # stop collecting it (its gists and history stay)";
+  ghtraf hub remove octo/b                        # stop collecting it (its gists and history stay;
+                                                  # its own traffic-badges.yml, if disabled, is enabled again)";
 pub const STATUS: &str = "\
 Examples:
   ghtraf status                  # the repository of this checkout (in a hub's: the hub)

@@ -1,11 +1,83 @@
-//! `ghtraf hub remove`, and what a hub run leaves undone: a name the hub does not
-//! track, like one `hub add` does not add, ends the run with exit 3 naming it and
-//! why (also in JSON mode, and in a dry run with `--detailed-exitcode`), so
-//! `hub remove X && …` does not carry on past a typo.
+//! `ghtraf hub remove`, and what a hub run leaves undone: a repository whose own
+//! workflow is disabled is given it back (nothing else collects it once the hub
+//! stops), and a name the hub does not track, like one `hub add` does not add, ends
+//! the run with exit 3 naming it and why (also in JSON mode, and in a dry run with
+//! `--detailed-exitcode`), so `hub remove X && …` does not carry on past a typo.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::*;
 use crate::hub_setup::{ghtraf_hub, hub_file, world};
+use serde_json::Value;
+
+const ENABLE: &str = "/repos/octo/r001/actions/workflows/traffic-badges.yml/enable";
+
+fn own_workflow_state(hub: &fakehub::FakeHub) -> Value {
+    hub.state()["repos"]["octo/r001"]["workflows"]["7"]["state"].clone()
+}
+
+/// `hub add --retire-own-workflow` disabled r001's own workflow; `hub remove` plans
+/// enabling it again (dry run = run, verified), and a re-run changes nothing more.
+#[test]
+fn removing_a_retired_repository_enables_its_own_workflow_again() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let add = ghtraf_hub(&hub, d, &["add", "octo/r001", "--retire-own-workflow"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert_eq!(own_workflow_state(&hub), "disabled_manually");
+
+    hub.clear_log();
+    let args = ["remove", "octo/r001", "--format", "json"];
+    let mut preview = args.to_vec();
+    preview.push("--dry-run");
+    let dry = ghtraf_hub(&hub, d, &preview);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(hub.mutations().is_empty(), "the preview is inert");
+    let planned = dry.json()["plan"]["actions"].clone();
+    let enable = planned
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "workflow:update:octo/r001/traffic-badges.yml")
+        .cloned()
+        .unwrap_or_else(|| panic!("no enable action: {planned}"));
+    assert!(
+        enable["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("enable traffic-badges.yml in octo/r001 again"),
+        "{enable}"
+    );
+
+    let run = ghtraf_hub(&hub, d, &args);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.json()["plan"]["actions"],
+        planned,
+        "the dry run showed the run"
+    );
+    let done: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    assert!(done.iter().any(|p| p == ENABLE), "{done:?}");
+    assert_eq!(own_workflow_state(&hub), "active");
+    let checked = run.json()["verification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == enable["id"])
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(checked["status"], "ok", "verified: {checked}");
+
+    // Converged: nothing more to enable (the name is no longer tracked: exit 3, below).
+    hub.clear_log();
+    let again = ghtraf_hub(&hub, d, &["remove", "octo/r001"]);
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    assert!(!again.stdout.contains("enable"), "{again:?}");
+}
 
 /// A typo in `hub remove` is not a success: exit 3, the name and why on stderr (the
 /// others named are still removed), in JSON mode too.

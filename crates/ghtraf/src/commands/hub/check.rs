@@ -144,6 +144,7 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         token: TokenSource::Missing,
         api_base: client.base_url().to_string(),
         candidates: Vec::new(),
+        own_workflows: BTreeMap::new(),
         files,
         recorded,
         marked,

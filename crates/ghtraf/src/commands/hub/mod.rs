@@ -14,7 +14,8 @@
 //! after every gist creation, whether or not each succeeded, and lists the
 //! repositories whose gists exist: one failure never undoes the others, and
 //! a re-run creates what is still missing. `hub remove R…` stops tracking
-//! (the gists stay). A repository whose own `traffic-badges.yml` is active is
+//! (the gists stay) and enables a removed repository's own disabled workflow
+//! again, so something still collects it. A repository whose own `traffic-badges.yml` is active is
 //! either kept (`ownWorkflow` is recorded and the hub skips it, saying why)
 //! or retired with `--retire-own-workflow` (a planned `disable` of that
 //! workflow): two collectors never write the same gist.
@@ -125,6 +126,14 @@ pub enum HubStep {
         repo: String,
         workflow: String,
     },
+    /// Enable `workflow` in `repo` again (`hub remove`): once the hub stops,
+    /// nothing else collects it.
+    RestoreWorkflow {
+        repo: String,
+        workflow: String,
+        /// Its state as observed (`disabled_manually`, `disabled_inactivity`).
+        state: String,
+    },
     /// Put the hub's marker into `repo`'s badge gist (`hub`), or take it out
     /// (None): `create` there then knows whether a hub collects it.
     Mark {
@@ -162,6 +171,15 @@ impl Payload for HubStep {
                 1,
                 "why",
                 format!("{repo}'s own {workflow} would write the same gists as the hub"),
+            )],
+            HubStep::RestoreWorkflow {
+                repo,
+                workflow,
+                state,
+            } => vec![Detail::new(
+                1,
+                "why",
+                format!("{repo}'s own {workflow} is {state}: without it nothing collects {repo}, and GitHub keeps only 14 days of traffic"),
             )],
             HubStep::Mark { repo, hub, .. } => vec![Detail::new(
                 1,
@@ -222,6 +240,9 @@ pub struct HubWorld {
     /// The API base, for the page's raw gist URLs and the plan's requests.
     api_base: String,
     candidates: Vec<Candidate>,
+    /// `hub remove`: each tracked repository named, lower-cased, and the state of its own
+    /// `traffic-badges.yml` (None: it has none; Err: its workflows could not be read).
+    own_workflows: BTreeMap<String, std::result::Result<Option<String>, String>>,
     files: BTreeMap<String, Local>,
     /// What the hub's workflow was rendered with (`--install-command`, `--gist-token-name`).
     recorded: Settings,
@@ -315,6 +336,7 @@ impl MutatingCommand for Hub {
             token: TokenSource::Missing,
             api_base: String::new(),
             candidates: Vec::new(),
+            own_workflows: BTreeMap::new(),
             recorded: recorded_settings(&files),
             marked: BTreeSet::new(),
             listed: BTreeSet::new(),
@@ -440,6 +462,10 @@ impl MutatingCommand for Hub {
             candidates::adopt_named_by_variables(&client, &gists, &mut world.candidates);
             candidates::other_hubs(&client, &hub_repo, &world.marked, &mut world.candidates);
         }
+        if let HubAction::Remove { repos } = &self.args.action {
+            world.own_workflows =
+                candidates::own_workflows(&client, world.existing.as_ref(), repos)?;
+        }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);
         Ok(world)
@@ -503,6 +529,12 @@ impl MutatingCommand for Hub {
                 ghtraf_github::GitHubWrite::disable_workflow(client()?, &r, workflow)
                     .map_err(api::step_error)?;
                 Ok(Outcome::done(format!("disabled {workflow} in {repo}")))
+            }
+            HubStep::RestoreWorkflow { repo, workflow, .. } => {
+                let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
+                ghtraf_github::GitHubWrite::enable_workflow(client()?, &r, workflow)
+                    .map_err(api::step_error)?;
+                Ok(Outcome::done(format!("enabled {workflow} in {repo}")))
             }
         }
     }

@@ -81,6 +81,35 @@ fn retire(name: &str) -> Action<HubStep> {
     )
 }
 
+/// `hub remove` of `name`: its own workflow, disabled (`--retire-own-workflow`, or by
+/// hand), runs again, else nothing collects it once the hub stops and days beyond
+/// GitHub's 14 are lost. One that could not be read is said, with the way to enable it.
+fn restore(
+    plan: &mut Plan<HubStep>,
+    name: &str,
+    state: Option<&std::result::Result<Option<String>, String>>,
+) {
+    match state {
+        Some(Ok(Some(state))) if state.starts_with("disabled") => {
+            plan.push(Action::new(
+                Category::Workflow,
+                Operation::Update,
+                format!("{name}/{OWN_WORKFLOW}"),
+                format!("enable {OWN_WORKFLOW} in {name} again ({state}): it collects {name} once the hub stops"),
+                HubStep::RestoreWorkflow {
+                    repo: name.to_string(),
+                    workflow: OWN_WORKFLOW.to_string(),
+                    state: state.clone(),
+                },
+            ));
+        }
+        Some(Err(e)) => plan.warn(format!(
+            "cannot read {name}'s workflows ({e}): if its own {OWN_WORKFLOW} is disabled, nothing collects {name} once the hub stops: `gh workflow enable {OWN_WORKFLOW} -R {name}`"
+        )),
+        _ => {}
+    }
+}
+
 /// The hub's badge gist, planned just now, is made with an empty
 /// `portfolio.json`: from its first day it says it is the hub's (`list` shows it
 /// as the hub, not as a repository with zeros), and the portfolio page shows
@@ -328,6 +357,7 @@ pub fn plan_hub(
                         format!("it is not tracked by {} (check the OWNER/REPO spelling; `ghtraf status` here lists what it tracks)", config.hub),
                     );
                 } else {
+                    restore(&mut plan, &name, world.own_workflows.get(&name));
                     untracked.push(name);
                 }
                 // Its gist no longer says a hub collects it: its own workflow may come back.
