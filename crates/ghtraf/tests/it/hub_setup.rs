@@ -512,3 +512,29 @@ fn hub_init_of_an_empty_hub_points_at_hub_add() {
     );
     assert!(!again.stderr.contains(next), "{}", again.stderr);
 }
+
+/// `hub init` adopting the hub's badge gist names it in the plan, as `create` does (a
+/// fresh one shows `+ gist:create:…/badges`): the gist that will hold `portfolio.json`
+/// is approved knowingly.
+#[test]
+fn hub_init_names_the_badge_gist_it_adopts() {
+    let hub = world();
+    let dir = checkout();
+    let dry = ghtraf_hub(
+        &hub,
+        dir.path(),
+        &["init", "--repo", "octo/traffic", "--dry-run"],
+    );
+    assert_eq!(dry.code, 0, "{dry:?}");
+    let line = dry
+        .stdout
+        .lines()
+        .find(|l| l.contains("gist:skip:octo/traffic/badges"))
+        .unwrap_or_else(|| panic!("no line for the adopted gist: {}", dry.stdout));
+    assert!(
+        line.contains(&format!(
+            "adopting existing gist {HUB_GIST} (found by its name"
+        )),
+        "{line}"
+    );
+}

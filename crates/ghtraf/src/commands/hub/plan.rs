@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::{parse_repo, record, token_name, HubAction, HubStep, HubWorld, OWN_WORKFLOW};
 use crate::commands::create;
-use crate::deployment::{GistRole, DEFAULT_TOKEN_NAME};
+use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
 use crate::error::{CliError, Result};
 use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
 use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
@@ -110,6 +110,26 @@ fn restore(
     }
 }
 
+/// The hub's badge gist, found by its name: adopted (a skip line naming it, as
+/// `create` shows an adopted gist), so the plan says which gist becomes the hub's.
+fn adopt(hub: &RepoRef, id: &str) -> Action<HubStep> {
+    let description = gist_description(hub, GistRole::Badges);
+    Action::new(
+        Category::Gist,
+        Operation::Skip,
+        format!("{}/{}", canonical(hub), GistRole::Badges.name()),
+        format!("adopting existing gist {id} (found by its name \"{description}\")"),
+        HubStep::Gist(create::GistStep {
+            role: GistRole::Badges,
+            description,
+            public: true,
+            id: Some(id.to_string()),
+            files: std::collections::BTreeMap::new(),
+            request: None,
+        }),
+    )
+}
+
 /// The hub's badge gist, planned just now, is made with an empty
 /// `portfolio.json`: from its first day it says it is the hub's (`list` shows it
 /// as the hub, not as a repository with zeros), and the portfolio page shows
@@ -195,8 +215,12 @@ pub fn plan_hub(
                 &world.api_base,
                 now,
             );
-            if world.hub_gist.is_none() {
-                give_empty_portfolio(&mut plan, now);
+            match &world.hub_gist {
+                None => give_empty_portfolio(&mut plan, now),
+                // Shown as `create` shows it: the plan names the gist that becomes the hub's.
+                Some(id) => {
+                    plan.push(adopt(&hub, id));
+                }
             }
             hub_gist = Some(gist.clone());
             // The token, stored once: in the hub, as `create` stores it.
