@@ -538,3 +538,32 @@ fn hub_init_names_the_badge_gist_it_adopts() {
         "{line}"
     );
 }
+
+/// Adding repositories the hub already tracks is a converged re-run: a skip line each in
+/// the plan, not a warning (which `-QQ` still printed, one per repository).
+#[test]
+fn adding_tracked_repositories_again_is_a_skip_not_a_warning() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let add = ["add", "octo/r000", "octo/r003"];
+    assert_eq!(ghtraf_hub(&hub, d, &add).code, 0);
+    let again = ghtraf_hub(&hub, d, &add);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(!again.stderr.contains("already tracked"), "{again:?}");
+    assert!(
+        again
+            .stdout
+            .lines()
+            .any(|l| l.contains("= config:skip:octo/r003")
+                && l.contains("octo/r003 is already tracked")),
+        "{again:?}"
+    );
+    let quiet = ghtraf_hub(&hub, d, &[&add[..], &["-QQ"]].concat());
+    assert_eq!(quiet.code, 0, "{quiet:?}");
+    assert_eq!(quiet.stderr, "", "{quiet:?}");
+}

@@ -8,12 +8,31 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ghtraf_github::{GistSummary, GitHubRead, RepoRef};
 
-use super::{parse_repo, Candidate};
+use super::parse_repo;
 use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use crate::error::Result;
 use crate::hub::shard::canonical;
 use crate::hub::{HubConfig, Marker, MARKER_FILE};
 use crate::templates::WORKFLOW_PATH;
+
+/// A repository `hub add` was asked for, as observed.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub repo: RepoRef,
+    pub badge_gist_id: Option<String>,
+    pub archive_gist_id: Option<String>,
+    /// It has gists named the Python original's way (`O/R traffic badges`):
+    /// its history lives there, and `upgrade` takes them over.
+    pub legacy_gists: bool,
+    /// Its variables could not be read (only read when a gist was not found
+    /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
+    pub variables_unread: Option<String>,
+    /// Another hub collects it (its badge gist carries that hub's marker).
+    pub other_hub: Option<String>,
+    /// Its own workflow is active (`create` deployed and nobody disabled it);
+    /// the error says why the repository is not added (not found, unreadable).
+    pub own_workflow_active: std::result::Result<bool, String>,
+}
 
 /// A repository without a gist of a role by its name may still have one:
 /// the gist its `TRAFFIC_GIST_ID` / `TRAFFIC_ARCHIVE_GIST_ID` variable names

@@ -52,6 +52,7 @@ mod plan;
 mod record;
 mod verify;
 
+pub use self::candidates::Candidate;
 pub use self::plan::plan_hub;
 use self::plan::require;
 
@@ -134,6 +135,10 @@ pub enum HubStep {
         /// Its state as observed (`disabled_manually`, `disabled_inactivity`).
         state: String,
     },
+    /// `hub add` of a repository the hub already tracks: nothing to do (a skip).
+    Tracked {
+        repo: String,
+    },
     /// Put the hub's marker into `repo`'s badge gist (`hub`), or take it out
     /// (None): `create` there then knows whether a hub collects it.
     Mark {
@@ -181,6 +186,7 @@ impl Payload for HubStep {
                 "why",
                 format!("{repo}'s own {workflow} is {state}: without it nothing collects {repo}, and GitHub keeps only 14 days of traffic"),
             )],
+            HubStep::Tracked { .. } => Vec::new(),
             HubStep::Mark { repo, hub, .. } => vec![Detail::new(
                 1,
                 "why",
@@ -198,25 +204,6 @@ impl Payload for HubStep {
             _ => Vec::new(),
         }
     }
-}
-
-/// A repository `hub add` was asked for, as observed.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub repo: RepoRef,
-    pub badge_gist_id: Option<String>,
-    pub archive_gist_id: Option<String>,
-    /// It has gists named the Python original's way (`O/R traffic badges`):
-    /// its history lives there, and `upgrade` takes them over.
-    pub legacy_gists: bool,
-    /// Its variables could not be read (only read when a gist was not found
-    /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
-    pub variables_unread: Option<String>,
-    /// Another hub collects it (its badge gist carries that hub's marker).
-    pub other_hub: Option<String>,
-    /// Its own workflow is active (`create` deployed and nobody disabled it);
-    /// the error says why the repository is not added (not found, unreadable).
-    pub own_workflow_active: std::result::Result<bool, String>,
 }
 
 /// Everything read before planning.
@@ -524,6 +511,7 @@ impl MutatingCommand for Hub {
                     None => format!("took the hub's marker out of gist {gist}"),
                 }))
             }
+            HubStep::Tracked { repo } => Ok(Outcome::done(format!("{repo} is already tracked"))),
             HubStep::RetireWorkflow { repo, workflow } => {
                 let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
                 ghtraf_github::GitHubWrite::disable_workflow(client()?, &r, workflow)

@@ -275,7 +275,16 @@ pub fn plan_hub(
                         _ if c.badge_gist_id.is_none() => plan.warn(format!(
                             "{name} is tracked, but no badge gist named for it exists any more (deleted?): `ghtraf hub remove {name}`, then `ghtraf hub add {name}` makes new gists"
                         )),
-                        _ => plan.warn(format!("{name} is already tracked")),
+                        // A converged re-run: a line in the plan, not a warning.
+                        _ => {
+                            plan.push(Action::new(
+                                Category::Config,
+                                Operation::Skip,
+                                name.clone(),
+                                format!("{name} is already tracked (badge gist {})", tracked.badge_gist_id),
+                                HubStep::Tracked { repo: name.clone() },
+                            ));
+                        }
                     }
                     continue;
                 }

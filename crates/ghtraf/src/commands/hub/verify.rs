@@ -121,6 +121,8 @@ pub(super) fn verify(
                 Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
             }
         }
+        // A skip: never among the actions done.
+        (HubStep::Tracked { repo }, _) => Finding::ok(&a.id, format!("{repo} is tracked")),
         (_, None) => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
     })
 }
