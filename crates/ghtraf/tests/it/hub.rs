@@ -350,3 +350,19 @@ fn a_collection_with_nothing_new_leaves_the_portfolio_alone() {
         );
     }
 }
+
+/// One repository is "1 repository", in the heading and the portfolio's line.
+#[test]
+fn one_repository_is_singular() {
+    let hub = world();
+    let dir = hub_checkout(badge_id);
+    let out = collect(&hub, dir.path(), &["--only", "octo/r002", "--dry-run"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("Plan for `ghtraf collect` of 1 repository from hub octo/traffic"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("1 repositories"), "{}", out.stdout);
+}
