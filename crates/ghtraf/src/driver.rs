@@ -87,10 +87,12 @@ pub trait MutatingCommand: Sync {
         plan: &Plan<Self::Payload>,
         results: &[ActionResult],
     ) -> Vec<Finding>;
-    /// What the plan knowingly leaves undone, one reason each (a managed
-    /// path ghtraf refuses to touch). After a real run each is reported, and
-    /// a run that otherwise succeeded ends as a deviation (exit 3), as
-    /// `verify` would judge it: the deployment is not what it should be.
+    /// What the plan knowingly leaves undone, one line each saying what and why
+    /// ("not deployed: …": a managed path ghtraf refuses to touch). After a real
+    /// run each is reported, and a run that otherwise succeeded ends as a
+    /// deviation (exit 3), as `verify` would judge it: the deployment is not
+    /// what it should be. `--dry-run --detailed-exitcode` reports them too and
+    /// exits 3, as the real run of that plan would.
     fn left_undone(&self, _plan: &Plan<Self::Payload>) -> Vec<String> {
         Vec::new()
     }
@@ -280,14 +282,21 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
         command.finish(ctx, &world, &plan, &driven.results);
     }
     let undone = command.left_undone(&plan);
-    if !driven.ran || undone.is_empty() {
+    // A preview says what its real run would end with only when asked for a detailed
+    // exit code; otherwise a dry run that showed its plan succeeded.
+    let previewed = !driven.ran && mode.dry_run && mode.detailed_exitcode;
+    if undone.is_empty() || !(driven.ran || previewed) {
         return Ok(driven.status);
     }
     for reason in &undone {
-        ctx.reporter.warn(&format!("not deployed: {reason}"));
+        ctx.reporter.warn(&if previewed {
+            format!("when applied: {reason}")
+        } else {
+            reason.clone()
+        });
     }
     Ok(match driven.status {
-        ExitStatus::Success => ExitStatus::Deviation,
+        ExitStatus::Success | ExitStatus::ChangesPending => ExitStatus::Deviation,
         other => other,
     })
 }

@@ -45,7 +45,8 @@ Examples:
   ghtraf hub add octo/a --retire-own-workflow     # collect it from the hub, not its own workflow";
 pub const HUB_REMOVE: &str = "\
 Examples:
-  ghtraf hub remove octo/b                        # stop collecting it (its gists and history stay)";
+  ghtraf hub remove octo/b                        # stop collecting it (its gists and history stay;
+                                                  # its own traffic-badges.yml, if disabled, is enabled again)";
 pub const STATUS: &str = "\
 Examples:
   ghtraf status                  # the repository of this checkout (in a hub's: the hub)
@@ -133,7 +134,7 @@ runtime error: GitHub, network or file failure, an action failed
 usage error: bad flags or repository name, malformed .ghtraf.json, a plan that needs approval and no terminal to ask on
 .TP
 \fB3\fR
-verification found a deviation, or not all that was asked could be done (a repository named to hub add and not added)
+verification found a deviation, or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
 .TP
 \fB4\fR
 the plan is stale: something changed between planning and applying; nothing further was done

@@ -60,4 +60,23 @@ mod tests {
             .iter()
             .any(|(n, t)| *n == "index.html" && t.contains("config.json")));
     }
+
+    /// The deployed README names only dashboard files `create` deploys (it named
+    /// `docs/stats/style.css`, which the one-page dashboard no longer has).
+    #[test]
+    fn the_readme_names_only_deployed_dashboard_files() {
+        let deployed: Vec<&str> = crate::templates::TEMPLATES
+            .iter()
+            .map(|t| t.path)
+            .chain([crate::templates::DASHBOARD_CONFIG_PATH])
+            .collect();
+        let (_, readme) = PAGE_FILES.iter().find(|(n, _)| *n == "README.md").unwrap();
+        for (at, _) in readme.match_indices("docs/stats/") {
+            let path: String = readme[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
+                .collect();
+            assert!(deployed.contains(&path.as_str()), "{path} is not deployed");
+        }
+    }
 }

@@ -281,6 +281,92 @@ fn a_missing_portfolio_gist_is_named_and_the_repositories_are_still_written() {
     );
 }
 
+/// A later collection with nothing new (`--all`, then shards, then the one shard of all)
+/// writes no portfolio: each entry's `capturedAt` is the state's as stored, which only the
+/// capture time would have changed, so the entry is as it was; and it agrees with `list`.
+#[test]
+fn a_collection_with_nothing_new_leaves_the_portfolio_alone() {
+    let hub = world();
+    let dir = hub_checkout(badge_id);
+    let first = collect(&hub, dir.path(), &["--all"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    let written = portfolio(&hub);
+    let later = |extra: &[&str]| {
+        let mut args = vec!["collect", "-n"];
+        args.extend_from_slice(extra);
+        on(&hub)
+            .now("2026-02-10T03:40:00Z")
+            .gist_token(GIST_TOKEN)
+            .run(dir.path(), &args)
+    };
+    for selection in [
+        &["--all"][..],
+        &["--shard", "1/2"],
+        &["--shard", "2/2"],
+        &["--shard", "1/1"],
+    ] {
+        hub.clear_log();
+        let out = later(selection);
+        assert_eq!(out.code, 0, "{selection:?}: {out:?}");
+        assert!(
+            hub.mutations().is_empty(),
+            "{selection:?} wrote {:?}: {}",
+            hub.mutations(),
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("portfolio.json in gist"),
+            "{selection:?}: {}",
+            out.stdout
+        );
+    }
+    assert_eq!(
+        portfolio(&hub),
+        written,
+        "the portfolio is as the first run wrote it"
+    );
+    // The portfolio, the state and `list` give one time for a repository's last collection.
+    let list = on(&hub)
+        .now("2026-02-10T03:40:00Z")
+        .run(dir.path(), &["list", "--format", "json"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    for n in [0, 5, REPOS - 1] {
+        let name = format!("octo/r{n:03}");
+        let state: Value =
+            serde_json::from_str(&gist_file(&hub, &badge_id(n), "state.json").unwrap()).unwrap();
+        let entry = &written["repos"][n];
+        assert_eq!(entry["repo"], name.as_str());
+        assert_eq!(entry["capturedAt"], state["capturedAt"], "{name}");
+        let listed = list.json()["repositories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["repository"] == name.as_str())
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            listed["summary"]["last_collection"], entry["capturedAt"],
+            "{name}: {listed}"
+        );
+    }
+}
+
+/// One repository is "1 repository", in the heading and the portfolio's line.
+#[test]
+fn one_repository_is_singular() {
+    let hub = world();
+    let dir = hub_checkout(badge_id);
+    let out = collect(&hub, dir.path(), &["--only", "octo/r002", "--dry-run"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("Plan for `ghtraf collect` of 1 repository from hub octo/traffic"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("1 repositories"), "{}", out.stdout);
+}
+
 /// `--only` takes every form `-R` takes (README "Naming a repository"): a URL
 /// was refused as "the owner may only contain letters…".
 #[test]

@@ -14,7 +14,7 @@ const NOW: &str = "2026-02-10T03:00:00Z";
 const REPOS: usize = 30;
 const HUB_GIST: &str = "00000000000000000000000000abcdef";
 
-fn world() -> FakeHub {
+pub(crate) fn world() -> FakeHub {
     let mut world = World::many_repos("octo", REPOS);
     world.today = Some("2026-02-10".into());
     let mut text = serde_json::to_value(world).unwrap();
@@ -37,7 +37,7 @@ fn world() -> FakeHub {
     .unwrap()
 }
 
-fn ghtraf_hub(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn ghtraf_hub(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["hub", "-n"];
     all.extend_from_slice(args);
     // `-n` is global: put it first.
@@ -45,7 +45,7 @@ fn ghtraf_hub(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
     on(hub).now(NOW).run(dir, &all)
 }
 
-fn hub_file(dir: &Path) -> Value {
+pub(crate) fn hub_file(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join(".ghtraf-hub.json")).unwrap()).unwrap()
 }
 
@@ -511,6 +511,61 @@ fn hub_init_of_an_empty_hub_points_at_hub_add() {
         again.stderr
     );
     assert!(!again.stderr.contains(next), "{}", again.stderr);
+}
+
+/// `hub init` adopting the hub's badge gist names it in the plan, as `create` does (a
+/// fresh one shows `+ gist:create:…/badges`): the gist that will hold `portfolio.json`
+/// is approved knowingly.
+#[test]
+fn hub_init_names_the_badge_gist_it_adopts() {
+    let hub = world();
+    let dir = checkout();
+    let dry = ghtraf_hub(
+        &hub,
+        dir.path(),
+        &["init", "--repo", "octo/traffic", "--dry-run"],
+    );
+    assert_eq!(dry.code, 0, "{dry:?}");
+    let line = dry
+        .stdout
+        .lines()
+        .find(|l| l.contains("gist:skip:octo/traffic/badges"))
+        .unwrap_or_else(|| panic!("no line for the adopted gist: {}", dry.stdout));
+    assert!(
+        line.contains(&format!(
+            "adopting existing gist {HUB_GIST} (found by its name"
+        )),
+        "{line}"
+    );
+}
+
+/// Adding repositories the hub already tracks is a converged re-run: a skip line each in
+/// the plan, not a warning (which `-QQ` still printed, one per repository).
+#[test]
+fn adding_tracked_repositories_again_is_a_skip_not_a_warning() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let add = ["add", "octo/r000", "octo/r003"];
+    assert_eq!(ghtraf_hub(&hub, d, &add).code, 0);
+    let again = ghtraf_hub(&hub, d, &add);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(!again.stderr.contains("already tracked"), "{again:?}");
+    assert!(
+        again
+            .stdout
+            .lines()
+            .any(|l| l.contains("= config:skip:octo/r003")
+                && l.contains("octo/r003 is already tracked")),
+        "{again:?}"
+    );
+    let quiet = ghtraf_hub(&hub, d, &[&add[..], &["-QQ"]].concat());
+    assert_eq!(quiet.code, 0, "{quiet:?}");
+    assert_eq!(quiet.stderr, "", "{quiet:?}");
 }
 
 /// `hub add` and `hub remove` take every form `-R` takes (README "Naming a

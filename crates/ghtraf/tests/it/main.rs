@@ -16,6 +16,7 @@ mod hostile;
 mod hub;
 mod hub_aware;
 mod hub_from_nothing;
+mod hub_remove;
 mod hub_setup;
 mod init;
 mod install_step;

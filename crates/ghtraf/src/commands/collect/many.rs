@@ -180,8 +180,8 @@ impl MutatingCommand for CollectMany {
             .map(|s| format!(" (shard {s})"))
             .unwrap_or_default();
         format!(
-            "Plan for `ghtraf collect` of {} repositories from hub {}{shard} at {}:",
-            world.observed.len(),
+            "Plan for `ghtraf collect` of {} from hub {}{shard} at {}:",
+            repositories(world.observed.len()),
             world.hub.hub,
             format_timestamp(ctx.now)
         )
@@ -206,6 +206,11 @@ impl MutatingCommand for CollectMany {
     ) -> Vec<Finding> {
         verify(plan, results, &world.client)
     }
+}
+
+/// "1 repository", "3 repositories".
+fn repositories(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "repository" } else { "repositories" })
 }
 
 fn identity(tracked: &TrackedRepo) -> Identity {
@@ -327,8 +332,8 @@ pub fn plan_many(world: &ManyWorld, now: time::OffsetDateTime) -> (Plan<GistWrit
                 (
                     Operation::Update,
                     format!(
-                        "write {PORTFOLIO_FILE} ({} repositories) to gist {id}",
-                        next.repos.len()
+                        "write {PORTFOLIO_FILE} ({}) to gist {id}",
+                        repositories(next.repos.len())
                     ),
                     BTreeMap::from([(PORTFOLIO_FILE.to_string(), next.to_text())]),
                 )

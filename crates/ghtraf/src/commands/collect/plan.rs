@@ -11,8 +11,9 @@ pub fn plan_collect(observed: &CollectObserved) -> Result<Plan<GistWrite>> {
     plan_collect_merged(observed).map(|(plan, _)| plan)
 }
 
-/// [`plan_collect`], and the merged state the plan writes (the hub's
-/// portfolio is made from it). Pure.
+/// [`plan_collect`], and the merged state as the badge gist will hold it (the
+/// hub's portfolio is made from it): a state.json the plan does not write keeps
+/// its stored capture time. Pure.
 pub fn plan_collect_merged(observed: &CollectObserved) -> Result<(Plan<GistWrite>, State)> {
     let target = &observed.target;
     let repo_name = format!("{}/{}", target.repo.owner, target.repo.name);
@@ -38,7 +39,13 @@ pub fn plan_collect_merged(observed: &CollectObserved) -> Result<(Plan<GistWrite
     }
     let state_changed = outcome.changed || imported || archive_action.is_some();
     plan_badges(&mut plan, observed, &outcome, state_changed, archive_action);
-    Ok((plan, outcome.state))
+    let mut written = outcome.state;
+    if !state_changed {
+        // state.json is not written: it keeps the capture time it has, and so does
+        // what is made from it (the portfolio's entry says what `list` reads).
+        written.captured_at = state.captured_at;
+    }
+    Ok((plan, written))
 }
 
 /// The badge gist's state, parsed (a state that does not parse stops

@@ -367,10 +367,12 @@ impl MutatingCommand for Create {
                 matches!(&a.details, SetupStep::File(f) if f.skip_reason == Some(SkipReason::Refused))
             })
             .map(|a| {
-                a.description
-                    .strip_prefix(REFUSED)
-                    .unwrap_or(&a.description)
-                    .to_string()
+                format!(
+                    "not deployed: {}",
+                    a.description
+                        .strip_prefix(REFUSED)
+                        .unwrap_or(&a.description)
+                )
             })
             .collect()
     }

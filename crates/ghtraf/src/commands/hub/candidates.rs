@@ -1,14 +1,38 @@
-//! `hub add`, what is read about each repository beyond its name: the gists
-//! its variables name (as `create` adopts them), and which other hub, if any,
-//! already collects it (its badge gist's `hub.json`).
+//! What is read about each repository named to `hub add` or `hub remove`
+//! beyond its name. `hub add`: the gists its variables name (as `create`
+//! adopts them), and which other hub, if any, already collects it (its badge
+//! gist's `hub.json`). `hub remove`: the state of its own workflow, which may
+//! have to run again once the hub stops.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ghtraf_github::{GistSummary, GitHubRead, RepoRef};
 
-use super::Candidate;
+use super::parse_repo;
 use crate::deployment::{ARCHIVE_VARIABLE, BADGE_VARIABLE};
-use crate::hub::{Marker, MARKER_FILE};
+use crate::error::Result;
+use crate::hub::shard::canonical;
+use crate::hub::{HubConfig, Marker, MARKER_FILE};
+use crate::templates::WORKFLOW_PATH;
+
+/// A repository `hub add` was asked for, as observed.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub repo: RepoRef,
+    pub badge_gist_id: Option<String>,
+    pub archive_gist_id: Option<String>,
+    /// It has gists named the Python original's way (`O/R traffic badges`):
+    /// its history lives there, and `upgrade` takes them over.
+    pub legacy_gists: bool,
+    /// Its variables could not be read (only read when a gist was not found
+    /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
+    pub variables_unread: Option<String>,
+    /// Another hub collects it (its badge gist carries that hub's marker).
+    pub other_hub: Option<String>,
+    /// Its own workflow is active (`create` deployed and nobody disabled it);
+    /// the error says why the repository is not added (not found, unreadable).
+    pub own_workflow_active: std::result::Result<bool, String>,
+}
 
 /// A repository without a gist of a role by its name may still have one:
 /// the gist its `TRAFFIC_GIST_ID` / `TRAFFIC_ARCHIVE_GIST_ID` variable names
@@ -88,4 +112,60 @@ pub(super) fn other_hubs(
         };
         candidates[*i].other_hub = named.filter(|h| !h.eq_ignore_ascii_case(&hub.to_string()));
     }
+}
+
+/// `hub remove`: the state of each named tracked repository's own `traffic-badges.yml`
+/// (read at once), keyed by its lower-cased name. A repository the hub does not track is
+/// not read: nothing is done for it.
+pub(super) fn own_workflows(
+    client: &ghtraf_github::Client,
+    existing: Option<&HubConfig>,
+    named: &[String],
+) -> Result<BTreeMap<String, std::result::Result<Option<String>, String>>> {
+    let mut repos = Vec::new();
+    for text in named {
+        let repo = parse_repo(text)?;
+        let name = canonical(&repo);
+        let tracked =
+            existing.is_some_and(|c| c.repos.iter().any(|t| t.repo.eq_ignore_ascii_case(&name)));
+        if tracked {
+            repos.push(repo);
+        }
+    }
+    let states = ghtraf_github::fan_out(&repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
+        client
+            .workflows(r)
+            .map(|ws| {
+                ws.into_iter()
+                    .find(|w| w.path.ends_with(WORKFLOW_PATH))
+                    .map(|w| w.state)
+            })
+            .map_err(|e| e.message().to_string())
+    });
+    Ok(repos.iter().map(canonical).zip(states).collect())
+}
+
+/// `hub add`: whether each repository's own `traffic-badges.yml` is active (read at
+/// once); the error says why a repository is not added (not found, unreadable).
+pub(super) fn own_workflows_active(
+    client: &ghtraf_github::Client,
+    repos: &[RepoRef],
+) -> Vec<std::result::Result<bool, String>> {
+    ghtraf_github::fan_out(repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
+        client
+            .workflows(r)
+            .map(|ws| {
+                ws.iter()
+                    .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active")
+            })
+            .map_err(|e| {
+                if e.is_not_found() {
+                    // GitHub's 404 for a repository that does not exist or is hidden.
+                    "not found, or your token cannot see it (check the OWNER/REPO spelling)"
+                        .to_string()
+                } else {
+                    format!("cannot read its workflows: {}", e.message())
+                }
+            })
+    })
 }

@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use super::{parse_repo, plan_hub, recorded_settings, token_name, HubAction, HubStep, HubWorld};
 use crate::api;
 use crate::checkout::{Checkout, Local};
-use crate::commands::create::TokenSource;
+use crate::commands::create::{GistStep, TokenSource};
 use crate::context::Context;
 use crate::deployment::{gist_description, GistRole};
 use crate::error::Result;
@@ -144,6 +144,7 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         token: TokenSource::Missing,
         api_base: client.base_url().to_string(),
         candidates: Vec::new(),
+        own_workflows: BTreeMap::new(),
         files,
         recorded,
         marked,
@@ -218,9 +219,13 @@ pub fn findings(
                     a.description
                 )),
             };
-            match drift {
-                Some(m) => Finding::deviation(&a.id, m),
-                None => Finding::ok(&a.id, a.description.clone()),
+            match (drift, &a.details) {
+                (Some(m), _) => Finding::deviation(&a.id, m),
+                // Found, not "adopting" it as `hub init`'s plan line says: verify adopts nothing.
+                (None, HubStep::Gist(GistStep { id: Some(id), .. })) => {
+                    Finding::ok(&a.id, format!("the hub's badge gist {id} exists"))
+                }
+                (None, _) => Finding::ok(&a.id, a.description.clone()),
             }
         })
         .collect();

@@ -14,7 +14,8 @@
 //! after every gist creation, whether or not each succeeded, and lists the
 //! repositories whose gists exist: one failure never undoes the others, and
 //! a re-run creates what is still missing. `hub remove R…` stops tracking
-//! (the gists stay). A repository whose own `traffic-badges.yml` is active is
+//! (the gists stay) and enables a removed repository's own disabled workflow
+//! again, so something still collects it. A repository whose own `traffic-badges.yml` is active is
 //! either kept (`ownWorkflow` is recorded and the hub skips it, saying why)
 //! or retired with `--retire-own-workflow` (a planned `disable` of that
 //! workflow): two collectors never write the same gist.
@@ -44,7 +45,6 @@ use crate::hub::workflow::{Settings, HUB_WORKFLOW_PATH};
 use crate::hub::{HubConfig, Marker, HUB_FILE, MARKER_FILE};
 use crate::managed_file::{execute_file, ConflictMemory, FileStep};
 use crate::project;
-use crate::templates::WORKFLOW_PATH;
 
 mod candidates;
 pub mod check;
@@ -52,6 +52,7 @@ mod plan;
 mod record;
 mod verify;
 
+pub use self::candidates::Candidate;
 pub use self::plan::plan_hub;
 use self::plan::require;
 
@@ -134,6 +135,18 @@ pub enum HubStep {
         repo: String,
         workflow: String,
     },
+    /// Enable `workflow` in `repo` again (`hub remove`): once the hub stops,
+    /// nothing else collects it.
+    RestoreWorkflow {
+        repo: String,
+        workflow: String,
+        /// Its state as observed (`disabled_manually`, `disabled_inactivity`).
+        state: String,
+    },
+    /// `hub add` of a repository the hub already tracks: nothing to do (a skip).
+    Tracked {
+        repo: String,
+    },
     /// Put the hub's marker into `repo`'s badge gist (`hub`), or take it out
     /// (None): `create` there then knows whether a hub collects it.
     Mark {
@@ -172,6 +185,16 @@ impl Payload for HubStep {
                 "why",
                 format!("{repo}'s own {workflow} would write the same gists as the hub"),
             )],
+            HubStep::RestoreWorkflow {
+                repo,
+                workflow,
+                state,
+            } => vec![Detail::new(
+                1,
+                "why",
+                format!("{repo}'s own {workflow} is {state}: without it nothing collects {repo}, and GitHub keeps only 14 days of traffic"),
+            )],
+            HubStep::Tracked { .. } => Vec::new(),
             HubStep::Mark { repo, hub, .. } => vec![Detail::new(
                 1,
                 "why",
@@ -189,25 +212,6 @@ impl Payload for HubStep {
             _ => Vec::new(),
         }
     }
-}
-
-/// A repository `hub add` was asked for, as observed.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub repo: RepoRef,
-    pub badge_gist_id: Option<String>,
-    pub archive_gist_id: Option<String>,
-    /// It has gists named the Python original's way (`O/R traffic badges`):
-    /// its history lives there, and `upgrade` takes them over.
-    pub legacy_gists: bool,
-    /// Its variables could not be read (only read when a gist was not found
-    /// by name: `TRAFFIC_GIST_ID` may name one `create` was told to use).
-    pub variables_unread: Option<String>,
-    /// Another hub collects it (its badge gist carries that hub's marker).
-    pub other_hub: Option<String>,
-    /// Its own workflow is active (`create` deployed and nobody disabled it);
-    /// the error says why the repository is not added (not found, unreadable).
-    pub own_workflow_active: std::result::Result<bool, String>,
 }
 
 /// Everything read before planning.
@@ -231,6 +235,9 @@ pub struct HubWorld {
     /// The API base, for the page's raw gist URLs and the plan's requests.
     api_base: String,
     candidates: Vec<Candidate>,
+    /// `hub remove`: each tracked repository named, lower-cased, and the state of its own
+    /// `traffic-badges.yml` (None: it has none; Err: its workflows could not be read).
+    own_workflows: BTreeMap<String, std::result::Result<Option<String>, String>>,
     files: BTreeMap<String, Local>,
     /// What the hub's workflow was rendered with (`--install-command`, `--releases-url`,
     /// `--gist-token-name`).
@@ -349,6 +356,7 @@ impl MutatingCommand for Hub {
             token: TokenSource::Missing,
             api_base: String::new(),
             candidates: Vec::new(),
+            own_workflows: BTreeMap::new(),
             recorded: recorded_settings(&files),
             marked: BTreeSet::new(),
             listed: BTreeSet::new(),
@@ -455,23 +463,7 @@ impl MutatingCommand for Hub {
                 .iter()
                 .map(|r| parse_repo(r))
                 .collect::<Result<Vec<_>>>()?;
-            let active = ghtraf_github::fan_out(&repos, ghtraf_github::DEFAULT_FAN_OUT, |r| {
-                client
-                    .workflows(r)
-                    .map(|ws| {
-                        ws.iter()
-                            .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active")
-                    })
-                    .map_err(|e| {
-                        if e.is_not_found() {
-                            // GitHub's 404 for a repository that does not exist or is hidden.
-                            "not found, or your token cannot see it (check the OWNER/REPO spelling)"
-                                .to_string()
-                        } else {
-                            format!("cannot read its workflows: {}", e.message())
-                        }
-                    })
-            });
+            let active = candidates::own_workflows_active(&client, &repos);
             world.candidates = repos
                 .into_iter()
                 .zip(active)
@@ -489,6 +481,10 @@ impl MutatingCommand for Hub {
                 .collect();
             candidates::adopt_named_by_variables(&client, &gists, &mut world.candidates);
             candidates::other_hubs(&client, &hub_repo, &world.marked, &mut world.candidates);
+        }
+        if let HubAction::Remove { repos } = &self.args.action {
+            world.own_workflows =
+                candidates::own_workflows(&client, world.existing.as_ref(), repos)?;
         }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);
@@ -548,11 +544,18 @@ impl MutatingCommand for Hub {
                     None => format!("took the hub's marker out of gist {gist}"),
                 }))
             }
+            HubStep::Tracked { repo } => Ok(Outcome::done(format!("{repo} is already tracked"))),
             HubStep::RetireWorkflow { repo, workflow } => {
                 let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
                 ghtraf_github::GitHubWrite::disable_workflow(client()?, &r, workflow)
                     .map_err(api::step_error)?;
                 Ok(Outcome::done(format!("disabled {workflow} in {repo}")))
+            }
+            HubStep::RestoreWorkflow { repo, workflow, .. } => {
+                let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
+                ghtraf_github::GitHubWrite::enable_workflow(client()?, &r, workflow)
+                    .map_err(api::step_error)?;
+                Ok(Outcome::done(format!("enabled {workflow} in {repo}")))
             }
         }
     }
@@ -567,20 +570,32 @@ impl MutatingCommand for Hub {
         verify::verify(world, plan, results)
     }
 
-    /// A repository named to `hub add` and not added leaves the run short of what was asked:
-    /// after the warning saying why, the run ends as a deviation (exit 3), not a success.
+    /// A repository named to `hub add` and not added, or named to `hub remove` and not
+    /// tracked, leaves the run short of what was asked: the run ends as a deviation (exit
+    /// 3), not a success, naming why (in JSON mode the plan's warning is not on stderr).
     fn left_undone(&self, plan: &Plan<HubStep>) -> Vec<String> {
-        plan.context
-            .get(plan::NOT_ADDED)
-            .and_then(|v| v.as_array())
-            .map(|names| {
-                names
-                    .iter()
-                    .filter_map(|n| n.as_str())
-                    .map(|n| format!("{n} was not added to the hub (see the warning above)"))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let named = |key: &str| -> Vec<(String, String)> {
+            plan.context
+                .get(key)
+                .and_then(|v| v.as_array())
+                .map(|named| {
+                    named
+                        .iter()
+                        .map(|n| {
+                            let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
+                            (text("repo"), text("why"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let added = named(plan::NOT_ADDED)
+            .into_iter()
+            .map(|(repo, why)| format!("not deployed: {repo} was not added to the hub: {why}"));
+        let removed = named(plan::NOT_TRACKED)
+            .into_iter()
+            .map(|(repo, why)| format!("not removed: {repo}: {why}"));
+        added.chain(removed).collect()
     }
 
     fn finish(

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::{parse_repo, record, token_name, HubAction, HubStep, HubWorld, OWN_WORKFLOW};
 use crate::commands::create;
-use crate::deployment::{GistRole, DEFAULT_TOKEN_NAME};
+use crate::deployment::{gist_description, GistRole, DEFAULT_TOKEN_NAME};
 use crate::error::{CliError, Result};
 use crate::hub::page::{config_json, PAGE_DIR, PAGE_FILES};
 use crate::hub::portfolio::{Portfolio, PORTFOLIO_FILE};
@@ -81,6 +81,55 @@ fn retire(name: &str) -> Action<HubStep> {
     )
 }
 
+/// `hub remove` of `name`: its own workflow, disabled (`--retire-own-workflow`, or by
+/// hand), runs again, else nothing collects it once the hub stops and days beyond
+/// GitHub's 14 are lost. One that could not be read is said, with the way to enable it.
+fn restore(
+    plan: &mut Plan<HubStep>,
+    name: &str,
+    state: Option<&std::result::Result<Option<String>, String>>,
+) {
+    match state {
+        Some(Ok(Some(state))) if state.starts_with("disabled") => {
+            plan.push(Action::new(
+                Category::Workflow,
+                Operation::Update,
+                format!("{name}/{OWN_WORKFLOW}"),
+                format!("enable {OWN_WORKFLOW} in {name} again ({state}): it collects {name} once the hub stops"),
+                HubStep::RestoreWorkflow {
+                    repo: name.to_string(),
+                    workflow: OWN_WORKFLOW.to_string(),
+                    state: state.clone(),
+                },
+            ));
+        }
+        Some(Err(e)) => plan.warn(format!(
+            "cannot read {name}'s workflows ({e}): if its own {OWN_WORKFLOW} is disabled, nothing collects {name} once the hub stops: `gh workflow enable {OWN_WORKFLOW} -R {name}`"
+        )),
+        _ => {}
+    }
+}
+
+/// The hub's badge gist, found by its name: adopted (a skip line naming it, as
+/// `create` shows an adopted gist), so the plan says which gist becomes the hub's.
+fn adopt(hub: &RepoRef, id: &str) -> Action<HubStep> {
+    let description = gist_description(hub, GistRole::Badges);
+    Action::new(
+        Category::Gist,
+        Operation::Skip,
+        format!("{}/{}", canonical(hub), GistRole::Badges.name()),
+        format!("adopting existing gist {id} (found by its name \"{description}\")"),
+        HubStep::Gist(create::GistStep {
+            role: GistRole::Badges,
+            description,
+            public: true,
+            id: Some(id.to_string()),
+            files: std::collections::BTreeMap::new(),
+            request: None,
+        }),
+    )
+}
+
 /// The hub's badge gist, planned just now, is made with an empty
 /// `portfolio.json`: from its first day it says it is the hub's (`list` shows it
 /// as the hub, not as a repository with zeros), and the portfolio page shows
@@ -136,8 +185,10 @@ pub fn plan_hub(
     let mut made = Creations::default();
     // What the hub file's change means, for its line in the plan.
     let (mut tracked_now, mut collected_now, mut untracked) = (Vec::new(), Vec::new(), Vec::new());
-    // Repositories named to add that this plan does not add (each with a warning saying why).
-    let mut not_added: Vec<String> = Vec::new();
+    // Repositories named to add that this plan does not add, and why (each also a warning).
+    let mut not_added = Undone::new("added");
+    // Repositories named to remove that the hub does not track (a typo must not pass as done).
+    let mut not_tracked = Undone::new("removed");
     let mut hub_gist = world.hub_gist.clone().map(|id| (id, None));
     let (mut config, install, token) = match action {
         HubAction::Init {
@@ -165,8 +216,12 @@ pub fn plan_hub(
                 &world.api_base,
                 now,
             );
-            if world.hub_gist.is_none() {
-                give_empty_portfolio(&mut plan, now);
+            match &world.hub_gist {
+                None => give_empty_portfolio(&mut plan, now),
+                // Shown as `create` shows it: the plan names the gist that becomes the hub's.
+                Some(id) => {
+                    plan.push(adopt(&hub, id));
+                }
             }
             hub_gist = Some(gist.clone());
             // The token, stored once: in the hub, as `create` stores it.
@@ -222,39 +277,42 @@ pub fn plan_hub(
                         _ if c.badge_gist_id.is_none() => plan.warn(format!(
                             "{name} is tracked, but no badge gist named for it exists any more (deleted?): `ghtraf hub remove {name}`, then `ghtraf hub add {name}` makes new gists"
                         )),
-                        _ => plan.warn(format!("{name} is already tracked")),
+                        // A converged re-run: a line in the plan, not a warning.
+                        _ => {
+                            plan.push(Action::new(
+                                Category::Config,
+                                Operation::Skip,
+                                name.clone(),
+                                format!("{name} is already tracked (badge gist {})", tracked.badge_gist_id),
+                                HubStep::Tracked { repo: name.clone() },
+                            ));
+                        }
                     }
                     continue;
                 }
                 if let Err(e) = &c.own_workflow_active {
                     // Said first: a repository GitHub answers 404 for is named as such.
-                    not_added.push(name.clone());
-                    plan.warn(format!("{name} not added: {e}"));
+                    not_added.add(&mut plan, &name, e.clone());
                     continue;
                 }
                 if c.badge_gist_id.is_none() && c.legacy_gists {
                     // New gists would orphan the history the original's gists hold.
-                    not_added.push(name.clone());
-                    plan.warn(format!(
-                        "{name} not added: its gists are named the original tool's way; run `ghtraf upgrade --repo {name}` first (it renames them and keeps their history), then add it"
-                    ));
+                    not_added.add(&mut plan, &name, format!("its gists are named the original tool's way; run `ghtraf upgrade --repo {name}` first (it renames them and keeps their history), then add it"));
                     continue;
                 }
                 if let Some(other) = &c.other_hub {
                     // Two hubs would write the same gist.
-                    not_added.push(name.clone());
-                    plan.warn(format!(
-                        "{name} not added: the hub {other} collects it (its badge gist says so); run `ghtraf hub remove {name}` in {other}'s checkout first"
-                    ));
+                    not_added.add(&mut plan, &name, format!("the hub {other} collects it (its badge gist says so); run `ghtraf hub remove {name}` in {other}'s checkout first"));
                     continue;
                 }
                 let creates = c.badge_gist_id.is_none() || c.archive_gist_id.is_none();
                 if let (true, Some(e)) = (creates, &c.variables_unread) {
                     // Its variables may name the gists to use: never guess past them.
-                    not_added.push(name.clone());
-                    plan.warn(format!(
-                        "{name} not added: cannot read its variables (which may name its gists): {e}"
-                    ));
+                    not_added.add(
+                        &mut plan,
+                        &name,
+                        format!("cannot read its variables (which may name its gists): {e}"),
+                    );
                     continue;
                 }
                 let own_workflow = match (&c.own_workflow_active, retire_own_workflow) {
@@ -270,10 +328,7 @@ pub fn plan_hub(
                             (None, Some(_)) => "badge gist",
                             _ => "archive gist",
                         };
-                        not_added.push(name.clone());
-                        plan.warn(format!(
-                            "{name} not added: its own {OWN_WORKFLOW} is active (it collects {name}, not the hub), and no {missing} named for it exists, so the hub would make gists it never writes; pass --retire-own-workflow to collect it from the hub instead (its gists are made then)"
-                        ));
+                        not_added.add(&mut plan, &name, format!("its own {OWN_WORKFLOW} is active (it collects {name}, not the hub), and no {missing} named for it exists, so the hub would make gists it never writes; pass --retire-own-workflow to collect it from the hub instead (its gists are made then)"));
                         continue;
                     }
                     (Ok(true), false) => {
@@ -331,8 +386,13 @@ pub fn plan_hub(
                     .collect();
                 config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
                 if gone.is_empty() {
-                    plan.warn(format!("{name} is not tracked"));
+                    not_tracked.add(
+                        &mut plan,
+                        &name,
+                        format!("it is not tracked by {} (check the OWNER/REPO spelling; `ghtraf status` here lists what it tracks)", config.hub),
+                    );
                 } else {
+                    restore(&mut plan, &name, world.own_workflows.get(&name));
                     untracked.push(name);
                 }
                 // Its gist no longer says a hub collects it: its own workflow may come back.
@@ -439,11 +499,43 @@ pub fn plan_hub(
         action.description = RERENDER_WORKFLOW.to_string();
     }
     record::gather_in_hub_file(&mut plan);
-    if !not_added.is_empty() {
-        plan.set_context(NOT_ADDED, not_added);
-    }
+    not_added.record(&mut plan, NOT_ADDED);
+    not_tracked.record(&mut plan, NOT_TRACKED);
     Ok(plan)
 }
 
-/// The plan's context key listing the repositories named to `hub add` that it does not add.
+/// The plan's context key listing the repositories named to `hub add` that it does not add
+/// (`{repo, why}` each).
 pub(super) const NOT_ADDED: &str = "not_added";
+/// The plan's context key listing the repositories named to `hub remove` that the hub does
+/// not track (`{repo, why}` each).
+pub(super) const NOT_TRACKED: &str = "not_tracked";
+
+/// Repositories named on the command line that the plan leaves as they are, each with why:
+/// a warning in the plan, then the run's exit 3 (`left_undone`), so a typo is never a success.
+struct Undone {
+    /// What was not done: "added", "removed".
+    verb: &'static str,
+    named: Vec<serde_json::Value>,
+}
+
+impl Undone {
+    fn new(verb: &'static str) -> Undone {
+        Undone {
+            verb,
+            named: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, plan: &mut Plan<HubStep>, name: &str, why: String) {
+        plan.warn(format!("{name} not {}: {why}", self.verb));
+        self.named
+            .push(serde_json::json!({ "repo": name, "why": why }));
+    }
+
+    fn record(self, plan: &mut Plan<HubStep>, key: &str) {
+        if !self.named.is_empty() {
+            plan.set_context(key, self.named);
+        }
+    }
+}

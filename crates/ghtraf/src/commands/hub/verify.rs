@@ -1,6 +1,6 @@
 //! `hub`, verification after a run: every file written is re-read, every
 //! gist created is found in one listing (80 new gists cost one request, not
-//! 80), the secret and each retired workflow are re-read.
+//! 80), the secret and each retired or re-enabled workflow are re-read.
 
 use std::collections::BTreeMap;
 
@@ -107,6 +107,22 @@ pub(super) fn verify(
                 Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
             }
         }
+        (HubStep::RestoreWorkflow { repo, .. }, Some(gh)) => {
+            match RepoRef::parse(repo).map(|r| gh.workflows(&r)) {
+                Ok(Ok(ws))
+                    if ws
+                        .iter()
+                        .any(|w| w.path.ends_with(WORKFLOW_PATH) && w.state == "active") =>
+                {
+                    Finding::ok(&a.id, "enabled")
+                }
+                Ok(Ok(_)) => Finding::deviation(&a.id, "not enabled"),
+                Ok(Err(e)) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
+                Err(e) => Finding::deviation(&a.id, format!("cannot re-read: {}", e.message())),
+            }
+        }
+        // A skip: never among the actions done.
+        (HubStep::Tracked { repo }, _) => Finding::ok(&a.id, format!("{repo} is tracked")),
         (_, None) => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
     })
 }
