@@ -168,3 +168,38 @@ fn a_dry_run_with_detailed_exitcode_exits_as_its_real_run_would() {
     );
     assert!(!run.stderr.contains("see the warning above"), "{run:?}");
 }
+
+/// Removing a repository a second time is a converged re-run, not a typo:
+/// its gists stay, so it is a skip line and exit 0 (a name nothing is known
+/// of still ends with exit 3, above).
+#[test]
+fn removing_a_removed_repository_again_is_a_skip_not_an_error() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    assert_eq!(ghtraf_hub(&hub, d, &["add", "octo/r000"]).code, 0);
+    assert_eq!(ghtraf_hub(&hub, d, &["remove", "octo/r000"]).code, 0);
+    let hub_file_before = hub_file(d);
+    let again = ghtraf_hub(&hub, d, &["remove", "octo/r000", "--format", "json"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(!again.stderr.contains("not removed"), "{again:?}");
+    let doc = again.json();
+    assert!(changes(&doc).is_empty(), "{:?}", changes(&doc));
+    assert!(
+        doc["plan"]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["target"] == "octo/r000"
+                && a["description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("is not tracked by octo/traffic (removed before")),
+        "{doc:#}"
+    );
+    assert_eq!(hub_file(d), hub_file_before);
+}

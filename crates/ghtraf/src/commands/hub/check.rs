@@ -145,6 +145,7 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         api_base: client.base_url().to_string(),
         candidates: Vec::new(),
         own_workflows: BTreeMap::new(),
+        untracked_with_gists: Default::default(),
         files,
         recorded,
         marked,

@@ -147,6 +147,11 @@ pub enum HubStep {
     Tracked {
         repo: String,
     },
+    /// `hub remove` of a repository the hub does not track whose gists exist (removed
+    /// before: a re-run): nothing to do (a skip).
+    Untracked {
+        repo: String,
+    },
     /// Put the hub's marker into `repo`'s badge gist (`hub`), or take it out
     /// (None): `create` there then knows whether a hub collects it.
     Mark {
@@ -194,7 +199,7 @@ impl Payload for HubStep {
                 "why",
                 format!("{repo}'s own {workflow} is {state}: without it nothing collects {repo}, and GitHub keeps only 14 days of traffic"),
             )],
-            HubStep::Tracked { .. } => Vec::new(),
+            HubStep::Tracked { .. } | HubStep::Untracked { .. } => Vec::new(),
             HubStep::Mark { repo, hub, .. } => vec![Detail::new(
                 1,
                 "why",
@@ -238,6 +243,9 @@ pub struct HubWorld {
     /// `hub remove`: each tracked repository named, lower-cased, and the state of its own
     /// `traffic-badges.yml` (None: it has none; Err: its workflows could not be read).
     own_workflows: BTreeMap<String, std::result::Result<Option<String>, String>>,
+    /// `hub remove`: names the hub does not track whose badge gist exists by name
+    /// (lower-cased): removed before, so a re-run, not a typo.
+    untracked_with_gists: BTreeSet<String>,
     files: BTreeMap<String, Local>,
     /// What the hub's workflow was rendered with (`--install-command`, `--releases-url`,
     /// `--gist-token-name`).
@@ -357,6 +365,7 @@ impl MutatingCommand for Hub {
             api_base: String::new(),
             candidates: Vec::new(),
             own_workflows: BTreeMap::new(),
+            untracked_with_gists: BTreeSet::new(),
             recorded: recorded_settings(&files),
             marked: BTreeSet::new(),
             listed: BTreeSet::new(),
@@ -485,6 +494,17 @@ impl MutatingCommand for Hub {
         if let HubAction::Remove { repos } = &self.args.action {
             world.own_workflows =
                 candidates::own_workflows(&client, world.existing.as_ref(), repos)?;
+            for r in repos {
+                let repo = parse_repo(r)?;
+                let name = crate::hub::shard::canonical(&repo).to_ascii_lowercase();
+                let tracked = world
+                    .existing
+                    .as_ref()
+                    .is_some_and(|c| c.repos.iter().any(|t| t.repo.eq_ignore_ascii_case(&name)));
+                if !tracked && find(&repo, GistRole::Badges).is_some() {
+                    world.untracked_with_gists.insert(name);
+                }
+            }
         }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);
@@ -545,6 +565,7 @@ impl MutatingCommand for Hub {
                 }))
             }
             HubStep::Tracked { repo } => Ok(Outcome::done(format!("{repo} is already tracked"))),
+            HubStep::Untracked { repo } => Ok(Outcome::done(format!("{repo} is not tracked"))),
             HubStep::RetireWorkflow { repo, workflow } => {
                 let r = RepoRef::parse(repo).map_err(|e| StepError::new(e.message()))?;
                 ghtraf_github::GitHubWrite::disable_workflow(client()?, &r, workflow)

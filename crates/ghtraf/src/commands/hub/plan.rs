@@ -385,7 +385,23 @@ pub fn plan_hub(
                     .cloned()
                     .collect();
                 config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
-                if gone.is_empty() {
+                if gone.is_empty()
+                    && world
+                        .untracked_with_gists
+                        .contains(&name.to_ascii_lowercase())
+                {
+                    // Removed before (its gists stay): a converged re-run, not a typo.
+                    plan.push(Action::new(
+                        Category::Config,
+                        Operation::Skip,
+                        name.clone(),
+                        format!(
+                            "{name} is not tracked by {} (removed before: its gists stay)",
+                            config.hub
+                        ),
+                        HubStep::Untracked { repo: name.clone() },
+                    ));
+                } else if gone.is_empty() {
                     not_tracked.add(
                         &mut plan,
                         &name,

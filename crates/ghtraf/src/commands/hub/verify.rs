@@ -123,6 +123,7 @@ pub(super) fn verify(
         }
         // A skip: never among the actions done.
         (HubStep::Tracked { repo }, _) => Finding::ok(&a.id, format!("{repo} is tracked")),
+        (HubStep::Untracked { repo }, _) => Finding::ok(&a.id, format!("{repo} is not tracked")),
         (_, None) => Finding::deviation(&a.id, "cannot re-read: no GitHub client"),
     })
 }
