@@ -129,13 +129,13 @@ const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
 success (with \-\-dry\-run \-\-detailed\-exitcode: no changes pending)
 .TP
 \fB1\fR
-runtime error: GitHub, network or file failure, an action failed
+runtime error: GitHub, network or file failure, an action failed; status: a problem it names
 .TP
 \fB2\fR
 usage error: bad flags or repository name, malformed .ghtraf.json, a plan that needs approval and no terminal to ask on
 .TP
 \fB3\fR
-verification found a deviation, or not all that was asked could be done (a repository named to hub add and not added)
+verification found a deviation (status and verify: a second collector too), or not all that was asked could be done (a repository named to hub add and not added)
 .TP
 \fB4\fR
 the plan is stale: something changed between planning and applying; nothing further was done
