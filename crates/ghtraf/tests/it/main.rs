@@ -6,6 +6,7 @@ mod common;
 
 mod apply;
 mod backfill;
+mod closing_hints;
 mod collect;
 mod concurrency;
 mod create;
