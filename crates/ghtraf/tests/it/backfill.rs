@@ -627,3 +627,44 @@ fn a_write_waits_for_the_revision_it_planned_against() {
         "{\"a\":3}"
     );
 }
+
+/// `ci`'s cost is known only after its first listing: the first refusal says
+/// "at least" and the second, with the runs listed, names the figure that
+/// passes (it said "pass --max-requests 12", then "needs 42", so it took two
+/// retries to guess).
+#[test]
+fn the_budget_suggests_at_least_what_is_known_then_the_exact_figure() {
+    let hub = demo_hub_on(TODAY);
+    let dir = deployed(&hub);
+    let with = |n: &str| {
+        run(
+            &hub,
+            dir.path(),
+            &["backfill", "--dry-run", "--from", "ci", "--max-requests", n],
+        )
+    };
+    // What it printed, wherever (a refusal is an error, a source's is a warning).
+    let all = |out: &Output| format!("{}{}", out.stdout, out.stderr);
+    let suggested = |out: &Output| {
+        let text = all(out);
+        let at = text.find("--max-requests ").unwrap() + "--max-requests ".len();
+        text[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let first = with("1");
+    assert_eq!(first.code, 1, "{first:?}");
+    assert!(first.stderr.contains("needs at least"), "{first:?}");
+    assert!(first.stderr.contains(" or more ("), "{first:?}");
+    // With that, the runs are listed and the exact figure is named.
+    let second = with(&suggested(&first));
+    let why = "ci is not available: it needs ";
+    assert!(all(&second).contains(why), "{second:?}");
+    let exact = suggested(&second);
+    // Which is enough: ci is read.
+    let third = with(&exact);
+    assert_eq!(third.code, 0, "{third:?}");
+    assert!(!all(&third).contains("not available"), "{third:?}");
+}
