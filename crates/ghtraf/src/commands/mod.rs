@@ -178,7 +178,7 @@ pub enum Command {
         api: ApiArgs,
     },
     /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
-    /// trackers' files. Never lowers or invents a figure.
+    /// trackers' files. Never lowers or invents a collected figure (organic ones are derived).
     #[command(after_help = help::BACKFILL, after_long_help = backfill_long_help())]
     Backfill {
         #[command(flatten)]

@@ -668,3 +668,36 @@ fn the_budget_suggests_at_least_what_is_known_then_the_exact_figure() {
     assert_eq!(third.code, 0, "{third:?}");
     assert!(!all(&third).contains("not available"), "{third:?}");
 }
+
+/// Days `collect` held without CI figures are filled by `--from ci`, not
+/// raised (no `--raise` was given): the plan said "14 raised" while the help
+/// says a default backfill only fills what is absent. Their organic clones,
+/// derived, drop; the help says so.
+#[test]
+fn ci_fills_days_without_ci_and_does_not_call_it_raising() {
+    let hub = demo_hub_on(TODAY);
+    let dir = deployed(&hub);
+    let out = run(&hub, dir.path(), &["backfill", "--dry-run", "--from", "ci"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("gist:update:badges"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(line.contains(" 0 raised"), "{line}");
+    assert!(!line.contains(" 0 filled"), "{line}");
+    assert!(line.contains("filled"), "{line}");
+    let source = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("ci: "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(source.contains(" 0 raised"), "{source}");
+    let help = run(&hub, dir.path(), &["backfill", "--help"]);
+    assert!(
+        help.stdout
+            .contains("Organic clones (clones less CI checkouts) are"),
+        "{}",
+        help.stdout
+    );
+}
