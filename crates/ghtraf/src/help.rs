@@ -227,10 +227,28 @@ pub fn man_pages(root: &clap::Command) -> Vec<String> {
     out
 }
 
+/// No `help` subcommand anywhere, so no page lists a `ghtraf-…-help(1)` that
+/// does not exist (`ghtraf help COMMAND` is `ghtraf COMMAND --help`).
+fn without_help_commands(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    names
+        .into_iter()
+        .fold(cmd.disable_help_subcommand(true), |cmd, name| {
+            cmd.mut_subcommand(name, without_help_commands)
+        })
+}
+
 /// The man page of ghtraf (no words) or of one command, as
 /// `ghtraf-COMMAND(1)` (`ghtraf-hub-add(1)` for `hub add`).
 pub fn man_page(root: clap::Command, words: &[String]) -> Result<String> {
     let words = page_words(words);
+    // Built, so a command of a command carries the flags its parent passes down
+    // (`hub init` takes hub's run-mode flags), as its --help shows them.
+    let mut root = without_help_commands(root);
+    root.build();
     let command = (!words.is_empty()).then(|| words.join(" "));
     let version = root.get_version().map(str::to_string);
     let page = match &command {
@@ -256,9 +274,6 @@ pub fn man_page(root: clap::Command, words: &[String]) -> Result<String> {
             }
         }
     };
-    // No `help` subcommand among the pages listed: it has no page of its own
-    // (`ghtraf help COMMAND` is `ghtraf COMMAND --help`).
-    let page = page.disable_help_subcommand(true);
     let command = command.as_deref();
     // The examples get their own EXAMPLES section instead of clap's EXTRA, which
     // keeps only what is not an example (backfill's sources).
