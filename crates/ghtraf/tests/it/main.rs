@@ -6,6 +6,7 @@ mod common;
 
 mod apply;
 mod backfill;
+mod backfill_says;
 mod closing_hints;
 mod collect;
 mod concurrency;
