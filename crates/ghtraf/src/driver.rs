@@ -240,8 +240,13 @@ fn approval(ctx: &Context, mode: &RunMode) -> Result<Approval> {
     if mode.never_ask {
         return Ok(Approval::Given);
     }
+    // The actual cause: a terminal hiding the plan is not "no terminal".
     let why = if ctx.product_on_terminal {
         "there is no terminal to answer on"
+    } else if ctx.reporter.json_mode() {
+        "--format json prints the plan as a document, not for approval"
+    } else if !ctx.reporter.shows_product() {
+        "-QQ hides the plan"
     } else {
         "the plan is not shown on a terminal"
     };

@@ -81,7 +81,9 @@ Examples:
 pub const MAN: &str = "\
 Examples:
   ghtraf man > ~/.local/share/man/man1/ghtraf.1
-  ghtraf man create > ~/.local/share/man/man1/ghtraf-create.1";
+  ghtraf man create > ~/.local/share/man/man1/ghtraf-create.1
+  ghtraf man hub add             # ghtraf-hub-add(1); `ghtraf man hub-add` too
+  for p in $(ghtraf man --list); do ghtraf man $p > ~/.local/share/man/man1/$p.1; done";
 
 /// `ghtraf help -h` and `ghtraf help COMMAND --help` mean the help itself:
 /// drops the flag clap would refuse after `help`.
@@ -128,13 +130,13 @@ const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
 success (with \-\-dry\-run \-\-detailed\-exitcode: no changes pending)
 .TP
 \fB1\fR
-runtime error: GitHub, network or file failure, an action failed
+runtime error: GitHub, network or file failure, an action failed; status: a problem it names
 .TP
 \fB2\fR
 usage error: bad flags or repository name, malformed .ghtraf.json, a plan that needs approval and no terminal to ask on
 .TP
 \fB3\fR
-verification found a deviation, or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
+verification found a deviation (status and verify: a second collector too), or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
 .TP
 \fB4\fR
 the plan is stale: something changed between planning and applying; nothing further was done
@@ -163,6 +165,9 @@ fn examples(command: Option<&str>) -> &'static str {
         Some("collect") => COLLECT,
         Some("upgrade") => UPGRADE,
         Some("hub") => HUB,
+        Some("hub init") => HUB_INIT,
+        Some("hub add") => HUB_ADD,
+        Some("hub remove") => HUB_REMOVE,
         Some("status") => STATUS,
         Some("list") => LIST,
         Some("verify") => VERIFY,
@@ -194,21 +199,83 @@ fn roff_examples(text: &str) -> String {
     format!(".SH EXAMPLES\n.nf\n{}\n.fi\n", body.join("\n"))
 }
 
-/// The man page of ghtraf (`None`) or of one command, as `ghtraf-COMMAND(1)`.
-pub fn man_page(root: clap::Command, command: Option<&str>) -> Result<String> {
-    let page = match command {
+/// The words after `ghtraf` that name a man page: `hub add`, `hub-add`,
+/// `ghtraf-hub-add` and `ghtraf hub add` all name `ghtraf-hub-add(1)`; no
+/// word, or `ghtraf` alone, names ghtraf(1).
+fn page_words(words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split('-').map(str::to_string).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if out.first().is_some_and(|w| w == "ghtraf") {
+        out.remove(0);
+    }
+    out
+}
+
+/// The name of every man page ghtraf can print (`ghtraf man --list`), in the
+/// order of `--help`: `ghtraf`, `ghtraf-create`, …, `ghtraf-hub-add`, ….
+pub fn man_pages(root: &clap::Command) -> Vec<String> {
+    fn walk(cmd: &clap::Command, name: &str, out: &mut Vec<String>) {
+        out.push(name.to_string());
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, &format!("{name}-{}", sub.get_name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, "ghtraf", &mut out);
+    out
+}
+
+/// No `help` subcommand anywhere, so no page lists a `ghtraf-…-help(1)` that
+/// does not exist (`ghtraf help COMMAND` is `ghtraf COMMAND --help`).
+fn without_help_commands(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    names
+        .into_iter()
+        .fold(cmd.disable_help_subcommand(true), |cmd, name| {
+            cmd.mut_subcommand(name, without_help_commands)
+        })
+}
+
+/// The man page of ghtraf (no words) or of one command, as
+/// `ghtraf-COMMAND(1)` (`ghtraf-hub-add(1)` for `hub add`).
+pub fn man_page(root: clap::Command, words: &[String]) -> Result<String> {
+    let words = page_words(words);
+    // Built, so a command of a command carries the flags its parent passes down
+    // (`hub init` takes hub's run-mode flags), as its --help shows them.
+    let mut root = without_help_commands(root);
+    root.build();
+    let command = (!words.is_empty()).then(|| words.join(" "));
+    let version = root.get_version().map(str::to_string);
+    let page = match &command {
         None => root,
         Some(name) => {
-            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
-                CliError::usage(format!("no command `{name}`"))
-                    .with_hint("`ghtraf --help` lists the commands")
-            })?;
+            let mut sub = &root;
+            for word in &words {
+                sub = sub.find_subcommand(word).ok_or_else(|| {
+                    CliError::usage(format!("no command `{name}`"))
+                        .with_hint("`ghtraf man --list` lists the pages")
+                })?;
+            }
+            let sub = sub.clone();
             // clap names are &'static str without its `string` feature; one
             // page is rendered per process, so the name is leaked once.
-            let title: &'static str = Box::leak(format!("ghtraf-{name}").into_boxed_str());
-            sub.name(title).bin_name(format!("ghtraf {name}"))
+            let title: &'static str =
+                Box::leak(format!("ghtraf-{}", words.join("-")).into_boxed_str());
+            let sub = sub.name(title).bin_name(format!("ghtraf {name}"));
+            // The footer says which ghtraf the page is of, as ghtraf(1)'s does.
+            match version {
+                Some(v) => sub.version(&*Box::leak(v.into_boxed_str())),
+                None => sub,
+            }
         }
     };
+    let command = command.as_deref();
     // The examples get their own EXAMPLES section instead of clap's EXTRA, which
     // keeps only what is not an example (backfill's sources).
     let extra = page.get_after_long_help().and_then(|text| {

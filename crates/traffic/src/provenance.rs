@@ -30,7 +30,12 @@ pub struct Provenance {
     pub from: String,
     pub to: String,
     pub days_added: u64,
+    /// Held days where a figure it held rose (`--raise`).
     pub days_raised: u64,
+    /// Held days that gained only figures they lacked (absent from states written
+    /// before it was counted apart, and when 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub days_filled: u64,
     /// JSON names of the day fields it wrote or raised, sorted.
     pub fields: Vec<String>,
 }
@@ -107,4 +112,8 @@ impl SeriesSet {
     pub fn is_empty(&self) -> bool {
         self.stars.is_none() && self.forks.is_none()
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

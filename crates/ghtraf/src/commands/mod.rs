@@ -178,7 +178,7 @@ pub enum Command {
         api: ApiArgs,
     },
     /// Add history collect can no longer see: stars, forks, past CI, gist revisions, other
-    /// trackers' files. Never lowers or invents a figure.
+    /// trackers' files. Never lowers or invents a collected figure (organic ones are derived).
     #[command(after_help = help::BACKFILL, after_long_help = backfill_long_help())]
     Backfill {
         #[command(flatten)]
@@ -216,8 +216,13 @@ pub enum Command {
     /// Print the man page (roff): ghtraf(1), or ghtraf-COMMAND(1) for one command.
     #[command(after_help = help::MAN)]
     Man {
-        /// The command whose page to print (default: ghtraf itself).
-        command: Option<String>,
+        /// The command whose page to print (default: ghtraf itself), as its
+        /// words (`hub add`) or its page's name (`hub-add`, `ghtraf-hub-add`).
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+        /// Print the name of every page, one a line (`ghtraf man NAME` prints it).
+        #[arg(long, conflicts_with = "command")]
+        list: bool,
     },
 }
 
@@ -337,8 +342,14 @@ pub fn dispatch(
             ctx.reporter.raw(&String::from_utf8_lossy(&buf));
             Ok(ExitStatus::Success)
         }
-        Command::Man { command } => {
-            let page = help::man_page(Cli::command(), command.as_deref())?;
+        Command::Man { command, list } => {
+            let page = if *list {
+                let mut names = help::man_pages(&Cli::command()).join("\n");
+                names.push('\n');
+                names
+            } else {
+                help::man_page(Cli::command(), command)?
+            };
             ctx.reporter.raw(&page);
             Ok(ExitStatus::Success)
         }

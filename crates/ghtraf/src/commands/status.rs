@@ -104,6 +104,9 @@ struct Status {
     /// The hub that collects the repository (its badge gist's `hub.json`).
     #[serde(skip_serializing_if = "Option::is_none")]
     collected_by: Option<String>,
+    /// A deviation among the problems (a second collector): exit 3, not 1.
+    #[serde(skip)]
+    deviation: bool,
 }
 
 pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
@@ -176,6 +179,7 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         summary: None,
         problems: Vec::new(),
         collected_by: None,
+        deviation: false,
     };
     if let Ok(Some(g)) = &state {
         st.collected_by = g
@@ -207,7 +211,10 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
                     .iter()
                     .find(|v| v.name == name)
                     .map(|v| v.value.clone());
-                st.variables.push((name.to_string(), v));
+                // A repository a hub collects has no variable on purpose: none to show.
+                if v.is_some() || st.collected_by.is_none() {
+                    st.variables.push((name.to_string(), v));
+                }
             }
         }
         Err(e) => problems.push(format!("variables: {}", e.message())),
@@ -236,6 +243,15 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
             false
         }
     };
+    // A hub collects it and a workflow here would too: two writers of one gist.
+    let here = st.workflow_in_checkout || st.workflow_on_default_branch == Some(true);
+    if let (Some(hub), true) = (&st.collected_by, here) {
+        problems.push(format!(
+            "a second collector: the hub {hub} collects {}, and traffic-badges.yml is here too (`ghtraf verify` says how to keep one)",
+            st.repository
+        ));
+        st.deviation = true;
+    }
     st.problems = problems;
 
     let r = &ctx.reporter;
@@ -253,16 +269,16 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         ));
     }
     r.say(&format!(
-        "  secret         {} {}",
-        args.gist_token_name,
-        st.secret
-            .as_deref()
-            .map(|u| format!("(updated {u})"))
-            .unwrap_or_else(|| "(missing)".to_string())
+        "  secret         {}",
+        match (&st.secret, &st.collected_by) {
+            (Some(u), _) => format!("{} (updated {u})", args.gist_token_name),
+            // Not missing: the hub's workflow collects it with the hub's token.
+            (None, Some(hub)) => format!("none here (the hub {hub} holds the token)"),
+            (None, None) => format!("{} (missing)", args.gist_token_name),
+        }
     ));
     if let Some(hub) = &st.collected_by {
         // "not a workflow here" is only true where no workflow is: one here is a second collector.
-        let here = st.workflow_in_checkout || st.workflow_on_default_branch == Some(true);
         r.say(&format!(
             "  collected by   the hub {hub} (its badge gist says so), {}",
             if here {
@@ -304,11 +320,19 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         r.warn(p);
     }
     r.json(&serde_json::to_value(&st).unwrap_or_default());
-    Ok(if st.problems.is_empty() {
-        ExitStatus::Success
-    } else {
+    Ok(exit_status(st.deviation, !st.problems.is_empty()))
+}
+
+/// As `verify`: 3 when something deviates from one collector per gist, else
+/// 1 when something could not be read or is unusable, else 0.
+fn exit_status(deviation: bool, problems: bool) -> ExitStatus {
+    if deviation {
+        ExitStatus::Deviation
+    } else if problems {
         ExitStatus::Failed
-    })
+    } else {
+        ExitStatus::Success
+    }
 }
 
 /// A hub at a glance: what it tracks and how its collections stand, after
@@ -376,11 +400,8 @@ fn hub_status(ctx: &Context, seen: &check::Seen, own: Option<Status>) -> Result<
     r.json(&doc);
     // Stale or failed collections are problems of the hub: say so in the exit code.
     let failing = !st.stale.is_empty() || !st.failed.is_empty();
-    Ok(if problems.is_empty() && !failing {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Failed
-    })
+    let deviation = own.as_ref().is_some_and(|s| s.deviation);
+    Ok(exit_status(deviation, !problems.is_empty() || failing))
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -380,10 +380,9 @@ fn man_pages_and_completions_offer_only_the_flags_that_act() {
             let acts = run.contains(flag) || shared.contains(flag) || GLOBAL.contains(flag);
             assert_eq!(offered.contains(flag), acts, "{path}: {flag} in {opts}");
         }
-        if path.contains(' ') {
-            continue;
-        }
-        let page = ghtraf(dir.path(), &["man", &path], &[]).stdout;
+        let mut man = vec!["man"];
+        man.extend(path.split(' '));
+        let page = ghtraf(dir.path(), &man, &[]).stdout;
         // The options, not the EXAMPLES or EXIT STATUS that name other commands' flags.
         let options = &page[..page.find(".SH EXAMPLES").unwrap_or(page.len())];
         for flag in RUN.iter().chain(&SHARED) {
@@ -416,6 +415,57 @@ fn each_command_has_its_man_page_with_environment_exit_status_and_examples() {
     }
     let nope = ghtraf(dir.path(), &["man", "nope"], &[]);
     assert_eq!(nope.code, 2, "{nope:?}");
+}
+
+/// Every page a page refers to can be printed, under each name a person
+/// would try, and carries ghtraf's version; `man --list` names them all (the
+/// README's install loop), and no `help` page is promised.
+#[test]
+fn every_man_page_referred_to_can_be_printed_with_the_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = ghtraf(dir.path(), &["man", "--list"], &[]);
+    assert_eq!(list.code, 0, "{list:?}");
+    let pages: Vec<&str> = list.stdout.lines().collect();
+    for path in command_paths() {
+        let name = format!("ghtraf-{}", path.replace(' ', "-"));
+        assert!(pages.contains(&name.as_str()), "{name} in {pages:?}");
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    for page in &pages {
+        let out = ghtraf(dir.path(), &["man", page], &[]);
+        assert_eq!(out.code, 0, "{page}: {out:?}");
+        assert!(
+            out.stdout
+                .contains(&format!(".TH {page} 1  \"{page} {version}\"")),
+            "{page}: {}",
+            &out.stdout[..200.min(out.stdout.len())]
+        );
+        // Each page it refers to is one of the pages.
+        for line in out.stdout.lines().filter(|l| l.ends_with("(1)")) {
+            let named = line.replace("\\-", "-");
+            assert!(
+                pages.contains(&named.trim_end_matches("(1)")),
+                "{page} refers to {named}"
+            );
+        }
+    }
+    let hub_add = ghtraf(dir.path(), &["man", "hub", "add"], &[]);
+    assert!(
+        hub_add.stdout.contains(".TH ghtraf-hub-add 1"),
+        "{hub_add:?}"
+    );
+    for other in ["hub-add", "ghtraf-hub-add"] {
+        assert_eq!(
+            ghtraf(dir.path(), &["man", other], &[]).stdout,
+            hub_add.stdout
+        );
+    }
+    for missing in [&["help"][..], &["hub", "help"], &["hub", "nope"]] {
+        let mut args = vec!["man"];
+        args.extend_from_slice(missing);
+        let out = ghtraf(dir.path(), &args, &[]);
+        assert_eq!(out.code, 2, "{missing:?}: {out:?}");
+    }
 }
 
 #[test]

@@ -6,6 +6,8 @@ mod common;
 
 mod apply;
 mod backfill;
+mod backfill_says;
+mod closing_hints;
 mod collect;
 mod concurrency;
 mod create;

@@ -122,7 +122,8 @@ fn create_takes_four_round_trips_with_600_gists_as_with_none() {
         assert_eq!(round_trips, 4, "{others} gists: {:#?}", hub.requests());
 
         // A re-run guesses nothing: the gist list's real pages, and no token check (the
-        // secret exists and is kept).
+        // secret exists and is kept). Beside them, in the same round trip, the two reads
+        // the closing hints follow: the workflow on the default branch, the badge gist.
         hub.clear_log();
         let (again, round_trips) = create_counting_round_trips(&hub, dir.path());
         assert_eq!(again.code, 0, "{others} gists: {again:?}");
@@ -133,7 +134,7 @@ fn create_takes_four_round_trips_with_600_gists_as_with_none() {
             .iter()
             .map(|r| format!("{} {}", r.method, r.path))
             .collect();
-        assert_eq!(requests.len(), 4 + pages, "{others} gists: {requests:#?}");
+        assert_eq!(requests.len(), 6 + pages, "{others} gists: {requests:#?}");
         assert_eq!(
             round_trips,
             if pages > 1 { 2 } else { 1 },

@@ -48,18 +48,36 @@ fn without_a_terminal_a_plan_needs_an_explicit_choice() {
 
 #[test]
 fn a_plan_piped_away_or_printed_as_json_is_never_asked_about() {
-    for (args, stdout_is_tty) in [
-        (&["init", "--repo", "octo/demo"][..], false),
+    // Each refusal names its actual cause: on a terminal, `--format json` and
+    // `-QQ` are why the plan is not shown (it said "not shown on a terminal").
+    for (args, stdout_is_tty, why) in [
+        (
+            &["init", "--repo", "octo/demo"][..],
+            false,
+            "the plan is not shown on a terminal",
+        ),
         (
             &["init", "--repo", "octo/demo", "--format", "json"][..],
             true,
+            "--format json prints the plan as a document, not for approval",
         ),
-        (&["init", "--repo", "octo/demo", "-QQ"][..], true),
+        (
+            &["init", "--repo", "octo/demo", "-QQ"][..],
+            true,
+            "-QQ hides the plan",
+        ),
     ] {
         let dir = checkout();
         let p = Arc::new(ScriptedPrompter::new(["y"]));
         let out = session(dir.path(), args, &[], p.clone(), "", stdout_is_tty);
         assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(
+            out.stderr
+                .contains(&format!("this plan needs your approval, and {why}\n")),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("--yes"), "{args:?}: {}", out.stderr);
         assert!(
             p.asked().is_empty(),
             "{args:?}: asked {:?} about a plan nobody sees",

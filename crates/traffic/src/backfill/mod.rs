@@ -323,7 +323,7 @@ impl Work {
                 continue;
             }
             let mut day = held.clone().unwrap_or_else(|| Day::empty(source_day.date));
-            let written = fill(&mut day, source_day, mode, held.is_none());
+            let (written, raised) = fill(&mut day, source_day, mode, held.is_none());
             if written.is_empty() && held.is_some() {
                 continue;
             }
@@ -357,7 +357,7 @@ impl Work {
             }
             let mut changes = field_changes(held.as_ref(), &day);
             changes.retain(|change| change.before != change.after);
-            report.record(source_day.date, held.is_none(), changes);
+            report.record(source_day.date, held.is_none(), raised, changes);
             slot.insert(source_day.date, day);
         }
         for field in TOTAL_FIELDS {
@@ -393,6 +393,7 @@ impl Work {
                 to: to.map(format_date).unwrap_or_default(),
                 days_added: report.days_added,
                 days_raised: report.days_raised,
+                days_filled: report.days_filled,
                 fields: report.fields.clone(),
             });
         }
@@ -509,14 +510,17 @@ impl Work {
     }
 }
 
-/// Writes the source's figures into `day` by `mode`; returns the fields that changed.
+/// Writes the source's figures into `day` by `mode`; returns the fields that changed,
+/// and whether any of them raised a figure the day held (rather than filling an absent
+/// one: a count of 0, an unknown unique or CI figure).
 fn fill(
     day: &mut Day,
     source: &BackfillDay,
     mode: BackfillMode,
     created: bool,
-) -> Vec<&'static str> {
+) -> (Vec<&'static str>, bool) {
     let mut written = Vec::new();
+    let mut raised = false;
     let raise = mode == BackfillMode::Raise;
     for (field, held, offered) in [
         ("clones", &mut day.clones, source.clones),
@@ -526,6 +530,7 @@ fn fill(
         let Some(offered) = offered else { continue };
         let takes = created || if raise { offered > *held } else { *held == 0 };
         if takes && (created || offered != *held) {
+            raised |= !created && *held != 0;
             *held = offered;
             written.push(field);
         }
@@ -543,11 +548,12 @@ fn fill(
             Some(current) => current,
         };
         if *held != Some(next) {
+            raised |= held.is_some();
             *held = Some(next);
             written.push(field);
         }
     }
-    written
+    (written, raised)
 }
 
 fn sorted_names(fields: &[&str]) -> Vec<String> {

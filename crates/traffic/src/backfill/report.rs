@@ -30,7 +30,11 @@ pub struct ArchiveUpdate {
 pub struct SourceReport {
     pub source: String,
     pub days_added: u64,
+    /// Held days where a figure the day held rose (`--raise`).
     pub days_raised: u64,
+    /// Held days that gained only figures they lacked (an unknown unique or CI figure,
+    /// a count of 0); their derived organic figures may drop (CI checkouts are not people).
+    pub days_filled: u64,
     /// JSON names of the day fields written or raised, sorted.
     pub fields: Vec<String>,
     /// Totals (baseline + archives + days) before and after this source.
@@ -57,6 +61,7 @@ impl SourceReport {
             source: source.to_string(),
             days_added: 0,
             days_raised: 0,
+            days_filled: 0,
             fields: Vec::new(),
             totals_before: totals,
             totals_after: totals,
@@ -68,11 +73,19 @@ impl SourceReport {
         }
     }
 
-    pub(crate) fn record(&mut self, date: Date, added: bool, fields: Vec<FieldChange>) {
+    pub(crate) fn record(
+        &mut self,
+        date: Date,
+        added: bool,
+        raised: bool,
+        fields: Vec<FieldChange>,
+    ) {
         if added {
             self.days_added += 1;
-        } else {
+        } else if raised {
             self.days_raised += 1;
+        } else {
+            self.days_filled += 1;
         }
         self.changes.push(DayChange {
             date,
@@ -91,8 +104,8 @@ impl fmt::Display for SourceReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} days added, {} raised",
-            self.source, self.days_added, self.days_raised
+            "{}: {} days added, {} filled, {} raised",
+            self.source, self.days_added, self.days_filled, self.days_raised
         )?;
         if !self.fields.is_empty() {
             write!(f, " ({})", self.fields.join(", "))?;

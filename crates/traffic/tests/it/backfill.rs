@@ -72,11 +72,19 @@ fn by_default_only_absent_fields_are_written_and_raise_takes_the_higher() {
         "only the absent unique"
     );
     assert_eq!(d.backfill.as_ref().unwrap().fields, vec!["uniqueViews"]);
-    assert_eq!(out.reports[0].days_raised, 1);
+    // Only an absent figure written: filled, not raised (no --raise).
+    assert_eq!(
+        (out.reports[0].days_filled, out.reports[0].days_raised),
+        (1, 0)
+    );
 
     let out = backfill(&state, &[], &source, BackfillMode::Raise, NOW).unwrap();
     let d = held(&out.state, date!(2026 - 11 - 20));
     assert_eq!((d.clones, d.unique_clones), (50, Some(9)), "raised");
+    assert_eq!(
+        (out.reports[0].days_filled, out.reports[0].days_raised),
+        (0, 1)
+    );
     assert_eq!((d.views, d.unique_views), (20, Some(4)), "never lowered");
     assert_eq!(
         d.backfill.as_ref().unwrap().fields,

@@ -55,9 +55,12 @@ Sources:
 Release downloads are not a source: GitHub keeps only each asset's current cumulative
 download count, not when the downloads happened, so no past day can be filled from it.
 
-Days only gain: a field is written where it is absent (--raise: also where the source is
-higher); a unique that no source knows stays absent. The plan shows, per source, the days
-added and raised, the change in totals, and the API requests it makes against the rate limit.";
+Days only gain: a field is written where it is absent, a count of 0 or an unknown unique
+or CI figure (a day \"filled\"; --raise: also where the source is higher, a day \"raised\");
+a unique that no source knows stays absent. Organic clones (clones less CI checkouts) are
+derived, not collected: a day filled with its CI checkouts has fewer, and organicClones in
+the totals drops with them. The plan shows, per source, the days added, filled and raised,
+the change in totals, and the API requests it makes against the rate limit.";
 
 #[cfg(test)]
 mod tests {
@@ -75,6 +78,8 @@ mod tests {
         let w = Wrap::try_parse_from(["x", "--from", "stars", "--from", "import:a.csv"]).unwrap();
         assert_eq!(w.args.from.len(), 2);
         assert!(Wrap::try_parse_from(["x"]).is_err());
+        // One source a flag, as the README writes it: a second word is not a source.
+        assert!(Wrap::try_parse_from(["x", "--from", "stars", "forks"]).is_err());
     }
 
     #[test]

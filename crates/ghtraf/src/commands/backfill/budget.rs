@@ -178,9 +178,18 @@ pub fn check(
             .max_by_key(|e| e.calls)
             .map(|e| format!(" (most: {} with {})", e.source, e.calls))
             .unwrap_or_default();
+        // A lower bound cannot promise that its figure is enough: say so, and why.
+        let pass = match report.estimates.iter().find(|e| !e.exact) {
+            None => format!("pass --max-requests {total} to allow it"),
+            Some(e) => format!(
+                "pass --max-requests {total} or more (what {} costs in all is known only after \
+                 its first listing, and is checked again then)",
+                e.source
+            ),
+        };
         return Err(format!(
-            "this backfill needs {}{worst}, more than its budget; pass --max-requests {total} \
-             to allow it, or read less (--since/--until, fewer --from)",
+            "this backfill needs {}{worst}, more than its budget; {pass}, or read less \
+             (--since/--until, fewer --from)",
             report.summary()
         ));
     }
@@ -272,7 +281,11 @@ mod tests {
     fn lower_bounds_say_at_least() {
         let mut e = est(5);
         e.exact = false;
-        let r = check(vec![e], 100, None).unwrap();
+        let r = check(vec![e.clone()], 100, None).unwrap();
         assert!(r.summary().starts_with("at least 5"), "{}", r.summary());
+        // Refused, it does not promise that the lower bound is enough.
+        let err = check(vec![e], 100, Some(4)).unwrap_err();
+        assert!(err.contains("--max-requests 5 or more"), "{err}");
+        assert!(err.contains("known only after"), "{err}");
     }
 }

@@ -205,12 +205,17 @@ pub fn plan_backfill(
     }
     let added: u64 = outcome.reports.iter().map(|r| r.days_added).sum();
     let raised: u64 = outcome.reports.iter().map(|r| r.days_raised).sum();
+    let filled: u64 = outcome.reports.iter().map(|r| r.days_filled).sum();
     let series = outcome
         .reports
         .iter()
         .map(|r| r.series.len())
         .sum::<usize>();
-    let mut what = vec![format!("{added} day(s) added"), format!("{raised} raised")];
+    let mut what = vec![
+        format!("{added} day(s) added"),
+        format!("{filled} filled"),
+        format!("{raised} raised"),
+    ];
     if series > 0 {
         what.push(format!("{series} series"));
     }

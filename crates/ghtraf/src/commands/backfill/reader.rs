@@ -49,28 +49,29 @@ fn unavailable(source: &Source, what: &str, e: &ghtraf_github::Error) -> SourceR
 }
 
 impl Reader<'_> {
-    /// Requests this source may still make in its second stage: the budget minus what
-    /// the other sources were estimated to take.
-    fn stage_two_allowance(&self, source: &Source) -> u64 {
-        let others: u64 = self
-            .budget
+    /// Requests the other sources were estimated to take: this source may make
+    /// the budget minus these in its second stage.
+    fn others(&self, source: &Source) -> u64 {
+        self.budget
             .estimates
             .iter()
             .filter(|e| e.source != source.label())
             .map(|e| e.calls)
-            .sum();
-        self.budget.budget.saturating_sub(others)
+            .sum()
     }
 
     fn over_budget(&self, source: &Source, needed: u64) -> Option<SourceReading> {
-        let allowed = self.stage_two_allowance(source);
+        let others = self.others(source);
+        let allowed = self.budget.budget.saturating_sub(others);
+        // Now the cost is known: name the figure that allows it, not "more".
         (needed > allowed).then(|| {
             SourceReading::unavailable(
                 source.clone(),
                 format!(
                     "it needs {needed} requests, more than the {allowed} left in the budget \
-                     ({}); pass --max-requests to allow more, or narrow it with --since/--until",
-                    self.budget.basis
+                     ({}); pass --max-requests {} to allow it, or narrow it with --since/--until",
+                    self.budget.basis,
+                    others + needed
                 ),
                 None,
             )

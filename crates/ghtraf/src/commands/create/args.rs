@@ -17,7 +17,7 @@ pub struct DeployArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub created: Option<String>,
 
-    /// Run the traffic workflow also after these workflows complete (names); repeatable.
+    /// Run the traffic workflow also after these workflows complete: one or more names.
     #[arg(long = "ci-workflows", value_name = "NAME", num_args = 1..)]
     pub ci_workflows: Vec<String>,
 }
@@ -46,4 +46,25 @@ pub struct CreateArgs {
     /// Enable GitHub Pages from the default branch's /docs folder.
     #[arg(long)]
     pub enable_pages: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: DeployArgs,
+    }
+
+    /// The README writes `--ci-workflows NAME…`: several names after one flag.
+    #[test]
+    fn ci_workflows_takes_several_names() {
+        let w = Wrap::try_parse_from(["x", "--ci-workflows", "CI", "Build"]).unwrap();
+        assert_eq!(w.args.ci_workflows, ["CI", "Build"]);
+        let w = Wrap::try_parse_from(["x", "--ci-workflows", "CI", "--ci-workflows", "B"]).unwrap();
+        assert_eq!(w.args.ci_workflows, ["CI", "B"]);
+    }
 }

@@ -135,6 +135,17 @@ pub struct GitHubSide {
     /// A hub collects this repository: its badge gist carries the hub's marker
     /// (`hub.json`). `(gist id, hub)`; `create` refuses a second collector.
     pub collected_by: Option<(String, String)>,
+    /// What the closing hints follow (read for nothing else).
+    pub hints: Hints,
+}
+
+/// What `create`'s closing hints follow; `None`: not read, or the read failed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints {
+    /// The default branch holds the workflow (`gh workflow run` can start it).
+    pub workflow_pushed: Option<bool>,
+    /// The badge gist named before planning records a collection.
+    pub collected: Option<bool>,
 }
 
 /// A hub collects the repository into the badge gist this plan would use:
@@ -384,7 +395,8 @@ impl MutatingCommand for Create {
         plan: &Plan<SetupStep>,
         results: &[ActionResult],
     ) {
-        finish(ctx, plan, results, &world.inputs);
+        let hints = world.observed.github.as_ref().map(|g| g.hints);
+        finish(ctx, plan, results, &world.inputs, hints);
     }
 }
 
@@ -408,7 +420,13 @@ pub fn adopt_spelling(ctx: &Context, inputs: &mut Inputs, canonical: &RepoRef) {
     inputs.repo = canonical.clone();
 }
 
-fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], inputs: &Inputs) {
+fn finish(
+    ctx: &Context,
+    plan: &Plan<SetupStep>,
+    results: &[ActionResult],
+    inputs: &Inputs,
+    hints: Option<Hints>,
+) {
     let r = &ctx.reporter;
     let RepoRef { owner, name } = &inputs.repo;
     let dashboard = format!("https://{owner}.github.io/{name}/stats/");
@@ -443,18 +461,47 @@ fn finish(ctx: &Context, plan: &Plan<SetupStep>, results: &[ActionResult], input
         }
     }
     r.say(&format!("\nDashboard: {dashboard}"));
-    if !inputs.skip_files
-        && plan
-            .actions
-            .iter()
-            .any(|a| a.category == Category::File && a.is_change())
-    {
-        r.hint("commit and push: git add .github/workflows/traffic-badges.yml docs/stats .ghtraf.json && git commit -m \"Track traffic with ghtraf\" && git push");
+    for hint in closing_hints(plan, inputs, hints) {
+        r.hint(&hint);
+    }
+}
+
+/// The hints after a run, following what was observed: no token stored, the
+/// workflow not on the default branch, never collected. A run that cannot
+/// work is not suggested; a deployment collecting for months is told nothing.
+fn closing_hints(plan: &Plan<SetupStep>, inputs: &Inputs, hints: Option<Hints>) -> Vec<String> {
+    let mut out = Vec::new();
+    let hints = hints.unwrap_or_default();
+    // Skipped with no secret there: no token was given (the plan said why).
+    let no_token = plan.actions.iter().any(|a| {
+        a.operation == Operation::Skip
+            && matches!(&a.details, SetupStep::Secret(s) if s.existing_updated_at.is_none())
+    });
+    if no_token {
+        out.push(format!(
+            "the workflow cannot collect until its token is stored: GHTRAF_GIST_TOKEN=… ghtraf create -R {} (or --gist-token-stdin)",
+            inputs.repo
+        ));
+    }
+    let files_changed = plan
+        .actions
+        .iter()
+        .any(|a| a.category == Category::File && a.is_change());
+    let unpushed = hints.workflow_pushed == Some(false);
+    if !inputs.skip_files && (files_changed || unpushed) {
+        out.push("commit and push: git add .github/workflows/traffic-badges.yml docs/stats .ghtraf.json && git commit -m \"Track traffic with ghtraf\" && git push".to_string());
     }
     if !inputs.files_only && !inputs.enable_pages {
-        r.hint("enable GitHub Pages from the default branch's /docs folder (or run again with --enable-pages)");
+        out.push("enable GitHub Pages from the default branch's /docs folder (or run again with --enable-pages)".to_string());
     }
-    if !inputs.files_only {
-        r.hint("start the first collection: gh workflow run traffic-badges.yml");
+    // Never collected: the badge gist is new, or its state records no collection.
+    let new_gist = plan.actions.iter().any(|a| {
+        a.operation == Operation::Create
+            && matches!(&a.details, SetupStep::Gist(g) if g.role == GistRole::Badges)
+    });
+    let never = new_gist || hints.collected == Some(false);
+    if !inputs.files_only && never && !no_token && !unpushed {
+        out.push("start the first collection: gh workflow run traffic-badges.yml".to_string());
     }
+    out
 }

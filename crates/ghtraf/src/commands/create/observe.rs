@@ -10,6 +10,8 @@
 
 use super::*;
 use crate::deployment::names_gist;
+use crate::templates::WORKFLOW_PATH;
+use ghtraf_traffic::{parse_state, STATE_FILE};
 
 /// Pages of the gist list (100 gists each) asked for at once: an account with up to 1,000
 /// gists is read in the same round trip as everything else. A smaller account gets an
@@ -78,25 +80,37 @@ pub(super) fn observe_github(
         _ => None,
     };
     let check_now = given.as_ref().filter(|_| first_setup);
-    let (user, repo_read, gists, variables, secret, pages, token_check) = std::thread::scope(|s| {
-        let user = s.spawn(|| gh.whoami());
-        let repo_read = s.spawn(|| gh.repo(repo));
-        let gists = s.spawn(|| gh.list_gists_at_once(gist_pages));
-        let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
-        let secret = s.spawn(|| gh.secret(repo, &inputs.gist_token_name));
-        let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
-        let token_check =
-            check_now.map(|token| s.spawn(move || execute::check_workflow_token(gh, repo, token)));
-        (
-            api::join(user),
-            api::join(repo_read),
-            api::join(gists),
-            variables.map(api::join),
-            api::join(secret),
-            pages.map(api::join),
-            token_check.map(api::join),
-        )
-    });
+    let (user, repo_read, gists, variables, secret, pages, token_check, hints) =
+        std::thread::scope(|s| {
+            let user = s.spawn(|| gh.whoami());
+            let repo_read = s.spawn(|| gh.repo(repo));
+            let gists = s.spawn(|| gh.list_gists_at_once(gist_pages));
+            let variables = (!inputs.skip_variables).then(|| s.spawn(|| gh.list_variables(repo)));
+            let secret = s.spawn(|| gh.secret(repo, &inputs.gist_token_name));
+            let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
+            let token_check = check_now
+                .map(|token| s.spawn(move || execute::check_workflow_token(gh, repo, token)));
+            // For the closing hints only (push it? start the first collection?): a
+            // failed read leaves a hint unsaid rather than failing the run.
+            let workflow = s.spawn(|| gh.content(repo, WORKFLOW_PATH));
+            let state = (inputs.badge_gist_id.as_deref()).map(|id| s.spawn(move || gh.gist(id)));
+            let hints = Hints {
+                workflow_pushed: api::join(workflow).ok().map(|c| c.is_some()),
+                collected: state
+                    .and_then(|t| api::join(t).ok().flatten())
+                    .map(|g| records_a_collection(&g)),
+            };
+            (
+                api::join(user),
+                api::join(repo_read),
+                api::join(gists),
+                variables.map(api::join),
+                api::join(secret),
+                pages.map(api::join),
+                token_check.map(api::join),
+                hints,
+            )
+        });
     // Errors surface in the order the reads are listed, as before.
     let user = user?;
     let (login, scopes) = (user.login, user.scopes);
@@ -158,6 +172,7 @@ pub(super) fn observe_github(
         pages,
         token_checked,
         collected_by,
+        hints,
     };
     ctx.reporter.diag(
         Channel::Gist,
@@ -232,6 +247,13 @@ fn hub_marker(
         })
         .map(|hub| hub.unwrap_or_else(|| "a ghtraf hub".to_string()));
     Ok(hub.map(|hub| (marked.id.clone(), hub)))
+}
+
+/// Whether a badge gist's state records a collection.
+fn records_a_collection(gist: &ghtraf_github::Gist) -> bool {
+    (gist.files.get(STATE_FILE))
+        .and_then(|f| parse_state(&f.content).ok())
+        .is_some_and(|p| p.state.last_collection().is_some())
 }
 
 /// The role a description gives a gist under the original's pre-0.2.7 naming

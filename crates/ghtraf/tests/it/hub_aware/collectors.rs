@@ -181,8 +181,19 @@ fn status_and_export_of_a_repository_the_hub_collects() {
         "{}",
         status.stdout
     );
+    // No variable and no secret on purpose: not "(not set)" and "(missing)".
+    assert!(
+        status
+            .stdout
+            .contains("  secret         none here (the hub octo/traffic holds the token)\n"),
+        "{}",
+        status.stdout
+    );
+    assert!(!status.stdout.contains("variable"), "{}", status.stdout);
+    assert!(!status.stdout.contains("(missing)"), "{}", status.stdout);
     let doc = run(&hub, e, &["status", "-R", "octo/r000", "--format", "json"]).json();
     assert_eq!(doc["collected_by"], "octo/traffic", "{doc:#}");
+    assert_eq!(doc["variables"], serde_json::json!({}), "{doc:#}");
     let badge = gists_by_description(&hub)["[GTT] octo/r000 · badges"].clone();
     assert_eq!(doc["badge_gist"], badge.as_str(), "{doc:#}");
     let export = run(&hub, e, &["export", "-R", "octo/r000"]);
@@ -309,8 +320,14 @@ fn status_where_a_hub_collects_a_deployed_checkout_names_the_second_collector() 
             .unwrap_or_default()
             .to_string()
     };
+    // A deviation, as `verify` and the README's exit codes call it: exit 3, and a
+    // problem in JSON (it exited 0 with `"problems": []`).
     let status = run(&hub, r, &["status"]);
-    assert_eq!(status.code, 0, "{status:?}");
+    assert_eq!(status.code, 3, "{status:?}");
+    let json = run(&hub, r, &["status", "--format", "json"]);
+    assert_eq!(json.code, 3, "{json:?}");
+    let problems = json.json()["problems"].to_string();
+    assert!(problems.contains("a second collector"), "{problems}");
     assert!(
         line(&status).contains("the hub octo/traffic"),
         "{}",
@@ -334,4 +351,5 @@ fn status_where_a_hub_collects_a_deployed_checkout_names_the_second_collector() 
         "{}",
         status.stdout
     );
+    assert_eq!(status.code, 0, "{status:?}");
 }

@@ -1,0 +1,99 @@
+//! What `backfill` says about itself: a budget refusal suggests a figure it
+//! can stand by ("at least" before the runs are listed, the exact figure
+//! after), and a day given only figures it lacked is "filled", not "raised".
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use crate::common::*;
+
+const TODAY: &str = "2026-03-10";
+const NOW_T: &str = "2026-03-10T03:00:00Z";
+
+fn run(hub: &FakeHub, dir: &Path, args: &[&str]) -> Output {
+    on(hub).now(NOW_T).gist_token(GIST_TOKEN).run(dir, args)
+}
+
+/// create + one collect on `TODAY`: the 14-day window is held, CI only for the last two days.
+fn deployed(hub: &FakeHub) -> tempfile::TempDir {
+    let dir = checkout();
+    let out = run(hub, dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = run(hub, dir.path(), &["collect", "-n"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    dir
+}
+
+/// `ci`'s cost is known only after its first listing: the first refusal says
+/// "at least" and the second, with the runs listed, names the figure that
+/// passes (it said "pass --max-requests 12", then "needs 42", so it took two
+/// retries to guess).
+#[test]
+fn the_budget_suggests_at_least_what_is_known_then_the_exact_figure() {
+    let hub = demo_hub_on(TODAY);
+    let dir = deployed(&hub);
+    let with = |n: &str| {
+        run(
+            &hub,
+            dir.path(),
+            &["backfill", "--dry-run", "--from", "ci", "--max-requests", n],
+        )
+    };
+    // What it printed, wherever (a refusal is an error, a source's is a warning).
+    let all = |out: &Output| format!("{}{}", out.stdout, out.stderr);
+    let suggested = |out: &Output| {
+        let text = all(out);
+        let at = text.find("--max-requests ").unwrap() + "--max-requests ".len();
+        text[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let first = with("1");
+    assert_eq!(first.code, 1, "{first:?}");
+    assert!(first.stderr.contains("needs at least"), "{first:?}");
+    assert!(first.stderr.contains(" or more ("), "{first:?}");
+    // With that, the runs are listed and the exact figure is named.
+    let second = with(&suggested(&first));
+    let why = "ci is not available: it needs ";
+    assert!(all(&second).contains(why), "{second:?}");
+    let exact = suggested(&second);
+    // Which is enough: ci is read.
+    let third = with(&exact);
+    assert_eq!(third.code, 0, "{third:?}");
+    assert!(!all(&third).contains("not available"), "{third:?}");
+}
+
+/// Days `collect` held without CI figures are filled by `--from ci`, not
+/// raised (no `--raise` was given): the plan said "14 raised" while the help
+/// says a default backfill only fills what is absent. Their organic clones,
+/// derived, drop; the help says so.
+#[test]
+fn ci_fills_days_without_ci_and_does_not_call_it_raising() {
+    let hub = demo_hub_on(TODAY);
+    let dir = deployed(&hub);
+    let out = run(&hub, dir.path(), &["backfill", "--dry-run", "--from", "ci"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("gist:update:badges"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(line.contains(" 0 raised"), "{line}");
+    assert!(!line.contains(" 0 filled"), "{line}");
+    assert!(line.contains("filled"), "{line}");
+    let source = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("ci: "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(source.contains(" 0 raised"), "{source}");
+    let help = run(&hub, dir.path(), &["backfill", "--help"]);
+    assert!(
+        help.stdout
+            .contains("Organic clones (clones less CI checkouts) are"),
+        "{}",
+        help.stdout
+    );
+}
