@@ -348,6 +348,14 @@ impl MutatingCommand for Hub {
             // Refused before anything is read, as `create` refuses it (the plan checks it too).
             crate::install::check_releases_url(url, crate::values::Source::Flag("--releases-url"))?;
         }
+        if let HubAction::Init {
+            gist_token_name: Some(name),
+            ..
+        } = &self.args.action
+        {
+            // As `create` checks it: the workflow names it, and GitHub refuses such a secret.
+            crate::values::secret_name(name, crate::values::Source::Flag("--gist-token-name"))?;
+        }
         let root = project::discover_root(None, &ctx.cwd);
         let existing = HubConfig::read(&root)?;
         let files = hub_files(&root)?;

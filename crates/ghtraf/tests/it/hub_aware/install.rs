@@ -165,3 +165,30 @@ fn a_release_location_that_is_not_a_plain_url_is_refused_before_anything_is_writ
         "nothing made"
     );
 }
+
+/// A secret name GitHub would refuse (or one the workflow could not name) is
+/// refused before anything is read or written, as `create --gist-token-name`
+/// refuses it: it was rendered into the workflow unchecked.
+#[test]
+fn a_secret_name_github_refuses_is_refused_before_anything_is_written() {
+    let hub = world(1, &[]);
+    let dir = hub_checkout();
+    for bad in ["GITHUB_TOKEN", "MY-TOKEN", "1TOKEN", "A B"] {
+        let out = run(&hub, dir.path(), &["hub", "init", "--gist-token-name", bad]);
+        assert_eq!(out.code, 2, "{bad}: {out:?}");
+        assert!(
+            out.stderr.contains("--gist-token-name"),
+            "{bad}: {}",
+            out.stderr
+        );
+        assert!(
+            !dir.path().join(".ghtraf-hub.json").exists(),
+            "nothing written"
+        );
+        assert!(!dir.path().join(".github").exists(), "nothing written");
+    }
+    assert!(
+        hub.state()["gists"].as_object().unwrap().is_empty(),
+        "nothing made"
+    );
+}
