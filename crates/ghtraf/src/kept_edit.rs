@@ -138,3 +138,27 @@ impl KeptState {
         }
     }
 }
+
+// The words of the plan lines that judge a template by these records.
+
+/// The skip of an outdated template under `--skip-existing`.
+pub const OUTDATED_KEPT: &str =
+    "kept: outdated template, not edited (--skip-existing); `ghtraf init` updates it";
+/// The update of an outdated template (also read after "create would " by `verify`).
+pub const OUTDATED_UPDATE: &str = "update the outdated template (not edited since ghtraf wrote it)";
+
+/// An edit kept earlier and recorded in `.ghtraf.json`, file and template unchanged since.
+pub const KEPT_RECORDED: &str =
+    "kept: your edit, recorded in .ghtraf.json (--force takes the template)";
+/// A conflict the person answered "yes" to before the plan was made.
+pub const SAID_YES: &str = "differs from template: overwrite (you said yes)";
+/// A conflict the person answered "no" to: kept, and recorded as kept.
+pub const SAID_NO: &str = "kept: differs from template (you said no)";
+
+/// What is known of the templates before planning: what ghtraf wrote into
+/// each, the answers given, and the edits recorded as kept.
+pub type Known<'a> = (
+    &'a BTreeMap<String, String>,
+    &'a BTreeMap<String, bool>,
+    &'a BTreeMap<String, KeptEdit>,
+);

@@ -34,9 +34,11 @@ use serde::Serialize;
 
 use crate::checkout::{self, Checkout, Local};
 use crate::fsio;
-pub use crate::kept_edit::{kept_change, kept_edit, record_after, written_sha256, KeptState};
+pub use crate::kept_edit::{
+    kept_change, kept_edit, record_after, written_sha256, KeptState, Known, KEPT_RECORDED,
+    OUTDATED_KEPT, OUTDATED_UPDATE, SAID_NO, SAID_YES,
+};
 use crate::page_config;
-use crate::project::KeptEdit;
 use crate::prompt::{Overwrite, Prompter};
 use crate::textstyle::{self, TextStyle};
 
@@ -208,28 +210,6 @@ pub fn plan_files<P: Payload + From<FileStep>>(
     let nothing_known = (&BTreeMap::new(), &BTreeMap::new(), &BTreeMap::new());
     plan_files_written(plan, desired, current, policy, after, nothing_known);
 }
-
-/// The skip of an outdated template under `--skip-existing`.
-pub const OUTDATED_KEPT: &str =
-    "kept: outdated template, not edited (--skip-existing); `ghtraf init` updates it";
-/// The update of an outdated template (also read after "create would " by `verify`).
-pub const OUTDATED_UPDATE: &str = "update the outdated template (not edited since ghtraf wrote it)";
-
-/// An edit kept earlier and recorded in `.ghtraf.json`, file and template unchanged since.
-pub const KEPT_RECORDED: &str =
-    "kept: your edit, recorded in .ghtraf.json (--force takes the template)";
-/// A conflict the person answered "yes" to before the plan was made.
-pub const SAID_YES: &str = "differs from template: overwrite (you said yes)";
-/// A conflict the person answered "no" to: kept, and recorded as kept.
-pub const SAID_NO: &str = "kept: differs from template (you said no)";
-
-/// What is known of the templates before planning: what ghtraf wrote into
-/// each, the answers given, and the edits recorded as kept.
-pub type Known<'a> = (
-    &'a BTreeMap<String, String>,
-    &'a BTreeMap<String, bool>,
-    &'a BTreeMap<String, KeptEdit>,
-);
 
 /// [`plan_files`], knowing what ghtraf last wrote into each template
 /// (`written`, path → SHA-256 as [`written_sha256`] computes it, as
