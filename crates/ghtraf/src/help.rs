@@ -136,7 +136,7 @@ runtime error: GitHub, network or file failure, an action failed; status: a prob
 usage error: bad flags or repository name, malformed .ghtraf.json, a plan that needs approval and no terminal to ask on
 .TP
 \fB3\fR
-verification found a deviation (status and verify: a second collector too), or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
+verification found a deviation (status and verify: a second collector too), or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked; a backfill \-\-from source not read); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
 .TP
 \fB4\fR
 the plan is stale: something changed between planning and applying; nothing further was done

@@ -316,7 +316,14 @@ fn stars_beyond_the_cap_are_marked_incomplete_and_a_restricted_list_stops_nothin
             "backfill", "-n", "--from", "stars", "--from", "forks", "--format", "json",
         ],
     );
-    assert_eq!(out.code, 0, "{out:?}");
+    // The others are applied; stars, asked for and not read, ends the run with exit 3.
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("not backfilled from stars (not available)"),
+        "{}",
+        out.stderr
+    );
     let doc = out.json();
     let warnings = doc["plan"]["warnings"].to_string();
     assert!(warnings.contains("stars is not available"), "{warnings}");
@@ -540,7 +547,8 @@ fn a_data_branch_of_another_repository_is_read_through_the_contents_api() {
         state["series"]
     );
 
-    // A branch that does not exist: not available, and nothing else stops.
+    // A branch that does not exist: not available (nothing read, not "already held"),
+    // and the run, short of what was asked, ends with exit 3.
     let out = run(
         &hub,
         dir.path(),
@@ -553,10 +561,15 @@ fn a_data_branch_of_another_repository_is_read_through_the_contents_api() {
             "json",
         ],
     );
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.json()["plan"]["warnings"]
+    assert_eq!(out.code, 3, "{out:?}");
+    let doc = out.json();
+    assert!(doc["plan"]["warnings"]
         .to_string()
         .contains("not available"));
+    assert_eq!(
+        doc["plan"]["actions"][0]["description"],
+        "nothing read: import:octo/demo-stats@nope was not available"
+    );
 }
 
 #[test]

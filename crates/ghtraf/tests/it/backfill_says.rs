@@ -97,3 +97,89 @@ fn ci_fills_days_without_ci_and_does_not_call_it_raising() {
         help.stdout
     );
 }
+
+/// `--from ci` over its request budget is not read: the plan said "nothing to add: every
+/// day and series the sources offer is already held" and the run exited 0, so
+/// `backfill --from ci … && …` went on though nothing asked was done. The skip line now
+/// says nothing was read and why, and the run ends with exit 3 naming the source and the
+/// figure to pass; a dry run with `--detailed-exitcode` says so too.
+#[test]
+fn a_named_source_not_read_is_said_and_ends_with_exit_3() {
+    let hub = demo_hub_on(TODAY);
+    let dir = deployed(&hub);
+    let args = ["backfill", "-n", "--from", "ci", "--max-requests", "12"];
+    let with = |more: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(more);
+        run(&hub, dir.path(), &all)
+    };
+    let preview = with(&["--dry-run", "--detailed-exitcode"]);
+    assert_eq!(preview.code, 3, "{preview:?}");
+    assert!(
+        preview
+            .stderr
+            .contains("when applied: not backfilled from ci (over the request budget)"),
+        "{preview:?}"
+    );
+    assert_eq!(
+        with(&["--dry-run"]).code,
+        0,
+        "a plain dry run showed its plan"
+    );
+
+    hub.clear_log();
+    let out = with(&[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    let skip = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("gist:skip:badges"))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        skip.contains("nothing read: ci was over the request budget"),
+        "{skip}"
+    );
+    assert!(!skip.contains("already held"), "{skip}");
+    let undone = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("not backfilled from ci (over the request budget): it needs "))
+        .unwrap_or_else(|| panic!("{}", out.stderr));
+    assert!(undone.contains("pass --max-requests "), "{undone}");
+    assert!(hub.mutations().is_empty(), "nothing was written");
+
+    // A source read that offers nothing new is told apart from one not read.
+    let forks = run(&hub, dir.path(), &["backfill", "-n", "--from", "forks"]);
+    assert_eq!(forks.code, 0, "{forks:?}");
+    let mixed = run(
+        &hub,
+        dir.path(),
+        &[
+            "backfill",
+            "-n",
+            "--from",
+            "forks",
+            "--from",
+            "ci",
+            "--max-requests",
+            "13",
+        ],
+    );
+    assert_eq!(mixed.code, 3, "{mixed:?}");
+    assert!(
+        mixed.stdout.contains(
+            "nothing to add from forks: every day and series read is already held; \
+             not read: ci was over the request budget"
+        ),
+        "{}",
+        mixed.stdout
+    );
+
+    // Within its budget, ci is read and the run succeeds.
+    let enough = run(
+        &hub,
+        dir.path(),
+        &["backfill", "-n", "--from", "ci", "--max-requests", "1000"],
+    );
+    assert_eq!(enough.code, 0, "{enough:?}");
+}

@@ -20,6 +20,10 @@ pub struct Unavailable {
     /// The HTTP status behind it, when GitHub refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// Not read at all because it would pass the request budget (the reason names
+    /// the `--max-requests` figure that allows it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub over_budget: bool,
 }
 
 /// What reading one source produced.
@@ -53,10 +57,20 @@ impl SourceReading {
             data: Err(Unavailable {
                 reason: reason.into(),
                 status,
+                over_budget: false,
             }),
             requests: 0,
             notes: Vec::new(),
         }
+    }
+
+    /// Not read: it would pass the request budget; `reason` names the figure that allows it.
+    pub fn over_budget(source: Source, reason: impl Into<String>) -> SourceReading {
+        let mut reading = SourceReading::unavailable(source, reason, None);
+        if let Err(u) = &mut reading.data {
+            u.over_budget = true;
+        }
+        reading
     }
 
     /// The inputs within `range` (series are kept whole), each note copied in.

@@ -99,6 +99,30 @@ impl MutatingCommand for Backfill {
         step(action, &world.client)
     }
 
+    /// A source named with `--from` that was not read (over the request budget, or not
+    /// available) leaves the run short of what was asked: exit 3, naming the source and
+    /// why (the over-budget reason names the `--max-requests` figure that allows it).
+    fn left_undone(&self, plan: &Plan<BackfillWrite>) -> Vec<String> {
+        plan.context
+            .get(plan::NOT_READ)
+            .and_then(|v| v.as_array())
+            .map(|named| {
+                named
+                    .iter()
+                    .map(|n| {
+                        let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
+                        format!(
+                            "not backfilled from {} ({}): {}",
+                            text("source"),
+                            text("cause"),
+                            text("why")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn verify(
         &self,
         _ctx: &Context,

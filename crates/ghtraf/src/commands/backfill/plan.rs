@@ -13,6 +13,7 @@ use ghtraf_traffic::{
 };
 use time::OffsetDateTime;
 
+use super::input::Unavailable;
 use super::observe::BackfillObserved;
 use super::payload::{totals_change, BackfillWrite};
 use crate::deployment::GistRole;
@@ -53,6 +54,45 @@ pub fn source_lines(observed: &BackfillObserved, outcome: Option<&BackfillOutcom
     lines
 }
 
+/// The plan's context key listing the sources named with `--from` that were not read
+/// (`{source, cause, why}` each): the run ends with exit 3 (`left_undone`), as every source is one
+/// the user asked for.
+pub const NOT_READ: &str = "not_read";
+
+/// Why a source was not read, in a few words: "over the request budget", "not available".
+fn cause(u: &Unavailable) -> &'static str {
+    if u.over_budget {
+        "over the request budget"
+    } else {
+        "not available"
+    }
+}
+
+/// The skip line's words when nothing changes: sources read that offered nothing new are
+/// told apart from sources not read (over the request budget, or not available), whose
+/// days and series are not known to be held.
+fn nothing_to_add(observed: &BackfillObserved) -> String {
+    let (read, unread): (Vec<_>, Vec<_>) = observed.readings.iter().partition(|r| r.data.is_ok());
+    let causes: Vec<String> = unread
+        .iter()
+        .filter_map(|r| r.data.as_ref().err().map(|u| (r.source.label(), u)))
+        .map(|(label, u)| format!("{label} was {}", cause(u)))
+        .collect();
+    if causes.is_empty() {
+        return "nothing to add: every day and series the sources offer is already held"
+            .to_string();
+    }
+    if read.is_empty() {
+        return format!("nothing read: {}", causes.join(", "));
+    }
+    let labels: Vec<String> = read.iter().map(|r| r.source.label()).collect();
+    format!(
+        "nothing to add from {}: every day and series read is already held; not read: {}",
+        labels.join(", "),
+        causes.join(", ")
+    )
+}
+
 /// The plan of a backfill at `now`.
 pub fn plan_backfill(
     observed: &BackfillObserved,
@@ -88,10 +128,19 @@ pub fn plan_backfill(
 
     let lines = source_lines(observed, Some(&outcome));
     plan.set_context("sources", lines.clone());
+    let mut not_read = Vec::new();
     for reading in &observed.readings {
         if let Err(u) = &reading.data {
             plan.warn(format!("{} is not available: {}", reading.source, u.reason));
+            not_read.push(serde_json::json!({
+                "source": reading.source.label(),
+                "cause": cause(u),
+                "why": u.reason,
+            }));
         }
+    }
+    if !not_read.is_empty() {
+        plan.set_context(NOT_READ, not_read);
     }
     for report in &outcome.reports {
         for note in &report.notes {
@@ -198,7 +247,7 @@ pub fn plan_backfill(
             Category::Gist,
             Operation::Skip,
             "badges",
-            "nothing to add: every day and series the sources offer is already held",
+            nothing_to_add(observed),
             payload,
         ));
         return Ok(plan);

@@ -65,7 +65,7 @@ impl Reader<'_> {
         let allowed = self.budget.budget.saturating_sub(others);
         // Now the cost is known: name the figure that allows it, not "more".
         (needed > allowed).then(|| {
-            SourceReading::unavailable(
+            SourceReading::over_budget(
                 source.clone(),
                 format!(
                     "it needs {needed} requests, more than the {allowed} left in the budget \
@@ -73,7 +73,6 @@ impl Reader<'_> {
                     self.budget.basis,
                     others + needed
                 ),
-                None,
             )
         })
     }
