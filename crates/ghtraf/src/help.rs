@@ -130,13 +130,13 @@ const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
 success (with \-\-dry\-run \-\-detailed\-exitcode: no changes pending)
 .TP
 \fB1\fR
-runtime error: GitHub, network or file failure, an action failed; status: a problem it names
+runtime error: GitHub, network or file failure, an action failed; status: a problem it names that is not a deviation (something it could not read, a hub's stale or failed collections)
 .TP
 \fB2\fR
 usage error: bad flags or repository name, malformed .ghtraf.json, a plan that needs approval and no terminal to ask on
 .TP
 \fB3\fR
-verification found a deviation (status and verify: a second collector too), or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked; a backfill \-\-from source not read); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
+verification found a deviation (status: a second collector, duplicate gists, or the secret, a variable or the hub's gist the workflow needs missing), or not all that was asked could be done (a repository named to hub add and not added, or to hub remove and not tracked; a backfill \-\-from source not read); with \-\-dry\-run \-\-detailed\-exitcode: the real run of that plan would end so
 .TP
 \fB4\fR
 the plan is stale: something changed between planning and applying; nothing further was done

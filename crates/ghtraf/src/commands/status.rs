@@ -17,7 +17,7 @@ use crate::deployment::{
 };
 use crate::error::{ExitStatus, Result};
 use crate::hub::{Marker, MARKER_FILE};
-use crate::target::{self, TargetArgs};
+use crate::target::{self, Target, TargetArgs};
 
 mod list;
 use crate::templates::WORKFLOW_PATH;
@@ -106,7 +106,8 @@ struct Status {
     /// The hub that collects the repository (its badge gist's `hub.json`).
     #[serde(skip_serializing_if = "Option::is_none")]
     collected_by: Option<String>,
-    /// A deviation among the problems (a second collector): exit 3, not 1.
+    /// A deviation among the problems (a second collector, duplicate gists, a missing
+    /// secret or variable the workflow needs): exit 3, not 1.
     #[serde(skip)]
     deviation: bool,
 }
@@ -129,6 +130,8 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     let target = target::resolve_reading(ctx, &args.target, &gh)?;
     let repo = &target.repo;
     let mut problems = Vec::new();
+    // Two gists of one role: `verify` calls it a deviation, and so does `status` (exit 3).
+    let mut duplicates = false;
 
     // One named, typed read per thread; a failed read is a problem, not an error.
     let (state, variables, secret, content, runs, gists) = std::thread::scope(|s| {
@@ -158,6 +161,7 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
                     .map(|g| g.id.as_str())
                     .collect();
                 if ids.len() > 1 {
+                    duplicates = true;
                     problems.push(format!(
                         "{} gists are named \"{}\": {}; only one is used. Reconcile them with `ghtraf upgrade`, or delete the extra ones (docs/hostile-worlds.md, \"Duplicate gists\")",
                         ids.len(),
@@ -181,7 +185,7 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         summary: None,
         problems: Vec::new(),
         collected_by: None,
-        deviation: false,
+        deviation: duplicates,
     };
     if let Ok(Some(g)) = &state {
         st.collected_by = g
@@ -221,9 +225,17 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
         }
         Err(e) => problems.push(format!("variables: {}", e.message())),
     }
+    let secret_read = secret.is_ok();
     match secret {
         Ok(meta) => st.secret = meta.map(|m| m.updated_at),
         Err(e) => problems.push(format!("secret: {}", e.message())),
+    }
+    // What the workflow here needs to collect, read and missing: a deviation, as `verify`
+    // judges it (a repository a hub collects has none of them, on purpose).
+    if st.collected_by.is_none() {
+        let mut missing = cannot_collect(&st, secret_read, &args.gist_token_name, &target);
+        st.deviation |= !missing.is_empty();
+        problems.append(&mut missing);
     }
     match content {
         Ok(c) => st.workflow_on_default_branch = Some(c.is_some()),
@@ -325,7 +337,39 @@ pub fn status(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus> {
     Ok(exit_status(st.deviation, !st.problems.is_empty()))
 }
 
-/// As `verify`: 3 when something deviates from one collector per gist, else
+/// What a repository that collects itself lacks for its workflow to collect, one line each:
+/// the token secret (when it was read), a gist variable (when the variables were read; the
+/// archive's only where an archive gist exists). `status` shows them as "(missing)" and
+/// "(not set)"; `verify` calls them deviations, and so does `status`.
+fn cannot_collect(
+    st: &Status,
+    secret_read: bool,
+    token_name: &str,
+    target: &Target,
+) -> Vec<String> {
+    let mut missing = Vec::new();
+    if secret_read && st.secret.is_none() {
+        missing.push(format!(
+            "secret {token_name} is missing: the workflow cannot collect until its token is \
+             stored: GHTRAF_GIST_TOKEN=… ghtraf create -R {} (or --gist-token-stdin)",
+            st.repository
+        ));
+    }
+    for (name, value) in &st.variables {
+        let needed = name == BADGE_VARIABLE || target.archive_gist_id.is_some();
+        if value.is_none() && needed {
+            missing.push(format!(
+                "variable {name} is not set: the workflow cannot find its gist \
+                 (`ghtraf create -R {}` sets it)",
+                st.repository
+            ));
+        }
+    }
+    missing
+}
+
+/// As `verify`: 3 when something deviates (two collectors of one gist, two gists of one
+/// role, or a workflow that cannot collect for a secret, variable or gist missing), else
 /// 1 when something could not be read or is unusable, else 0.
 fn exit_status(deviation: bool, problems: bool) -> ExitStatus {
     if deviation {
@@ -402,7 +446,10 @@ fn hub_status(ctx: &Context, seen: &check::Seen, own: Option<Status>) -> Result<
     r.json(&doc);
     // Stale or failed collections are problems of the hub: say so in the exit code.
     let failing = !st.stale.is_empty() || !st.failed.is_empty();
-    let deviation = own.as_ref().is_some_and(|s| s.deviation);
+    // Without its gist or its token the hub's workflow cannot collect: a deviation, as
+    // `verify` judges it (the lines saying so are among the problems).
+    let deviation =
+        own.as_ref().is_some_and(|s| s.deviation) || st.hub_gist.is_none() || st.secret.is_none();
     Ok(exit_status(deviation, !problems.is_empty() || failing))
 }
 

@@ -366,9 +366,17 @@ fn status_and_verify_report_duplicates() {
             "octo/demo",
         ],
     );
-    assert_eq!(status.code, 1, "{status:?}");
+    // Deviations, as verify judges them: duplicates, and variables the workflow needs unset.
+    assert_eq!(status.code, 3, "{status:?}");
     assert!(
         status.stderr.contains("2 gists are named") && status.stderr.contains(&stub),
+        "{}",
+        status.stderr
+    );
+    assert!(
+        status
+            .stderr
+            .contains("variable TRAFFIC_GIST_ID is not set: the workflow cannot find its gist"),
         "{}",
         status.stderr
     );

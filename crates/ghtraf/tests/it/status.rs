@@ -183,3 +183,49 @@ fn a_state_an_earlier_create_stamped_is_never_collected() {
     );
     assert!(run(&["list"]).stdout.contains("never collected"));
 }
+
+/// After `create` without a workflow token, `status` showed `secret … (missing)` and exited
+/// 0 where `verify` exited 3: the workflow cannot collect, and a script checking `status`
+/// went on. Both now exit 3, and `status` names the secret among its problems; once the
+/// token is stored, both exit 0.
+#[test]
+fn a_missing_secret_is_a_deviation_for_status_as_for_verify() {
+    let hub = demo_hub_on("2026-02-26");
+    let dir = checkout();
+    let created = on(&hub).run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(created.code, 0, "{created:?}");
+
+    let status = on(&hub).run(dir.path(), &["status"]);
+    assert!(
+        status.stdout.contains("TRAFFIC_GIST_TOKEN (missing)"),
+        "{}",
+        status.stdout
+    );
+    let verify = on(&hub).run(dir.path(), &["verify"]);
+    assert_eq!(verify.code, 3, "{verify:?}");
+    assert_eq!(status.code, verify.code, "{status:?}");
+    assert!(
+        status
+            .stderr
+            .contains("secret TRAFFIC_GIST_TOKEN is missing: the workflow cannot collect"),
+        "{}",
+        status.stderr
+    );
+    let doc = on(&hub).run(dir.path(), &["status", "--format", "json"]);
+    assert_eq!(doc.code, 3, "{doc:?}");
+    assert!(
+        json(&doc)["problems"]
+            .to_string()
+            .contains("TRAFFIC_GIST_TOKEN is missing"),
+        "{}",
+        doc.stdout
+    );
+
+    // The token stored, nothing is missing: exit 0.
+    let stored = on(&hub)
+        .gist_token(GIST_TOKEN)
+        .run(dir.path(), &["create", "-n", "--repo", "octo/demo"]);
+    assert_eq!(stored.code, 0, "{stored:?}");
+    let status = on(&hub).run(dir.path(), &["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+}

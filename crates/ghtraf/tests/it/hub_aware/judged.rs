@@ -268,3 +268,33 @@ fn what_hub_init_was_told_stays_in_the_workflow() {
         "{found:#?}"
     );
 }
+
+/// A hub set up without a workflow token cannot collect: `verify` exits 3, and `status`
+/// (it exited 1, calling the missing secret a problem like an unreadable file) exits 3
+/// too; with the token stored, `status` exits 0.
+#[test]
+fn status_calls_a_hub_without_its_secret_a_deviation_as_verify_does() {
+    let hub = world(1, &[]);
+    let dir = hub_checkout();
+    let d = dir.path();
+    let init = on(&hub).now(NOW).run(d, &["-n", "hub", "init"]);
+    assert_eq!(init.code, 0, "{init:?}");
+    let add = on(&hub).now(NOW).run(d, &["-n", "hub", "add", "octo/r000"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    push(&hub, d, &HUB_FILES);
+
+    let status = on(&hub).now(NOW).run(d, &["status"]);
+    assert!(status.stderr.contains("is missing"), "{status:?}");
+    let verify = on(&hub).now(NOW).run(d, &["verify"]);
+    assert_eq!(verify.code, 3, "{verify:?}");
+    assert_eq!(status.code, 3, "{status:?}");
+
+    assert_eq!(run(&hub, d, &["hub", "init"]).code, 0);
+    let collect = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(d, &["-n", "collect", "--all"]);
+    assert_eq!(collect.code, 0, "{collect:?}");
+    let status = on(&hub).now(NOW).run(d, &["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+}
