@@ -428,38 +428,6 @@ fn a_plan_reviewed_before_the_daily_workflow_wrote_is_stale_and_writes_nothing()
 }
 
 #[test]
-fn the_budget_refuses_before_reading_and_max_requests_allows() {
-    let mut world = World::demo_on(TODAY).unwrap();
-    world.add_stargazers("octo/demo", 1_000);
-    let hub = FakeHub::start(Config {
-        world,
-        ..Config::default()
-    })
-    .unwrap();
-    let dir = deployed(&hub);
-    hub.clear_log();
-    let out = run(
-        &hub,
-        dir.path(),
-        &["backfill", "-n", "--from", "stars", "--max-requests", "10"],
-    );
-    assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("--max-requests 11"), "{}", out.stderr);
-    assert!(
-        !hub.requests()
-            .iter()
-            .any(|r| r.path.ends_with("/stargazers")),
-        "refused before listing"
-    );
-    let out = run(
-        &hub,
-        dir.path(),
-        &["backfill", "-n", "--from", "stars", "--max-requests", "11"],
-    );
-    assert_eq!(out.code, 0, "{out:?}");
-}
-
-#[test]
 fn ci_for_days_of_an_archived_month_is_an_explicit_archive_update() {
     let hub = demo_hub_on(TODAY);
     let dir = deployed(&hub);
@@ -570,21 +538,6 @@ fn a_data_branch_of_another_repository_is_read_through_the_contents_api() {
         doc["plan"]["actions"][0]["description"],
         "nothing read: import:octo/demo-stats@nope was not available"
     );
-}
-
-#[test]
-fn help_says_why_release_downloads_are_not_a_source() {
-    let dir = checkout();
-    let out = ghtraf(dir.path(), &["backfill", "--help"], &[]);
-    assert_eq!(out.code, 0, "{out:?}");
-    assert!(
-        out.stdout.contains("Release downloads are not a source"),
-        "{}",
-        out.stdout
-    );
-    let out = ghtraf(dir.path(), &["backfill", "--from", "releases"], &[]);
-    assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("cumulative"), "{}", out.stderr);
 }
 
 /// The executor itself: a gist written after planning (a new revision) is not

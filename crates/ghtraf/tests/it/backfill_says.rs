@@ -1,11 +1,14 @@
 //! What `backfill` says about itself: a budget refusal suggests a figure it
 //! can stand by ("at least" before the runs are listed, the exact figure
-//! after), and a day given only figures it lacked is "filled", not "raised".
+//! after), a source not read is said so and ends the run with exit 3, a day
+//! given only figures it lacked is "filled", not "raised", and its help says
+//! why release downloads are not a source.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 
 use crate::common::*;
+use fakehub::{Config, FakeHub, World};
 
 const TODAY: &str = "2026-03-10";
 const NOW_T: &str = "2026-03-10T03:00:00Z";
@@ -182,4 +185,51 @@ fn a_named_source_not_read_is_said_and_ends_with_exit_3() {
         &["backfill", "-n", "--from", "ci", "--max-requests", "1000"],
     );
     assert_eq!(enough.code, 0, "{enough:?}");
+}
+
+#[test]
+fn the_budget_refuses_before_reading_and_max_requests_allows() {
+    let mut world = World::demo_on(TODAY).unwrap();
+    world.add_stargazers("octo/demo", 1_000);
+    let hub = FakeHub::start(Config {
+        world,
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = deployed(&hub);
+    hub.clear_log();
+    let out = run(
+        &hub,
+        dir.path(),
+        &["backfill", "-n", "--from", "stars", "--max-requests", "10"],
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("--max-requests 11"), "{}", out.stderr);
+    assert!(
+        !hub.requests()
+            .iter()
+            .any(|r| r.path.ends_with("/stargazers")),
+        "refused before listing"
+    );
+    let out = run(
+        &hub,
+        dir.path(),
+        &["backfill", "-n", "--from", "stars", "--max-requests", "11"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn help_says_why_release_downloads_are_not_a_source() {
+    let dir = checkout();
+    let out = ghtraf(dir.path(), &["backfill", "--help"], &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("Release downloads are not a source"),
+        "{}",
+        out.stdout
+    );
+    let out = ghtraf(dir.path(), &["backfill", "--from", "releases"], &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("cumulative"), "{}", out.stderr);
 }
