@@ -49,6 +49,7 @@ use crate::project;
 mod args;
 mod candidates;
 pub mod check;
+mod guard;
 mod plan;
 mod record;
 mod verify;
@@ -309,19 +310,12 @@ impl MutatingCommand for Hub {
             interactive: ctx.interactive,
         };
         let hub_repo = match &self.args.action {
-            HubAction::Init { repo, .. } => {
-                // Found as every command finds its repository (README "Naming a repository").
-                let named = repo
-                    .clone()
-                    .or_else(|| world.existing.as_ref().map(|h| h.hub.clone()));
-                Some(crate::repo_name::resolve_for(
-                    ctx,
-                    &world.root,
-                    named.as_deref(),
-                    None,
-                    None,
-                )?)
-            }
+            HubAction::Init { repo, .. } => Some(guard::init_repo(
+                ctx,
+                &world.root,
+                repo.as_deref(),
+                world.existing.as_ref(),
+            )?),
             HubAction::Add { .. } => Some(parse_repo(&require(&world.existing)?.hub)?),
             HubAction::Remove { repos } => {
                 for r in repos {

@@ -1,0 +1,135 @@
+//! One hub per gist, also across hubs: `hub init -R OTHER` in a hub checkout does
+//! not move the hub (its tracked repositories' marks name the first one), the
+//! hub's `collect` does not write a gist whose `hub.json` names another hub, its
+//! `verify` calls such a mark a deviation.
+
+use super::*;
+
+/// `octo/traffic` (checkout `t`, tracking r000) and `octo/hub2` (checkout `h`,
+/// tracking r001); r002 and r003 belong to no hub.
+fn two_hubs() -> (FakeHub, tempfile::TempDir, tempfile::TempDir) {
+    let hub = world(4, &[]);
+    hub.patch_world(json!({"repos": {"octo/hub2": {}}}))
+        .unwrap();
+    let t = hub_checkout();
+    assert_eq!(run(&hub, t.path(), &["hub", "init"]).code, 0);
+    assert_eq!(run(&hub, t.path(), &["hub", "add", "octo/r000"]).code, 0);
+    let h = checkout();
+    assert_eq!(
+        run(&hub, h.path(), &["hub", "init", "-R", "octo/hub2"]).code,
+        0
+    );
+    assert_eq!(run(&hub, h.path(), &["hub", "add", "octo/r001"]).code, 0);
+    (hub, t, h)
+}
+
+fn badge_gist(hub: &FakeHub, repo: &str) -> String {
+    gists_by_description(hub)[&format!("[GTT] {repo} · badges")].clone()
+}
+
+/// `hub init -R octo/hub2` (or `$GITHUB_REPOSITORY=octo/hub2`) in a copy of octo/traffic's
+/// hub checkout is refused, naming both, before anything changes; the hub's own name
+/// (in any letter case) is still a re-run.
+#[test]
+fn hub_init_does_not_move_a_hub_checkout_to_another_repository() {
+    let (hub, t, _h) = two_hubs();
+    let copy = hub_checkout();
+    let c = copy.path();
+    std::fs::copy(
+        t.path().join(".ghtraf-hub.json"),
+        c.join(".ghtraf-hub.json"),
+    )
+    .unwrap();
+    let before = hub_file(c);
+    hub.clear_log();
+    for (args, env) in [
+        (&["hub", "init", "-R", "octo/hub2", "--dry-run"][..], None),
+        (
+            &["hub", "init", "-R", "https://github.com/octo/hub2"][..],
+            None,
+        ),
+        (&["hub", "init"][..], Some("octo/hub2")),
+    ] {
+        let mut all = vec!["-n"];
+        all.extend_from_slice(args);
+        let mut runner = on(&hub).now(NOW).gist_token(GIST_TOKEN);
+        if let Some(named) = env {
+            runner = runner.env("GITHUB_REPOSITORY", named);
+        }
+        let out = runner.run(c, &all);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(
+            out.stderr
+                .contains("this checkout's .ghtraf-hub.json is the hub octo/traffic's, but")
+                && out.stderr.contains("names octo/hub2"),
+            "names both: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("run `ghtraf hub init` in octo/hub2's checkout"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "no plan: {}", out.stdout);
+    }
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    assert_eq!(hub_file(c), before, "the hub file is as it was");
+    let same = run(&hub, c, &["hub", "init", "-R", "Octo/Traffic", "--dry-run"]);
+    assert_eq!(same.code, 0, "the hub's own name: {same:?}");
+}
+
+/// A hub file that lists a repository another hub collects (moved there before this
+/// guard): that hub's `collect --all` writes nothing to it (exit 6, saying why) and
+/// collects the others; its `verify` calls the mark a deviation.
+#[test]
+fn a_hub_neither_collects_nor_passes_a_gist_another_hub_collects() {
+    let (hub, t, h) = two_hubs();
+    let mut moved = hub_file(h.path());
+    let r000 = hub_file(t.path())["repos"][0].clone();
+    moved["repos"].as_array_mut().unwrap().insert(0, r000);
+    std::fs::write(
+        h.path().join(".ghtraf-hub.json"),
+        serde_json::to_string_pretty(&moved).unwrap(),
+    )
+    .unwrap();
+    let (g0, g1) = (badge_gist(&hub, "octo/r000"), badge_gist(&hub, "octo/r001"));
+    let before = hub.state()["gists"][&g0].clone();
+
+    hub.clear_log();
+    let collect = run(&hub, h.path(), &["collect", "--all"]);
+    assert_eq!(collect.code, 6, "{collect:?}");
+    assert!(
+        collect.stderr.contains(&format!(
+            "octo/r000: its badge gist {g0} says the hub octo/traffic collects it (its hub.json), not octo/hub2"
+        )),
+        "{}",
+        collect.stderr
+    );
+    let written: Vec<String> = hub.mutations().into_iter().map(|m| m.path).collect();
+    assert!(
+        !written.iter().any(|p| p.contains(&g0)),
+        "nothing written to octo/traffic's gist: {written:?}"
+    );
+    assert!(
+        written.iter().any(|p| p.contains(&g1)),
+        "the others are collected: {written:?}"
+    );
+    assert_eq!(hub.state()["gists"][&g0], before);
+
+    let verify = run(&hub, h.path(), &["verify"]);
+    assert_eq!(verify.code, 3, "{verify:?}");
+    assert!(
+        verify.stdout.contains("repo:octo/r000")
+            && verify.stdout.contains(&format!(
+                "its badge gist {g0}'s hub.json names the hub octo/traffic, not octo/hub2"
+            )),
+        "{}",
+        verify.stdout
+    );
+    assert!(
+        !verify.stdout.contains("repo:octo/r001"),
+        "{}",
+        verify.stdout
+    );
+}
