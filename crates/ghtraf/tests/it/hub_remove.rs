@@ -195,10 +195,9 @@ fn removing_a_removed_repository_again_is_a_skip_not_an_error() {
             .unwrap()
             .iter()
             .any(|a| a["target"] == "octo/r000"
-                && a["description"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("is not tracked by octo/traffic (removed before")),
+                && a["description"].as_str().unwrap_or_default().contains(
+                    "is not tracked by octo/traffic: nothing to remove (no hub collects it)"
+                )),
         "{doc:#}"
     );
     assert_eq!(hub_file(d), hub_file_before);

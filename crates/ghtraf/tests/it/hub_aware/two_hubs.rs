@@ -1,7 +1,8 @@
 //! One hub per gist, also across hubs: `hub init -R OTHER` in a hub checkout does
 //! not move the hub (its tracked repositories' marks name the first one), the
 //! hub's `collect` does not write a gist whose `hub.json` names another hub, its
-//! `verify` calls such a mark a deviation.
+//! `verify` calls such a mark a deviation, and `hub remove` of a name another hub
+//! collects says so (exit 3) instead of passing as done.
 
 use super::*;
 
@@ -132,4 +133,52 @@ fn a_hub_neither_collects_nor_passes_a_gist_another_hub_collects() {
         "{}",
         verify.stdout
     );
+}
+
+/// `hub remove` in octo/traffic of r001 (octo/hub2 collects it) is not done: exit 3,
+/// naming the hub to run it in. Of r002 (its own `create` deployment, no hub): a
+/// truthful skip line and exit 0, without claiming it was removed before.
+#[test]
+fn hub_remove_of_a_name_this_hub_never_tracked_says_who_collects_it() {
+    let (hub, t, h) = two_hubs();
+    let d = t.path();
+    let before = hub_file(d);
+    hub.clear_log();
+    let other = run(&hub, d, &["hub", "remove", "octo/r001"]);
+    assert_eq!(other.code, 3, "{other:?}");
+    let why = "collected by another hub (its badge gist's hub.json names octo/hub2): run `ghtraf hub remove octo/r001` there";
+    assert!(
+        other.stdout.contains(why) && other.stderr.contains(why),
+        "{other:?}"
+    );
+    assert!(!other.stdout.contains("removed before"), "{}", other.stdout);
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
+    assert_eq!(hub_file(d), before);
+    assert!(
+        hub_file(h.path())["repos"][0]["repo"] == "octo/r001",
+        "still octo/hub2's"
+    );
+
+    let own = checkout();
+    let create = on(&hub)
+        .now(NOW)
+        .gist_token(GIST_TOKEN)
+        .run(own.path(), &["-n", "create", "--repo", "octo/r002"]);
+    assert_eq!(create.code, 0, "{create:?}");
+    hub.clear_log();
+    let unknown = run(&hub, d, &["hub", "remove", "octo/r002"]);
+    assert_eq!(unknown.code, 0, "{unknown:?}");
+    assert!(
+        unknown.stdout.contains(
+            "octo/r002 is not tracked by octo/traffic: nothing to remove (no hub collects it)"
+        ),
+        "{}",
+        unknown.stdout
+    );
+    assert!(
+        !unknown.stdout.contains("removed before"),
+        "{}",
+        unknown.stdout
+    );
+    assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
 }
