@@ -553,6 +553,11 @@ impl MutatingCommand for Hub {
         added.chain(removed).collect()
     }
 
+    /// Each is the plan's warning too (`Undone::add`).
+    fn undone_warned_in_plan(&self) -> bool {
+        true
+    }
+
     fn finish(
         &self,
         ctx: &Context,
