@@ -182,3 +182,43 @@ fn hub_remove_of_a_name_this_hub_never_tracked_says_who_collects_it() {
     );
     assert!(hub.mutations().is_empty(), "{:?}", hub.mutations());
 }
+
+/// A name taken out of `.ghtraf-hub.json` whose badge gist still carries this hub's mark
+/// (a remove that stopped half-way, or a hand edit): `hub remove` takes the mark out, so
+/// `create` there is no longer refused, and a re-run then has nothing to remove.
+#[test]
+fn hub_remove_takes_out_this_hubs_mark_left_on_an_untracked_name() {
+    let (hub, t, _h) = two_hubs();
+    let d = t.path();
+    let mut file = hub_file(d);
+    file["repos"] = json!([]);
+    std::fs::write(
+        d.join(".ghtraf-hub.json"),
+        serde_json::to_string_pretty(&file).unwrap(),
+    )
+    .unwrap();
+    let g0 = badge_gist(&hub, "octo/r000");
+    assert!(hub.state()["gists"][&g0]["files"]["hub.json"].is_string());
+    let rm = run(&hub, d, &["hub", "remove", "octo/r000"]);
+    assert_eq!(rm.code, 0, "{rm:?}");
+    assert!(
+        rm.stdout
+            .contains("octo/r000 is not tracked by octo/traffic, but its badge gist still carries octo/traffic's mark"),
+        "{}",
+        rm.stdout
+    );
+    assert!(
+        hub.state()["gists"][&g0]["files"]["hub.json"].is_null(),
+        "the mark is out: {}",
+        hub.state()["gists"][&g0]
+    );
+    let again = run(&hub, d, &["hub", "remove", "octo/r000"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again
+            .stdout
+            .contains("nothing to remove (no hub collects it)"),
+        "{}",
+        again.stdout
+    );
+}
