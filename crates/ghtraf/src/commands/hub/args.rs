@@ -20,7 +20,8 @@ pub enum HubAction {
     #[command(after_help = crate::help::HUB_INIT)]
     Init {
         /// The hub repository, OWNER/REPO or its URL (default: the hub .ghtraf-hub.json names,
-        /// $GITHUB_REPOSITORY, the origin remote).
+        /// $GITHUB_REPOSITORY, the origin remote); where .ghtraf-hub.json names a hub, another
+        /// one (here or in $GITHUB_REPOSITORY) is refused.
         #[arg(short = 'R', long, value_name = "OWNER/REPO")]
         repo: Option<String>,
         /// Command the hub workflow uses to install ghtraf, replacing the whole install step
