@@ -147,7 +147,9 @@ pub struct RunModeArgs {
     #[arg(long, global = true)]
     pub(crate) dry_run: bool,
 
-    /// With --dry-run: exit 5 when the plan has changes, 0 when it has none.
+    /// With --dry-run: exit 5 when the plan has changes, 0 when it has none, 3 when the real
+    /// run would not do all that was asked (a path create refuses to touch, a name hub add
+    /// would not add or hub remove would not remove).
     #[arg(long, global = true)]
     pub(crate) detailed_exitcode: bool,
 
@@ -269,6 +271,26 @@ fn takes_flag(cmd: &clap::Command, name: &str) -> bool {
     find_arg(cmd, name).is_some() || cmd.get_subcommands().any(|c| takes_flag(c, name))
 }
 
+/// Each command under `cmd` (named after `prefix`) and whether it takes the flag
+/// `name`: a command whose commands all agree is one entry (`hub`), otherwise each of
+/// them is (`hub init` takes -R, `hub add` does not), so a tip never names a command
+/// that refuses the flag as one taking it.
+fn commands_taking(cmd: &clap::Command, prefix: &str, name: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for c in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
+        let full = format!("{prefix}{}", c.get_name());
+        let inner = commands_taking(c, &format!("{full} "), name);
+        let all = find_arg(c, name).is_some() || inner.iter().all(|(_, t)| *t);
+        let none = !takes_flag(c, name);
+        if inner.is_empty() || all || none {
+            out.push((full, !none));
+        } else {
+            out.extend(inner);
+        }
+    }
+    out
+}
+
 /// Whether a flag named `name` takes a value, looking at `root`'s flags and
 /// then its commands'.
 fn takes_value(root: &clap::Command, name: &str) -> bool {
@@ -371,16 +393,16 @@ pub fn with_tip(mut error: clap::Error, root: &clap::Command, args: &[OsString])
     let tip = match error.kind() {
         ErrorKind::UnknownArgument => {
             let name = arg.split('=').next().unwrap_or(&arg).to_string();
-            let (takers, others): (Vec<&clap::Command>, Vec<&clap::Command>) = root
-                .get_subcommands()
-                .filter(|c| c.get_name() != "help")
-                .partition(|c| takes_flag(c, &name));
-            let names = |cs: Vec<&clap::Command>| {
-                cs.iter()
-                    .map(|c| c.get_name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let commands = commands_taking(root, "", &name);
+            let listed = |taking: bool| -> Vec<&str> {
+                commands
+                    .iter()
+                    .filter(|(_, takes)| *takes == taking)
+                    .map(|(c, _)| c.as_str())
+                    .collect()
             };
+            let (takers, others) = (listed(true), listed(false));
+            let names = |cs: Vec<&str>| cs.join(", ");
             let command = args
                 .iter()
                 .skip(1)

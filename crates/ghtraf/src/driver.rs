@@ -96,6 +96,11 @@ pub trait MutatingCommand: Sync {
     fn left_undone(&self, _plan: &Plan<Self::Payload>) -> Vec<String> {
         Vec::new()
     }
+    /// Whether each of [`left_undone`](Self::left_undone)'s reasons is also a warning of
+    /// the plan: then a plan shown on a terminal has said it, and it is not said again.
+    fn undone_warned_in_plan(&self) -> bool {
+        false
+    }
     /// After a successful real run (not a preview): what to tell the user next.
     fn finish(
         &self,
@@ -270,6 +275,7 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
     let heading = command.heading(ctx, &world, &plan);
     let step = |a: &Action<C::Payload>, o: &Outputs| command.step(ctx, &world, a, o);
     let verify = |results: &[ActionResult]| command.verify(ctx, &world, &plan, results);
+    let undone = command.left_undone(&plan);
     let driven = drive(
         ctx,
         mode,
@@ -283,17 +289,30 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
         &step,
         &verify,
     )?;
+    if driven.unchanged {
+        // Not "as planned" when the plan leaves some of what was asked undone.
+        ctx.reporter.say(if undone.is_empty() {
+            "Nothing to do: everything is as planned."
+        } else {
+            "Nothing was changed, and not all that was asked can be done (the warnings say why)."
+        });
+    }
     if driven.ran && driven.status == ExitStatus::Success {
         command.finish(ctx, &world, &plan, &driven.results);
     }
-    let undone = command.left_undone(&plan);
     // A preview says what its real run would end with only when asked for a detailed
     // exit code; otherwise a dry run that showed its plan succeeded.
     let previewed = !driven.ran && mode.dry_run && mode.detailed_exitcode;
     if undone.is_empty() || !(driven.ran || previewed) {
         return Ok(driven.status);
     }
-    for reason in &undone {
+    // Said once: a plan shown on a terminal carried each reason as its warning.
+    let r = &ctx.reporter;
+    let said = command.undone_warned_in_plan()
+        && ctx.product_on_terminal
+        && r.shows_product()
+        && !r.json_mode();
+    for reason in undone.iter().filter(|_| !said) {
         ctx.reporter.warn(&if previewed {
             format!("when applied: {reason}")
         } else {
@@ -312,6 +331,8 @@ struct Driven {
     results: Vec<ActionResult>,
     /// The plan was run for real (not only previewed).
     ran: bool,
+    /// The real run had nothing to change, so nothing was applied.
+    unchanged: bool,
 }
 
 /// Shows `plan`; unless dry-run, asks to proceed (interactive), runs it with
@@ -363,6 +384,7 @@ fn drive<P: Payload>(
             status: code,
             results: Vec::new(),
             ran: false,
+            unchanged: false,
         });
     }
 
@@ -375,11 +397,12 @@ fn drive<P: Payload>(
             verification: Some(&[]),
             summary: None,
         });
-        r.say("Nothing to do: everything is as planned.");
+        // Said by the caller, which knows whether all that was asked is done.
         return Ok(Driven {
             status: ExitStatus::Success,
             results: Vec::new(),
             ran: true,
+            unchanged: true,
         });
     }
 
@@ -391,6 +414,7 @@ fn drive<P: Payload>(
                 status: ExitStatus::Declined,
                 results: Vec::new(),
                 ran: false,
+                unchanged: false,
             });
         }
     }
@@ -509,6 +533,7 @@ fn drive<P: Payload>(
         status: code,
         results,
         ran: true,
+        unchanged: false,
     })
 }
 

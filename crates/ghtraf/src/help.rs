@@ -242,6 +242,26 @@ fn without_help_commands(cmd: clap::Command) -> clap::Command {
         })
 }
 
+/// A positional taking several values is written `<OWNER/REPO...>`, as `--help`
+/// writes `<OWNER/REPO>...`: clap_mangen's SYNOPSIS leaves the dots out, and
+/// `ghtraf-hub-add(1)` then read as taking one repository.
+fn variadic_marked(page: clap::Command) -> clap::Command {
+    let variadic: Vec<(String, String)> = page
+        .get_positionals()
+        .filter(|a| a.get_num_args().is_some_and(|n| n.max_values() > 1))
+        .filter_map(|a| {
+            let names = a.get_value_names()?;
+            Some((a.get_id().to_string(), names.join(" ")))
+        })
+        .collect();
+    variadic.into_iter().fold(page, |page, (id, name)| {
+        // clap names are &'static str without its `string` feature; one page is
+        // rendered per process, so the name is leaked once.
+        let marked: &'static str = Box::leak(format!("{name}...").into_boxed_str());
+        page.mut_arg(id, |a| a.value_name(marked))
+    })
+}
+
 /// The man page of ghtraf (no words) or of one command, as
 /// `ghtraf-COMMAND(1)` (`ghtraf-hub-add(1)` for `hub add`).
 pub fn man_page(root: clap::Command, words: &[String]) -> Result<String> {
@@ -286,7 +306,7 @@ pub fn man_page(root: clap::Command, words: &[String]) -> Result<String> {
             .trim_end();
         (!rest.is_empty()).then(|| rest.to_string())
     });
-    let page = page.after_help(None::<&'static str>);
+    let page = variadic_marked(page.after_help(None::<&'static str>));
     let page = match extra {
         Some(text) => page.after_long_help(text),
         None => page.after_long_help(None::<&'static str>),

@@ -71,6 +71,12 @@ impl Marker {
             .filter(|m| RepoRef::parse(&m.hub).is_ok())
             .map(|m| m.hub)
     }
+
+    /// The hub a marker names when it is not `hub` (names compared as GitHub
+    /// compares them, ignoring case): that hub collects the gist, not `hub`.
+    pub fn other_than(text: &str, hub: &str) -> Option<String> {
+        Marker::hub_of(text).filter(|named| !named.eq_ignore_ascii_case(hub.trim()))
+    }
 }
 
 /// The hub: which repository it is, its portfolio gist, and the repositories it tracks.

@@ -201,20 +201,6 @@ fn every_hub_action_has_examples() {
     }
 }
 
-/// `hub init` takes -R, so the tip must not list `hub` among the commands that lack it.
-#[test]
-fn the_tip_counts_a_flag_of_a_subcommand() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = ghtraf(dir.path(), &["list", "-R", "octo/demo"], &[]);
-    assert_eq!(out.code, 2, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("tip: -R is a flag of every command but list, apply, completions, man\n"),
-        "{}",
-        out.stderr
-    );
-}
-
 #[test]
 fn flags_that_do_nothing_are_refused_by_clap() {
     let dir = tempfile::tempdir().unwrap();

@@ -101,6 +101,13 @@ fn removing_an_untracked_name_ends_with_exit_3_naming_it() {
             .contains("not removed: octo/tyop: it is not tracked by octo/traffic"),
         "{typo:?}"
     );
+    // The closing line does not call a run that did not do what was asked "as planned".
+    assert!(!typo.stdout.contains("Nothing to do"), "{typo:?}");
+    assert!(
+        typo.stdout
+            .contains("Nothing was changed, and not all that was asked can be done"),
+        "{typo:?}"
+    );
     assert_eq!(hub_file(d)["repos"].as_array().unwrap().len(), 2);
 
     let both = ghtraf_hub(
@@ -195,11 +202,39 @@ fn removing_a_removed_repository_again_is_a_skip_not_an_error() {
             .unwrap()
             .iter()
             .any(|a| a["target"] == "octo/r000"
-                && a["description"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("is not tracked by octo/traffic (removed before")),
+                && a["description"].as_str().unwrap_or_default().contains(
+                    "is not tracked by octo/traffic: nothing to remove (no hub collects it)"
+                )),
         "{doc:#}"
     );
     assert_eq!(hub_file(d), hub_file_before);
+}
+
+/// On a terminal the plan's warning has said why a name is not removed: stderr does not
+/// say it again (neither as itself nor "when applied:"), and the exit is still 3.
+#[test]
+fn on_a_terminal_the_reason_is_said_once() {
+    let hub = world();
+    let dir = checkout();
+    let d = dir.path();
+    assert_eq!(
+        ghtraf_hub(&hub, d, &["init", "--repo", "octo/traffic"]).code,
+        0
+    );
+    let url = hub.url();
+    let env = [("GHTRAF_API_URL", url.as_str()), ("GH_TOKEN", API_TOKEN)];
+    for extra in [&[][..], &["--dry-run", "--detailed-exitcode"]] {
+        let mut args = vec!["-n", "hub", "remove", "octo/tyop"];
+        args.extend_from_slice(extra);
+        let p = std::sync::Arc::new(ghtraf::prompt::ScriptedPrompter::new(Vec::<String>::new()));
+        let out = session(d, &args, &env, p, "", true);
+        assert_eq!(out.code, 3, "{extra:?}: {out:?}");
+        let said = format!("{}{}", out.stdout, out.stderr);
+        assert_eq!(
+            said.matches("it is not tracked by octo/traffic").count(),
+            1,
+            "{extra:?}: {out:?}"
+        );
+        assert!(!out.stdout.contains("Nothing to do"), "{out:?}");
+    }
 }

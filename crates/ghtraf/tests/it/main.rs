@@ -14,6 +14,7 @@ mod create;
 mod dashboard_page;
 mod enterprise;
 mod help;
+mod help_hub;
 mod hostile;
 mod hub;
 mod hub_aware;

@@ -8,7 +8,8 @@
 //! (403, 502, a deleted gist, an unreadable state) never stops the others: it
 //! is a plan warning, its portfolio entry keeps its last numbers and carries
 //! the error, the summary names it, and the run ends with exit 6
-//! ([`ExitStatus::Partial`]) when nothing worse happened.
+//! ([`ExitStatus::Partial`]) when nothing worse happened. A repository whose
+//! badge gist's `hub.json` names another hub is such a failure: that hub writes it.
 
 use std::sync::Mutex;
 
@@ -275,6 +276,22 @@ fn absorb(plan: &mut Plan<GistWrite>, repo: &str, sub: Plan<GistWrite>) {
     }
 }
 
+/// A badge gist whose `hub.json` names another hub is that hub's to write: two hubs
+/// writing one gist is what the marks exist to prevent (a hub file moved to another
+/// hub with `hub init -R`, say). The repository is not collected, and says why.
+fn refuse_other_hub(observed: &CollectObserved, hub: &str) -> std::result::Result<(), String> {
+    let marker = observed.badge_gist.files.get(crate::hub::MARKER_FILE);
+    let repo = &observed.target.repo;
+    match marker.and_then(|m| crate::hub::Marker::other_than(&m.content, hub)) {
+        None => Ok(()),
+        Some(other) => Err(format!(
+            "its badge gist {} says the hub {other} collects it (its {}), not {hub}: two hubs would write one gist, so nothing was written to it (`ghtraf hub remove {repo}` here, or in {other}'s checkout if {hub} should collect it)",
+            observed.badge_gist.id,
+            crate::hub::MARKER_FILE,
+        )),
+    }
+}
+
 /// The whole plan, and the repositories it could not collect. Pure.
 pub fn plan_many(world: &ManyWorld, now: time::OffsetDateTime) -> (Plan<GistWrite>, Vec<String>) {
     let mut plan = Plan::new("collect");
@@ -295,6 +312,7 @@ pub fn plan_many(world: &ManyWorld, now: time::OffsetDateTime) -> (Plan<GistWrit
     for (tracked, observed) in &world.observed {
         let who = identity(tracked);
         let planned = observed.as_ref().map_err(Clone::clone).and_then(|o| {
+            refuse_other_hub(o, &world.hub.hub)?;
             plan_collect_merged(o)
                 .map(|(sub, state)| (o, sub, state))
                 .map_err(|e| e.to_string())

@@ -20,7 +20,8 @@ pub enum HubAction {
     #[command(after_help = crate::help::HUB_INIT)]
     Init {
         /// The hub repository, OWNER/REPO or its URL (default: the hub .ghtraf-hub.json names,
-        /// $GITHUB_REPOSITORY, the origin remote).
+        /// $GITHUB_REPOSITORY, the origin remote); where .ghtraf-hub.json names a hub, another
+        /// one (here or in $GITHUB_REPOSITORY) is refused.
         #[arg(short = 'R', long, value_name = "OWNER/REPO")]
         repo: Option<String>,
         /// Command the hub workflow uses to install ghtraf, replacing the whole install step
@@ -49,7 +50,8 @@ pub enum HubAction {
     /// Track repositories from this hub: adopt the gists `ghtraf create` made for them, create those they lack.
     #[command(after_help = crate::help::HUB_ADD)]
     Add {
-        /// The repositories to track, each OWNER/REPO.
+        /// The repositories to track: OWNER/REPO, or any form -R takes (HOST/OWNER/REPO,
+        /// https://HOST/OWNER/REPO, git@HOST:OWNER/REPO.git).
         #[arg(required = true, value_name = "OWNER/REPO")]
         repos: Vec<String>,
         /// Disable a repository's own active traffic-badges.yml so only the hub collects it
@@ -60,7 +62,8 @@ pub enum HubAction {
     /// Stop tracking repositories (their gists and history stay).
     #[command(after_help = crate::help::HUB_REMOVE)]
     Remove {
-        /// The repositories to stop tracking.
+        /// The repositories to stop tracking: OWNER/REPO, or any form -R takes
+        /// (HOST/OWNER/REPO, https://HOST/OWNER/REPO, git@HOST:OWNER/REPO.git).
         #[arg(required = true, value_name = "OWNER/REPO")]
         repos: Vec<String>,
     },

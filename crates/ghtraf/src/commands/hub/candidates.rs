@@ -2,7 +2,8 @@
 //! beyond its name. `hub add`: the gists its variables name (as `create`
 //! adopts them), and which other hub, if any, already collects it (its badge
 //! gist's `hub.json`). `hub remove`: the state of its own workflow, which may
-//! have to run again once the hub stops.
+//! have to run again once the hub stops, and for a name the hub does not track,
+//! which hub (if any) its badge gist's `hub.json` names.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -168,4 +169,38 @@ pub(super) fn own_workflows_active(
                 }
             })
     })
+}
+
+/// `hub remove` of a name the hub does not track whose badge gist exists: that gist,
+/// and the hub its `hub.json` names (None: none; Err: unreadable, why).
+#[derive(Debug, Clone)]
+pub struct UntrackedGist {
+    pub gist: String,
+    pub mark: std::result::Result<Option<String>, String>,
+}
+
+/// The marks of `untracked` (lower-cased name, badge gist id): only the marked gists
+/// are read (at once), the few names `hub remove` was given.
+pub(super) fn untracked_marks(
+    client: &ghtraf_github::Client,
+    marked: &BTreeSet<String>,
+    untracked: Vec<(String, String)>,
+) -> BTreeMap<String, UntrackedGist> {
+    let read = ghtraf_github::fan_out(&untracked, ghtraf_github::DEFAULT_FAN_OUT, |(_, id)| {
+        if !marked.contains(id) {
+            return Ok(None);
+        }
+        match client.gist(id) {
+            Ok(g) => Ok(g.and_then(|g| {
+                let mark = g.files.get(MARKER_FILE)?;
+                Some(Marker::hub_of(&mark.content).unwrap_or_else(|| "a ghtraf hub".to_string()))
+            })),
+            Err(e) => Err(e.message().to_string()),
+        }
+    });
+    untracked
+        .into_iter()
+        .zip(read)
+        .map(|((name, gist), mark)| (name, UntrackedGist { gist, mark }))
+        .collect()
 }

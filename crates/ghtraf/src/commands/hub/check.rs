@@ -58,6 +58,9 @@ pub struct Seen {
     portfolio: std::result::Result<Option<Portfolio>, String>,
     /// The workflow and the hub file on the default branch (None: absent).
     pushed: Vec<(&'static str, Read<Option<Vec<u8>>>)>,
+    /// Each tracked repository's badge gist that carries a hub's mark, by id: the hub
+    /// that mark names when it is not this one (read only for marked gists).
+    other_marks: BTreeMap<String, Read<Option<String>>>,
     /// The hub workflow's last run, as "conclusion created_at".
     pub last_run: std::result::Result<Option<String>, String>,
     pub secret_name: String,
@@ -100,11 +103,12 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         .find(|g| g.description.to_ascii_lowercase() == description);
     let gist_owner = hub_gist.map(|g| g.owner_login.clone().unwrap_or_else(|| hub.owner.clone()));
     let hub_gist_id = hub_gist.map(|g| g.id.clone());
-    let marked = gists
+    let marked: std::collections::BTreeSet<String> = gists
         .iter()
         .filter(|g| g.files.iter().any(|f| f == crate::hub::MARKER_FILE))
         .map(|g| g.id.clone())
         .collect();
+    let other_marks = other_marks(&client, &config, &marked);
     // The portfolio: one read of the hub's gist.
     let portfolio = match &hub_gist_id {
         None => Ok(None),
@@ -160,9 +164,40 @@ pub fn observe(ctx: &Context, root: &Path, config: HubConfig) -> Result<Seen> {
         gists: Ok(gists.into_iter().map(|g| (g.id.clone(), g)).collect()),
         portfolio,
         pushed,
+        other_marks,
         last_run,
         secret_name,
     })
+}
+
+/// The tracked repositories' marked badge gists, read at once: the hub each mark
+/// names when it is not `config`'s (another hub collects that repository).
+fn other_marks(
+    client: &Client,
+    config: &HubConfig,
+    marked: &std::collections::BTreeSet<String>,
+) -> BTreeMap<String, Read<Option<String>>> {
+    let ids: Vec<String> = config
+        .repos
+        .iter()
+        .map(|r| r.badge_gist_id.clone())
+        .filter(|id| marked.contains(id))
+        .collect();
+    let read = ghtraf_github::fan_out(&ids, ghtraf_github::DEFAULT_FAN_OUT, |id| client.gist(id));
+    ids.into_iter()
+        .zip(read)
+        .map(|(id, gist)| {
+            let other = gist
+                .map(|g| {
+                    g.and_then(|g| {
+                        let mark = g.files.get(crate::hub::MARKER_FILE)?;
+                        crate::hub::Marker::other_than(&mark.content, &config.hub)
+                    })
+                })
+                .map_err(|e| e.message().to_string());
+            (id, other)
+        })
+        .collect()
 }
 
 /// `hub init` as a plain re-run would plan it: no flag, no token.
@@ -257,6 +292,28 @@ fn tracked_gists(seen: &Seen, unreadable: &mut Vec<String>) -> Vec<Finding> {
         .filter(|(_, id)| !gists.contains_key(*id))
         .map(|(role, id)| format!("its {role} gist {id} is gone"))
         .collect();
+        let other = match seen.other_marks.get(&r.badge_gist_id) {
+            Some(Ok(other)) => other.clone(),
+            Some(Err(e)) => {
+                unreadable.push(format!("{}'s badge gist {}: {e}", r.repo, r.badge_gist_id));
+                None
+            }
+            None => None,
+        };
+        if let Some(other) = other {
+            // Two hubs would write one gist: the one its mark names collects it.
+            out.push(Finding::deviation(
+                format!("repo:{}", r.repo),
+                format!(
+                    "its badge gist {}'s {} names the hub {other}, not {}: {other} collects it, and this hub's collect refuses to write it; `ghtraf hub remove {}` here, or in {other}'s checkout if this hub should collect it",
+                    r.badge_gist_id,
+                    crate::hub::MARKER_FILE,
+                    seen.config.hub,
+                    r.repo
+                ),
+            ));
+            continue;
+        }
         if missing.is_empty() {
             fine += 1;
         } else {
@@ -285,7 +342,7 @@ fn tracked_gists(seen: &Seen, unreadable: &mut Vec<String>) -> Vec<Finding> {
         out[0] = Finding::deviation(
             "repos",
             format!(
-                "{} of {} tracked repositories lack a gist (below)",
+                "{} of {} tracked repositories lack a gist or are another hub's (below)",
                 seen.config.repos.len() - fine,
                 seen.config.repos.len()
             ),

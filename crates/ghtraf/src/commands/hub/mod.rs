@@ -49,6 +49,7 @@ use crate::project;
 mod args;
 mod candidates;
 pub mod check;
+mod guard;
 mod plan;
 mod record;
 mod verify;
@@ -187,8 +188,10 @@ pub struct HubWorld {
     /// `traffic-badges.yml` (None: it has none; Err: its workflows could not be read).
     own_workflows: BTreeMap<String, std::result::Result<Option<String>, String>>,
     /// `hub remove`: names the hub does not track whose badge gist exists by name
-    /// (lower-cased): removed before, so a re-run, not a typo.
-    untracked_with_gists: BTreeSet<String>,
+    /// (lower-cased), with that gist and the hub its `hub.json` names (None: no mark;
+    /// Err: unreadable): no mark is a re-run or nothing to do, not a typo; another
+    /// hub's mark means that hub collects it.
+    untracked_with_gists: BTreeMap<String, candidates::UntrackedGist>,
     files: BTreeMap<String, Local>,
     /// What the hub's workflow was rendered with (`--install-command`, `--releases-url`,
     /// `--gist-token-name`).
@@ -300,7 +303,7 @@ impl MutatingCommand for Hub {
             api_base: String::new(),
             candidates: Vec::new(),
             own_workflows: BTreeMap::new(),
-            untracked_with_gists: BTreeSet::new(),
+            untracked_with_gists: BTreeMap::new(),
             recorded: recorded_settings(&files),
             marked: BTreeSet::new(),
             listed: BTreeSet::new(),
@@ -309,19 +312,12 @@ impl MutatingCommand for Hub {
             interactive: ctx.interactive,
         };
         let hub_repo = match &self.args.action {
-            HubAction::Init { repo, .. } => {
-                // Found as every command finds its repository (README "Naming a repository").
-                let named = repo
-                    .clone()
-                    .or_else(|| world.existing.as_ref().map(|h| h.hub.clone()));
-                Some(crate::repo_name::resolve_for(
-                    ctx,
-                    &world.root,
-                    named.as_deref(),
-                    None,
-                    None,
-                )?)
-            }
+            HubAction::Init { repo, .. } => Some(guard::init_repo(
+                ctx,
+                &world.root,
+                repo.as_deref(),
+                world.existing.as_ref(),
+            )?),
             HubAction::Add { .. } => Some(parse_repo(&require(&world.existing)?.hub)?),
             HubAction::Remove { repos } => {
                 for r in repos {
@@ -429,6 +425,7 @@ impl MutatingCommand for Hub {
         if let HubAction::Remove { repos } = &self.args.action {
             world.own_workflows =
                 candidates::own_workflows(&client, world.existing.as_ref(), repos)?;
+            let mut untracked = Vec::new();
             for r in repos {
                 let repo = parse_repo(r)?;
                 let name = crate::hub::shard::canonical(&repo).to_ascii_lowercase();
@@ -436,10 +433,12 @@ impl MutatingCommand for Hub {
                     .existing
                     .as_ref()
                     .is_some_and(|c| c.repos.iter().any(|t| t.repo.eq_ignore_ascii_case(&name)));
-                if !tracked && find(&repo, GistRole::Badges).is_some() {
-                    world.untracked_with_gists.insert(name);
+                if let (false, Some(gist)) = (tracked, find(&repo, GistRole::Badges)) {
+                    untracked.push((name, gist));
                 }
             }
+            world.untracked_with_gists =
+                candidates::untracked_marks(&client, &world.marked, untracked);
         }
         world.hub_repo = Some(hub_repo);
         world.client = Some(client);
@@ -552,6 +551,11 @@ impl MutatingCommand for Hub {
             .into_iter()
             .map(|(repo, why)| format!("not removed: {repo}: {why}"));
         added.chain(removed).collect()
+    }
+
+    /// Each is the plan's warning too (`Undone::add`).
+    fn undone_warned_in_plan(&self) -> bool {
+        true
     }
 
     fn finish(

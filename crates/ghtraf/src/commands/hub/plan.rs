@@ -162,6 +162,53 @@ fn mark(repo: &str, gist: &str, hub: Option<&str>) -> Action<HubStep> {
     )
 }
 
+/// `hub remove` of `name`, which the hub does not track but whose badge gist exists.
+/// Its `hub.json` says who collects it: nobody (nothing to remove: a re-run converges),
+/// this hub (a remove that stopped before taking the mark out: it is taken out now), or
+/// another hub (not removed: that hub's `hub remove` stops it, exit 3).
+fn untracked_gist(
+    plan: &mut Plan<HubStep>,
+    not_tracked: &mut Undone,
+    name: &str,
+    hub: &str,
+    u: &super::candidates::UntrackedGist,
+) {
+    let skip = |description: String| {
+        Action::new(
+            Category::Config,
+            Operation::Skip,
+            name.to_string(),
+            description,
+            HubStep::Untracked {
+                repo: name.to_string(),
+            },
+        )
+    };
+    match &u.mark {
+        Ok(None) => {
+            plan.push(skip(format!(
+                "{name} is not tracked by {hub}: nothing to remove (no hub collects it)"
+            )));
+        }
+        Ok(Some(other)) if other.eq_ignore_ascii_case(hub) => {
+            plan.push(skip(format!(
+                "{name} is not tracked by {hub}, but its badge gist still carries {hub}'s mark"
+            )));
+            plan.push(mark(name, &u.gist, None));
+        }
+        Ok(Some(other)) => not_tracked.add(
+            plan,
+            name,
+            format!("collected by another hub (its badge gist's {MARKER_FILE} names {other}): run `ghtraf hub remove {name}` there"),
+        ),
+        Err(e) => not_tracked.add(
+            plan,
+            name,
+            format!("it is not tracked by {hub}, and its badge gist {}'s {MARKER_FILE} cannot be read ({e}): which hub collects it is unknown", u.gist),
+        ),
+    }
+}
+
 /// `names`, the first three and how many more: a plan line stays readable for 40.
 fn listed(names: &[String]) -> String {
     match names.len() {
@@ -385,22 +432,9 @@ pub fn plan_hub(
                     .cloned()
                     .collect();
                 config.repos.retain(|t| !t.repo.eq_ignore_ascii_case(&name));
-                if gone.is_empty()
-                    && world
-                        .untracked_with_gists
-                        .contains(&name.to_ascii_lowercase())
-                {
-                    // Removed before (its gists stay): a converged re-run, not a typo.
-                    plan.push(Action::new(
-                        Category::Config,
-                        Operation::Skip,
-                        name.clone(),
-                        format!(
-                            "{name} is not tracked by {} (removed before: its gists stay)",
-                            config.hub
-                        ),
-                        HubStep::Untracked { repo: name.clone() },
-                    ));
+                let unknown = world.untracked_with_gists.get(&name.to_ascii_lowercase());
+                if let (true, Some(u)) = (gone.is_empty(), unknown) {
+                    untracked_gist(&mut plan, &mut not_tracked, &name, &config.hub, u);
                 } else if gone.is_empty() {
                     not_tracked.add(
                         &mut plan,

@@ -17,6 +17,7 @@ mod install;
 mod judged;
 mod list;
 mod skip;
+mod two_hubs;
 
 const NOW: &str = "2026-02-10T03:00:00Z";
 
