@@ -32,6 +32,7 @@ use crate::fsio;
 use crate::managed_file::{ConflictPolicy, Expect, FileStep, KeptState, SkipReason};
 use crate::project::{self, KeptEdit};
 use crate::repo_args::RepoArgs;
+use crate::repo_name;
 use crate::templates::WORKFLOW_PATH;
 use crate::textstyle::same_text;
 
@@ -216,7 +217,19 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
     let project = project::observe(&root, ctx.config.as_deref())?;
     // A hub checkout is judged as a hub; one that is also a deployment, as both.
-    let hub = hub::check::hub_here(&root, args.repo.as_deref())?;
+    // The repository named (-R, else $GITHUB_REPOSITORY, in any form) decides whether
+    // it is the hub that is asked about.
+    let named = args
+        .repo
+        .clone()
+        .or_else(|| {
+            ctx.env("GITHUB_REPOSITORY")
+                .filter(|s| !s.trim().is_empty())
+        })
+        .map(|n| repo_name::parse(&n, &repo_name::hosts(&|k| ctx.env(k))))
+        .transpose()?
+        .map(|r| format!("{}/{}", r.owner, r.name));
+    let hub = hub::check::hub_here(&root, named.as_deref())?;
     if let (Some(config), false) = (&hub, hub::check::also_deployed(&root, &project)) {
         let seen = hub::check::observe(ctx, &root, config.clone())?;
         let mut unreadable = Vec::new();
@@ -224,7 +237,14 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         let hint = hub::check::repairable(&findings).then_some(HUB_REPAIR);
         return Ok(report(ctx, &config.hub, &findings, &[], &unreadable, hint));
     }
-    let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
+    let (mut inputs, source) = create::resolve_inputs_unjudged(ctx, &create_args, &project)?;
+    // Another repository's checkout is not judged as this one's deployment; that is
+    // known before reading GitHub when something of a deployment is here.
+    let deployed_here = hub::check::also_deployed(&root, &project);
+    let other_checkout = create::refuse_other_checkout(ctx, &project, &inputs.repo, &source).err();
+    if let Some(refusal) = other_checkout.clone().filter(|_| deployed_here) {
+        return Err(refusal);
+    }
     // Verifying never asks and never needs the workflow token.
     inputs.policy = ConflictPolicy::Keep;
     inputs.record_kept = false;
@@ -239,10 +259,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         .github
         .as_ref()
         .and_then(|g| g.collected_by.clone());
-    if let (Some((gist, hub)), false) = (&collected_by, hub::check::also_deployed(&root, &project))
-    {
-        // Given nothing by the hub: its history is what there is to verify here.
+    if let (Some((gist, hub)), false) = (&collected_by, deployed_here) {
+        // Given nothing by the hub: its history is what there is to verify here,
+        // in any checkout (none of its files is judged).
         return collected_by_hub(ctx, &gh, &plan, &inputs, gist, hub);
+    }
+    if let Some(refusal) = other_checkout {
+        return Err(refusal);
     }
     if never_set_up(&plan, &project) {
         return not_set_up(ctx, &inputs);
