@@ -125,23 +125,29 @@ fn reading_commands_find_the_named_repositorys_own_gists_and_say_so() {
         assert_eq!(out.stdout, r001.stdout);
         assert!(out.stderr.contains(NOTE), "{}", out.stderr);
     }
-    // collect and backfill find gists by their variables: octo/r001 has none, so
-    // nothing names its badge gist, as without a .ghtraf.json; nothing is written.
+    // collect finds gists by their variables: octo/r001 has none, so nothing names
+    // its badge gist, as without a .ghtraf.json; backfill finds r001's own by its
+    // name, as status does. Nothing is written.
     let before = hub.mutations().len();
-    for command in [
-        &["collect", "-n"][..],
-        &["backfill", "-n", "--from", "stars"],
-    ] {
-        for (out, _) in naming_r001(&hub, d, command) {
-            assert_eq!(out.code, 2, "{command:?}: {out:?}");
-            assert!(
-                out.stderr
-                    .contains("error: no badge gist known for octo/r001"),
-                "{command:?}: {}",
-                out.stderr
-            );
-            assert!(out.stderr.contains(NOTE), "{}", out.stderr);
-        }
+    for (out, _) in naming_r001(&hub, d, &["collect", "-n"]) {
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(
+            out.stderr
+                .contains("error: no badge gist known for octo/r001"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(NOTE), "{}", out.stderr);
+    }
+    for (out, _) in naming_r001(&hub, d, &["backfill", "--dry-run", "--from", "stars"]) {
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(
+            out.stdout
+                .contains(&format!("backfill gist {}:", badge_id(1))),
+            "{}",
+            out.stdout
+        );
+        assert!(out.stderr.contains(NOTE), "{}", out.stderr);
     }
     assert_eq!(hub.mutations().len(), before);
 }
