@@ -36,4 +36,5 @@ pub mod templates;
 pub mod textstyle;
 pub mod tokens;
 pub mod values;
+pub mod whose_checkout;
 pub mod written;

@@ -9,7 +9,9 @@
 //! origin that is not on GitHub), and every result carries where it came
 //! from so a command can say so. `.ghtraf.json` is one repository's: when
 //! `-R` or `$GITHUB_REPOSITORY` names another, [`other_repository`] says so,
-//! and no command takes that file's gist ids for it.
+//! and no command takes that file's gist ids for it. Whose the checkout's
+//! files are (for the commands that write or judge them) is
+//! [`crate::whose_checkout`]'s.
 
 use std::fmt;
 use std::path::Path;
@@ -270,34 +272,6 @@ pub fn other_repository(config: Option<&ProjectConfig>, repo: &RepoRef) -> Optio
     let same = owner.trim().eq_ignore_ascii_case(&repo.owner)
         && name.trim().eq_ignore_ascii_case(&repo.name);
     (!same).then(|| format!("{}/{}", owner.trim(), name.trim()))
-}
-
-/// For a command that writes the checkout's files (`create`, `init`,
-/// `upgrade`) or judges them (`verify`): a checkout whose `.ghtraf.json` is
-/// another repository's holds that repository's files, so working on `repo`
-/// there is refused (exit 2), naming both.
-pub fn refuse_other_checkout(
-    config: Option<&ProjectConfig>,
-    repo: &RepoRef,
-    source: &Source,
-) -> Result<()> {
-    let Some(other) = other_repository(config, repo) else {
-        return Ok(());
-    };
-    let named = format!("{}/{}", repo.owner, repo.name);
-    let (by, drop) = match source {
-        Source::Environment => ("$GITHUB_REPOSITORY names", "unset GITHUB_REPOSITORY"),
-        _ => ("--repo names", "leave out --repo"),
-    };
-    Err(CliError::usage(format!(
-        "this checkout's .ghtraf.json is for {other}, but {by} {named}: the checkout's files are {other}'s"
-    ))
-    .with_hint(format!(
-        "run it in a checkout of {named} (or pass --repo-dir DIR), or {drop} to work on {other}"
-    ))
-    .with_hint(format!(
-        "if {other} was renamed to {named}, correct \"owner\" and \"repo\" in .ghtraf.json first"
-    )))
 }
 
 /// A 404 on the repository itself, naming it: GitHub answers 404 both for a

@@ -6,12 +6,16 @@
 //! precedence identical for both: flag, then environment, then the
 //! repository variables, then `.ghtraf.json` — only when it is that
 //! repository's (`-R` in another repository's checkout takes nothing from it).
+//! When none names the badge gist, a repository a hub collects (given
+//! nothing by the hub) is found by its gists' names: `status`, `export` and
+//! `backfill` take them, `collect` says the hub collects it.
 
-use ghtraf_github::{GitHubRead, RepoRef};
+use ghtraf_github::{GistSummary, GitHubRead, RepoRef};
 
 use crate::context::Context;
-use crate::deployment::{names_gist, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE};
+use crate::deployment::{gist_description, names_gist, GistRole, ARCHIVE_VARIABLE, BADGE_VARIABLE};
 use crate::error::{CliError, Result};
+use crate::hub::{Marker, MARKER_FILE};
 use crate::output::{level, Channel};
 use crate::project::{self, ProjectConfig};
 use crate::repo_name;
@@ -102,6 +106,103 @@ pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<
     let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
     let badge = badge.ok_or_else(|| no_badge_gist(&repo))?;
     target(ctx, repo, badge, archive, other)
+}
+
+/// For `collect` of one repository: [`resolve`]; when nothing names the badge
+/// gist and a gist named for the repository carries a hub's `hub.json`, the
+/// refusal that the hub collects it (it has no variable or `.ghtraf.json`
+/// because the hub is its collector: collecting it here would be a second
+/// one), with the command that collects it in the hub, instead of "run
+/// `ghtraf create` first", which refuses there too.
+pub fn resolve_collecting(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
+    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
+    if let Some(badge) = badge {
+        return target(ctx, repo, badge, archive, other);
+    }
+    let gists = gh
+        .list_gists()
+        .map_err(|e| crate::api::error(Some("listing gists"), e))?;
+    match hub_collecting(gh, &repo, &gists)? {
+        Some((gist, hub)) => Err(CliError::usage(format!(
+            "the hub {hub} collects {repo} into gist {gist} (its {MARKER_FILE} says so): collecting it here would be a second collector; nothing was written"
+        ))
+        .with_hint(format!(
+            "`ghtraf collect --only {repo}` in {hub}'s checkout collects it (the hub's workflow does, daily)"
+        ))),
+        None => Err(no_badge_gist(&repo)),
+    }
+}
+
+/// For `backfill`: [`resolve`], and when nothing names the badge gist, the
+/// one gist named for the repository (a repository a hub collects has no
+/// variable and no `.ghtraf.json`; its history is still its own to fill),
+/// said in a note. Several gists with its name are refused: which one holds
+/// its history is not known, and backfill writes it.
+pub fn resolve_by_name(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
+    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
+    if let Some(badge) = badge {
+        return target(ctx, repo, badge, archive, other);
+    }
+    let gists = gh
+        .list_gists()
+        .map_err(|e| crate::api::error(Some("listing gists"), e))?;
+    let named = |role| -> Result<Option<String>> {
+        let ids: Vec<&str> = gists
+            .iter()
+            .filter(|g| names_gist(&g.description, &repo, role))
+            .map(|g| g.id.as_str())
+            .collect();
+        match ids[..] {
+            [] => Ok(None),
+            [id] => Ok(Some(id.to_string())),
+            _ => Err(CliError::usage(format!(
+                "{} gists are named \"{}\" ({}), and nothing else names {repo}'s: which one holds its history is not known",
+                ids.len(),
+                gist_description(&repo, role),
+                ids.join(", ")
+            ))
+            .with_hint(format!(
+                "pass --gist-id with the one holding {repo}'s history (`ghtraf status -R {repo}` shows it), and reconcile the others (docs/hostile-worlds.md, \"Duplicate gists\")"
+            ))),
+        }
+    };
+    let badge = named(GistRole::Badges)?.ok_or_else(|| no_badge_gist(&repo))?;
+    let archive = match archive {
+        Some(a) => Some(a),
+        None => named(GistRole::Archive)?,
+    };
+    ctx.reporter.diag(
+        Channel::Config,
+        level::INFO,
+        &format!(
+            "note: {repo}'s badge gist {badge} is found by its name (no variable or .ghtraf.json names one)"
+        ),
+    );
+    target(ctx, repo, badge, archive, other)
+}
+
+/// The hub that collects `repo`, when a badge gist named for it carries a
+/// hub's marker (the gist listing shows the file; only then is it read):
+/// that gist's id and the hub's name.
+pub fn hub_collecting(
+    gh: &dyn GitHubRead,
+    repo: &RepoRef,
+    gists: &[GistSummary],
+) -> Result<Option<(String, String)>> {
+    let marked = gists.iter().find(|g| {
+        names_gist(&g.description, repo, GistRole::Badges)
+            && g.files.iter().any(|f| f == MARKER_FILE)
+    });
+    let Some(marked) = marked else {
+        return Ok(None);
+    };
+    let gist = gh
+        .gist(&marked.id)
+        .map_err(|e| crate::api::error(Some("reading the hub's marker in the badge gist"), e))?;
+    let hub = gist
+        .and_then(|g| g.files.get(MARKER_FILE).map(|f| Marker::hub_of(&f.content)))
+        .map(|hub| hub.unwrap_or_else(|| "a ghtraf hub".to_string()));
+    Ok(hub.map(|hub| (marked.id.clone(), hub)))
 }
 
 /// The repository, the gist ids something names (flag, environment,

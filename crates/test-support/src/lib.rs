@@ -141,11 +141,19 @@ pub fn demo_hub_on(today: &str) -> FakeHub {
 
 /// A temporary checkout whose origin is github.com/octo/demo.
 pub fn checkout() -> tempfile::TempDir {
+    checkout_of("octo/demo")
+}
+
+/// A temporary checkout whose origin is github.com/`repo` (`OWNER/REPO`): the
+/// commands that write or judge a checkout's files work there only on `repo`.
+pub fn checkout_of(repo: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".git")).unwrap();
     std::fs::write(
         dir.path().join(".git/config"),
-        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://github.com/octo/demo.git\n",
+        format!(
+            "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://github.com/{repo}.git\n"
+        ),
     )
     .unwrap();
     dir

@@ -52,8 +52,10 @@ fn status_collect_and_export_follow_the_origin_remote_like_create() {
 #[test]
 fn every_form_gh_accepts_names_the_repository() {
     let hub = hub_on("2026-02-26");
-    // The origin names octo/demo: the flag wins over it.
+    // The origin names octo/demo: the flag wins over it (`create` and `upgrade`
+    // write the checkout's files: they run in a clone of the repository named).
     let dir = checkout();
+    let nope = checkout_of("octo/nope");
     for form in [
         "octo/nope",
         "github.com/octo/nope",
@@ -62,7 +64,7 @@ fn every_form_gh_accepts_names_the_repository() {
         "git@github.com:octo/nope.git",
     ] {
         for command in ["status", "create", "export", "upgrade"] {
-            let out = on(&hub).run(dir.path(), &[command, "-n", "--dry-run", "-R", form]);
+            let out = on(&hub).run(nope.path(), &[command, "-n", "--dry-run", "-R", form]);
             let out = if command == "create" || command == "upgrade" {
                 out
             } else {

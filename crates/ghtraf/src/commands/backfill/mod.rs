@@ -62,7 +62,7 @@ impl MutatingCommand for Backfill {
 
     fn observe(&self, ctx: &Context) -> Result<BackfillWorld> {
         let client = api::client(ctx)?;
-        let target = target::resolve(ctx, &self.args.target, &client)?;
+        let target = target::resolve_by_name(ctx, &self.args.target, &client)?;
         let observed = observe(ctx, &self.args, target, &client, self.fail_fast)?;
         Ok(BackfillWorld { client, observed })
     }

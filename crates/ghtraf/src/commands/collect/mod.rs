@@ -109,7 +109,7 @@ impl MutatingCommand for Collect {
 
     fn observe(&self, ctx: &Context) -> Result<CollectWorld> {
         let client = api::client(ctx)?;
-        let target = target::resolve(ctx, &self.args.target, &client)
+        let target = target::resolve_collecting(ctx, &self.args.target, &client)
             .map_err(|e| in_a_hub(ctx, &self.args.target, e))?;
         let observed = observe(ctx, target, &client)?;
         Ok(CollectWorld { client, observed })

@@ -7,12 +7,39 @@ use crate::repo_name;
 use crate::values::{self, Source};
 
 /// Settles every value from flags, `.ghtraf.json`, the origin remote, the
-/// environment and (interactive runs) questions. Nothing here writes.
+/// environment and (interactive runs) questions. Nothing here writes. A
+/// checkout that is another repository's than the one named is refused
+/// first: its files are that repository's ([`crate::whose_checkout`]).
 pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Result<Inputs> {
+    settle(ctx, args, project, true).map(|(inputs, _)| inputs)
+}
+
+/// [`resolve_inputs`] without the refusal of another repository's checkout,
+/// and where the repository's name came from: for `verify`, which judges the
+/// checkout's files only when the repository has a deployment of its own
+/// (and refuses then).
+pub fn resolve_inputs_unjudged(
+    ctx: &Context,
+    args: &CreateArgs,
+    project: &Project,
+) -> Result<(Inputs, repo_name::Source)> {
+    settle(ctx, args, project, false)
+}
+
+fn settle(
+    ctx: &Context,
+    args: &CreateArgs,
+    project: &Project,
+    refuse_other: bool,
+) -> Result<(Inputs, repo_name::Source)> {
     let d = &args.deploy;
     let cfg = project.config.clone().unwrap_or_default();
     let r = &ctx.reporter;
-    let repo = resolve_repo(ctx, d, project)?;
+    let (repo, source) = resolve_repo(ctx, d, project)?;
+    if refuse_other {
+        // The checkout's files (and .ghtraf.json's gist ids) are the repository it is.
+        refuse_other_checkout(ctx, project, &repo, &source)?;
+    }
     r.diag(
         Channel::Config,
         level::VERBOSE,
@@ -70,7 +97,7 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         (None, Some(url)) => url.trim().trim_end_matches('/').to_string(),
         (None, None) => crate::install::DEFAULT_RELEASES.to_string(),
     };
-    Ok(Inputs {
+    let inputs = Inputs {
         display_name: d
             .common
             .display_name
@@ -108,13 +135,34 @@ pub fn resolve_inputs(ctx: &Context, args: &CreateArgs, project: &Project) -> Re
         token,
         repo,
         root: project.root.clone(),
-    })
+    };
+    Ok((inputs, source))
+}
+
+/// [`crate::whose_checkout::refuse_other_checkout`] for the checkout `project` is.
+pub fn refuse_other_checkout(
+    ctx: &Context,
+    project: &Project,
+    repo: &RepoRef,
+    source: &repo_name::Source,
+) -> Result<()> {
+    crate::whose_checkout::refuse_other_checkout(
+        &project.root,
+        &repo_name::hosts(&|k| ctx.env(k)),
+        project.config.as_ref(),
+        repo,
+        source,
+    )
 }
 
 /// The repository by the one rule of [`repo_name`] (`-R`, `$GITHUB_REPOSITORY`,
 /// `.ghtraf.json`, origin); asked for only when none names it, and said where
 /// it came from in a terminal.
-pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> Result<RepoRef> {
+pub(super) fn resolve_repo(
+    ctx: &Context,
+    d: &DeployArgs,
+    project: &Project,
+) -> Result<(RepoRef, repo_name::Source)> {
     let hosts = repo_name::hosts(&|k| ctx.env(k));
     let origin = repo_name::origin(&project.root, &hosts);
     let found = repo_name::resolve(
@@ -143,8 +191,6 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
         }
         None => return Err(repo_name::not_found(&origin)),
     };
-    // The checkout's files (and .ghtraf.json's gist ids) are the repository it names.
-    repo_name::refuse_other_checkout(project.config.as_ref(), &repo, &source)?;
     // What the person typed needs no echo; a value found elsewhere is shown.
     let level = if ctx.interactive && source != repo_name::Source::Flag {
         level::INFO
@@ -156,7 +202,7 @@ pub(super) fn resolve_repo(ctx: &Context, d: &DeployArgs, project: &Project) -> 
         level,
         &format!("Repository {}/{} ({source})", repo.owner, repo.name),
     );
-    Ok(repo)
+    Ok((repo, source))
 }
 
 /// Where the workflow token comes from: standard input (`--gist-token-stdin`),

@@ -31,7 +31,7 @@ mod plan;
 mod verify;
 
 pub use self::execute::{step, step_files};
-pub use self::inputs::resolve_inputs;
+pub use self::inputs::{refuse_other_checkout, resolve_inputs, resolve_inputs_unjudged};
 pub use self::observe::observe;
 pub use self::plan::{plan_create, DUPLICATES_FIX};
 pub use self::verify::verify;

@@ -144,7 +144,7 @@ pub(super) fn observe_github(
         })
         .collect();
     let history = duplicate_history(gh, &full_name, &gists)?;
-    let collected_by = hub_marker(gh, &full_name, &gists)?;
+    let collected_by = crate::target::hub_collecting(gh, &full_name, &gists)?;
     let secret = secret?;
     // A workflow token given up front is checked now, read-only, before anything changes:
     // one that cannot do the job stops the run here instead of half-applying it.
@@ -220,33 +220,6 @@ fn duplicate_history(
         out.insert(id.clone(), found.unwrap_or_default());
     }
     Ok(out)
-}
-
-/// The hub that collects `repo`, when a badge gist named for it carries a
-/// hub's marker (the gist listing shows the file; only then is it read).
-fn hub_marker(
-    gh: &dyn GitHubRead,
-    repo: &RepoRef,
-    gists: &[GistSummary],
-) -> Result<Option<(String, String)>> {
-    let marked = gists.iter().find(|g| {
-        names_gist(&g.description, repo, GistRole::Badges)
-            && g.files.iter().any(|f| f == crate::hub::MARKER_FILE)
-    });
-    let Some(marked) = marked else {
-        return Ok(None);
-    };
-    let gist = gh
-        .gist(&marked.id)
-        .map_err(|e| api::error(Some("reading the hub's marker in the badge gist"), e))?;
-    let hub = gist
-        .and_then(|g| {
-            g.files
-                .get(crate::hub::MARKER_FILE)
-                .map(|f| crate::hub::Marker::hub_of(&f.content))
-        })
-        .map(|hub| hub.unwrap_or_else(|| "a ghtraf hub".to_string()));
-    Ok(hub.map(|hub| (marked.id.clone(), hub)))
 }
 
 /// Whether a badge gist's state records a collection.

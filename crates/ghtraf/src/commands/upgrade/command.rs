@@ -286,8 +286,9 @@ fn resolve_repo(
         args.common.owner.as_deref(),
         named.as_ref(),
     )?;
-    // The checkout's files (and .ghtraf.json's gist ids) are the repository it names.
-    repo_name::refuse_other_checkout(named.as_ref(), &repo, &source)?;
+    // The checkout's files (and .ghtraf.json's gist ids) are the repository it is.
+    let hosts = repo_name::hosts(&|k| ctx.env(k));
+    crate::whose_checkout::refuse_other_checkout(root, &hosts, named.as_ref(), &repo, &source)?;
     Ok(repo)
 }
 

@@ -14,7 +14,7 @@ fn marker(hub: &FakeHub, gist: &str) -> Option<Value> {
 }
 
 fn create_in(hub: &FakeHub, repo: &str, extra: &[&str]) -> Output {
-    let dir = checkout();
+    let dir = checkout_of(repo);
     let mut args = vec!["-n", "create", "--repo", repo];
     args.extend_from_slice(extra);
     on(hub)
@@ -248,7 +248,7 @@ fn verify_where_a_hub_collects_a_deployed_checkout_does_not_say_push_it() {
     let dir = hub_checkout();
     let d = dir.path();
     assert_eq!(run(&hub, d, &["hub", "init"]).code, 0);
-    let repo_dir = checkout();
+    let repo_dir = checkout_of("octo/r001");
     let r = repo_dir.path();
     let create = run(&hub, r, &["create", "--repo", "octo/r001"]);
     assert_eq!(create.code, 0, "{create:?}");
@@ -309,7 +309,7 @@ fn status_where_a_hub_collects_a_deployed_checkout_names_the_second_collector() 
     let dir = hub_checkout();
     let d = dir.path();
     assert_eq!(run(&hub, d, &["hub", "init"]).code, 0);
-    let repo_dir = checkout();
+    let repo_dir = checkout_of("octo/r001");
     let r = repo_dir.path();
     assert_eq!(run(&hub, r, &["create", "--repo", "octo/r001"]).code, 0);
     assert_eq!(run(&hub, d, &["hub", "add", "octo/r001"]).code, 0);

@@ -34,7 +34,7 @@ fn the_hub_installs_exactly_as_traffic_badges_does() {
     let dir = hub_checkout();
     let init = run(&hub, dir.path(), &["hub", "init"]);
     assert_eq!(init.code, 0, "{init:?}");
-    let repo = checkout();
+    let repo = checkout_of("octo/r000");
     let badges = run(
         &hub,
         repo.path(),

@@ -134,7 +134,7 @@ fn status_summarises_a_hub() {
     let d = dir.path();
     set_up_hub(&hub, d);
     // r002 is tracked with its own workflow once its gists exist (made by `create`).
-    let own = checkout();
+    let own = checkout_of("octo/r002");
     let create = on(&hub)
         .now(NOW)
         .gist_token(GIST_TOKEN)

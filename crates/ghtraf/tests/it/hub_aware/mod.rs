@@ -13,6 +13,7 @@ use fakehub::{Config, FakeHub, World};
 use serde_json::{json, Value};
 
 mod collectors;
+mod found_by_name;
 mod install;
 mod judged;
 mod list;

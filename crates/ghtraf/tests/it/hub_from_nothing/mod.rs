@@ -204,7 +204,7 @@ fn hub_setup_from_nothing_plans_what_it_does_and_converges() {
 
     // A later `create` in one of them refuses while the hub collects it (a second
     // collector); once the hub stops, it adopts its gists instead of duplicating them.
-    let other = checkout();
+    let other = checkout_of("octo/r005");
     let create = || {
         on(&hub).now(NOW).run(
             other.path(),

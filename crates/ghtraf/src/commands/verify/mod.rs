@@ -20,26 +20,25 @@ use std::collections::BTreeMap;
 
 use ghtraf_github::GitHubRead;
 use ghtraf_plan::{render_verification, Finding, FindingStatus, Operation, Plan};
-use ghtraf_traffic::{check_identity, parse_state, STATE_FILE};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use super::create::{self, CreateArgs, DeployArgs, Inputs, SetupStep, TokenSource};
 use super::hub;
 use crate::api;
 use crate::checkout::{self, Checkout};
 use crate::context::Context;
-use crate::deployment::{archive_months, GistRole};
+use crate::deployment::GistRole;
 use crate::error::{ExitStatus, Result};
 use crate::fsio;
 use crate::managed_file::{ConflictPolicy, Expect, FileStep, KeptState, SkipReason};
 use crate::project::{self, KeptEdit};
 use crate::repo_args::RepoArgs;
+use crate::repo_name;
 use crate::templates::WORKFLOW_PATH;
 use crate::textstyle::same_text;
 
-/// A collection older than this means the workflow is not running.
-const STALE_AFTER_HOURS: i64 = 48;
+mod history;
+
+use self::history::state_findings;
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct VerifyArgs {
@@ -162,112 +161,6 @@ fn state_name(state: KeptState) -> &'static str {
     }
 }
 
-/// Findings about the stored history. What could not be read goes to
-/// `unreadable`: a read failure is not a deviation (nothing is known to
-/// differ), but it is not a pass either.
-fn state_findings(
-    gh: &dyn GitHubRead,
-    badge_id: Option<&str>,
-    archive_id: Option<&str>,
-    now: OffsetDateTime,
-    unreadable: &mut Vec<String>,
-) -> Vec<Finding> {
-    let Some(badge_id) = badge_id else {
-        return Vec::new();
-    };
-    let gist = match gh.gist(badge_id) {
-        Ok(Some(g)) => g,
-        Ok(None) => {
-            return vec![Finding::deviation(
-                "state",
-                format!("gist {badge_id} is gone"),
-            )]
-        }
-        Err(e) => {
-            unreadable.push(format!("the badge gist {badge_id}: {}", e.message()));
-            return Vec::new();
-        }
-    };
-    let Some(file) = gist.files.get(STATE_FILE) else {
-        return vec![Finding::deviation(
-            "state",
-            format!("gist {badge_id} has no {STATE_FILE}"),
-        )];
-    };
-    let state = match parse_state(&file.content) {
-        Ok(p) => p.state,
-        Err(e) => return vec![Finding::deviation("state", e.to_string())],
-    };
-    let archive = match archive_id.map(|id| (id, gh.gist(id))) {
-        Some((_, Ok(found))) => found,
-        Some((id, Err(e))) => {
-            unreadable.push(format!("the archive gist {id}: {}", e.message()));
-            return Vec::new();
-        }
-        None => None,
-    };
-    let mut findings = Vec::new();
-    match archive_months(archive.as_ref()) {
-        Ok(months) => {
-            let problems = check_identity(&state, &months);
-            findings.push(if problems.is_empty() {
-                Finding::ok(
-                    "state:identity",
-                    format!(
-                        "totals = baseline + {} archived month(s) + {} day(s)",
-                        months.len(),
-                        state.daily_history.len()
-                    ),
-                )
-            } else {
-                Finding::deviation("state:identity", problems.join("; "))
-            });
-        }
-        Err(e) => findings.push(Finding::deviation("state:identity", e.message)),
-    }
-    findings.push(freshness(&state, now));
-    findings
-}
-
-/// Whether the state is collected often enough. A state never collected is
-/// new, not stale, until its first day plus the stale delay has passed (the
-/// daily workflow, or `gh workflow run traffic-badges.yml`, collects it).
-fn freshness(state: &ghtraf_traffic::State, now: OffsetDateTime) -> Finding {
-    let Some(last) = state.last_collection() else {
-        let since = state.tracking_since.as_deref().unwrap_or("?");
-        let start = ghtraf_traffic::parse_bucket(since)
-            .ok()
-            .map(|d| d.midnight().assume_utc());
-        // The day it was created, whole: creation may have come at its end.
-        return match start {
-            Some(t) if (now - t).whole_hours() > STALE_AFTER_HOURS + 24 => Finding::deviation(
-                "state:freshness",
-                format!(
-                    "never collected, though tracking began {since}: is the workflow running? (`gh workflow run traffic-badges.yml` starts it)"
-                ),
-            ),
-            _ => Finding::ok(
-                "state:freshness",
-                format!("never collected yet (tracking began {since}); the daily workflow collects it"),
-            ),
-        };
-    };
-    match OffsetDateTime::parse(last, &Rfc3339) {
-        Ok(t) if (now - t).whole_hours() > STALE_AFTER_HOURS => Finding::deviation(
-            "state:freshness",
-            format!(
-                "last collection {last} ({} hours ago): is the workflow running?",
-                (now - t).whole_hours()
-            ),
-        ),
-        Ok(_) => Finding::ok("state:freshness", format!("last collection {last}")),
-        Err(_) => Finding::deviation(
-            "state:freshness",
-            format!("the last collection time is not a time: {last:?}"),
-        ),
-    }
-}
-
 /// Whether the default branch carries the workflow as it is in the checkout.
 fn workflow_finding(
     gh: &dyn GitHubRead,
@@ -324,7 +217,19 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
     let root = project::discover_root(args.repo_dir.as_deref(), &ctx.cwd);
     let project = project::observe(&root, ctx.config.as_deref())?;
     // A hub checkout is judged as a hub; one that is also a deployment, as both.
-    let hub = hub::check::hub_here(&root, args.repo.as_deref())?;
+    // The repository named (-R, else $GITHUB_REPOSITORY, in any form) decides whether
+    // it is the hub that is asked about.
+    let named = args
+        .repo
+        .clone()
+        .or_else(|| {
+            ctx.env("GITHUB_REPOSITORY")
+                .filter(|s| !s.trim().is_empty())
+        })
+        .map(|n| repo_name::parse(&n, &repo_name::hosts(&|k| ctx.env(k))))
+        .transpose()?
+        .map(|r| format!("{}/{}", r.owner, r.name));
+    let hub = hub::check::hub_here(&root, named.as_deref())?;
     if let (Some(config), false) = (&hub, hub::check::also_deployed(&root, &project)) {
         let seen = hub::check::observe(ctx, &root, config.clone())?;
         let mut unreadable = Vec::new();
@@ -332,7 +237,14 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         let hint = hub::check::repairable(&findings).then_some(HUB_REPAIR);
         return Ok(report(ctx, &config.hub, &findings, &[], &unreadable, hint));
     }
-    let mut inputs = create::resolve_inputs(ctx, &create_args, &project)?;
+    let (mut inputs, source) = create::resolve_inputs_unjudged(ctx, &create_args, &project)?;
+    // Another repository's checkout is not judged as this one's deployment; that is
+    // known before reading GitHub when something of a deployment is here.
+    let deployed_here = hub::check::also_deployed(&root, &project);
+    let other_checkout = create::refuse_other_checkout(ctx, &project, &inputs.repo, &source).err();
+    if let Some(refusal) = other_checkout.clone().filter(|_| deployed_here) {
+        return Err(refusal);
+    }
     // Verifying never asks and never needs the workflow token.
     inputs.policy = ConflictPolicy::Keep;
     inputs.record_kept = false;
@@ -347,10 +259,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         .github
         .as_ref()
         .and_then(|g| g.collected_by.clone());
-    if let (Some((gist, hub)), false) = (&collected_by, hub::check::also_deployed(&root, &project))
-    {
-        // Given nothing by the hub: its history is what there is to verify here.
+    if let (Some((gist, hub)), false) = (&collected_by, deployed_here) {
+        // Given nothing by the hub: its history is what there is to verify here,
+        // in any checkout (none of its files is judged).
         return collected_by_hub(ctx, &gh, &plan, &inputs, gist, hub);
+    }
+    if let Some(refusal) = other_checkout {
+        return Err(refusal);
     }
     if never_set_up(&plan, &project) {
         return not_set_up(ctx, &inputs);
