@@ -159,7 +159,7 @@ fn hub_remove_of_a_name_this_hub_never_tracked_says_who_collects_it() {
         "still octo/hub2's"
     );
 
-    let own = checkout();
+    let own = checkout_of("octo/r002");
     let create = on(&hub)
         .now(NOW)
         .gist_token(GIST_TOKEN)
