@@ -75,13 +75,15 @@ pub fn resolve_repo(
 /// variable and no `.ghtraf.json` (it is given nothing); its gists are found
 /// by name, instead of "run `ghtraf create` first", which would refuse there.
 pub fn resolve_reading(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
-    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
-    if let Some(badge) = badge {
-        return target(ctx, repo, badge, archive, other);
-    }
-    let gists = gh
-        .list_gists()
-        .map_err(|e| crate::api::error(Some("listing gists"), e))?;
+    let Unnamed {
+        repo,
+        archive,
+        other,
+        gists,
+    } = match named_or_listed(ctx, args, gh)? {
+        Ok(target) => return Ok(target),
+        Err(unnamed) => unnamed,
+    };
     let named = |role| {
         gists
             .iter()
@@ -91,6 +93,38 @@ pub fn resolve_reading(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) ->
     let badge = named(GistRole::Badges).ok_or_else(|| no_badge_gist(&repo))?;
     let archive = archive.or_else(|| named(GistRole::Archive));
     target(ctx, repo, badge, archive, other)
+}
+
+/// What the resolvers that fall back to the gist listing have when nothing
+/// names the badge gist: the repository, any archive gist named, whether the
+/// checkout is another repository's, and the user's gists to search by name.
+struct Unnamed {
+    repo: RepoRef,
+    archive: Option<String>,
+    other: bool,
+    gists: Vec<GistSummary>,
+}
+
+/// [`resolve`]'s target when something names the badge gist; else the gist
+/// listing to search (one request, only then).
+fn named_or_listed(
+    ctx: &Context,
+    args: &TargetArgs,
+    gh: &dyn GitHubRead,
+) -> Result<std::result::Result<Target, Unnamed>> {
+    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
+    if let Some(badge) = badge {
+        return Ok(Ok(target(ctx, repo, badge, archive, other)?));
+    }
+    let gists = gh
+        .list_gists()
+        .map_err(|e| crate::api::error(Some("listing gists"), e))?;
+    Ok(Err(Unnamed {
+        repo,
+        archive,
+        other,
+        gists,
+    }))
 }
 
 fn no_badge_gist(repo: &RepoRef) -> CliError {
@@ -115,13 +149,10 @@ pub fn resolve(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<
 /// one), with the command that collects it in the hub, instead of "run
 /// `ghtraf create` first", which refuses there too.
 pub fn resolve_collecting(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
-    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
-    if let Some(badge) = badge {
-        return target(ctx, repo, badge, archive, other);
-    }
-    let gists = gh
-        .list_gists()
-        .map_err(|e| crate::api::error(Some("listing gists"), e))?;
+    let Unnamed { repo, gists, .. } = match named_or_listed(ctx, args, gh)? {
+        Ok(target) => return Ok(target),
+        Err(unnamed) => unnamed,
+    };
     match hub_collecting(gh, &repo, &gists)? {
         Some((gist, hub)) => Err(CliError::usage(format!(
             "the hub {hub} collects {repo} into gist {gist} (its {MARKER_FILE} says so): collecting it here would be a second collector; nothing was written"
@@ -139,13 +170,15 @@ pub fn resolve_collecting(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead)
 /// said in a note. Several gists with its name are refused: which one holds
 /// its history is not known, and backfill writes it.
 pub fn resolve_by_name(ctx: &Context, args: &TargetArgs, gh: &dyn GitHubRead) -> Result<Target> {
-    let (repo, badge, archive, other) = named_ids(ctx, args, gh)?;
-    if let Some(badge) = badge {
-        return target(ctx, repo, badge, archive, other);
-    }
-    let gists = gh
-        .list_gists()
-        .map_err(|e| crate::api::error(Some("listing gists"), e))?;
+    let Unnamed {
+        repo,
+        archive,
+        other,
+        gists,
+    } = match named_or_listed(ctx, args, gh)? {
+        Ok(target) => return Ok(target),
+        Err(unnamed) => unnamed,
+    };
     let named = |role| -> Result<Option<String>> {
         let ids: Vec<&str> = gists
             .iter()
