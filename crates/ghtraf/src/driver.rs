@@ -325,6 +325,26 @@ pub fn run<C: MutatingCommand>(ctx: &Context, mode: &RunMode, command: &C) -> Re
     })
 }
 
+/// The records a planner left in `plan.context[key]` (an array of objects), each as the
+/// text of `fields` (a missing one empty): how a [`MutatingCommand::left_undone`] reads
+/// what its own planner recorded there.
+pub fn context_records<P, const N: usize>(
+    plan: &Plan<P>,
+    key: &str,
+    fields: [&str; N],
+) -> Vec<[String; N]> {
+    plan.context
+        .get(key)
+        .and_then(|v| v.as_array())
+        .map(|records| {
+            records
+                .iter()
+                .map(|r| fields.map(|f| r[f].as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// How a driven plan ended.
 struct Driven {
     status: ExitStatus,

@@ -103,24 +103,10 @@ impl MutatingCommand for Backfill {
     /// available) leaves the run short of what was asked: exit 3, naming the source and
     /// why (the over-budget reason names the `--max-requests` figure that allows it).
     fn left_undone(&self, plan: &Plan<BackfillWrite>) -> Vec<String> {
-        plan.context
-            .get(plan::NOT_READ)
-            .and_then(|v| v.as_array())
-            .map(|named| {
-                named
-                    .iter()
-                    .map(|n| {
-                        let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
-                        format!(
-                            "not backfilled from {} ({}): {}",
-                            text("source"),
-                            text("cause"),
-                            text("why")
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        crate::driver::context_records(plan, plan::NOT_READ, ["source", "cause", "why"])
+            .into_iter()
+            .map(|[source, cause, why]| format!("not backfilled from {source} ({cause}): {why}"))
+            .collect()
     }
 
     fn verify(

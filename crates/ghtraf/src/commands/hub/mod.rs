@@ -529,27 +529,13 @@ impl MutatingCommand for Hub {
     /// tracked, leaves the run short of what was asked: the run ends as a deviation (exit
     /// 3), not a success, naming why (in JSON mode the plan's warning is not on stderr).
     fn left_undone(&self, plan: &Plan<HubStep>) -> Vec<String> {
-        let named = |key: &str| -> Vec<(String, String)> {
-            plan.context
-                .get(key)
-                .and_then(|v| v.as_array())
-                .map(|named| {
-                    named
-                        .iter()
-                        .map(|n| {
-                            let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
-                            (text("repo"), text("why"))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let named = |key| crate::driver::context_records(plan, key, ["repo", "why"]);
         let added = named(plan::NOT_ADDED)
             .into_iter()
-            .map(|(repo, why)| format!("not deployed: {repo} was not added to the hub: {why}"));
+            .map(|[repo, why]| format!("not deployed: {repo} was not added to the hub: {why}"));
         let removed = named(plan::NOT_TRACKED)
             .into_iter()
-            .map(|(repo, why)| format!("not removed: {repo}: {why}"));
+            .map(|[repo, why]| format!("not removed: {repo}: {why}"));
         added.chain(removed).collect()
     }
 
