@@ -135,8 +135,11 @@ pub struct GitHubSide {
     /// A hub collects this repository: its badge gist carries the hub's marker
     /// (`hub.json`). `(gist id, hub)`; `create` refuses a second collector.
     pub collected_by: Option<(String, String)>,
-    /// What the closing hints follow (read for nothing else).
+    /// What the closing hints follow.
     pub hints: Hints,
+    /// The workflow file on the default branch (`None`: not there), or why it could not
+    /// be read: `verify` compares it with the checkout's.
+    pub default_branch_workflow: std::result::Result<Option<Vec<u8>>, String>,
 }
 
 /// What `create`'s closing hints follow; `None`: not read, or the read failed.

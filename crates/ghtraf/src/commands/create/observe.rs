@@ -80,7 +80,7 @@ pub(super) fn observe_github(
         _ => None,
     };
     let check_now = given.as_ref().filter(|_| first_setup);
-    let (user, repo_read, gists, variables, secret, pages, token_check, hints) =
+    let (user, repo_read, gists, variables, secret, pages, token_check, hints, workflow) =
         std::thread::scope(|s| {
             let user = s.spawn(|| gh.whoami());
             let repo_read = s.spawn(|| gh.repo(repo));
@@ -90,12 +90,16 @@ pub(super) fn observe_github(
             let pages = inputs.enable_pages.then(|| s.spawn(|| gh.pages(repo)));
             let token_check = check_now
                 .map(|token| s.spawn(move || execute::check_workflow_token(gh, repo, token)));
-            // For the closing hints only (push it? start the first collection?): a
-            // failed read leaves a hint unsaid rather than failing the run.
+            // For the closing hints (push it? start the first collection?) and verify's
+            // comparison with the checkout: a failed read leaves a hint unsaid rather
+            // than failing the run.
             let workflow = s.spawn(|| gh.content(repo, WORKFLOW_PATH));
             let state = (inputs.badge_gist_id.as_deref()).map(|id| s.spawn(move || gh.gist(id)));
+            let workflow = api::join(workflow)
+                .map(|c| c.map(|c| c.bytes))
+                .map_err(|e| e.message().to_string());
             let hints = Hints {
-                workflow_pushed: api::join(workflow).ok().map(|c| c.is_some()),
+                workflow_pushed: workflow.as_ref().ok().map(Option::is_some),
                 collected: state
                     .and_then(|t| api::join(t).ok().flatten())
                     .map(|g| records_a_collection(&g)),
@@ -109,6 +113,7 @@ pub(super) fn observe_github(
                 pages.map(api::join),
                 token_check.map(api::join),
                 hints,
+                workflow,
             )
         });
     // Errors surface in the order the reads are listed, as before.
@@ -173,6 +178,7 @@ pub(super) fn observe_github(
         token_checked,
         collected_by,
         hints,
+        default_branch_workflow: workflow,
     };
     ctx.reporter.diag(
         Channel::Gist,

@@ -18,7 +18,6 @@
 
 use std::collections::BTreeMap;
 
-use ghtraf_github::GitHubRead;
 use ghtraf_plan::{render_verification, Finding, FindingStatus, Operation, Plan};
 
 use super::create::{self, CreateArgs, DeployArgs, Inputs, SetupStep, TokenSource};
@@ -163,7 +162,7 @@ fn state_name(state: KeptState) -> &'static str {
 
 /// Whether the default branch carries the workflow as it is in the checkout.
 fn workflow_finding(
-    gh: &dyn GitHubRead,
+    remote: &std::result::Result<Option<Vec<u8>>, String>,
     inputs: &Inputs,
     unreadable: &mut Vec<String>,
 ) -> Option<Finding> {
@@ -180,10 +179,12 @@ fn workflow_finding(
         }
         Err(e) => return Some(Finding::deviation(id, format!("cannot read {e}"))),
     };
-    match gh.content(&inputs.repo, WORKFLOW_PATH) {
-        Ok(Some(c)) if local.as_deref().is_some_and(|l| same_text(l, &c.bytes)) => Some(
-            Finding::ok(id, "on the default branch, same as the checkout"),
-        ),
+    // Read once, by create's observation (also for its closing hints).
+    match remote {
+        Ok(Some(c)) if local.as_deref().is_some_and(|l| same_text(l, c)) => Some(Finding::ok(
+            id,
+            "on the default branch, same as the checkout",
+        )),
         Ok(Some(_)) => Some(Finding::deviation(
             id,
             "the default branch has a different version: push",
@@ -193,10 +194,7 @@ fn workflow_finding(
             "not on the default branch yet: commit and push it",
         )),
         Err(e) => {
-            unreadable.push(format!(
-                "{WORKFLOW_PATH} on the default branch: {}",
-                e.message()
-            ));
+            unreadable.push(format!("{WORKFLOW_PATH} on the default branch: {e}"));
             None
         }
     }
@@ -310,7 +308,11 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitStatus> {
         ctx.now,
         &mut unreadable,
     ));
-    findings.extend(workflow_finding(&gh, &inputs, &mut unreadable));
+    let remote = observed.github.as_ref().map_or_else(
+        || Err("not read".to_string()),
+        |g| g.default_branch_workflow.clone(),
+    );
+    findings.extend(workflow_finding(&remote, &inputs, &mut unreadable));
     let mut hint =
         repairable.then_some("`ghtraf create --dry-run` shows what would repair the deployment");
     if let Some((gist, by)) = &collected_by {
